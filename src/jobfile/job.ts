@@ -1,0 +1,24 @@
+// A job as the engine runs it: the file's job with defaults merged, its type settled,
+// its request body built and its cost estimated. Built by plan.ts from a validated JobFile.
+import type { MediaType } from './schema.js';
+import type { CostEstimate } from '../cost/prices.js';
+
+export interface PlannedJob {
+  /** Position in the job file, 0-based: the order jobs are started in. */
+  index: number;
+  name: string;
+  /** Safe, unique, stable file-name stem derived from `name`. */
+  fileStem: string;
+  type: MediaType;
+  model: string;
+  prompt: string;
+  /** The flat JSON body sent to /model/generate{Image,Video}: model, prompt, sizes and params. */
+  body: Record<string, unknown>;
+  /** Submit-to-completion deadline. */
+  timeoutMs: number;
+  /** sha256 of the model and body: the same identity means the same paid generation. */
+  identity: string;
+  estimate: CostEstimate;
+  /** 1-based line of the job in the job file, for annotations. */
+  line?: number;
+}

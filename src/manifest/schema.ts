@@ -1,0 +1,95 @@
+// manifest.json, described once: the writer, the readers (resume, the report step that merges
+// shards) and the docs use these definitions. It keeps every field of the tutorial's manifest
+// (generated_at, total_cost, total_jobs, successful, failed, results[].{name, model, type, status,
+// output_url, local_path, cost, generation_time, error}) and adds what a user needs to audit a run.
+import { z } from 'zod';
+
+export const JOB_STATUSES = ['success', 'failed', 'unknown', 'skipped', 'cached'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const OutputFile = z.object({
+  /** The URL Atlas served (null for data: URI outputs, which are not kept in the manifest). */
+  url: z.string().nullable(),
+  /** Path relative to the output directory; null when the download failed. */
+  path: z.string().nullable(),
+  bytes: z.number().nullable(),
+  sha256: z.string().nullable(),
+  content_type: z.string().nullable(),
+  /** Why the file is not on disk, when it is not. */
+  error: z.string().nullable(),
+});
+export type OutputFile = z.infer<typeof OutputFile>;
+
+export const JobTimings = z.object({
+  queued_at: z.string().nullable(),
+  submitted_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  downloaded_at: z.string().nullable(),
+});
+export type JobTimings = z.infer<typeof JobTimings>;
+
+export const JobResult = z.object({
+  name: z.string(),
+  model: z.string(),
+  type: z.enum(['image', 'video']),
+  status: z.enum(JOB_STATUSES),
+  /** First output URL, as in the tutorial's manifest. */
+  output_url: z.string().nullable(),
+  /** First output's path relative to the output directory, as in the tutorial's manifest. */
+  local_path: z.string().nullable(),
+  /** USD charged as far as we can tell (0 for failed and skipped jobs). */
+  cost: z.number(),
+  /** Seconds from submit to completion seen. */
+  generation_time: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Machine-readable class of the error: auth, credit, bad-request, rate-limited, server, network, timeout, unknown-fate, download, budget, cancelled, dependency. */
+  error_kind: z.string().nullable(),
+  prediction_id: z.string().nullable(),
+  outputs: z.array(OutputFile),
+  estimated_cost: z.number(),
+  /** Where the price came from: file, builtin, live, or guess (unknown model). */
+  cost_source: z.string(),
+  /** Submit attempts and poll requests made for this job. */
+  attempts: z.object({ submits: z.number(), polls: z.number() }),
+  /** The body sent to Atlas (the API key is never part of it). */
+  params: z.record(z.string(), z.unknown()),
+  identity: z.string(),
+  timings: JobTimings,
+});
+export type JobResult = z.infer<typeof JobResult>;
+
+export const ModelCost = z.object({
+  jobs: z.number(),
+  cost: z.number(),
+  estimated_cost: z.number(),
+  unit: z.string(),
+  price: z.number(),
+  source: z.string(),
+});
+
+export const Manifest = z.object({
+  generated_at: z.string(),
+  total_cost: z.number(),
+  total_jobs: z.number(),
+  successful: z.number(),
+  failed: z.number(),
+  results: z.array(JobResult),
+  // additions beyond the tutorial
+  schema_version: z.literal(1),
+  tool: z.string(),
+  config: z.string().nullable(),
+  estimated_total_cost: z.number(),
+  unknown: z.number(),
+  skipped: z.number(),
+  cached: z.number(),
+  cost_by_model: z.record(z.string(), ModelCost),
+  run: z.object({
+    started_at: z.string(),
+    finished_at: z.string(),
+    wall_seconds: z.number(),
+    concurrency: z.number(),
+    /** Set when the run stopped early: cancelled, out of credit, budget. */
+    stopped: z.string().nullable(),
+  }),
+});
+export type Manifest = z.infer<typeof Manifest>;
