@@ -1,0 +1,273 @@
+// Upload the output directory as GitHub Actions artifact(s) with @actions/artifact.
+// Pure of @actions/core: logs through a Log. An upload failure never throws: the files stay on disk
+// and manifest.json keeps every output URL, so the caller reports the error and goes on.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultArtifactClient, type ArtifactClient, type UploadArtifactOptions } from '@actions/artifact';
+import type { Manifest } from '../manifest/schema.js';
+import type { Log } from '../shared/log.js';
+
+/** GitHub refuses more artifacts than this per job. */
+export const MAX_ARTIFACTS_PER_JOB = 500;
+export const MAX_ARTIFACT_NAME_LENGTH = 256;
+
+// The characters @actions/artifact (and GitHub) refuse in an artifact name (NTFS limits).
+const BAD_NAME_CHARS: ReadonlyArray<readonly [string, string]> = [
+  ['"', 'double quote "'],
+  [':', 'colon :'],
+  ['<', 'less than <'],
+  ['>', 'greater than >'],
+  ['|', 'vertical bar |'],
+  ['*', 'asterisk *'],
+  ['?', 'question mark ?'],
+  ['\r', 'carriage return \\r'],
+  ['\n', 'line feed \\n'],
+  ['\\', 'backslash \\'],
+  ['/', 'forward slash /'],
+];
+const BAD_NAME_RE = /[":<>|*?\r\n\\/]/g;
+
+/** Why GitHub would refuse `name` as an artifact name, or undefined when it is fine. */
+export function artifactNameProblem(name: string): string | undefined {
+  if (!name || !name.trim()) return 'artifact name is empty';
+  for (const [ch, label] of BAD_NAME_CHARS) {
+    if (name.includes(ch)) {
+      return `artifact name ${JSON.stringify(name)} contains a ${label}, which GitHub does not allow in artifact names (not allowed: " : < > | * ? \\r \\n \\ /)`;
+    }
+  }
+  if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
+    return `artifact name is ${name.length} characters long; GitHub allows at most ${MAX_ARTIFACT_NAME_LENGTH}`;
+  }
+  return undefined;
+}
+
+/** Replace characters GitHub refuses with '-' (for names derived from file or job names). */
+function sanitizeName(s: string): string {
+  return s.replace(BAD_NAME_RE, '-');
+}
+
+function fit(base: string, suffix: string): string {
+  const room = MAX_ARTIFACT_NAME_LENGTH - suffix.length;
+  return (base.length > room ? base.slice(0, Math.max(0, room)) : base) + suffix;
+}
+
+/**
+ * A name that does not collide across shards of a matrix or re-runs of a workflow:
+ * `<base>-<i>-of-<n>` for shards (shard.index is 0-based like `strategy.job-index`; the name shows
+ * index + 1, so shards read 1-of-n … n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
+ * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
+ */
+export function uniqueArtifactName(base: string, ctx: { runAttempt?: number; shard?: { index: number; total: number } }): string {
+  let suffix = '';
+  if (ctx.shard && ctx.shard.total > 1) {
+    const { index, total } = ctx.shard;
+    if (!Number.isInteger(index) || !Number.isInteger(total) || index < 0 || index >= total) {
+      throw new RangeError(`shard index ${index} is not in 0..${total - 1}`);
+    }
+    suffix += `-${index + 1}-of-${total}`;
+  }
+  if (ctx.runAttempt !== undefined && ctx.runAttempt > 1) suffix += `-attempt-${ctx.runAttempt}`;
+  return fit(base, suffix);
+}
+
+/** The artifact's page: {server}/{owner}/{repo}/actions/runs/{run}/artifacts/{id}. */
+export function artifactUrl(ctx: { serverUrl: string; repository: string; runId: string | number }, id: number | string): string {
+  return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
+}
+
+export interface UploadedArtifact {
+  name: string;
+  id: number;
+  digest?: string;
+  size?: number;
+  url?: string;
+}
+
+export interface UploadOutputsOptions {
+  outputDir: string;
+  /** Artifact name (already made unique by the caller, e.g. with uniqueArtifactName); per-job names start with it. */
+  name: string;
+  retentionDays?: number;
+  /** Zip compression 0-9; default 0 because images and videos are already compressed. */
+  compressionLevel?: number;
+  /** One artifact per job (plus `<name>` with the files no job owns: manifest.json, index.html, journal). */
+  perJob?: boolean;
+  manifest: Manifest;
+  log: Log;
+  client?: ArtifactClient;
+  urlContext?: { serverUrl: string; repository: string; runId: string | number };
+}
+
+interface Plan {
+  name: string;
+  files: string[]; // absolute
+  /** Upload the single file as is (no zip); the artifact is named after the file, so it is staged under `name`. */
+  raw: boolean;
+}
+
+/** Every file under dir, recursively (symlinked files included, symlinked directories not followed), sorted. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    const entries = await fs.readdir(d, { withFileTypes: true });
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push(p);
+      else if (e.isSymbolicLink()) {
+        const st = await fs.stat(p).catch(() => undefined);
+        if (st?.isFile()) out.push(p);
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+function stemOf(files: string[], fallback: string): string {
+  const first = files[0];
+  if (!first) return fallback;
+  let stem = path.basename(first, path.extname(first));
+  // product-hero-1.png, product-hero-2.png → product-hero
+  if (files.length > 1) stem = stem.replace(/[-_.]\d+$/, '');
+  return stem || fallback;
+}
+
+function planPerJob(opts: UploadOutputsOptions, root: string, all: string[], log: Log): Plan[] {
+  const plans: Plan[] = [];
+  const used = new Set<string>();
+  const claim = (base: string, ext: string): string => {
+    for (let i = 1; ; i++) {
+      const candidate = fit(base, `${i === 1 ? '' : `-${i}`}${ext}`);
+      if (!used.has(candidate)) {
+        used.add(candidate);
+        return candidate;
+      }
+    }
+  };
+  const onDisk = new Set(all);
+  const owned = new Set<string>();
+  opts.manifest.results.forEach((job, n) => {
+    const files: string[] = [];
+    for (const o of job.outputs) {
+      if (!o.path) continue;
+      const abs = path.resolve(root, o.path);
+      if (abs !== root && !abs.startsWith(root + path.sep)) {
+        log.warning(`artifact: output path ${o.path} of job "${job.name}" is outside ${opts.outputDir}; not uploaded`);
+        continue;
+      }
+      if (!onDisk.has(abs) || files.includes(abs)) continue;
+      files.push(abs);
+      owned.add(abs);
+    }
+    if (files.length === 0) return; // failed or skipped job: nothing on disk
+    const base = `${opts.name}-${sanitizeName(stemOf(files, `job-${n + 1}`))}`;
+    if (files.length === 1) {
+      plans.push({ name: claim(base, sanitizeName(path.extname(files[0]!))), files, raw: true });
+    } else {
+      plans.push({ name: claim(base, ''), files, raw: false });
+    }
+  });
+  const rest = all.filter((f) => !owned.has(f));
+  if (rest.length > 0) plans.unshift({ name: claim(opts.name, ''), files: rest, raw: false });
+  return plans;
+}
+
+function explain(err: unknown, name: string): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/\(409\)/.test(msg)) {
+    return `${msg} (an artifact named "${name}" already exists in this workflow run; on a re-run, names need an -attempt-<n> suffix)`;
+  }
+  return msg;
+}
+
+/** Hard-link (or copy) `file` into a fresh temp dir as `name`, for a skipArchive upload named `name`. */
+async function stage(file: string, name: string): Promise<{ file: string; cleanup: () => Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'atlas-artifact-'));
+  const staged = path.join(dir, name);
+  const real = await fs.realpath(file);
+  try {
+    await fs.link(real, staged);
+  } catch {
+    await fs.copyFile(real, staged);
+  }
+  return { file: staged, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Upload the output directory: by default one artifact of every file in it (rooted at outputDir, so it
+ * unzips to the same layout); with perJob, one artifact per job. Never throws; on failure logs an error
+ * and returns it with whatever was uploaded before the failure.
+ */
+export async function uploadOutputs(opts: UploadOutputsOptions): Promise<{ artifacts: UploadedArtifact[]; error?: string }> {
+  const { log } = opts;
+  const artifacts: UploadedArtifact[] = [];
+  const root = path.resolve(opts.outputDir);
+  const fail = (reason: string) => {
+    const error = `artifact upload failed: ${reason} — the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
+    log.error(error, { title: 'Artifact upload failed' });
+    return { artifacts, error };
+  };
+
+  const problem = artifactNameProblem(opts.name);
+  if (problem) return fail(problem);
+
+  let all: string[];
+  try {
+    all = await listFiles(root);
+  } catch (e) {
+    return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (all.length === 0) {
+    log.warning(`artifact: ${opts.outputDir} holds no files; nothing to upload`);
+    return { artifacts };
+  }
+
+  const plans = opts.perJob ? planPerJob(opts, root, all, log) : [{ name: opts.name, files: all, raw: false }];
+  if (plans.length > MAX_ARTIFACTS_PER_JOB) {
+    return fail(`per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`);
+  }
+  for (const p of plans) {
+    const bad = artifactNameProblem(p.name);
+    if (bad) return fail(`${bad} — nothing was uploaded`);
+  }
+
+  let client: ArtifactClient;
+  try {
+    client = opts.client ?? new DefaultArtifactClient();
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+  const base: UploadArtifactOptions = { compressionLevel: opts.compressionLevel ?? 0 };
+  if (opts.retentionDays !== undefined && opts.retentionDays > 0) base.retentionDays = opts.retentionDays;
+
+  for (const p of plans) {
+    let staged: { file: string; cleanup: () => Promise<void> } | undefined;
+    try {
+      let res;
+      if (p.raw) {
+        staged = await stage(p.files[0]!, p.name);
+        log.debug(`artifact: uploading ${path.relative(root, p.files[0]!)} as ${p.name} (no zip)`);
+        res = await client.uploadArtifact(p.name, [staged.file], path.dirname(staged.file), { ...base, skipArchive: true });
+      } else {
+        log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
+        res = await client.uploadArtifact(p.name, p.files, root, base);
+      }
+      if (res.id === undefined) throw new Error(`the artifact service returned no id for ${p.name}`);
+      const a: UploadedArtifact = { name: p.name, id: res.id };
+      if (res.digest !== undefined) a.digest = res.digest;
+      if (res.size !== undefined) a.size = res.size;
+      if (opts.urlContext) a.url = artifactUrl(opts.urlContext, res.id);
+      artifacts.push(a);
+      log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+    } catch (e) {
+      const left = plans.length - artifacts.length;
+      const more = plans.length > 1 ? ` (${artifacts.length} of ${plans.length} artifacts uploaded; ${left} not)` : '';
+      return fail(`${p.name}: ${explain(e, p.name)}${more}`);
+    } finally {
+      await staged?.cleanup().catch(() => undefined);
+    }
+  }
+  return { artifacts };
+}
