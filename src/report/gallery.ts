@@ -1,0 +1,304 @@
+// index.html for the output directory: a self-contained gallery of what a run made, opened from
+// the unzipped artifact. Everything is inline (CSS, no scripts); the only URLs in the page are
+// relative paths to the files next to it, so it works offline and never calls anything remote.
+// Every string from the job file or the API (names, prompts, model ids, errors) is escaped.
+import { writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatUsd } from '../cost/prices.js';
+import type { JobResult, Manifest, OutputFile } from '../manifest/schema.js';
+
+export const GALLERY_FILE = 'index.html';
+const DEFAULT_TITLE = 'Atlas media gallery';
+/** Prompts longer than this are collapsed behind a <details>. */
+const PROMPT_COLLAPSE_AT = 180;
+const PROMPT_PREVIEW = 120;
+
+export interface GalleryOptions {
+  title?: string;
+}
+
+/** Escapes text for HTML element content and for quoted attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"'`]/g, (c) => {
+    switch (c) {
+      case '&': return '&amp;';
+      case '<': return '&lt;';
+      case '>': return '&gt;';
+      case '"': return '&quot;';
+      case "'": return '&#39;';
+      default: return '&#96;';
+    }
+  });
+}
+
+/**
+ * A manifest path (relative to the output directory) as a relative URL: each segment
+ * percent-encoded, so `#`, `?`, `:` or spaces in a name cannot turn it into something else
+ * (a fragment, a query, a scheme). Leading slashes and `.` segments are dropped.
+ */
+export function relativeHref(path: string): string {
+  const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  return segments.map((s) => encodeURIComponent(s)).join('/');
+}
+
+type MediaKind = 'image' | 'video' | 'file';
+
+const IMAGE_EXT = new Set(['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'bmp', 'svg']);
+const VIDEO_EXT = new Set(['mp4', 'm4v', 'webm', 'mov', 'ogv']);
+
+function mediaKind(out: OutputFile): MediaKind {
+  const ct = (out.content_type ?? '').toLowerCase().split(';')[0]!.trim();
+  if (ct.startsWith('image/')) return 'image';
+  if (ct.startsWith('video/')) return 'video';
+  const ext = (out.path ?? '').toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '';
+  if (IMAGE_EXT.has(ext)) return 'image';
+  if (VIDEO_EXT.has(ext)) return 'video';
+  return 'file';
+}
+
+function fileName(path: string): string {
+  const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}
+
+function formatSeconds(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '—';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  const rest = s - m * 60;
+  if (m < 60) return `${m} min ${rest.toFixed(0)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function formatBytes(n: number | null): string {
+  if (n === null || !Number.isFinite(n)) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function formatTimestamp(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function promptOf(r: JobResult): string | null {
+  const p = r.params['prompt'];
+  return typeof p === 'string' && p.trim() !== '' ? p : null;
+}
+
+function promptHtml(prompt: string | null): string {
+  if (prompt === null) return '';
+  if (prompt.length <= PROMPT_COLLAPSE_AT) return `<p class="prompt">${escapeHtml(prompt)}</p>`;
+  const preview = prompt.slice(0, PROMPT_PREVIEW).trimEnd() + '…';
+  return `<details class="prompt"><summary>${escapeHtml(preview)}</summary><p>${escapeHtml(prompt)}</p></details>`;
+}
+
+const STATUS_LABEL: Record<JobResult['status'], string> = {
+  success: 'succeeded',
+  cached: 'cached',
+  failed: 'failed',
+  unknown: 'unknown',
+  skipped: 'skipped',
+};
+
+function statusBadge(status: JobResult['status'], extra = ''): string {
+  return `<span class="badge st-${status}">${escapeHtml(STATUS_LABEL[status] ?? status)}${extra}</span>`;
+}
+
+function metaHtml(r: JobResult, multi: boolean): string {
+  const rows: [string, string][] = [
+    ['Model', `<code>${escapeHtml(r.model)}</code>`],
+    ['Type', escapeHtml(r.type)],
+    ['Cost', `${escapeHtml(formatUsd(r.cost))}${multi ? ' <span class="muted">(whole job)</span>' : ''}`],
+    ['Time', escapeHtml(formatSeconds(r.generation_time))],
+  ];
+  return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+}
+
+function mediaHtml(r: JobResult, out: OutputFile, alt: string): string {
+  if (out.path === null) {
+    const why = out.error ?? 'the file was not downloaded';
+    return `<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
+      `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`;
+  }
+  const href = relativeHref(out.path);
+  switch (mediaKind(out)) {
+    case 'image':
+      return `<a class="media" href="${escapeHtml(href)}"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></a>`;
+    case 'video':
+      return `<div class="media"><video controls preload="metadata" playsinline src="${escapeHtml(href)}">` +
+        `<a href="${escapeHtml(href)}">${escapeHtml(fileName(out.path))}</a></video></div>`;
+    default:
+      return `<div class="media file"><a class="filelink" href="${escapeHtml(href)}" download>` +
+        `<span class="fileicon" aria-hidden="true">⬇</span>${escapeHtml(fileName(out.path))}</a>` +
+        `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`;
+  }
+}
+
+function outputCard(r: JobResult, out: OutputFile, index: number, count: number): string {
+  const prompt = promptOf(r);
+  const multi = count > 1;
+  const alt = `${r.name}${multi ? ` (${index + 1} of ${count})` : ''}${prompt ? `: ${prompt.slice(0, 200)}` : ''}`;
+  const ok = out.path !== null;
+  const cls = ok ? `card st-${r.status}` : 'card st-failed';
+  const badge = ok ? statusBadge(r.status) : `<span class="badge st-failed">download failed</span>`;
+  const counter = multi ? `<span class="counter">${index + 1}/${count}</span>` : '';
+  const link = ok
+    ? `<p class="filelinks"><a href="${escapeHtml(relativeHref(out.path!))}">${escapeHtml(out.path!)}</a>` +
+      `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
+    : '';
+  return `<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
+    `<header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${counter}${badge}</header>` +
+    (ok && r.error ? `<p class="error">${escapeHtml(r.error)}</p>` : '') +
+    metaHtml(r, multi) + promptHtml(prompt) + link + `</div></article>`;
+}
+
+function jobCard(r: JobResult): string {
+  const prompt = promptOf(r);
+  const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
+  const kind = r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
+  const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
+  return `<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
+    `<div class="body"><header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${statusBadge(r.status)}</header>` +
+    (error !== null ? `<p class="error st-${r.status}">${escapeHtml(error)}${kind}</p>` : '') +
+    metaHtml(r, false) + promptHtml(prompt) + `</div></article>`;
+}
+
+function cards(m: Manifest): string {
+  const out: string[] = [];
+  for (const r of m.results) {
+    if (r.outputs.length === 0) {
+      out.push(jobCard(r));
+      continue;
+    }
+    r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length)));
+  }
+  return out.join('\n');
+}
+
+function summaryHtml(m: Manifest): string {
+  const stats: [string, string, string][] = [
+    ['ok', 'Succeeded', String(m.successful)],
+    ['failed', 'Failed', String(m.failed)],
+  ];
+  if (m.unknown) stats.push(['unknown', 'Unknown', String(m.unknown)]);
+  if (m.skipped) stats.push(['skipped', 'Skipped', String(m.skipped)]);
+  if (m.cached) stats.push(['cached', 'Cached', String(m.cached)]);
+  stats.push(['cost', 'Total cost', formatUsd(m.total_cost)]);
+  stats.push(['est', 'Estimated', formatUsd(m.estimated_total_cost)]);
+  const tiles = stats.map(([k, label, v]) => `<div class="stat stat-${k}"><span class="v">${escapeHtml(v)}</span><span class="l">${label}</span></div>`).join('');
+  return `<div class="stats">${tiles}</div>`;
+}
+
+function costTable(m: Manifest): string {
+  const models = Object.entries(m.cost_by_model).sort((a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]));
+  if (models.length === 0) return '';
+  const rows = models.map(([model, c]) =>
+    `<tr><td><code>${escapeHtml(model)}</code></td><td class="num">${c.jobs}</td><td class="num">${escapeHtml(formatUsd(c.cost))}</td>` +
+    `<td class="num">${escapeHtml(formatUsd(c.estimated_cost))}</td><td class="num">${escapeHtml(formatUsd(c.price))} / ${escapeHtml(c.unit)}</td>` +
+    `<td>${escapeHtml(c.source)}</td></tr>`).join('');
+  return `<details class="costs" open><summary>Cost by model</summary><div class="tablewrap"><table><thead><tr><th>Model</th><th class="num">Jobs</th>` +
+    `<th class="num">Cost</th><th class="num">Estimated</th><th class="num">Price</th><th>Price source</th></tr></thead><tbody>${rows}</tbody>` +
+    `<tfoot><tr><th>Total</th><th class="num">${m.total_jobs}</th><th class="num">${escapeHtml(formatUsd(m.total_cost))}</th>` +
+    `<th class="num">${escapeHtml(formatUsd(m.estimated_total_cost))}</th><th></th><th></th></tr></tfoot></table></div></details>`;
+}
+
+const CSS = `
+:root{--bg:#f4f5f7;--card:#fff;--ink:#1d2330;--muted:#667085;--line:#e3e6eb;--ok:#1a7f37;--okbg:#dafbe1;--bad:#c9302c;--badbg:#ffe4e1;--warn:#9a6700;--warnbg:#fff4c5;--skip:#57606a;--skipbg:#eaeef2;--info:#0969da;--infobg:#ddf4ff}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+a{color:var(--info)}
+.top{background:var(--card);border-bottom:1px solid var(--line);padding:20px 24px 16px}
+.top h1{margin:0 0 4px;font-size:22px}
+.sub{color:var(--muted);margin:0 0 14px}
+.stopped{background:var(--warnbg);color:var(--warn);border-radius:6px;padding:8px 12px;margin:0 0 14px;font-weight:600}
+.stats{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:14px}
+.stat{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:8px 14px;min-width:108px;display:flex;flex-direction:column}
+.stat .v{font-size:20px;font-weight:700}
+.stat .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.stat-ok .v{color:var(--ok)}.stat-failed .v{color:var(--bad)}.stat-unknown .v{color:var(--warn)}.stat-cached .v{color:var(--info)}
+.costs summary{cursor:pointer;font-weight:600;margin-bottom:6px}
+.tablewrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;max-width:960px;background:var(--card)}
+th,td{text-align:left;padding:5px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+thead th{color:var(--muted);font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
+tfoot th{border-bottom:0}
+.num{text-align:right;white-space:nowrap}
+main{padding:20px 24px 32px}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:18px;align-items:start}
+.card{background:var(--card);border:1px solid var(--line);border-top:4px solid var(--line);border-radius:10px;overflow:hidden;box-shadow:0 1px 2px rgba(16,24,40,.06)}
+.card.st-success{border-top-color:var(--ok)}.card.st-cached{border-top-color:var(--info)}.card.st-failed{border-top-color:var(--bad)}.card.st-unknown{border-top-color:var(--warn)}.card.st-skipped{border-top-color:var(--skip)}
+.media{display:flex;align-items:center;justify-content:center;height:220px;background:#e9ecf1;overflow:hidden}
+.media img,.media video{display:block;width:100%;height:100%;object-fit:contain;background:#11151c}
+.media.missing,.media.file{flex-direction:column;gap:6px;padding:16px;text-align:center;background:#f8f9fb}
+.media.placeholder{height:120px;font-size:42px;color:var(--muted);background:repeating-linear-gradient(45deg,#f1f3f6,#f1f3f6 10px,#e9ecf1 10px,#e9ecf1 20px)}
+.nooutput.st-failed .placeholder{color:var(--bad)}.nooutput.st-unknown .placeholder{color:var(--warn)}
+.filelink{font-weight:600;text-decoration:none;word-break:break-all}
+.fileicon{display:block;font-size:34px;line-height:1.2}
+.body{padding:12px 14px 14px}
+.cardhead{display:flex;align-items:flex-start;gap:8px;margin-bottom:8px}
+.cardhead h2{flex:1;margin:0;font-size:15px;line-height:1.3;word-break:break-word}
+.counter{color:var(--muted);font-size:12px;padding-top:2px}
+.badge{flex:none;font-size:11px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;border-radius:999px;padding:2px 8px}
+.badge.st-success{color:var(--ok);background:var(--okbg)}.badge.st-cached{color:var(--info);background:var(--infobg)}.badge.st-failed{color:var(--bad);background:var(--badbg)}.badge.st-unknown{color:var(--warn);background:var(--warnbg)}.badge.st-skipped{color:var(--skip);background:var(--skipbg)}
+.meta{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0 0 8px}
+.meta dt{color:var(--muted)}.meta dd{margin:0;min-width:0}
+.prompt{margin:8px 0 0;padding:8px 10px;background:var(--bg);border-radius:6px;white-space:pre-wrap;word-break:break-word;color:#344054}
+details.prompt summary{cursor:pointer;white-space:normal}
+details.prompt[open] summary{color:var(--muted);margin-bottom:6px}
+details.prompt p{margin:0}
+.error{color:var(--bad);background:var(--badbg);border-radius:6px;padding:8px 10px;margin:0 0 8px;white-space:pre-wrap;overflow-wrap:anywhere}
+.error.st-unknown{color:var(--warn);background:var(--warnbg)}.error.st-skipped{color:var(--skip);background:var(--skipbg)}
+.muted{color:var(--muted)}
+.filelinks{margin:8px 0 0;font-size:12px;word-break:break-all}
+footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
+`;
+
+/** The gallery page for a manifest, as one HTML string. */
+export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
+  const title = opts.title ?? DEFAULT_TITLE;
+  const sub = [
+    `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
+    `generated ${formatTimestamp(m.generated_at)}`,
+    `wall time ${formatSeconds(m.run.wall_seconds)}`,
+    ...(m.config ? [`config ${m.config}`] : []),
+  ].join(' · ');
+  const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
+  const body = m.results.length ? `<div class="grid">\n${cards(m)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="top">
+<h1>${escapeHtml(title)}</h1>
+<p class="sub">${escapeHtml(sub)}</p>
+${stopped}${summaryHtml(m)}
+${costTable(m)}
+</header>
+<main>
+${body}
+</main>
+<footer>Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}</footer>
+</body>
+</html>
+`;
+}
+
+/** Writes index.html into the output directory; returns its path. */
+export async function writeGallery(outputDir: string, m: Manifest, opts: GalleryOptions = {}): Promise<string> {
+  const file = join(outputDir, GALLERY_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, renderGallery(m, opts), 'utf8');
+  await rename(tmp, file);
+  return file;
+}
