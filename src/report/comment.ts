@@ -1,0 +1,93 @@
+// The sticky pull-request comment: a compact cousin of the step summary, always under GitHub's
+// 65,536-character limit for a comment body, always carrying the hidden marker that lets the next
+// run find and update it.
+import type { Manifest } from '../manifest/schema.js';
+import { formatUsd } from '../cost/prices.js';
+import {
+  REPORT_FILE_NAME,
+  codeText,
+  costTable,
+  escapeText,
+  failureItems,
+  fitSections,
+  formatDuration,
+  hardCut,
+  headline,
+  link,
+  publicUrl,
+  statusCell,
+  subHeadline,
+  thumbnails,
+  utf16Length,
+  type ListSection,
+} from './summary.js';
+
+/** GitHub refuses a comment body over this many characters. */
+export const COMMENT_MAX_CHARS = 65_536;
+const MAX_COMMENT_THUMBNAILS = 12;
+
+/**
+ * The hidden marker for one tag. The tag is percent-encoded so no tag can end the HTML comment
+ * early (`-->`) or make one tag's marker a prefix of another's.
+ */
+export function commentMarker(tag: string): string {
+  const safe = encodeURIComponent(tag.trim() || 'default').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `<!-- atlas-media-action:tag=${safe} -->`;
+}
+
+export interface CommentOptions {
+  tag: string;
+  artifactUrl?: string;
+  runUrl?: string;
+  /** Characters (UTF-16 code units, which never undercount GitHub's count); default 65,536. */
+  maxChars?: number;
+  title?: string;
+}
+
+const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+
+export function renderComment(m: Manifest, opts: CommentOptions): string {
+  const marker = commentMarker(opts.tag);
+  const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
+  const budget = max - marker.length - 1;
+  const run = publicUrl(opts.runUrl);
+  const where = `see the job summary${run ? ` of the ${link(run, 'workflow run')}` : ''}, or ${REPORT_FILE_NAME} in the artifact`;
+  const fixed = [headline(m, opts.title ?? 'Atlas media', 3), ...subHeadline(m, opts), costTable(m, true)];
+  const { failed, unknown } = failureItems(m, 300);
+  const rows = m.results.map((r) => {
+    const files = r.outputs?.length ?? 0;
+    return `| ${escapeText(r.name, 120)} | ${codeText(r.model, 80)} | ${statusCell(r.status)} | ${r.status === 'skipped' ? '—' : formatUsd(r.cost)} | ${formatDuration(r.generation_time)} | ${files} |`;
+  });
+  const thumbs = thumbnails(m, 120);
+  const lists: ListSection[] = [
+    {
+      head: `**Failed jobs (${failed.length})**\n\n`,
+      items: failed,
+      more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+      leave: 0.5,
+    },
+    {
+      head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
+      items: unknown,
+      more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+      leave: 0.5,
+    },
+    {
+      head: `<details><summary>Jobs (${m.results.length})</summary>\n\n${JOB_HEADER}\n`,
+      emptyHead: `**Jobs (${m.results.length})**`,
+      items: rows,
+      tail: '\n\n</details>',
+      more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+      leave: 0.02,
+    },
+    {
+      head: '',
+      items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
+      hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
+      sep: ' ',
+      more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+    },
+  ];
+  const doc = fitSections(fixed, lists, budget, utf16Length);
+  return `${marker}\n${hardCut(doc, budget, utf16Length, `\n\n… cut to fit: ${where}`)}`;
+}
