@@ -35,11 +35,13 @@ export interface PriceTables {
 }
 
 export function priceOf(model: string, type: MediaType, tables: PriceTables = {}): { price: ModelPrice; source: PriceSource } {
-  const fromFile = tables.file?.[model];
+  // Own properties only: a model id like "constructor" must not find Object's.
+  const own = (t: Readonly<Record<string, ModelPrice>> | undefined) => (t && Object.hasOwn(t, model) ? t[model] : undefined);
+  const fromFile = own(tables.file);
   if (fromFile) return { price: fromFile, source: 'file' };
-  const live = tables.live?.[model];
+  const live = own(tables.live);
   if (live) return { price: live, source: 'live' };
-  const builtin = BUILTIN_PRICES[model];
+  const builtin = own(BUILTIN_PRICES);
   if (builtin) return { price: builtin, source: 'builtin' };
   return { price: { unit: type === 'video' ? 'second' : 'image', price: GUESS_PRICE }, source: 'guess' };
 }

@@ -19,17 +19,30 @@ export type ModelPrice = z.infer<typeof ModelPrice>;
 
 /** Fields a job and `defaults:` share. */
 const jobFields = {
-  type: z.enum(MEDIA_TYPES).describe('image or video; inferred from the model id (…/text-to-video, …/image-to-video) when omitted.'),
-  model: z.string().min(1).describe('Atlas model id, e.g. black-forest-labs/flux-2-pro/text-to-image.'),
-  prompt: z.string().describe('The prompt sent to the model.'),
+  type: z
+    .enum(MEDIA_TYPES)
+    .describe('image or video. When omitted: video if the model id ends in …-to-video (text-to-video, image-to-video, …), else image. An explicit type wins over the model id.'),
+  model: z
+    .string()
+    .min(1)
+    .regex(/^\S+$/, 'a model id has no spaces')
+    .describe('Atlas model id, e.g. black-forest-labs/flux-2-pro/text-to-image. Required on every job, or in defaults.'),
+  prompt: z
+    .string()
+    .regex(/\S/, 'the prompt is blank')
+    .describe('The prompt sent to the model. Required on every job, or in defaults.'),
   width: z.int().positive().describe('Image width in pixels (sent as-is).'),
   height: z.int().positive().describe('Image height in pixels (sent as-is).'),
   duration: z.number().positive().describe('Video length in seconds; also the unit count for per-second prices.'),
-  resolution: z.string().describe('Video resolution such as 720p or 1080p (sent as-is).'),
+  resolution: z.string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
   params: z
     .record(z.string(), z.unknown())
-    .describe('Model parameters passed to the API untouched (size, aspect_ratio, num_images, image, seed, …).'),
-  timeout: z.number().positive().describe('Seconds this job may take from submit to completion before it is abandoned.'),
+    .describe('Model parameters passed to the API untouched (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
+  timeout: z
+    .number()
+    .positive()
+    .max(86_400)
+    .describe('Seconds this job may take from submit to completion before it is abandoned (default 600 for images, 1800 for videos; at most 86400).'),
 } as const;
 
 export const JobDefaults = z
@@ -44,12 +57,16 @@ export const JobDefaults = z
     params: jobFields.params.optional(),
     timeout: jobFields.timeout.optional(),
   })
-  .describe('Merged into every job; a job’s own fields win, and `params` are merged key by key.');
+  .describe('Any job key except name, merged into every job; a job’s own keys win, and `params` are merged key by key.');
 export type JobDefaults = z.infer<typeof JobDefaults>;
 
 export const JobSpec = z
   .strictObject({
-    name: z.string().min(1).max(200).describe('Unique name; also the output file name, made safe.'),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe('Unique name (at most 200 characters); also the output file name, made safe (lowercase ASCII letters, digits, - and _).'),
     type: jobFields.type.optional(),
     model: jobFields.model.optional(),
     prompt: jobFields.prompt.optional(),

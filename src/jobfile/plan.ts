@@ -1,0 +1,123 @@
+// From a validated job file to the jobs the engine runs: defaults merged, type settled,
+// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+import { createHash } from 'node:crypto';
+import type { JobDefaults, JobFile, JobSpec, MediaType } from './schema.js';
+import type { PlannedJob } from './job.js';
+import { estimateCost, type PriceTables } from '../cost/prices.js';
+import type { ModelPrice } from './schema.js';
+import { safeFileStem } from './names.js';
+
+export const DEFAULT_TIMEOUT_SECONDS: Readonly<{ image: number; video: number }> = { image: 600, video: 1800 };
+
+/** The named job keys that go into the request body; `params` must not repeat them. */
+export const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'] as const;
+type BodyField = (typeof BODY_FIELDS)[number];
+
+/** A job with `defaults:` merged in (model and prompt may still be missing before validation). */
+export type MergedJob = JobSpec;
+
+/**
+ * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
+ * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
+ * replaces the same key set the other way in defaults (`params.width`), and vice versa,
+ * so a job can always override what defaults say.
+ */
+export function mergeJob(defaults: JobDefaults | undefined, job: JobSpec): MergedJob {
+  if (!defaults) return job;
+  const jobParams = job.params ?? {};
+  const merged: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(defaults)) {
+    if (k === 'params' || v === undefined) continue;
+    if ((BODY_FIELDS as readonly string[]).includes(k) && Object.hasOwn(jobParams, k)) continue;
+    merged[k] = v;
+  }
+  for (const [k, v] of Object.entries(job)) {
+    if (k === 'params' || v === undefined) continue;
+    merged[k] = v;
+  }
+  if (defaults.params || job.params) {
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(defaults.params ?? {})) {
+      if ((BODY_FIELDS as readonly string[]).includes(k) && (job as Record<string, unknown>)[k] !== undefined) continue;
+      setOwn(params, k, v);
+    }
+    for (const [k, v] of Object.entries(jobParams)) setOwn(params, k, v);
+    merged['params'] = params;
+  }
+  return merged as MergedJob;
+}
+
+/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
+export function inferType(model: string): MediaType {
+  const segments = model.toLowerCase().split('/');
+  return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
+}
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) return 'null';
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+/** The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not the timeout. */
+export function jobIdentity(type: MediaType, model: string, body: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson({ type, model, body }), 'utf8').digest('hex');
+}
+
+export interface PlanOptions {
+  prices?: PriceTables;
+  defaultTimeoutSeconds?: { image: number; video: number };
+  /** 1-based line of each job, from parseJobFile. */
+  jobLines?: number[];
+}
+
+export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[] {
+  const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  // The job file's own prices win over any given file table. No prototype: a model id
+  // such as "constructor" must not find Object's.
+  const filePrices: Record<string, ModelPrice> = Object.assign(Object.create(null) as Record<string, ModelPrice>, opts.prices?.file, jobFile.pricing);
+  const tables: PriceTables = { ...opts.prices, file: filePrices };
+
+  return jobFile.jobs.map((spec, index) => {
+    const job = mergeJob(jobFile.defaults, spec);
+    const { model, prompt } = job;
+    if (model === undefined || prompt === undefined) {
+      throw new Error(`job ${JSON.stringify(spec.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+    }
+    const type = job.type ?? inferType(model);
+    const body: Record<string, unknown> = {};
+    for (const field of BODY_FIELDS) {
+      const v = job[field as BodyField];
+      if (v !== undefined) body[field] = v;
+    }
+    for (const [k, v] of Object.entries(job.params ?? {})) {
+      if (Object.hasOwn(body, k)) throw new Error(`job ${JSON.stringify(spec.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+      setOwn(body, k, v);
+    }
+    const planned: PlannedJob = {
+      index,
+      name: spec.name,
+      fileStem: safeFileStem(spec.name),
+      type,
+      model,
+      prompt,
+      body,
+      timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+      identity: jobIdentity(type, model, body),
+      estimate: estimateCost(model, type, body, tables),
+    };
+    const line = opts.jobLines?.[index];
+    if (line !== undefined) planned.line = line;
+    return planned;
+  });
+}
