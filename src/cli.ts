@@ -1,0 +1,120 @@
+// The same engine outside GitHub: `atlas-media run --config jobs.yml`.
+// Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
+import { parseArgs } from 'node:util';
+import { readSettings, SettingsError } from './settings.js';
+import { runPipeline, shouldFail, PlanError } from './pipeline.js';
+import { JobFileError } from './jobfile/load.js';
+import { jobFileJsonSchema } from './jobfile/schema.js';
+import { consoleLog } from './shared/log.js';
+import { formatProgress } from './report/progress.js';
+import { formatUsd } from './cost/prices.js';
+import type { Progress } from './engine/run.js';
+import { VERSION } from './version.js';
+
+const VALUE_FLAGS = [
+  'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
+  'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
+] as const;
+const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'verbose', 'help', 'version'] as const;
+
+const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
+
+Usage:
+  atlas-media run [--config FILE] [options]     run the job file (default .github/atlas-media.yml)
+  atlas-media plan [--config FILE]              validate and print the plan and its estimated cost
+  atlas-media schema                            print the job file's JSON Schema
+
+Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
+  --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
+  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --verbose
+
+Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
+
+export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
+        ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
+      },
+    });
+  } catch (e) {
+    out.write(`${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0] ?? 'run';
+  if (values['help']) return out.write(USAGE + '\n'), 0;
+  if (values['version']) return process.stdout.write(VERSION + '\n'), 0;
+  if (command === 'schema') return process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0;
+  if (command !== 'run' && command !== 'plan') {
+    out.write(`unknown command "${command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+
+  const get = (name: string): string | undefined => {
+    if (name === 'dry-run') return command === 'plan' || values['dry-run'] ? 'true' : undefined;
+    const v = (values as Record<string, unknown>)[name];
+    if (typeof v === 'boolean') return String(v);
+    // A comma-separated --jobs is friendlier on a shell than newlines.
+    if (name === 'jobs' && typeof v === 'string') return v.split(',').join('\n');
+    return typeof v === 'string' ? v : undefined;
+  };
+  const log = consoleLog(out, Boolean(values['verbose']));
+  let settings;
+  try {
+    settings = readSettings(get, env);
+  } catch (e) {
+    if (e instanceof SettingsError) return out.write(e.message.replaceAll('input ', '--') + '\n'), 2;
+    throw e;
+  }
+
+  const cancel = new AbortController();
+  const onSignal = () => {
+    if (cancel.signal.aborted) process.exit(130);
+    cancel.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const started = Date.now();
+  const live = out.isTTY === true;
+  let lastLine = 0;
+  const onProgress = (p: Progress) => {
+    const now = Date.now();
+    if (live && now - lastLine > 100) {
+      lastLine = now;
+      out.write(`\r\x1b[2K${formatProgress(p, now - started)}`);
+    } else if (!live && (now - lastLine > 15_000 || p.done === p.total)) {
+      lastLine = now;
+      out.write(formatProgress(p, now - started) + '\n');
+    }
+  };
+
+  try {
+    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress });
+    if (live) out.write('\n');
+    if (!result.manifest) return 0;
+    const m = result.manifest;
+    for (const r of m.results) {
+      if (r.status !== 'success' && r.status !== 'cached') log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
+    }
+    out.write(
+      `${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
+        `files:    ${result.plan.outputDir}\nmanifest: ${result.manifestPath}\ngallery:  ${result.plan.outputDir}/index.html\n`,
+    );
+    if (cancel.signal.aborted) return 130;
+    return shouldFail(m, settings.failOn) ? 1 : 0;
+  } catch (e) {
+    if (live) out.write('\n');
+    if (e instanceof JobFileError) return out.write(e.message + '\n'), 2;
+    if (e instanceof PlanError) return out.write(e.message + '\n'), 2;
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,83 @@
+// Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
+// the annotations. Each channel fails soft (a warning or an error line), never losing the others:
+// the files stay on disk and manifest.json keeps every output URL whatever happens here.
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import type { Manifest } from '../manifest/schema.js';
+import type { Settings } from '../settings.js';
+import type { Log } from '../shared/log.js';
+import { uploadOutputs, uniqueArtifactName, type UploadedArtifact } from './artifact.js';
+import { renderSummary } from '../report/summary.js';
+import { renderComment } from '../report/comment.js';
+import { annotateFailures } from '../report/annotations.js';
+import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
+
+export interface RunContext {
+  serverUrl: string;
+  repository: string;
+  runId: string;
+  runAttempt: number;
+  eventName: string;
+  payload: Record<string, unknown>;
+}
+
+export function runContextFromEnv(env: Record<string, string | undefined>, payload: Record<string, unknown>): RunContext {
+  return {
+    serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+    repository: env['GITHUB_REPOSITORY'] || '',
+    runId: env['GITHUB_RUN_ID'] || '',
+    runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || '1') || 1,
+    eventName: env['GITHUB_EVENT_NAME'] || '',
+    payload,
+  };
+}
+
+export interface Delivery {
+  artifacts: UploadedArtifact[];
+  artifactError?: string;
+  commentId?: number;
+}
+
+export async function deliver(m: Manifest, outputDir: string, settings: Settings, ctx: RunContext, log: Log, lineOf: (name: string) => number | undefined): Promise<Delivery> {
+  const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+  const delivery: Delivery = { artifacts: [] };
+
+  if (settings.artifactName) {
+    const up = await uploadOutputs({
+      outputDir,
+      name: uniqueArtifactName(settings.artifactName, { runAttempt: ctx.runAttempt }),
+      retentionDays: settings.retentionDays,
+      compressionLevel: settings.compressionLevel,
+      perJob: settings.artifactPerJob,
+      manifest: m,
+      log,
+      urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
+    });
+    delivery.artifacts = up.artifacts;
+    delivery.artifactError = up.error;
+  }
+  const artifactUrl = delivery.artifacts.length === 1 ? delivery.artifacts[0]!.url : runUrl;
+
+  // GitHub shows 10 error annotations per step; keep one for setFailed's own.
+  annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+
+  try {
+    await core.summary.addRaw(renderSummary(m, { artifactUrl, runUrl }), true).write();
+  } catch (e) {
+    log.warning(`could not write the job summary: ${(e as Error).message}`);
+  }
+
+  const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+  if (shouldComment(settings.comment, ctx.eventName, pr)) {
+    if (!pr) log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+    else if (!settings.githubToken) log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+    else {
+      const [owner, repo] = ctx.repository.split('/') as [string, string];
+      const octokit = getOctokit(settings.githubToken);
+      const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
+      const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+      delivery.commentId = res?.id;
+    }
+  }
+  return delivery;
+}

@@ -1,0 +1,107 @@
+// The journal: every paid call is written down before it is made and after it returns, and
+// flushed to disk, so a cancelled or re-run job resumes its predictions instead of paying again.
+// It is an append-only JSON-lines file in the output directory; the latest line per job identity
+// wins. Lines are group-committed: concurrent writers share one fsync.
+import { open, readFile, mkdir, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export const JOURNAL_FILE = '.atlas-journal.jsonl';
+
+export type JournalEvent =
+  | 'submitting' // about to send a billable submit: if nothing follows, its fate is unknown
+  | 'submitted' // Atlas answered with a prediction id
+  | 'unknown' // the submit's fate is unknown (sent, no answer)
+  | 'refused' // Atlas refused the submit: nothing was created
+  | 'completed' // the prediction finished with these outputs
+  | 'failed' // the prediction finished failed
+  | 'downloaded'; // every output is on disk with these hashes
+
+export interface JournalFile { url: string | null; path: string; sha256: string; bytes: number; content_type: string }
+
+export interface JournalEntry {
+  at: string;
+  identity: string;
+  name: string;
+  event: JournalEvent;
+  prediction_id?: string;
+  outputs?: string[];
+  files?: JournalFile[];
+  error?: string;
+}
+
+export interface Journal {
+  /** The latest entry for a job identity from earlier runs (and this one). */
+  latest(identity: string): JournalEntry | undefined;
+  /** Append and flush: resolves once the line is on disk. */
+  record(entry: Omit<JournalEntry, 'at'>): Promise<void>;
+  close(): Promise<void>;
+  readonly path: string;
+}
+
+export async function readJournal(path: string): Promise<Map<string, JournalEntry>> {
+  const latest = new Map<string, JournalEntry>();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return latest;
+    throw e;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const e = JSON.parse(line) as JournalEntry;
+      if (typeof e.identity !== 'string' || typeof e.event !== 'string') continue;
+      // A completed/downloaded entry keeps the prediction id of the submit before it.
+      const prev = latest.get(e.identity);
+      latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+    } catch {
+      // A torn last line from a killed run: everything before it still counts.
+    }
+  }
+  return latest;
+}
+
+export async function openJournal(path: string): Promise<Journal> {
+  const latest = await readJournal(path);
+  await mkdir(dirname(path), { recursive: true });
+  const fh: FileHandle = await open(path, 'a');
+  let pending: string[] = [];
+  let waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  let flushing: Promise<void> | undefined;
+
+  async function flush(): Promise<void> {
+    while (pending.length > 0) {
+      const lines = pending;
+      const done = waiters;
+      pending = [];
+      waiters = [];
+      try {
+        await fh.write(lines.join(''));
+        await fh.datasync();
+        done.forEach((w) => w.resolve());
+      } catch (e) {
+        done.forEach((w) => w.reject(e));
+      }
+    }
+    flushing = undefined;
+  }
+
+  return {
+    path,
+    latest: (identity) => latest.get(identity),
+    record(entry) {
+      const full: JournalEntry = { at: new Date().toISOString(), ...entry };
+      const prev = latest.get(full.identity);
+      latest.set(full.identity, { ...full, prediction_id: full.prediction_id ?? prev?.prediction_id, outputs: full.outputs ?? prev?.outputs });
+      pending.push(JSON.stringify(full) + '\n');
+      const p = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
+      flushing ??= flush();
+      return p;
+    },
+    async close() {
+      await flushing;
+      await fh.close();
+    },
+  };
+}

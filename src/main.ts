@@ -1,0 +1,86 @@
+// The action: read inputs, run the pipeline, deliver in GitHub, set outputs. Wiring only.
+import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
+import { readSettings, SettingsError, type Settings } from './settings.js';
+import { runPipeline, shouldFail, PlanError, renderPlan } from './pipeline.js';
+import { JobFileError } from './jobfile/load.js';
+import { actionsLog } from './github/actions-log.js';
+import { deliver, runContextFromEnv } from './github/deliver.js';
+import { formatProgress } from './report/progress.js';
+import { formatUsd } from './cost/prices.js';
+import type { Progress } from './engine/run.js';
+
+const PROGRESS_EVERY_MS = 15_000;
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = actionsLog();
+  let settings: Settings;
+  try {
+    settings = readSettings((name) => core.getInput(name), env);
+  } catch (e) {
+    if (e instanceof SettingsError) return core.setFailed(e.message);
+    throw e;
+  }
+  if (settings.apiKey) core.setSecret(settings.apiKey);
+
+  // A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down.
+  const cancel = new AbortController();
+  const onSignal = (sig: string) => {
+    if (!cancel.signal.aborted) cancel.abort(new Error(`received ${sig}`));
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+
+  const started = Date.now();
+  let last: Progress | undefined;
+  const ticker = setInterval(() => last && core.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
+  ticker.unref();
+
+  try {
+    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress: (p) => (last = p) });
+    if (!result.manifest) {
+      core.setOutput('total-cost', String(result.plan.estimatedCost));
+      await core.summary.addHeading('Atlas media: dry run', 3).addCodeBlock(renderPlan(result.plan)).write().catch(() => undefined);
+      return;
+    }
+    const m = result.manifest;
+    core.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
+    const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
+    const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
+
+    core.setOutput('manifest', result.manifestPath);
+    core.setOutput('output-dir', result.plan.outputDir);
+    core.setOutput('total-cost', String(m.total_cost));
+    core.setOutput('succeeded', String(m.successful));
+    core.setOutput('failed', String(m.failed + m.unknown));
+    core.setOutput('results', JSON.stringify(m.results));
+    const first = d.artifacts[0];
+    if (first) {
+      core.setOutput('artifact-id', String(first.id));
+      if (first.url) core.setOutput('artifact-url', first.url);
+      if (first.digest) core.setOutput('artifact-digest', first.digest);
+    }
+    if (cancel.signal.aborted) core.setFailed(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
+    else if (shouldFail(m, settings.failOn)) {
+      core.setFailed(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);
+    }
+  } catch (e) {
+    if (e instanceof JobFileError) {
+      for (const p of e.problems) log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
+      return core.setFailed(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
+    }
+    if (e instanceof PlanError) return core.setFailed(e.message);
+    core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+async function readEventPayload(path: string | undefined): Promise<Record<string, unknown>> {
+  if (!path) return {};
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,125 @@
+// The run's settings, read once from the action's inputs or the CLI's flags (same names), each
+// checked with an error that names the input. Nothing below this reads the environment.
+
+export const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
+export const DEFAULT_CONFIG = '.github/atlas-media.yml';
+
+export type FailOn = 'any' | 'all' | 'never';
+export type CommentMode = 'auto' | 'always' | 'never';
+
+export interface Settings {
+  config: string;
+  apiKey: string;
+  baseUrl: string;
+  /** Undefined: the file's max_workers, else 3. */
+  concurrency?: number | 'auto';
+  maxConcurrency: number;
+  downloadConcurrency: number;
+  /** Undefined: the file's output_dir, else ./output. */
+  outputDir?: string;
+  dryRun: boolean;
+  failOn: FailOn;
+  jobs: string[];
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
+  retryUnknownSubmits: boolean;
+  maxCost?: number;
+  graceMs: number;
+  /** GitHub delivery (ignored by the CLI). */
+  artifactName: string;
+  artifactPerJob: boolean;
+  retentionDays?: number;
+  compressionLevel: number;
+  comment: CommentMode;
+  commentTag: string;
+  githubToken: string;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'SettingsError';
+  }
+}
+
+/** `get` returns an input's raw value ('' or undefined when unset). */
+export function readSettings(get: (name: string) => string | undefined, env: Record<string, string | undefined> = {}): Settings {
+  const problems: string[] = [];
+  const raw = (name: string) => (get(name) ?? '').trim();
+
+  const num = (name: string, dflt: number | undefined, check: (n: number) => boolean, what: string): number | undefined => {
+    const v = raw(name);
+    if (v === '') return dflt;
+    const n = Number(v);
+    if (!Number.isFinite(n) || !check(n)) {
+      problems.push(`input ${name}: "${v}" is not ${what}`);
+      return dflt;
+    }
+    return n;
+  };
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = raw(name).toLowerCase();
+    if (v === '') return dflt;
+    if (['true', 'yes', '1', 'on'].includes(v)) return true;
+    if (['false', 'no', '0', 'off'].includes(v)) return false;
+    problems.push(`input ${name}: "${raw(name)}" is not true or false`);
+    return dflt;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], dflt: T): T => {
+    const v = raw(name);
+    if (v === '') return dflt;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
+    return dflt;
+  };
+
+  let concurrency: number | 'auto' | undefined;
+  const c = raw('concurrency');
+  if (c === 'auto') concurrency = 'auto';
+  else concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
+
+  const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+  const dryRun = bool('dry-run', false);
+
+  const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
+  try {
+    const u = new URL(baseUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
+  }
+
+  const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+  const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+  if (maxPollIntervalMs < pollIntervalMs) problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
+
+  const settings: Settings = {
+    config: raw('config') || DEFAULT_CONFIG,
+    apiKey,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    concurrency,
+    maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ?? 32,
+    downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ?? 4,
+    outputDir: raw('output-dir') || undefined,
+    dryRun,
+    failOn: oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
+    jobs: raw('jobs').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
+    pollIntervalMs,
+    maxPollIntervalMs,
+    retryUnknownSubmits: bool('retry-unknown-submits', false),
+    maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
+    graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
+    artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
+    artifactPerJob: bool('artifact-per-job', false),
+    retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
+    compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
+    comment: oneOf('comment', ['auto', 'always', 'never'] as const, 'auto'),
+    commentTag: raw('comment-tag') || 'atlas-media',
+    githubToken: raw('github-token'),
+  };
+  if (!dryRun && !apiKey) {
+    problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
+  }
+  if (problems.length) throw new SettingsError(problems);
+  return settings;
+}

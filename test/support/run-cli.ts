@@ -1,0 +1,45 @@
+// Run the CLI in-process against an emulator, as a user would from a shell, and capture what it prints.
+import { Writable } from 'node:stream';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../../src/cli.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+
+export interface CliRun {
+  code: number;
+  output: string;
+  outputDir: string;
+  manifest(): Promise<Manifest>;
+}
+
+export async function tempDir(prefix = 'atlas-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function writeJobFile(dir: string, yamlText: string, name = 'jobs.yml'): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, yamlText);
+  return path;
+}
+
+/** Fast polling for an emulator at time scale 1000 (a 4 s image takes 4 ms). */
+export const FAST_POLL = ['--poll-interval', '0.001', '--max-poll-interval', '0.02'];
+
+export async function runCli(args: string[], opts: { baseUrl?: string; outputDir: string; apiKey?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CliRun> {
+  let output = '';
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      output += String(chunk);
+      cb();
+    },
+  });
+  const argv = [...args, '--output-dir', opts.outputDir, ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []), ...(opts.apiKey !== undefined ? ['--api-key', opts.apiKey] : ['--api-key', 'test-key'])];
+  const code = await cli(argv, opts.env ?? {}, out);
+  return {
+    code,
+    output,
+    outputDir: opts.outputDir,
+    manifest: async () => JSON.parse(await readFile(join(opts.outputDir, 'manifest.json'), 'utf8')) as Manifest,
+  };
+}
