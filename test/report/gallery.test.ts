@@ -151,10 +151,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const SCREENSHOT = join(here, '..', '.tmp', 'gallery.png');
 
 function sampleVideo(): string {
-  for (const p of [join(here, '..', 'emulator', 'assets', 'sample.mp4'), join(here, '..', 'support', 'assets', 'sample.mp4')]) {
+  for (const p of [join(here, '..', 'emulator', 'assets', 'sample.mp4')]) {
     if (existsSync(p)) return p;
   }
-  throw new Error('no sample.mp4 in test/emulator/assets or test/support/assets');
+  throw new Error('no sample.mp4 in test/emulator/assets');
 }
 
 describe('gallery in headless Chromium', () => {
