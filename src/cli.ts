@@ -15,7 +15,7 @@ const VALUE_FLAGS = [
   'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
   'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
 ] as const;
-const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'verbose', 'help', 'version'] as const;
+const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'] as const;
 
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
 
@@ -26,7 +26,7 @@ Usage:
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
-  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --verbose
+  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 

@@ -9,6 +9,7 @@ import { deliver, runContextFromEnv } from './github/deliver.js';
 import { formatProgress } from './report/progress.js';
 import { formatUsd } from './cost/prices.js';
 import type { Progress } from './engine/run.js';
+import { jobLogLines, jobLogTitle } from './report/job-log.js';
 
 const PROGRESS_EVERY_MS = 15_000;
 
@@ -37,7 +38,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   ticker.unref();
 
   try {
-    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress: (p) => (last = p) });
+    const result = await runPipeline(settings, {
+      log,
+      signal: cancel.signal,
+      onProgress: (p) => (last = p),
+      // One log group per job, printed whole when it settles so concurrent jobs never interleave.
+      onJobFinished: (_job, r) => {
+        core.startGroup(jobLogTitle(r));
+        for (const line of jobLogLines(r)) core.info(line);
+        core.endGroup();
+      },
+    });
     if (!result.manifest) {
       core.setOutput('total-cost', String(result.plan.estimatedCost));
       await core.summary.addHeading('Atlas media: dry run', 3).addCodeBlock(renderPlan(result.plan)).write().catch(() => undefined);

@@ -12,7 +12,7 @@ import { planJobs } from './jobfile/plan.js';
 import { filterJobs } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
-import { runJobs, type Progress } from './engine/run.js';
+import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
 import { openJournal, JOURNAL_FILE } from './journal/journal.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
 import { renderReportFile } from './report/summary.js';
@@ -25,6 +25,7 @@ export interface PipelineDeps {
   /** Cancellation (SIGINT/SIGTERM, the step's timeout). */
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  onJobFinished?: EngineOptions['onJobFinished'];
 }
 
 export interface Plan {
@@ -126,10 +127,12 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         poll: { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs },
         notFoundGraceMs: 30_000,
         retryUnknownSubmits: settings.retryUnknownSubmits,
+        force: settings.force,
         maxCost: settings.maxCost,
         signal: deps.signal,
         graceMs: settings.graceMs,
         onProgress: deps.onProgress,
+        onJobFinished: deps.onJobFinished,
       },
     );
     const manifest = buildManifest(plan.jobs, outcome.results, {

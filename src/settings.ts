@@ -33,6 +33,16 @@ export interface Settings {
   comment: CommentMode;
   commentTag: string;
   githubToken: string;
+  /** Reuse outputs of identical jobs from earlier runs (journal + output dir carried in the Actions cache). */
+  cache: boolean;
+  /** Regenerate even what the cache or journal already has. */
+  force: boolean;
+  /** This run's part of the jobs, 1-based: `shard: 2/4`. */
+  shard?: { index: number; total: number };
+  /** `run` generates; `report` merges the shards' manifests into one report. */
+  mode: 'run' | 'report';
+  webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 export class SettingsError extends Error {
@@ -116,8 +126,35 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
     comment: oneOf('comment', ['auto', 'always', 'never'] as const, 'auto'),
     commentTag: raw('comment-tag') || 'atlas-media',
     githubToken: raw('github-token'),
+    cache: bool('cache', true),
+    force: bool('force', false),
+    mode: oneOf('mode', ['run', 'report'] as const, 'run'),
   };
-  if (!dryRun && !apiKey) {
+  let shard: Settings['shard'];
+  const sh = raw('shard');
+  if (sh) {
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+    const index = m ? Number(m[1]) : NaN;
+    const total = m ? Number(m[2]) : NaN;
+    if (!m || total < 1 || index < 1 || index > total || total > 256) problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+    else shard = { index, total };
+  }
+  settings.shard = shard;
+  const webhookUrl = raw('webhook-url');
+  if (webhookUrl) {
+    try {
+      const u = new URL(webhookUrl);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+      settings.webhookUrl = webhookUrl;
+    } catch {
+      // Never echo the URL: webhook URLs carry their own secrets.
+      problems.push('input webhook-url: not an http(s) URL');
+    }
+  }
+  if (raw('webhook-secret')) settings.webhookSecret = raw('webhook-secret');
+  if (settings.mode === 'report' && shard) problems.push('input shard: not used with mode: report (the report step reads every shard)');
+
+  if (!dryRun && !apiKey && settings.mode === 'run') {
     problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
   }
   if (problems.length) throw new SettingsError(problems);

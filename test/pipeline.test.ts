@@ -82,9 +82,9 @@ describe('pipeline', () => {
 
     const second = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: out });
     const m2 = await second.manifest();
-    expect(m2.results.map((r) => r.status)).toEqual(['unknown', 'success']);
+    expect(m2.results.map((r) => r.status)).toEqual(['unknown', 'cached']);
     expect(e.stats().createdByPrompt['a fragile vase']).toBe(1);
-    // The sturdy job was resumed from the journal: still one prediction, the file kept.
+    // The sturdy job's output was reused from the journal: still one prediction, the file kept, nothing paid.
     expect(e.stats().createdByPrompt['a sturdy chair']).toBe(1);
   });
 

@@ -39137,8 +39137,40 @@ function readSettings(get, env = {}) {
         comment: oneOf('comment', ['auto', 'always', 'never'], 'auto'),
         commentTag: raw('comment-tag') || 'atlas-media',
         githubToken: raw('github-token'),
+        cache: bool('cache', true),
+        force: bool('force', false),
+        mode: oneOf('mode', ['run', 'report'], 'run'),
     };
-    if (!dryRun && !apiKey) {
+    let shard;
+    const sh = raw('shard');
+    if (sh) {
+        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+        const index = m ? Number(m[1]) : NaN;
+        const total = m ? Number(m[2]) : NaN;
+        if (!m || total < 1 || index < 1 || index > total || total > 256)
+            problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+        else
+            shard = { index, total };
+    }
+    settings.shard = shard;
+    const webhookUrl = raw('webhook-url');
+    if (webhookUrl) {
+        try {
+            const u = new URL(webhookUrl);
+            if (u.protocol !== 'https:' && u.protocol !== 'http:')
+                throw new Error('protocol');
+            settings.webhookUrl = webhookUrl;
+        }
+        catch {
+            // Never echo the URL: webhook URLs carry their own secrets.
+            problems.push('input webhook-url: not an http(s) URL');
+        }
+    }
+    if (raw('webhook-secret'))
+        settings.webhookSecret = raw('webhook-secret');
+    if (settings.mode === 'report' && shard)
+        problems.push('input shard: not used with mode: report (the report step reads every shard)');
+    if (!dryRun && !apiKey && settings.mode === 'run') {
         problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
     }
     if (problems.length)
@@ -53835,6 +53867,12 @@ async function runJobs(jobs, deps, opts) {
             failed++;
         spent += r.cost;
         progress();
+        try {
+            opts.onJobFinished?.(job, r);
+        }
+        catch (e) {
+            log.warning(`a job-finished hook failed: ${run_messageOf(e)}`);
+        }
     };
     const runOne = async (job, queuedAt, slotHeld) => {
         const release = () => {
@@ -53863,11 +53901,12 @@ async function runJobs(jobs, deps, opts) {
         let finished;
         let resumed = false;
         let submittedAtMs = Date.now();
-        if (prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+        if (!opts.force && prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+            // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
             release();
-            log.info(`${job.name}: already generated in an earlier run (prediction ${prior.prediction_id ?? '?'}); kept the files.`);
+            log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
             const outputs = prior.files.map((f) => ({ url: f.url, path: f.path, bytes: f.bytes, sha256: f.sha256, content_type: f.content_type, error: null }));
-            return withOutputs({ ...r, status: 'success', prediction_id: prior.prediction_id ?? null, cost: r.estimated_cost }, outputs);
+            return withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
         }
         if ((prior?.event === 'submitting' || prior?.event === 'unknown') && !prior.prediction_id && !opts.retryUnknownSubmits) {
             release();
@@ -55127,10 +55166,12 @@ async function runPipeline(settings, deps) {
             poll: { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs },
             notFoundGraceMs: 30_000,
             retryUnknownSubmits: settings.retryUnknownSubmits,
+            force: settings.force,
             maxCost: settings.maxCost,
             signal: deps.signal,
             graceMs: settings.graceMs,
             onProgress: deps.onProgress,
+            onJobFinished: deps.onJobFinished,
         });
         const manifest = buildManifest(plan.jobs, outcome.results, {
             tool: `atlas-media-action ${VERSION}`,
@@ -55230,7 +55271,7 @@ const VALUE_FLAGS = [
     'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
     'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
 ];
-const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'verbose', 'help', 'version'];
+const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'];
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
 
 Usage:
@@ -55240,7 +55281,7 @@ Usage:
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
-  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --verbose
+  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 async function cli(argv, env, out = process.stderr) {

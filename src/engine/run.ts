@@ -29,12 +29,16 @@ export interface EngineOptions {
   /** A prediction may answer 404 for the first seconds after submit. */
   notFoundGraceMs: number;
   retryUnknownSubmits: boolean;
+  /** Regenerate even jobs whose outputs the journal already has on disk. */
+  force?: boolean;
   /** USD; no job is submitted if the spend so far plus its estimate would exceed it. */
   maxCost?: number;
   /** Cancellation: stop submitting at once, keep polling and downloading for graceMs, then stop. */
   signal?: AbortSignal;
   graceMs: number;
   onProgress?: (p: Progress) => void;
+  /** Called once per job as it settles, in completion order (log groups, webhooks). */
+  onJobFinished?: (job: PlannedJob, result: JobResult) => void;
 }
 
 export interface EngineDeps {
@@ -110,6 +114,11 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     if (r.status === 'failed' || r.status === 'unknown') failed++;
     spent += r.cost;
     progress();
+    try {
+      opts.onJobFinished?.(job, r);
+    } catch (e) {
+      log.warning(`a job-finished hook failed: ${messageOf(e)}`);
+    }
   };
 
   const runOne = async (job: PlannedJob, queuedAt: string, slotHeld: { held: boolean }): Promise<void> => {
@@ -139,11 +148,12 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     let resumed = false;
     let submittedAtMs = Date.now();
 
-    if (prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+    if (!opts.force && prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+      // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
       release();
-      log.info(`${job.name}: already generated in an earlier run (prediction ${prior.prediction_id ?? '?'}); kept the files.`);
+      log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
       const outputs: OutputFile[] = prior.files.map((f) => ({ url: f.url, path: f.path, bytes: f.bytes, sha256: f.sha256, content_type: f.content_type, error: null }));
-      return withOutputs({ ...r, status: 'success', prediction_id: prior.prediction_id ?? null, cost: r.estimated_cost }, outputs);
+      return withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
     }
     if ((prior?.event === 'submitting' || prior?.event === 'unknown') && !prior.prediction_id && !opts.retryUnknownSubmits) {
       release();
