@@ -1,6 +1,7 @@
 // The same engine outside GitHub: `atlas-media run --config jobs.yml`.
 // Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { readSettings, SettingsError } from './settings.js';
 import { runPipeline, shouldFail, PlanError } from './pipeline.js';
 import { JobFileError } from './jobfile/load.js';
@@ -10,10 +11,12 @@ import { formatProgress } from './report/progress.js';
 import { formatUsd } from './cost/prices.js';
 import type { Progress } from './engine/run.js';
 import { VERSION } from './version.js';
+import { runInfoFromEnv } from './notify/webhook.js';
 
 const VALUE_FLAGS = [
   'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
   'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
+  'webhook-url', 'webhook-secret', 'workspace',
 ] as const;
 const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'] as const;
 
@@ -26,7 +29,8 @@ Usage:
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
-  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose
+  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
+  --webhook-url URL, --webhook-secret S, --workspace DIR (root for local inputs such as image: ./assets/x.png; default: here)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 
@@ -95,7 +99,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.Wr
   };
 
   try {
-    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress });
+    const ws = (values as Record<string, unknown>)['workspace'];
+    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress, workspace: typeof ws === 'string' ? resolve(ws) : process.cwd(), run: runInfoFromEnv(env) });
     if (live) out.write('\n');
     if (!result.manifest) return 0;
     const m = result.manifest;

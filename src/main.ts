@@ -5,11 +5,12 @@ import { readSettings, SettingsError, type Settings } from './settings.js';
 import { runPipeline, shouldFail, PlanError, renderPlan } from './pipeline.js';
 import { JobFileError } from './jobfile/load.js';
 import { actionsLog } from './github/actions-log.js';
-import { deliver, runContextFromEnv } from './github/deliver.js';
 import { formatProgress } from './report/progress.js';
 import { formatUsd } from './cost/prices.js';
 import type { Progress } from './engine/run.js';
 import { jobLogLines, jobLogTitle } from './report/job-log.js';
+import type { CarriedOutputs } from './github/cache.js';
+import { runInfoFromEnv } from './notify/webhook.js';
 
 const PROGRESS_EVERY_MS = 15_000;
 
@@ -23,6 +24,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     throw e;
   }
   if (settings.apiKey) core.setSecret(settings.apiKey);
+  // The webhook URL often carries its own token: masked like the key.
+  if (settings.webhookUrl) core.setSecret(settings.webhookUrl);
+  if (settings.webhookSecret) core.setSecret(settings.webhookSecret);
+
+  // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
+  // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
+  if (settings.mode === 'report') return (await import('./github/report-step.js')).runReportStep(settings, env, log);
 
   // A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down.
   const cancel = new AbortController();
@@ -36,12 +44,20 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let last: Progress | undefined;
   const ticker = setInterval(() => last && core.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
   ticker.unref();
+  // The output directory (journal + files) carried between runs and attempts in the Actions cache.
+  const cache: { carried?: CarriedOutputs } = {};
 
   try {
     const result = await runPipeline(settings, {
       log,
       signal: cancel.signal,
       onProgress: (p) => (last = p),
+      onPlan: async (plan) => {
+        const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
+        if (settings.cache && !settings.dryRun && cacheService) cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
+      },
+      workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+      run: runInfoFromEnv(env),
       // One log group per job, printed whole when it settles so concurrent jobs never interleave.
       onJobFinished: (_job, r) => {
         core.startGroup(jobLogTitle(r));
@@ -56,7 +72,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const m = result.manifest;
     core.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
+    // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
+    await cache.carried?.save();
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
+    const { deliver, runContextFromEnv } = await import('./github/deliver.js');
     const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
 
     core.setOutput('manifest', result.manifestPath);
@@ -84,6 +103,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));
   } finally {
     clearInterval(ticker);
+    // A failed or cancelled run still saves what it paid for (a no-op if already saved).
+    await cache.carried?.save();
   }
 }
 

@@ -8,17 +8,22 @@ import type { Settings } from './settings.js';
 import type { PlannedJob } from './jobfile/job.js';
 import type { Manifest } from './manifest/schema.js';
 import { loadJobFile } from './jobfile/load.js';
-import { planJobs } from './jobfile/plan.js';
+import { planJobs, wantsLivePrices } from './jobfile/plan.js';
+import { fetchLivePrices } from './cost/live.js';
 import { filterJobs } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
-import { openJournal, JOURNAL_FILE } from './journal/journal.js';
+import { openJournal, JOURNAL_FILE, type Journal } from './journal/journal.js';
+import { redactDeep, redactSecrets } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
 import { renderReportFile } from './report/summary.js';
 import { writeGallery } from './report/gallery.js';
 import { formatUsd, roundUsd } from './cost/prices.js';
+import { shardOf, type ShardInfo } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
+import { resolveLocalInputs } from './inputs/local.js';
+import { createWebhookNotifier, withWebhook, type RunInfo } from './notify/webhook.js';
 
 export interface PipelineDeps {
   log: Log;
@@ -26,6 +31,12 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onJobFinished?: EngineOptions['onJobFinished'];
+  /** Called once the plan is final, before the journal is opened (the action restores the Actions cache here). */
+  onPlan?: (plan: Plan) => Promise<void>;
+  /** Root that local inputs (`image: ./assets/x.png`) resolve against and must stay inside. */
+  workspace?: string;
+  /** Where the run happens, for webhook messages. */
+  run?: RunInfo;
 }
 
 export interface Plan {
@@ -37,6 +48,8 @@ export interface Plan {
   allJobs: PlannedJob[];
   estimatedCost: number;
   lineOf(name: string): number | undefined;
+  /** Set when the run is one shard of a matrix (`shard: i/n`): `jobs` and `estimatedCost` are then the shard's. */
+  shard?: ShardInfo;
 }
 
 export interface PipelineResult {
@@ -50,10 +63,14 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-/** Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError. */
-export async function makePlan(settings: Settings): Promise<Plan> {
+/**
+ * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
+ * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ */
+export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
   const loaded = await loadJobFile(settings.config);
-  const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines });
+  const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
+  const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
   const picked = settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs;
   const jobs = picked.map((j, index) => ({ ...j, index }));
   const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
@@ -97,7 +114,13 @@ export function renderPlan(plan: Plan): string {
 
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
   const { log } = deps;
-  const plan = await makePlan(settings);
+  // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
+  const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
+  // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
+  const local = await resolveLocalInputs(planned.jobs, { workspace: deps.workspace ?? process.cwd(), configPath: planned.configPath });
+  const plan: Plan = { ...planned, jobs: local.jobs };
+  await deps.onPlan?.(plan);
   if (settings.dryRun) {
     log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
     return { plan };
@@ -110,13 +133,19 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const dispatcher = new Agent({ connections: concurrencyCeiling + settings.downloadConcurrency + 4, keepAliveTimeout: 10_000 });
   const client = createAtlasClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, userAgent: USER_AGENT, dispatcher });
   const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE));
+  // The key never reaches what the run writes, even when a prompt or an error message carries it.
+  const secrets = [settings.apiKey];
+  const safeJournal: Journal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
+  const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
+  const onJobFinished = withWebhook(deps.onJobFinished, webhook);
   try {
     const outcome = await runJobs(
       plan.jobs,
       {
         client,
         log,
-        journal,
+        prepareBody: local.uploader(client, log),
+        journal: safeJournal,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },
       {
@@ -128,26 +157,29 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         notFoundGraceMs: 30_000,
         retryUnknownSubmits: settings.retryUnknownSubmits,
         force: settings.force,
-        maxCost: settings.maxCost,
+        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
         signal: deps.signal,
         graceMs: settings.graceMs,
         onProgress: deps.onProgress,
-        onJobFinished: deps.onJobFinished,
+        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
       },
     );
-    const manifest = buildManifest(plan.jobs, outcome.results, {
+    const manifest = redactDeep(buildManifest(plan.jobs, outcome.results, {
       tool: `atlas-media-action ${VERSION}`,
       config: settings.config,
       startedAt,
       finishedAt: new Date(),
       concurrency: outcome.concurrency,
       stopped: outcome.stopped,
-    });
+      ...(plan.shard ? { shard: plan.shard } : {}),
+    }), secrets);
     const manifestPath = await writeManifest(plan.outputDir, manifest);
     await writeFile(join(plan.outputDir, 'report.md'), renderReportFile(manifest));
     await writeGallery(plan.outputDir, manifest);
+    await webhook?.batchFinished(manifest);
     return { plan, manifest, manifestPath };
   } finally {
+    await webhook?.flush();
     await journal.close();
     await dispatcher.close().catch(() => undefined);
   }

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1569);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1569:
+/***/ 355:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39045,6 +39045,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/settings.ts
 // The run's settings, read once from the action's inputs or the CLI's flags (same names), each
 // checked with an error that names the input. Nothing below this reads the environment.
@@ -39178,9 +39181,6 @@ function readSettings(get, env = {}) {
     return settings;
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -41907,9 +41907,9 @@ const $ZodNumberFormat = /*@__PURE__*/ $constructor("$ZodNumberFormat", (inst, d
     $ZodCheckNumberFormat.init(inst, def);
     $ZodNumber.init(inst, def); // no format checks
 });
-const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodBoolean", (inst, def) => {
+const $ZodBoolean = /*@__PURE__*/ $constructor("$ZodBoolean", (inst, def) => {
     $ZodType.init(inst, def);
-    inst._zod.pattern = regexes.boolean;
+    inst._zod.pattern = regexes_boolean;
     inst._zod.parse = (payload, _ctx) => {
         if (def.coerce)
             try {
@@ -41927,7 +41927,7 @@ const $ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodBigInt = /*@__PURE__*/ $constructor("$ZodBigInt", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.pattern = bigint;
@@ -44317,7 +44317,7 @@ function _uint32(Class, params) {
 function _boolean(Class, params) {
     return new Class({
         type: "boolean",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // @__NO_SIDE_EFFECTS__
@@ -47859,13 +47859,13 @@ function int32(params) {
 function uint32(params) {
     return core._uint32(ZodNumberFormat, params);
 }
-const ZodBoolean = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodBoolean", (inst, def) => {
-    core.$ZodBoolean.init(inst, def);
+const ZodBoolean = /*@__PURE__*/ $constructor("ZodBoolean", (inst, def) => {
+    $ZodBoolean.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.booleanProcessor(inst, ctx, json, params);
-})));
+    inst._zod.processJSONSchema = (ctx, json, params) => booleanProcessor(inst, ctx, json, params);
+});
 function schemas_boolean(params) {
-    return core._boolean(ZodBoolean, params);
+    return _boolean(ZodBoolean, params);
 }
 const ZodBigInt = /*@__PURE__*/ $constructor("ZodBigInt", (inst, def) => {
     $ZodBigInt.init(inst, def);
@@ -48089,7 +48089,7 @@ function object(shape, params) {
     const def = {
         type: "object",
         shape: shape ?? {},
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     };
     return new ZodObject(def);
 }
@@ -48734,6 +48734,27 @@ const ModelPrice = strictObject({
     price: schemas_number().nonnegative().describe('USD per unit.'),
 })
     .describe('Price of one model, overriding the built-in table.');
+const Pricing = object({
+    live: schemas_boolean()
+        .optional()
+        .describe('`true`: read current prices from GET /models (no API key needed, also on dry runs). The list gives a price but not its unit, so the unit is taken from the model type (Image: per image, Video: per second) and the estimate says so. If the list cannot be read the run warns and uses the built-in table. Prices given here for a model still win over live ones.'),
+})
+    .catchall(ModelPrice)
+    .describe('Prices per model id (USD), overriding the built-in table, and `live: true` to use the current prices Atlas lists. Precedence: this table, then live prices, then the built-in table, then a guess of 0.05 per unit (said to be one).');
+/** A matrix key: a name used as `${key}` in the job's name, prompt, model, resolution and params. */
+const MATRIX_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Values per matrix key, and variations per job (`count`). */
+const MAX_MATRIX_VALUES = 100;
+const MAX_COUNT = 100;
+const MatrixValue = union([schemas_string(), schemas_number(), schemas_boolean()], {
+    error: 'matrix values are text, numbers or true/false (one value per list item, no lists or mappings)',
+});
+const matrixField = record(schemas_string().regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'), array(MatrixValue).min(1).max(MAX_MATRIX_VALUES))
+    .describe('Run this job once per combination of values, e.g. `{product: [mug, tee], style: [flat, photo]}` makes 4 jobs (first key slowest, values in list order). `${product}` in name, prompt, model, resolution and params (also inherited from defaults) is replaced by the value; a params value that is exactly `"${key}"` takes the value with its type (a number stays a number). The name must use every key that has more than one value, so each job gets its own name. A `${key}` that is not a matrix key is an error; write `$${` for a literal `${`.');
+const countField = schemas_int()
+    .min(1)
+    .max(MAX_COUNT)
+    .describe('Make this many variations of the job (per matrix combination), named `<name>-1` … `<name>-N` (`count: 1` keeps the name). If `params.seed` is a whole number S ≥ 0, variation i is sent with seed S+i-1; otherwise the requests are identical and the variations come from the model’s own randomness (no seed is added: not every model takes one). Each variation is its own paid generation.');
 /** Fields a job and `defaults:` share. */
 const jobFields = {
     type: schemas_enum(MEDIA_TYPES)
@@ -48750,7 +48771,7 @@ const jobFields = {
     duration: schemas_number().positive().describe('Video length in seconds; also the unit count for per-second prices.'),
     resolution: schemas_string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
     params: record(schemas_string(), unknown())
-        .describe('Model parameters passed to the API untouched (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
+        .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
     timeout: schemas_number()
         .positive()
         .max(86_400)
@@ -48782,15 +48803,15 @@ const JobSpec = strictObject({
     resolution: jobFields.resolution.optional(),
     params: jobFields.params.optional(),
     timeout: jobFields.timeout.optional(),
+    matrix: matrixField.optional(),
+    count: countField.optional(),
 })
-    .describe('One generation: a prompt for a model.');
+    .describe('One generation: a prompt for a model (or, with matrix: or count:, several).');
 const JobFile = strictObject({
     output_dir: schemas_string().min(1).optional().describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
     max_workers: schemas_int().min(1).max(256).optional().describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
     defaults: JobDefaults.optional(),
-    pricing: record(schemas_string(), ModelPrice)
-        .optional()
-        .describe('Prices per model id, overriding the built-in table.'),
+    pricing: Pricing.optional(),
     jobs: array(JobSpec).min(1).describe('The generations to run, in order.'),
 })
     .describe('atlas-media-action job file');
@@ -48806,6 +48827,156 @@ function jobFileJsonSchema() {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/jobfile/expand.ts
+/** Jobs one job of the file may become (combinations × count). */
+const MAX_JOBS_PER_ENTRY = 1000;
+/** Jobs that matrices and counts may add to a file, all entries together. */
+const MAX_EXPANDED_JOBS = 10_000;
+/** The string fields placeholders are replaced in, besides `params` (searched recursively). */
+const TEMPLATE_FIELDS = ['name', 'model', 'prompt', 'resolution'];
+/** `$${` (a literal `${`) or `${…}` (a placeholder when what is inside is a name). */
+const TOKEN = /\$\$\{|\$\{([^{}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The placeholder names used in a text, in order of first use. */
+function placeholdersIn(text) {
+    const found = [];
+    for (const m of text.matchAll(TOKEN)) {
+        const key = m[1]?.trim();
+        if (key !== undefined && NAME.test(key) && !found.includes(key))
+            found.push(key);
+    }
+    return found;
+}
+/** A matrix value as text: numbers and booleans as JSON writes them. */
+function valueText(v) {
+    return typeof v === 'string' ? v : String(v);
+}
+/** Replace `${key}` by the combination's value and `$${` by `${`. Unknown placeholders are left as written. */
+function substituteText(text, values) {
+    if (!text.includes('${'))
+        return text;
+    return text.replace(TOKEN, (whole, inner) => {
+        if (inner === undefined)
+            return '${';
+        const key = inner.trim();
+        return NAME.test(key) && values.has(key) ? valueText(values.get(key)) : whole;
+    });
+}
+/** Like substituteText, except that a text that is exactly one placeholder becomes the value itself (typed). */
+function substituteValue(text, values) {
+    const m = /^\$\{([^{}]*)\}$/.exec(text);
+    const key = m?.[1]?.trim();
+    if (key !== undefined && values.has(key))
+        return values.get(key);
+    return substituteText(text, values);
+}
+/** Substitute inside every string of a JSON value (keys are left alone). */
+function substituteDeep(value, values) {
+    if (typeof value === 'string')
+        return substituteValue(value, values);
+    if (Array.isArray(value))
+        return value.map((v) => substituteDeep(v, values));
+    if (expand_isPlainObject(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            setOwn(out, k, substituteDeep(v, values));
+        return out;
+    }
+    return value;
+}
+/** Every placeholder in a JSON value, with the path of the string it is in. */
+function placeholdersDeep(value, path = []) {
+    if (typeof value === 'string')
+        return placeholdersIn(value).map((key) => ({ path, key }));
+    if (Array.isArray(value))
+        return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
+    if (expand_isPlainObject(value))
+        return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
+    return [];
+}
+/** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
+function combinationCount(matrix, cap = Number.MAX_SAFE_INTEGER) {
+    let n = 1;
+    for (const values of Object.values(matrix ?? {})) {
+        n *= values.length;
+        if (n > cap)
+            return cap + 1;
+    }
+    return n;
+}
+/** The cartesian product: keys in file order, the first key varying slowest, values in list order. */
+function combinations(matrix) {
+    let out = [[]];
+    for (const [key, values] of Object.entries(matrix ?? {})) {
+        const next = [];
+        for (const prefix of out)
+            for (const v of values)
+                next.push([...prefix, [key, v]]);
+        out = next;
+    }
+    return out;
+}
+/** `product="mug", size=1024`: how messages name a combination. */
+function describeCombination(combination, variation) {
+    const parts = combination.map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    if (variation !== undefined)
+        parts.push(`variation ${variation}`);
+    return parts.join(', ');
+}
+/** The name of variation i (1-based) of a job that has `count:` > 1. */
+function variationName(name, variation) {
+    return `${name}-${variation}`;
+}
+/** Whether a seed can be varied: a whole number ≥ 0 (-1 often means "random", strings are the model's business). */
+function variableSeed(seed) {
+    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
+}
+/** One job of the file, defaults merged, as the jobs it stands for. */
+function expandJob(job) {
+    const { matrix, count: rawCount, ...rest } = job;
+    const count = rawCount ?? 1;
+    const out = [];
+    for (const combination of combinations(matrix)) {
+        const values = new Map(combination);
+        const base = { ...rest };
+        for (const field of TEMPLATE_FIELDS) {
+            const v = base[field];
+            if (typeof v === 'string')
+                base[field] = substituteText(v, values);
+        }
+        if (rest.params)
+            base['params'] = substituteDeep(rest.params, values);
+        const params = base['params'];
+        const seed = params && Object.hasOwn(params, 'seed') ? params['seed'] : undefined;
+        for (let i = 1; i <= count; i++) {
+            if (count === 1) {
+                out.push({ job: base, combination, count, seedVaried: false });
+                continue;
+            }
+            const variant = { ...base, name: variationName(String(base['name']), i) };
+            const seedVaried = variableSeed(seed);
+            if (seedVaried) {
+                const p = {};
+                for (const [k, v] of Object.entries(params))
+                    setOwn(p, k, v);
+                p['seed'] = seed + i - 1;
+                variant['params'] = p;
+            }
+            out.push({ job: variant, combination, variation: i, count, seedVaried });
+        }
+    }
+    return out;
+}
+function expand_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 ;// CONCATENATED MODULE: ./src/cost/prices.ts
 /** Prices quoted by the tutorial (USD). */
 const BUILTIN_PRICES = {
@@ -48855,6 +49026,8 @@ function estimateCost(model, type, body, tables = {}) {
     const notes = [];
     if (source === 'guess')
         notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
+    if (source === 'live' && price.note)
+        notes.push(price.note);
     let units;
     if (price.unit === 'second') {
         const seconds = videoSeconds(body);
@@ -49007,6 +49180,7 @@ function closestNames(word, candidates, limit = 3) {
 
 
 
+
 const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
 /** The named job keys that go into the request body; `params` must not repeat them. */
 const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
@@ -49038,16 +49212,16 @@ function mergeJob(defaults, job) {
         for (const [k, v] of Object.entries(defaults.params ?? {})) {
             if (BODY_FIELDS.includes(k) && job[k] !== undefined)
                 continue;
-            setOwn(params, k, v);
+            plan_setOwn(params, k, v);
         }
         for (const [k, v] of Object.entries(jobParams))
-            setOwn(params, k, v);
+            plan_setOwn(params, k, v);
         merged['params'] = params;
     }
     return merged;
 }
 /** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
-function setOwn(target, key, value) {
+function plan_setOwn(target, key, value) {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 /** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
@@ -49067,56 +49241,97 @@ function canonicalJson(value) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
-/** The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not the timeout. */
-function jobIdentity(type, model, body) {
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson({ type, model, body }), 'utf8').digest('hex');
+/**
+ * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
+ * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
+ * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
+ * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
+ */
+function jobIdentity(type, model, body, variation) {
+    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
+}
+/** The job file's own price table: `pricing:` without its `live` switch. */
+function filePriceTable(pricing) {
+    const table = Object.create(null);
+    for (const [k, v] of Object.entries(pricing ?? {})) {
+        if (k === 'live' || typeof v !== 'object' || v === null)
+            continue;
+        table[k] = v;
+    }
+    return table;
+}
+/** Whether the job file asks for live prices (`pricing: {live: true}`). */
+function wantsLivePrices(jobFile) {
+    return jobFile.pricing?.live === true;
 }
 function planJobs(jobFile, opts = {}) {
     const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     // The job file's own prices win over any given file table. No prototype: a model id
     // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, jobFile.pricing);
+    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
     const tables = { ...opts.prices, file: filePrices };
-    return jobFile.jobs.map((spec, index) => {
-        const job = mergeJob(jobFile.defaults, spec);
-        const { model, prompt } = job;
-        if (model === undefined || prompt === undefined) {
-            throw new Error(`job ${JSON.stringify(spec.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+    const planned = [];
+    jobFile.jobs.forEach((spec, entry) => {
+        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
+        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
+        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
+        const seen = new Map();
+        for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
+            const job = x.job;
+            const { model, prompt } = job;
+            if (model === undefined || prompt === undefined) {
+                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+            }
+            const type = job.type ?? inferType(model);
+            const body = {};
+            for (const field of BODY_FIELDS) {
+                const v = job[field];
+                if (v !== undefined)
+                    body[field] = v;
+            }
+            for (const [k, v] of Object.entries(job.params ?? {})) {
+                if (Object.hasOwn(body, k))
+                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+                plan_setOwn(body, k, v);
+            }
+            const p = {
+                index: planned.length,
+                name: job.name,
+                fileStem: safeFileStem(job.name),
+                type,
+                model,
+                prompt,
+                body,
+                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+                identity: '',
+                estimate: estimateCost(model, type, body, tables),
+            };
+            const base = jobIdentity(type, model, body);
+            const occurrence = (seen.get(base) ?? 0) + 1;
+            seen.set(base, occurrence);
+            p.identity = occurrence === 1 ? base : jobIdentity(type, model, body, occurrence);
+            const line = opts.jobLines?.[entry];
+            if (line !== undefined)
+                p.line = line;
+            if (expandable) {
+                p.expandedFrom = {
+                    entry,
+                    name: spec.name,
+                    combination: Object.fromEntries(x.combination),
+                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+                };
+            }
+            planned.push(p);
         }
-        const type = job.type ?? inferType(model);
-        const body = {};
-        for (const field of BODY_FIELDS) {
-            const v = job[field];
-            if (v !== undefined)
-                body[field] = v;
-        }
-        for (const [k, v] of Object.entries(job.params ?? {})) {
-            if (Object.hasOwn(body, k))
-                throw new Error(`job ${JSON.stringify(spec.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-            setOwn(body, k, v);
-        }
-        const planned = {
-            index,
-            name: spec.name,
-            fileStem: safeFileStem(spec.name),
-            type,
-            model,
-            prompt,
-            body,
-            timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-            identity: jobIdentity(type, model, body),
-            estimate: estimateCost(model, type, body, tables),
-        };
-        const line = opts.jobLines?.[index];
-        if (line !== undefined)
-            planned.line = line;
-        return planned;
     });
+    return planned;
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/load.ts
 // Reading and validating the job file. Every problem is reported at once, each at its
 // line and column, naming the field (jobs[2].model) and saying what to do.
+
 
 
 
@@ -49237,7 +49452,9 @@ function parseJobFile(text, file) {
     const lineOf = (path) => posOf(offsetOf(path)).line;
     if (defaults)
         checkParams(defaults, ['defaults'], add, offsetOf);
+    // The names of the jobs the file makes: an entry with matrix: or count: makes several.
     const names = [];
+    const budget = { added: 0 };
     jobs.forEach((job, i) => {
         if (!load_isPlainObject(job))
             return;
@@ -49248,21 +49465,38 @@ function parseJobFile(text, file) {
             }
         }
         checkParams(job, ['jobs', i], add, offsetOf);
-        if (typeof job['name'] === 'string')
+        const expanded = checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget);
+        if (expanded)
+            names.push(...expanded);
+        else if (typeof job['name'] === 'string')
             names.push({ index: i, name: job['name'] });
     });
+    const where = (e) => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
+    // An entry whose matrix makes many clashing names gets a few messages and a count, not thousands.
+    const nameProblems = new Map();
+    const nameProblem = (e, text) => {
+        const seen = (nameProblems.get(e.index) ?? 0) + 1;
+        nameProblems.set(e.index, seen);
+        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
+            add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
+    };
     const firstByName = new Map();
-    for (const { index, name } of names) {
-        const first = firstByName.get(name);
+    for (const e of names) {
+        const first = firstByName.get(e.name);
         if (first === undefined)
-            firstByName.set(name, index);
+            firstByName.set(e.name, e);
         else
-            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `duplicate job name ${JSON.stringify(truncate(name, 60))} (first used by jobs[${first}] at line ${lineOf(['jobs', first])}); job names must be unique`);
+            nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
     }
     for (const clash of stemClashes(names.map((n) => n.name))) {
         const a = names[clash.a];
         const b = names[clash.b];
-        add(offsetOf(['jobs', b.index, 'name']), ['jobs', b.index, 'name'], `${JSON.stringify(truncate(b.name, 60))} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (jobs[${a.index}] at line ${lineOf(['jobs', a.index])}); rename one`);
+        nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
+    }
+    for (const [index, n] of nameProblems) {
+        if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
+            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
+        }
     }
     if (problems.length || !parsed.success) {
         if (!problems.length)
@@ -49304,6 +49538,10 @@ function describeIssue(issue, data) {
     const value = valueAt(data, path);
     const last = path[path.length - 1];
     switch (issue.code) {
+        case 'invalid_key': {
+            const inner = issue.issues[0]?.message;
+            return [{ path, prefer: 'key', text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}` }];
+        }
         case 'unrecognized_keys':
             return issue.keys.map((key) => ({ path: [...path, key], prefer: 'key', text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}` }));
         case 'invalid_type': {
@@ -49313,6 +49551,8 @@ function describeIssue(issue, data) {
             let hint = '';
             if (path.length === 1 && last === 'jobs' && load_isPlainObject(value))
                 hint = ' (jobs: is a list: start each job with "- name: …")';
+            else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
+                hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
             else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
                 hint = ` (quote it: "${String(value)}")`;
             else if ((issue.expected === 'number' || issue.expected === 'int') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
@@ -49428,6 +49668,152 @@ function checkJsonValue(value, path, depth, add, offsetOf) {
     }
     const kind = value instanceof Uint8Array ? 'binary data (!!binary)' : typeof value === 'object' ? `a ${value.constructor?.name ?? 'special'} value` : `a ${typeof value}`;
     add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
+}
+/** Duplicate and file-name problems reported per entry before they are only counted. */
+const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
+/**
+ * Check an entry's matrix, count and placeholders, and return the names of the jobs it
+ * makes; undefined when it cannot be expanded (the schema or this check said why).
+ * Every problem points into the entry (or at it, for what it inherits from defaults:).
+ */
+function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
+    const at = (...rest) => ['jobs', i, ...rest];
+    // The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes).
+    const rawMatrix = job['matrix'];
+    const matrix = {};
+    if (rawMatrix !== undefined) {
+        if (!load_isPlainObject(rawMatrix))
+            return undefined;
+        const keys = Object.keys(rawMatrix);
+        if (keys.length === 0) {
+            add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
+            return undefined;
+        }
+        let ok = true;
+        for (const key of keys) {
+            const values = rawMatrix[key];
+            if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
+                ok = false;
+                continue;
+            }
+            const seen = new Map();
+            values.forEach((v, j) => {
+                const text = valueText(v);
+                const first = seen.get(text);
+                if (first === undefined)
+                    seen.set(text, j);
+                else {
+                    ok = false;
+                    add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
+                }
+            });
+            load_setOwn(matrix, key, values);
+        }
+        if (!ok)
+            return undefined;
+    }
+    const rawCount = job['count'];
+    if (rawCount !== undefined && !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
+        return undefined;
+    const count = rawCount ?? 1;
+    const expands = rawMatrix !== undefined || count > 1;
+    // How many jobs: bounded per entry and for the file.
+    const combos = combinationCount(matrix, MAX_JOBS_PER_ENTRY);
+    const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
+    if (made > MAX_JOBS_PER_ENTRY) {
+        const path = rawMatrix !== undefined ? at('matrix') : at('count');
+        const how = combos > MAX_JOBS_PER_ENTRY ? `more than ${MAX_JOBS_PER_ENTRY} jobs` : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
+        add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
+        return undefined;
+    }
+    if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
+        const path = rawMatrix !== undefined ? at('matrix') : at('count');
+        add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
+        return undefined;
+    }
+    budget.added += made - 1;
+    const name = job['name'];
+    if (typeof name !== 'string')
+        return undefined;
+    const merged = mergeJob(defaults, job);
+    const keys = Object.keys(matrix);
+    /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
+    const report = (path, text) => {
+        const own = path[0] === 'params' && path.length > 1 ? load_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1]) : Object.hasOwn(job, path[0]);
+        if (own || !defaults)
+            add(offsetOf(at(...path)), at(...path), text);
+        else
+            add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
+    };
+    // Every ${key} must be a matrix key.
+    const found = [];
+    for (const field of TEMPLATE_FIELDS) {
+        const v = merged[field];
+        if (typeof v === 'string')
+            for (const key of placeholdersIn(v))
+                found.push({ path: [field], key });
+    }
+    if (load_isPlainObject(merged['params']))
+        found.push(...placeholdersDeep(merged['params'], ['params']));
+    let unknown = false;
+    for (const { path, key } of found) {
+        if (keys.includes(key))
+            continue;
+        unknown = true;
+        const literal = `$\${${key}}`;
+        if (rawMatrix === undefined) {
+            report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
+        }
+        else {
+            const close = closestNames(key, keys, 1)[0];
+            report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
+        }
+    }
+    if (unknown)
+        return undefined;
+    // Each combination needs its own name: every key with more than one value is in it.
+    const inName = placeholdersIn(name);
+    const missing = keys.filter((k) => matrix[k].length > 1 && !inName.includes(k));
+    if (missing.length) {
+        add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
+        return undefined;
+    }
+    // The expanded jobs: what the schema checks on a written value, checked on the made one.
+    const entries = [];
+    let bad = false;
+    for (const x of expandJob(merged)) {
+        const made = expands ? describeCombination(x.combination, x.variation) : undefined;
+        const job2 = x.job;
+        const uses = (field) => typeof merged[field] === 'string' && placeholdersIn(merged[field]).length > 0;
+        const problem = (field, text) => {
+            bad = true;
+            report([field], made ? `${text} (made with ${made})` : text);
+        };
+        const n = job2['name'];
+        if (!uses('name') && x.variation === undefined) {
+            // The name is as written: the schema checks it.
+        }
+        else if (n === '')
+            problem('name', 'the name is empty once the matrix values are put in');
+        else if (n.length > 200)
+            problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
+        if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model']))
+            problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
+        if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt']))
+            problem('prompt', 'the prompt is blank once the matrix values are put in');
+        if (uses('resolution') && job2['resolution'] === '')
+            problem('resolution', 'the resolution is empty once the matrix values are put in');
+        entries.push({ index: i, name: n, ...(made ? { made } : {}) });
+        if (bad)
+            break; // one combination's problem is enough to show
+    }
+    return bad ? undefined : entries;
+}
+function isMatrixValue(v) {
+    return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+function load_setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 /** Where a data path is in the YAML source (what doc.getIn(path, true) finds, plus the key and a fallback). */
 function locateNode(doc, path) {
@@ -49611,6 +49997,727 @@ function sortProblems(problems) {
         seen.add(k);
         return true;
     });
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/shared/abort.ts
+// Waiting that always honours an AbortSignal.
+
+/** Sleep ms, rejecting with the signal's reason when it aborts. */
+function sleep(ms, signal) {
+    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
+}
+/** Full-jitter exponential backoff: a random wait in [0, min(cap, base * 2^attempt)]. */
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** A signal that aborts when any of the given ones does. */
+function anySignal(signals) {
+    return AbortSignal.any(signals.filter((s) => s !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/atlas/errors.ts
+class AtlasError extends Error {
+    name = 'AtlasError';
+    kind;
+    status;
+    retryAfterMs;
+    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
+    op;
+    constructor(kind, message, init) {
+        super(message, init.cause === undefined ? undefined : { cause: init.cause });
+        this.kind = kind;
+        this.op = init.op;
+        if (init.status !== undefined)
+            this.status = init.status;
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+    }
+}
+function isAtlasError(e) {
+    return e instanceof AtlasError;
+}
+const CREDIT = /insufficient|balance|credit/i;
+/**
+ * The kind an HTTP status (or a body `code`) and its message mean.
+ * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
+ * 402, or a message about balance/credit → credit — except on 429 and 503, which are
+ * "try later" answers ("insufficient capacity" must not stop all submits);
+ * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
+ * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
+ */
+function classifyHttp(status, message) {
+    if (status === 401 || status === 403)
+        return 'auth';
+    if (status === 402)
+        return 'credit';
+    if (status !== 429 && status !== 503 && CREDIT.test(message))
+        return 'credit';
+    if (status === 404)
+        return 'not-found';
+    if (status === 429)
+        return 'rate-limited';
+    if (status >= 500 && status <= 599)
+        return 'server';
+    if (status >= 400 && status <= 499)
+        return 'bad-request';
+    return 'protocol';
+}
+
+;// CONCATENATED MODULE: ./src/atlas/responses.ts
+// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
+// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
+// other than 200 says (credit, auth, not-found, …).
+
+function isObj(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(v) {
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+/** A readable name for a value's shape, never its content (which may be huge or hostile). */
+function shape(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+const SNIPPET = 200;
+function snippet(text) {
+    let t = text.trim();
+    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
+        t = t.replace(/<[^>]*>/g, ' ');
+    t = t.replace(/\s+/g, ' ').trim();
+    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
+}
+function messageOf(v) {
+    if (!isObj(v))
+        return str(v);
+    const err = v['error'];
+    return (str(v['msg']) ??
+        str(v['message']) ??
+        (isObj(err) ? str(err['message']) ?? str(err['msg']) : undefined) ??
+        str(err) ??
+        str(v['detail']));
+}
+/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
+function errorMessage(body) {
+    if (typeof body !== 'string') {
+        const found = messageOf(body);
+        return found === undefined ? '' : snippet(found);
+    }
+    const t = body.trim();
+    if (t === '')
+        return '';
+    if (t.startsWith('{') || t.startsWith('"')) {
+        try {
+            const found = messageOf(JSON.parse(t));
+            if (found !== undefined)
+                return snippet(found);
+        }
+        catch {
+            // not JSON: fall through to the snippet
+        }
+    }
+    return snippet(t);
+}
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string')
+        return undefined;
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+        const ms = Math.round(Number(v) * 1000);
+        return Number.isFinite(ms) ? ms : undefined;
+    }
+    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
+    if (!/[a-z]{3}/i.test(v))
+        return undefined;
+    const at = Date.parse(v);
+    if (!Number.isFinite(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/** The body `code`, when present: a number, or a string such as "200". */
+function bodyCode(json) {
+    const code = json['code'];
+    if (code === undefined || code === null)
+        return { present: false, ok: true, text: '' };
+    if (typeof code === 'number')
+        return { present: true, ok: code === 200, num: code, text: String(code) };
+    if (typeof code === 'string') {
+        const t = code.trim();
+        const n = /^\d+$/.test(t) ? Number(t) : undefined;
+        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
+        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
+    }
+    return { present: true, ok: false, text: shape(code) };
+}
+/**
+ * Throw when the envelope's `code` is other than 200, as the class the code says.
+ * A body code is a deliberate answer from the API, not a transport accident.
+ */
+function checkBodyCode(json, op) {
+    if (!isObj(json))
+        return;
+    const c = bodyCode(json);
+    if (c.ok)
+        return;
+    const msg = errorMessage(json);
+    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
+    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
+    if (num === undefined && kind === 'protocol')
+        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
+    const what = msg === '' ? 'no message' : msg;
+    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
+        op,
+        ...(num !== undefined ? { status: num } : {}),
+    });
+}
+/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
+function payload(json) {
+    const d = json['data'];
+    return isObj(d) ? d : json;
+}
+function idOf(v) {
+    if (typeof v === 'number' && Number.isFinite(v))
+        return String(v);
+    return str(v);
+}
+const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
+function findId(json) {
+    const d = json['data'];
+    for (const holder of isObj(d) ? [d, json] : [json]) {
+        for (const k of ID_KEYS) {
+            const id = idOf(holder[k]);
+            if (id !== undefined)
+                return id;
+        }
+    }
+    return undefined;
+}
+const COMPLETED = new Set(['completed', 'succeeded', 'success']);
+const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
+const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
+function outputItem(v) {
+    if (typeof v === 'string')
+        return str(v);
+    if (isObj(v))
+        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
+    return undefined;
+}
+function outputsOf(d) {
+    const raw = d['outputs'] ?? d['output'];
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    const out = [];
+    for (const item of list) {
+        const url = outputItem(item);
+        if (url !== undefined)
+            out.push(url);
+    }
+    return out;
+}
+function failureReason(d) {
+    const e = d['error'];
+    const m = isObj(e) ? messageOf(e) : str(e);
+    return m === undefined ? undefined : snippet(m);
+}
+function seconds(v) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
+function parsePrediction(json, id) {
+    const op = `poll ${id}`;
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = payload(json);
+    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
+    const word = rawStatus.toLowerCase();
+    const outputs = outputsOf(d);
+    const reason = failureReason(d);
+    let state;
+    if (COMPLETED.has(word))
+        state = 'completed';
+    else if (FAILED.has(word))
+        state = 'failed';
+    else if (PENDING.has(word))
+        state = 'pending';
+    // Missing or unknown status word: the table says keep polling, but a reply that already
+    // carries outputs (or a failure reason) has nothing more to wait for.
+    else if (outputs.length > 0)
+        state = 'completed';
+    else if (reason !== undefined)
+        state = 'failed';
+    else
+        state = 'pending';
+    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
+    if (state === 'failed') {
+        p.error = reason ?? `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
+    }
+    else if (state === 'completed' && outputs.length === 0) {
+        p.state = 'failed';
+        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
+    }
+    const metrics = d['metrics'];
+    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
+    if (predictTime !== undefined)
+        p.predictTime = predictTime;
+    const createdAt = str(d['created_at']);
+    if (createdAt !== undefined)
+        p.createdAt = createdAt;
+    const completedAt = str(d['completed_at']);
+    if (completedAt !== undefined)
+        p.completedAt = completedAt;
+    return p;
+}
+/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
+function parseSubmitReply(json) {
+    const op = 'submit';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const id = findId(json);
+    if (id === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
+    const d = payload(json);
+    const hasOutputs = outputsOf(d).length > 0;
+    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
+    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
+        return { id };
+    return { id, prediction: parsePrediction(json, id) };
+}
+/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
+function parseUploadReply(json) {
+    const op = 'upload';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = json['data'];
+    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
+    if (url === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
+    return url;
+}
+/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
+function parseModels(json) {
+    const op = 'models';
+    if (!isObj(json) && !Array.isArray(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    if (isObj(json))
+        checkBodyCode(json, op);
+    const list = Array.isArray(json) ? json : json['data'];
+    if (!Array.isArray(list))
+        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
+    const models = [];
+    for (const item of list) {
+        if (!isObj(item))
+            continue;
+        const model = str(item['model']) ?? str(item['id']);
+        if (model === undefined)
+            continue;
+        const info = { model, type: str(item['type']) ?? '' };
+        const displayName = str(item['displayName']);
+        if (displayName !== undefined)
+            info.displayName = displayName;
+        const price = item['price'];
+        const actual = isObj(price) ? price['actual'] : undefined;
+        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
+        if (base !== undefined)
+            info.basePrice = base;
+        models.push(info);
+    }
+    return models;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+// The Atlas Cloud HTTP client: undici `request` (not fetch), explicit User-Agent, no Referer,
+// retries by class with jittered backoff, and a submit that is never resent once the server
+// may have created (and billed) a prediction.
+
+
+
+
+
+/** Connection failures that happen before a byte of the request reaches the server. */
+const PRE_SEND_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** Failures before sending that retrying cannot fix. */
+const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+let sharedAgent;
+/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
+function defaultAgent() {
+    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
+    return sharedAgent;
+}
+/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
+function errorFacts(e) {
+    const codes = [];
+    const syscalls = [];
+    const messages = [];
+    const seen = new Set();
+    const walk = (x, depth) => {
+        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
+            return;
+        seen.add(x);
+        const o = x;
+        if (typeof o.code === 'string')
+            codes.push(o.code);
+        if (typeof o.syscall === 'string')
+            syscalls.push(o.syscall);
+        if (typeof o.message === 'string' && o.message !== '')
+            messages.push(o.message);
+        walk(o.cause, depth + 1);
+        if (Array.isArray(o.errors))
+            for (const m of o.errors)
+                walk(m, depth + 1);
+    };
+    walk(e, 0);
+    return { codes, syscalls, messages };
+}
+function createAtlasClient(opts) {
+    const base = opts.baseUrl.replace(/\/+$/, '');
+    const dispatcher = opts.dispatcher ?? defaultAgent();
+    const timeout = opts.requestTimeoutMs ?? 60_000;
+    const maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 5);
+    const baseMs = opts.retry?.baseMs ?? 500;
+    const capMs = opts.retry?.capMs ?? 30_000;
+    const retryAfterCap = opts.retryAfterCapMs ?? 60_000;
+    const random = opts.random ?? Math.random;
+    const events = opts.events ?? {};
+    // ---- secrets -------------------------------------------------------------------------
+    const secrets = opts.apiKey === '' ? [] : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
+    const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
+    const hasSecret = (s) => secrets.some((k) => s.includes(k));
+    /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
+    const clean = (e, op) => {
+        const err = e instanceof AtlasError
+            ? e
+            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, { op });
+        err.message = scrub(err.message);
+        if (err.stack !== undefined)
+            err.stack = scrub(err.stack);
+        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
+            err.cause = undefined;
+        return err;
+    };
+    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, { op, ...(signal?.reason !== undefined ? { cause: signal.reason } : {}) });
+    const checkAbort = (op, signal) => {
+        if (signal?.aborted)
+            throw aborted(op, signal);
+    };
+    // ---- one HTTP exchange ---------------------------------------------------------------
+    async function exchange(op, label, method, path, body, signal) {
+        checkAbort(label, signal);
+        const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
+        if (body.auth)
+            headers['authorization'] = `Bearer ${opts.apiKey}`;
+        let payload;
+        if (body.json !== undefined) {
+            headers['content-type'] = 'application/json';
+            payload = JSON.stringify(body.json);
+        }
+        else if (body.form) {
+            payload = body.form();
+        }
+        events.onRequest?.(op);
+        const transportFailure = (e, phase) => {
+            if (signal?.aborted) {
+                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+                const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+                throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+            }
+            const f = errorFacts(e);
+            const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
+            const preSend = phase === 'send' &&
+                (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
+                    // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
+                    // nothing before the socket connects, so even a reset seen there is pre-send.
+                    f.syscalls.includes('connect') ||
+                    f.syscalls.includes('getaddrinfo'));
+            const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
+            const what = f.messages[0] ?? 'connection failed';
+            const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
+            return {
+                ok: false,
+                preSend,
+                retryable: !fatal,
+                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, { op: label, cause: e }),
+            };
+        };
+        let res;
+        try {
+            res = await (0,undici/* request */.Em)(`${base}${path}`, {
+                method,
+                headers,
+                body: payload ?? null,
+                dispatcher,
+                signal: signal ?? null,
+                headersTimeout: timeout,
+                bodyTimeout: timeout,
+            });
+        }
+        catch (e) {
+            return transportFailure(e, 'send');
+        }
+        let text;
+        try {
+            text = await res.body.text();
+        }
+        catch (e) {
+            return transportFailure(e, 'body');
+        }
+        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+    }
+    const retryAfterOf = (headers) => parseRetryAfter(headers['retry-after']);
+    /** The error an HTTP error status means. */
+    function httpError(label, r) {
+        const msg = errorMessage(r.text);
+        let kind = classifyHttp(r.status, msg);
+        if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
+            kind = 'credit';
+        const retryAfterMs = retryAfterOf(r.headers);
+        return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
+            op: label,
+            status: r.status,
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+    }
+    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
+    // ---- the retry loop --------------------------------------------------------------------
+    async function run(label, signal, attempt) {
+        try {
+            for (let n = 1;; n++) {
+                checkAbort(label, signal);
+                const o = await attempt(n);
+                if ('value' in o)
+                    return o.value;
+                if (!o.retry || n >= maxAttempts) {
+                    if (o.retry && n > 1)
+                        o.error.message += ` (gave up after ${n} attempts)`;
+                    throw o.error;
+                }
+                const wait = o.error.retryAfterMs !== undefined ? Math.min(o.error.retryAfterMs, retryAfterCap) : backoffMs(n - 1, baseMs, capMs, random);
+                try {
+                    await sleep(wait, signal);
+                }
+                catch {
+                    throw aborted(label, signal, ' while waiting to retry');
+                }
+            }
+        }
+        catch (e) {
+            throw clean(e, label);
+        }
+    }
+    /** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
+    function interpret(op, label, x, parse) {
+        if (!x.ok)
+            return { error: x.error, retry: x.retryable };
+        const r = x.reply;
+        if (r.status >= 200 && r.status < 300) {
+            let json;
+            try {
+                json = JSON.parse(r.text);
+            }
+            catch {
+                return { error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }), retry: true };
+            }
+            try {
+                return { value: parse(json) };
+            }
+            catch (e) {
+                if (!(e instanceof AtlasError))
+                    throw e;
+                if (e.kind === 'rate-limited')
+                    rateLimited(op, undefined);
+                return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
+            }
+        }
+        const err = httpError(label, r);
+        if (r.status === 429)
+            rateLimited(op, err.retryAfterMs);
+        return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
+    }
+    // ---- the API ---------------------------------------------------------------------------
+    async function submit(type, body, signal, callOpts) {
+        const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
+        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+        const retryRateLimited = callOpts?.retryRateLimited ?? true;
+        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+        const label = 'submit';
+        const unknownFate = (reason, status, retryAfterMs) => ({
+            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, { op: label, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }),
+            retry: retryUnknown,
+        });
+        return run(label, signal, async (n) => {
+            const x = await exchange('submit', label, 'POST', path, { json: body, auth: true }, signal);
+            if (!x.ok) {
+                // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+                if (x.preSend)
+                    return { error: x.error, retry: x.retryable };
+                // Reset, socket error or timeout after the body went out: the server may have it.
+                return unknownFate(x.error.message.replace(/^submit: /, ''));
+            }
+            const r = x.reply;
+            if (r.status >= 200 && r.status < 300) {
+                let json;
+                try {
+                    json = JSON.parse(r.text);
+                }
+                catch {
+                    return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
+                }
+                try {
+                    return { value: { ...parseSubmitReply(json), attempts: n } };
+                }
+                catch (e) {
+                    if (!(e instanceof AtlasError))
+                        throw e;
+                    // HTTP 200 without a readable id: the server accepted something we cannot track.
+                    if (e.kind === 'protocol')
+                        return unknownFate(e.message.replace(/^submit: /, ''), r.status);
+                    // A body code other than 200 is the API answering deliberately: it refused and created
+                    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+                    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+                    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+                    if (e.kind === 'rate-limited') {
+                        rateLimited('submit', undefined);
+                        return { error: e, retry: retryRateLimited };
+                    }
+                    return { error: e, retry: false };
+                }
+            }
+            const err = httpError(label, r);
+            // 429 and 503 are refusals: the server did not take the job.
+            if (r.status === 429) {
+                rateLimited('submit', err.retryAfterMs);
+                return { error: err, retry: retryRateLimited };
+            }
+            if (r.status === 503)
+                return { error: err, retry: true };
+            // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
+            if (r.status >= 500 && err.kind === 'server')
+                return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+            // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
+            return { error: err, retry: false };
+        });
+    }
+    async function poll(id, signal) {
+        const label = `poll ${id}`;
+        return run(label, signal, async () => interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) => parsePrediction(j, id)));
+    }
+    async function uploadMedia(file, signal) {
+        const label = `upload ${file.name}`;
+        const form = () => {
+            const f = new undici.FormData();
+            f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+            return f;
+        };
+        return run(label, signal, async () => interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply));
+    }
+    async function listModels(signal) {
+        const label = 'models';
+        return run(label, signal, async () => interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels));
+    }
+    return { submit, poll, uploadMedia, listModels };
+}
+/** The numeric body `code` of an error reply, when it is JSON and has one. */
+function bodyCodeOf(text) {
+    try {
+        const j = JSON.parse(text);
+        if (typeof j !== 'object' || j === null)
+            return undefined;
+        const c = j.code;
+        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
+        return Number.isSafeInteger(n) ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/live.ts
+// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
+// The list gives a base price as a string and says nothing of its unit. The unit is taken
+// from the model type (Image: per image, Video: per second of video), and every figure
+// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
+// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
+
+
+/** The unit a model type's base price is taken to be for (lowercase type → unit). */
+const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
+/** Prices by model id from a GET /models reply; models with no price, or of a type with no known unit, are left out. */
+function livePriceTable(models) {
+    // No prototype: a model id such as "constructor" must not find Object's.
+    const table = Object.create(null);
+    for (const m of models) {
+        const price = m.basePrice;
+        if (price === undefined || !Number.isFinite(price) || price < 0)
+            continue;
+        const type = m.type.trim();
+        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase()) ? LIVE_UNIT_BY_TYPE[type.toLowerCase()] : undefined;
+        if (!unit)
+            continue;
+        table[m.model] = { unit, price, note: liveNote(type, unit) };
+    }
+    return table;
+}
+/** What an estimate from a live price says about itself. */
+function liveNote(type, unit) {
+    return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
+}
+/**
+ * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
+ * not fatal: it is logged as a warning and the plan falls back to the job file's and the
+ * built-in prices.
+ */
+async function fetchLivePrices(opts) {
+    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
+    const client = opts.client ??
+        createAtlasClient({
+            baseUrl: opts.baseUrl,
+            apiKey: '',
+            userAgent: opts.userAgent,
+            ...(dispatcher ? { dispatcher } : {}),
+            // A price list is worth a short wait, not a long one: the plan goes on without it.
+            requestTimeoutMs: 20_000,
+            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
+        });
+    try {
+        const models = await client.listModels(opts.signal);
+        const live = livePriceTable(models);
+        const n = Object.keys(live).length;
+        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
+        return { live };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            throw e;
+        const why = e instanceof Error ? e.message : String(e);
+        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
+        return {};
+    }
+    finally {
+        await dispatcher?.close().catch(() => undefined);
+    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -52407,659 +53514,6 @@ function filterJobs(jobs, patterns) {
     return jobs.filter((_, i) => matched.has(i));
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/shared/abort.ts
-// Waiting that always honours an AbortSignal.
-
-/** Sleep ms, rejecting with the signal's reason when it aborts. */
-function sleep(ms, signal) {
-    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
-}
-/** Full-jitter exponential backoff: a random wait in [0, min(cap, base * 2^attempt)]. */
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** A signal that aborts when any of the given ones does. */
-function anySignal(signals) {
-    return AbortSignal.any(signals.filter((s) => s !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/atlas/errors.ts
-class AtlasError extends Error {
-    name = 'AtlasError';
-    kind;
-    status;
-    retryAfterMs;
-    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
-    op;
-    constructor(kind, message, init) {
-        super(message, init.cause === undefined ? undefined : { cause: init.cause });
-        this.kind = kind;
-        this.op = init.op;
-        if (init.status !== undefined)
-            this.status = init.status;
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-    }
-}
-function isAtlasError(e) {
-    return e instanceof AtlasError;
-}
-const CREDIT = /insufficient|balance|credit/i;
-/**
- * The kind an HTTP status (or a body `code`) and its message mean.
- * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
- * 402, or a message about balance/credit → credit — except on 429 and 503, which are
- * "try later" answers ("insufficient capacity" must not stop all submits);
- * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
- * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
- */
-function classifyHttp(status, message) {
-    if (status === 401 || status === 403)
-        return 'auth';
-    if (status === 402)
-        return 'credit';
-    if (status !== 429 && status !== 503 && CREDIT.test(message))
-        return 'credit';
-    if (status === 404)
-        return 'not-found';
-    if (status === 429)
-        return 'rate-limited';
-    if (status >= 500 && status <= 599)
-        return 'server';
-    if (status >= 400 && status <= 499)
-        return 'bad-request';
-    return 'protocol';
-}
-
-;// CONCATENATED MODULE: ./src/atlas/responses.ts
-// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
-// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
-// other than 200 says (credit, auth, not-found, …).
-
-function isObj(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function str(v) {
-    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-/** A readable name for a value's shape, never its content (which may be huge or hostile). */
-function shape(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'an array';
-    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-const SNIPPET = 200;
-function snippet(text) {
-    let t = text.trim();
-    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
-        t = t.replace(/<[^>]*>/g, ' ');
-    t = t.replace(/\s+/g, ' ').trim();
-    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
-}
-function messageOf(v) {
-    if (!isObj(v))
-        return str(v);
-    const err = v['error'];
-    return (str(v['msg']) ??
-        str(v['message']) ??
-        (isObj(err) ? str(err['message']) ?? str(err['msg']) : undefined) ??
-        str(err) ??
-        str(v['detail']));
-}
-/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
-function errorMessage(body) {
-    if (typeof body !== 'string') {
-        const found = messageOf(body);
-        return found === undefined ? '' : snippet(found);
-    }
-    const t = body.trim();
-    if (t === '')
-        return '';
-    if (t.startsWith('{') || t.startsWith('"')) {
-        try {
-            const found = messageOf(JSON.parse(t));
-            if (found !== undefined)
-                return snippet(found);
-        }
-        catch {
-            // not JSON: fall through to the snippet
-        }
-    }
-    return snippet(t);
-}
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(header, now = Date.now()) {
-    const raw = Array.isArray(header) ? header[0] : header;
-    if (typeof raw !== 'string')
-        return undefined;
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) {
-        const ms = Math.round(Number(v) * 1000);
-        return Number.isFinite(ms) ? ms : undefined;
-    }
-    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
-    if (!/[a-z]{3}/i.test(v))
-        return undefined;
-    const at = Date.parse(v);
-    if (!Number.isFinite(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
-/** The body `code`, when present: a number, or a string such as "200". */
-function bodyCode(json) {
-    const code = json['code'];
-    if (code === undefined || code === null)
-        return { present: false, ok: true, text: '' };
-    if (typeof code === 'number')
-        return { present: true, ok: code === 200, num: code, text: String(code) };
-    if (typeof code === 'string') {
-        const t = code.trim();
-        const n = /^\d+$/.test(t) ? Number(t) : undefined;
-        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
-        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
-    }
-    return { present: true, ok: false, text: shape(code) };
-}
-/**
- * Throw when the envelope's `code` is other than 200, as the class the code says.
- * A body code is a deliberate answer from the API, not a transport accident.
- */
-function checkBodyCode(json, op) {
-    if (!isObj(json))
-        return;
-    const c = bodyCode(json);
-    if (c.ok)
-        return;
-    const msg = errorMessage(json);
-    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
-    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
-    if (num === undefined && kind === 'protocol')
-        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
-    const what = msg === '' ? 'no message' : msg;
-    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
-        op,
-        ...(num !== undefined ? { status: num } : {}),
-    });
-}
-/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
-function payload(json) {
-    const d = json['data'];
-    return isObj(d) ? d : json;
-}
-function idOf(v) {
-    if (typeof v === 'number' && Number.isFinite(v))
-        return String(v);
-    return str(v);
-}
-const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
-function findId(json) {
-    const d = json['data'];
-    for (const holder of isObj(d) ? [d, json] : [json]) {
-        for (const k of ID_KEYS) {
-            const id = idOf(holder[k]);
-            if (id !== undefined)
-                return id;
-        }
-    }
-    return undefined;
-}
-const COMPLETED = new Set(['completed', 'succeeded', 'success']);
-const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
-const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
-function outputItem(v) {
-    if (typeof v === 'string')
-        return str(v);
-    if (isObj(v))
-        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
-    return undefined;
-}
-function outputsOf(d) {
-    const raw = d['outputs'] ?? d['output'];
-    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-    const out = [];
-    for (const item of list) {
-        const url = outputItem(item);
-        if (url !== undefined)
-            out.push(url);
-    }
-    return out;
-}
-function failureReason(d) {
-    const e = d['error'];
-    const m = isObj(e) ? messageOf(e) : str(e);
-    return m === undefined ? undefined : snippet(m);
-}
-function seconds(v) {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
-function parsePrediction(json, id) {
-    const op = `poll ${id}`;
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = payload(json);
-    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
-    const word = rawStatus.toLowerCase();
-    const outputs = outputsOf(d);
-    const reason = failureReason(d);
-    let state;
-    if (COMPLETED.has(word))
-        state = 'completed';
-    else if (FAILED.has(word))
-        state = 'failed';
-    else if (PENDING.has(word))
-        state = 'pending';
-    // Missing or unknown status word: the table says keep polling, but a reply that already
-    // carries outputs (or a failure reason) has nothing more to wait for.
-    else if (outputs.length > 0)
-        state = 'completed';
-    else if (reason !== undefined)
-        state = 'failed';
-    else
-        state = 'pending';
-    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
-    if (state === 'failed') {
-        p.error = reason ?? `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
-    }
-    else if (state === 'completed' && outputs.length === 0) {
-        p.state = 'failed';
-        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
-    }
-    const metrics = d['metrics'];
-    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
-    if (predictTime !== undefined)
-        p.predictTime = predictTime;
-    const createdAt = str(d['created_at']);
-    if (createdAt !== undefined)
-        p.createdAt = createdAt;
-    const completedAt = str(d['completed_at']);
-    if (completedAt !== undefined)
-        p.completedAt = completedAt;
-    return p;
-}
-/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
-function parseSubmitReply(json) {
-    const op = 'submit';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const id = findId(json);
-    if (id === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
-    const d = payload(json);
-    const hasOutputs = outputsOf(d).length > 0;
-    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
-    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
-        return { id };
-    return { id, prediction: parsePrediction(json, id) };
-}
-/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
-function parseUploadReply(json) {
-    const op = 'upload';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = json['data'];
-    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
-    if (url === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
-    return url;
-}
-/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
-function parseModels(json) {
-    const op = 'models';
-    if (!isObj(json) && !Array.isArray(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    if (isObj(json))
-        checkBodyCode(json, op);
-    const list = Array.isArray(json) ? json : json['data'];
-    if (!Array.isArray(list))
-        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
-    const models = [];
-    for (const item of list) {
-        if (!isObj(item))
-            continue;
-        const model = str(item['model']) ?? str(item['id']);
-        if (model === undefined)
-            continue;
-        const info = { model, type: str(item['type']) ?? '' };
-        const displayName = str(item['displayName']);
-        if (displayName !== undefined)
-            info.displayName = displayName;
-        const price = item['price'];
-        const actual = isObj(price) ? price['actual'] : undefined;
-        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
-        if (base !== undefined)
-            info.basePrice = base;
-        models.push(info);
-    }
-    return models;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/client.ts
-// The Atlas Cloud HTTP client: undici `request` (not fetch), explicit User-Agent, no Referer,
-// retries by class with jittered backoff, and a submit that is never resent once the server
-// may have created (and billed) a prediction.
-
-
-
-
-
-/** Connection failures that happen before a byte of the request reaches the server. */
-const PRE_SEND_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_NONAME',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-/** Failures before sending that retrying cannot fix. */
-const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
-let sharedAgent;
-/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
-function defaultAgent() {
-    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
-    return sharedAgent;
-}
-/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
-function errorFacts(e) {
-    const codes = [];
-    const syscalls = [];
-    const messages = [];
-    const seen = new Set();
-    const walk = (x, depth) => {
-        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
-            return;
-        seen.add(x);
-        const o = x;
-        if (typeof o.code === 'string')
-            codes.push(o.code);
-        if (typeof o.syscall === 'string')
-            syscalls.push(o.syscall);
-        if (typeof o.message === 'string' && o.message !== '')
-            messages.push(o.message);
-        walk(o.cause, depth + 1);
-        if (Array.isArray(o.errors))
-            for (const m of o.errors)
-                walk(m, depth + 1);
-    };
-    walk(e, 0);
-    return { codes, syscalls, messages };
-}
-function createAtlasClient(opts) {
-    const base = opts.baseUrl.replace(/\/+$/, '');
-    const dispatcher = opts.dispatcher ?? defaultAgent();
-    const timeout = opts.requestTimeoutMs ?? 60_000;
-    const maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 5);
-    const baseMs = opts.retry?.baseMs ?? 500;
-    const capMs = opts.retry?.capMs ?? 30_000;
-    const retryAfterCap = opts.retryAfterCapMs ?? 60_000;
-    const random = opts.random ?? Math.random;
-    const events = opts.events ?? {};
-    // ---- secrets -------------------------------------------------------------------------
-    const secrets = opts.apiKey === '' ? [] : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
-    const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
-    const hasSecret = (s) => secrets.some((k) => s.includes(k));
-    /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
-    const clean = (e, op) => {
-        const err = e instanceof AtlasError
-            ? e
-            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, { op });
-        err.message = scrub(err.message);
-        if (err.stack !== undefined)
-            err.stack = scrub(err.stack);
-        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
-            err.cause = undefined;
-        return err;
-    };
-    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, { op, ...(signal?.reason !== undefined ? { cause: signal.reason } : {}) });
-    const checkAbort = (op, signal) => {
-        if (signal?.aborted)
-            throw aborted(op, signal);
-    };
-    // ---- one HTTP exchange ---------------------------------------------------------------
-    async function exchange(op, label, method, path, body, signal) {
-        checkAbort(label, signal);
-        const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
-        if (body.auth)
-            headers['authorization'] = `Bearer ${opts.apiKey}`;
-        let payload;
-        if (body.json !== undefined) {
-            headers['content-type'] = 'application/json';
-            payload = JSON.stringify(body.json);
-        }
-        else if (body.form) {
-            payload = body.form();
-        }
-        events.onRequest?.(op);
-        const transportFailure = (e, phase) => {
-            if (signal?.aborted) {
-                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-                const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-                throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-            }
-            const f = errorFacts(e);
-            const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
-            const preSend = phase === 'send' &&
-                (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
-                    // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
-                    // nothing before the socket connects, so even a reset seen there is pre-send.
-                    f.syscalls.includes('connect') ||
-                    f.syscalls.includes('getaddrinfo'));
-            const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
-            const what = f.messages[0] ?? 'connection failed';
-            const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
-            return {
-                ok: false,
-                preSend,
-                retryable: !fatal,
-                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, { op: label, cause: e }),
-            };
-        };
-        let res;
-        try {
-            res = await (0,undici/* request */.Em)(`${base}${path}`, {
-                method,
-                headers,
-                body: payload ?? null,
-                dispatcher,
-                signal: signal ?? null,
-                headersTimeout: timeout,
-                bodyTimeout: timeout,
-            });
-        }
-        catch (e) {
-            return transportFailure(e, 'send');
-        }
-        let text;
-        try {
-            text = await res.body.text();
-        }
-        catch (e) {
-            return transportFailure(e, 'body');
-        }
-        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-    }
-    const retryAfterOf = (headers) => parseRetryAfter(headers['retry-after']);
-    /** The error an HTTP error status means. */
-    function httpError(label, r) {
-        const msg = errorMessage(r.text);
-        let kind = classifyHttp(r.status, msg);
-        if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
-            kind = 'credit';
-        const retryAfterMs = retryAfterOf(r.headers);
-        return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
-            op: label,
-            status: r.status,
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-    }
-    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
-    // ---- the retry loop --------------------------------------------------------------------
-    async function run(label, signal, attempt) {
-        try {
-            for (let n = 1;; n++) {
-                checkAbort(label, signal);
-                const o = await attempt(n);
-                if ('value' in o)
-                    return o.value;
-                if (!o.retry || n >= maxAttempts) {
-                    if (o.retry && n > 1)
-                        o.error.message += ` (gave up after ${n} attempts)`;
-                    throw o.error;
-                }
-                const wait = o.error.retryAfterMs !== undefined ? Math.min(o.error.retryAfterMs, retryAfterCap) : backoffMs(n - 1, baseMs, capMs, random);
-                try {
-                    await sleep(wait, signal);
-                }
-                catch {
-                    throw aborted(label, signal, ' while waiting to retry');
-                }
-            }
-        }
-        catch (e) {
-            throw clean(e, label);
-        }
-    }
-    /** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
-    function interpret(op, label, x, parse) {
-        if (!x.ok)
-            return { error: x.error, retry: x.retryable };
-        const r = x.reply;
-        if (r.status >= 200 && r.status < 300) {
-            let json;
-            try {
-                json = JSON.parse(r.text);
-            }
-            catch {
-                return { error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }), retry: true };
-            }
-            try {
-                return { value: parse(json) };
-            }
-            catch (e) {
-                if (!(e instanceof AtlasError))
-                    throw e;
-                if (e.kind === 'rate-limited')
-                    rateLimited(op, undefined);
-                return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
-            }
-        }
-        const err = httpError(label, r);
-        if (r.status === 429)
-            rateLimited(op, err.retryAfterMs);
-        return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
-    }
-    // ---- the API ---------------------------------------------------------------------------
-    async function submit(type, body, signal, callOpts) {
-        const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
-        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-        const label = 'submit';
-        const unknownFate = (reason, status, retryAfterMs) => ({
-            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, { op: label, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }),
-            retry: retryUnknown,
-        });
-        return run(label, signal, async (n) => {
-            const x = await exchange('submit', label, 'POST', path, { json: body, auth: true }, signal);
-            if (!x.ok) {
-                // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-                if (x.preSend)
-                    return { error: x.error, retry: x.retryable };
-                // Reset, socket error or timeout after the body went out: the server may have it.
-                return unknownFate(x.error.message.replace(/^submit: /, ''));
-            }
-            const r = x.reply;
-            if (r.status >= 200 && r.status < 300) {
-                let json;
-                try {
-                    json = JSON.parse(r.text);
-                }
-                catch {
-                    return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
-                }
-                try {
-                    return { value: { ...parseSubmitReply(json), attempts: n } };
-                }
-                catch (e) {
-                    if (!(e instanceof AtlasError))
-                        throw e;
-                    // HTTP 200 without a readable id: the server accepted something we cannot track.
-                    if (e.kind === 'protocol')
-                        return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-                    // A body code other than 200 is the API answering deliberately: it refused and created
-                    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-                    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-                    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-                    if (e.kind === 'rate-limited') {
-                        rateLimited('submit', undefined);
-                        return { error: e, retry: true };
-                    }
-                    return { error: e, retry: false };
-                }
-            }
-            const err = httpError(label, r);
-            // 429 and 503 are refusals: the server did not take the job.
-            if (r.status === 429) {
-                rateLimited('submit', err.retryAfterMs);
-                return { error: err, retry: true };
-            }
-            if (r.status === 503)
-                return { error: err, retry: true };
-            // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
-            if (r.status >= 500 && err.kind === 'server')
-                return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
-            // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
-            return { error: err, retry: false };
-        });
-    }
-    async function poll(id, signal) {
-        const label = `poll ${id}`;
-        return run(label, signal, async () => interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) => parsePrediction(j, id)));
-    }
-    async function uploadMedia(file, signal) {
-        const label = `upload ${file.name}`;
-        const form = () => {
-            const f = new undici.FormData();
-            f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-            return f;
-        };
-        return run(label, signal, async () => interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply));
-    }
-    async function listModels(signal) {
-        const label = 'models';
-        return run(label, signal, async () => interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels));
-    }
-    return { submit, poll, uploadMedia, listModels };
-}
-/** The numeric body `code` of an error reply, when it is JSON and has one. */
-function bodyCodeOf(text) {
-    try {
-        const j = JSON.parse(text);
-        if (typeof j !== 'object' || j === null)
-            return undefined;
-        const c = j.code;
-        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
-        return Number.isSafeInteger(n) ? n : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -53616,7 +54070,7 @@ function createSlots(initialLimit, now = Date.now) {
     return {
         get inUse() { return inUse; },
         get limit() { return limit; },
-        acquire(signal) {
+        acquire(signal, opts) {
             if (signal?.aborted)
                 return Promise.reject(signal.reason);
             return new Promise((resolve, reject) => {
@@ -53630,7 +54084,10 @@ function createSlots(initialLimit, now = Date.now) {
                     reject(signal.reason);
                 };
                 signal?.addEventListener('abort', onAbort, { once: true });
-                waiters.push(waiter);
+                if (opts?.front)
+                    waiters.unshift(waiter);
+                else
+                    waiters.push(waiter);
                 pump();
             });
         },
@@ -53711,13 +54168,14 @@ function adaptiveConcurrency(slots, opts) {
 }
 
 ;// CONCATENATED MODULE: ./src/engine/latency.ts
-/** Quantiles of the latency distribution at which to poll: ~2.6 polls per prediction on average. */
-const POLL_QUANTILES = [0.3, 0.55, 0.75, 0.9, 0.97];
-const Z = (p) => normalQuantile(p);
+/** Atlas's documented typical times (image 2–10 s, video 30 s – 3 min): only their ratio matters. */
 const PRIOR_SECONDS = { image: 5, video: 60 };
 const PRIOR_SIGMA = 0.35;
+const UNSEEN_MODEL_SIGMA = 0.5;
 const MIN_SIGMA = 0.05;
-/** Jobs of one model differ mostly by how much they make: seconds of video, number of images. */
+/** Past this share of the distribution the schedule hands over to geometric backoff. */
+const SCHEDULE_COVERAGE = 0.9995;
+/** Jobs of one model differ mostly by how much they make: seconds of video. */
 function sizeFactor(job) {
     if (job.type === 'video') {
         const d = Number(job.body['duration']);
@@ -53729,6 +54187,7 @@ function createLatencyModel(bounds) {
     const byModel = new Map();
     // Run-wide ratio of observed to prior latency, in log space: the "speed" of this account/server.
     const global = { n: 0, sumLog: 0, sumLog2: 0 };
+    const kappaMs = bounds.floorMs;
     function add(s, x) { s.n++; s.sumLog += x; s.sumLog2 += x * x; }
     function distribution(job) {
         const scale = Math.log(sizeFactor(job));
@@ -53739,15 +54198,26 @@ function createLatencyModel(bounds) {
             // Few samples: lean on the prior spread so one lucky job does not make the poller overconfident.
             const w = s.n / (s.n + 3);
             const sigma = Math.max(MIN_SIGMA, Math.sqrt(w * variance + (1 - w) * PRIOR_SIGMA * PRIOR_SIGMA));
-            return { mu: mean + scale, sigma };
+            return { medianMs: Math.exp(mean + scale), sigma };
         }
         if (global.n > 0) {
             const ratio = global.sumLog / global.n;
-            return { mu: Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale, sigma: 0.6 };
+            return { medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale), sigma: UNSEEN_MODEL_SIGMA };
         }
         return undefined;
     }
-    function clamp(ms) { return Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms)); }
+    const clamp = (ms) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
+    // Schedules depend only on (sigma, kappa) rounded: a run needs a few dozen of them.
+    const schedules = new Map();
+    const scheduleFor = (sigma, kappa) => {
+        const s = Math.round(sigma * 200) / 200;
+        const k = Number(kappa.toPrecision(2));
+        const key = `${s}|${k}`;
+        let hit = schedules.get(key);
+        if (!hit)
+            schedules.set(key, (hit = inspectionSchedule(s, k)));
+        return hit;
+    };
     return {
         observe(job, latencyMs) {
             if (!(latencyMs > 0))
@@ -53759,54 +54229,66 @@ function createLatencyModel(bounds) {
             add(s, x);
             add(global, x - Math.log(PRIOR_SECONDS[job.type] * 1000));
         },
-        schedule(job) {
-            const d = distribution(job);
-            if (!d)
-                return [];
-            const times = POLL_QUANTILES.map((p) => Math.exp(d.mu + d.sigma * Z(p)));
-            // Never closer together than the floor, never further apart than the ceiling.
-            const out = [];
-            let prev = 0;
-            for (const t of times) {
-                const at = prev + clamp(t - prev);
-                out.push(at);
-                prev = at;
-            }
-            return out;
-        },
         nextDelay(job, elapsedMs, lastDelayMs) {
-            const planned = this.schedule(job).find((t) => t > elapsedMs + 1);
-            if (planned !== undefined)
-                return clamp(planned - elapsedMs);
-            // Late or unknown: back off geometrically from the floor, like a classic poller.
+            const d = distribution(job);
+            if (d) {
+                const times = scheduleFor(d.sigma, kappaMs / d.medianMs);
+                const next = times.find((t) => t * d.medianMs > elapsedMs + 1);
+                if (next !== undefined)
+                    return clamp(next * d.medianMs - elapsedMs);
+            }
+            // Late, or nothing known yet: back off geometrically from the floor, like a classic poller.
             return clamp(lastDelayMs > 0 ? lastDelayMs * 1.5 : bounds.floorMs);
         },
         expectedMs(job) {
-            const d = distribution(job);
-            return d ? Math.exp(d.mu) : undefined;
+            return distribution(job)?.medianMs;
         },
     };
 }
-/** Inverse of the standard normal CDF (Acklam's rational approximation; |error| < 1.2e-9). */
-function normalQuantile(p) {
-    const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-    const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-    const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-    const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-    const lo = 0.02425;
-    if (p <= 0)
-        return -Infinity;
-    if (p >= 1)
-        return Infinity;
-    if (p < lo) {
-        const q = Math.sqrt(-2 * Math.log(p));
-        return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+/**
+ * The optimal inspection times for a log-normal latency with median 1 and spread sigma, when one
+ * poll costs kappa (in units of the median) of detection delay. Found by shooting on the first
+ * poll: too early a first poll makes the recursion collapse; the optimum is the earliest that
+ * does not.
+ */
+function inspectionSchedule(s, k) {
+    const F = (t) => normalCdf(Math.log(t) / s);
+    const f = (t) => normalPdf(Math.log(t) / s) / (t * s);
+    const run = (t1) => {
+        const ts = [t1];
+        let prev = 0;
+        for (let i = 0; i < 400; i++) {
+            const t = ts[ts.length - 1];
+            if (F(t) >= SCHEDULE_COVERAGE)
+                return ts;
+            const next = t + (F(t) - F(prev)) / f(t) - k;
+            if (!(next > t))
+                return undefined;
+            prev = t;
+            ts.push(next);
+        }
+        return ts;
+    };
+    let lo = 1e-6;
+    let hi = Math.exp(4 * s);
+    for (let i = 0; i < 50; i++) {
+        const mid = (lo + hi) / 2;
+        if (run(mid))
+            hi = mid;
+        else
+            lo = mid;
     }
-    if (p > 1 - lo)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    return run(hi) ?? [1];
+}
+function normalPdf(z) {
+    return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
+}
+/** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf; |error| < 1.5e-7). */
+function normalCdf(z) {
+    const x = Math.abs(z) / Math.SQRT2;
+    const t = 1 / (1 + 0.3275911 * x);
+    const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
@@ -53859,6 +54341,7 @@ async function runJobs(jobs, deps, opts) {
     let done = 0;
     let failed = 0;
     let running = 0;
+    let rateLimited = 0;
     const progress = () => opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
     const finish = (job, r) => {
         results[job.index] = r;
@@ -53883,8 +54366,17 @@ async function runJobs(jobs, deps, opts) {
             }
         };
         const base = blankResult(job, queuedAt);
+        const slot = {
+            release,
+            reacquire: async () => {
+                // Back at the front of the queue: a job sent back by a 429 keeps its place in file order.
+                await slots.acquire(submitting.signal, { front: true });
+                slotHeld.held = true;
+                running++;
+            },
+        };
         try {
-            const r = await lifecycle(job, base, release);
+            const r = await lifecycle(job, base, slot);
             finish(job, r);
         }
         catch (e) {
@@ -53895,7 +54387,8 @@ async function runJobs(jobs, deps, opts) {
             release();
         }
     };
-    const lifecycle = async (job, r, release) => {
+    const lifecycle = async (job, r, slot) => {
+        const release = slot.release;
         const prior = journal?.latest(job.identity);
         let predictionId;
         let finished;
@@ -53917,7 +54410,9 @@ async function runJobs(jobs, deps, opts) {
                 error: 'an earlier run sent this job to Atlas and never learned whether it was accepted; not submitted again (see "Settling unknown jobs" in the README, or set retry-unknown-submits: true)',
             };
         }
-        if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused') {
+        // Under force a job whose files are on disk is generated again; anything else paid for is resumed.
+        const regenerate = opts.force === true && prior?.event === 'downloaded';
+        if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused' && !regenerate) {
             predictionId = prior.prediction_id;
             r.prediction_id = predictionId;
             resumed = true;
@@ -53934,10 +54429,11 @@ async function runJobs(jobs, deps, opts) {
             }
             reserved += job.estimate.cost;
             try {
+                const body = deps.prepareBody ? await deps.prepareBody(job, submitting.signal) : job.body;
                 await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
                 r.timings.submitted_at = new Date().toISOString();
                 submittedAtMs = Date.now();
-                const sub = await client.submit(job.type, job.body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits });
+                const sub = await submitThroughRateLimits(job, body, slot);
                 r.attempts.submits = sub.attempts;
                 predictionId = sub.id;
                 r.prediction_id = sub.id;
@@ -53947,7 +54443,8 @@ async function runJobs(jobs, deps, opts) {
                     finished = sub.prediction;
             }
             catch (e) {
-                const kind = errorKind(e);
+                // A wait that ended because submitting stopped is a cancellation, whatever error carried it.
+                const kind = submitting.signal.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
                 r.attempts.submits = Math.max(1, r.attempts.submits);
                 if (kind === 'aborted') {
                     await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: 'cancelled before submit' });
@@ -54045,6 +54542,32 @@ async function runJobs(jobs, deps, opts) {
             error: `${missing.length} of ${outputs.length} outputs could not be downloaded (their URLs are in the manifest): ${missing[0].error}`,
         };
     };
+    /**
+     * A 429 on submit means Atlas created nothing: give the slot back, let the concurrency control
+     * learn from it (auto shrinks its window; Retry-After holds every slot), and queue the job again
+     * at the front. It is never failed for being rate limited, only for running out of time.
+     */
+    const submitThroughRateLimits = async (job, body, slot) => {
+        const started = Date.now();
+        let sends = 0;
+        for (let attempt = 0;; attempt++) {
+            try {
+                const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
+                return { ...sub, attempts: sends + sub.attempts };
+            }
+            catch (e) {
+                if (errorKind(e) !== 'rate-limited' || Date.now() - started > job.timeoutMs)
+                    throw e;
+                sends++;
+                rateLimited++;
+                const retryAfterMs = e.retryAfterMs;
+                control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs);
+                slot.release();
+                await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting.signal);
+                await slot.reacquire();
+            }
+        }
+    };
     const downloadAll = async (job, sources) => {
         const dir = (0,external_node_path_.join)(opts.outputDir, job.type === 'video' ? 'videos' : 'images');
         return Promise.all(sources.map(async (src, i) => {
@@ -54098,7 +54621,9 @@ async function runJobs(jobs, deps, opts) {
     if (graceTimer)
         clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onCancel);
-    return { results, stopped: stop?.reason ?? null, concurrency: control.limit };
+    if (rateLimited)
+        log.info(`Atlas answered 429 to ${rateLimited} submit${rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`);
+    return { results, stopped: stop?.reason ?? null, concurrency: control.limit, rateLimited };
 }
 function blankResult(job, queuedAt) {
     return {
@@ -54244,6 +54769,48 @@ async function openJournal(path) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/shared/redact.ts
+// Secrets (the API key) never reach anything the run writes: a prompt that carries the key, or an
+// error message that echoes it, is redacted to `***` in the manifest, report, gallery, summary,
+// comment, journal and job logs.
+/** Shorter strings are not treated as secrets: redacting every "abc" would mangle the manifest. */
+const MIN_SECRET_CHARS = 4;
+/** Each secret as it may appear in text: raw, URL-encoded, JSON-escaped. */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const s of secrets) {
+        if (s === undefined || s.length < MIN_SECRET_CHARS)
+            continue;
+        forms.add(s);
+        forms.add(encodeURIComponent(s));
+        forms.add(JSON.stringify(s).slice(1, -1));
+    }
+    // Longest first, so a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+function redactSecrets(text, secrets) {
+    const forms = secretForms(secrets);
+    return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+}
+/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+function redactDeep(value, secrets) {
+    const forms = secretForms(secrets);
+    if (forms.length === 0)
+        return value;
+    const text = (s) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), s);
+    const walk = (v) => {
+        if (typeof v === 'string')
+            return text(v);
+        if (Array.isArray(v))
+            return v.map(walk);
+        if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+            return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]));
+        }
+        return v;
+    };
+    return walk(value);
+}
+
 ;// CONCATENATED MODULE: ./src/manifest/build.ts
 // Builds manifest.json from the engine's results and writes it atomically, so a reader never
 // sees half a manifest even if the runner is killed mid-write.
@@ -54252,6 +54819,9 @@ async function openJournal(path) {
 
 const MANIFEST_FILE = 'manifest.json';
 function buildManifest(jobs, results, meta) {
+    const shard = meta.shard;
+    if (shard)
+        results = results.map((r, i) => (shard.fileIndex[i] !== undefined ? { ...r, file_index: shard.fileIndex[i] } : r));
     const byModel = {};
     for (const job of jobs) {
         const r = results[job.index];
@@ -54283,6 +54853,7 @@ function buildManifest(jobs, results, meta) {
             concurrency: meta.concurrency,
             stopped: meta.stopped,
         },
+        ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
     };
 }
 async function writeJsonAtomic(path, value) {
@@ -54465,6 +55036,10 @@ function headline(m, title = 'Atlas media', level = 2) {
         `${c.skipped} skipped`,
         `${c.cached} cached`,
     ];
+    // Cached jobs cost nothing this run: what they would have cost is what the cache saved.
+    const saved = m.results.reduce((s, r) => s + (r.status === 'cached' ? r.estimated_cost : 0), 0);
+    if (saved > 0)
+        parts[parts.length - 1] += ` (saved ${formatUsd(saved)})`;
     const cost = `cost ${formatUsd(m.total_cost)} (estimated ${formatUsd(m.estimated_total_cost)})`;
     return `${'#'.repeat(level)} ${icon} ${escapeText(title)}: ${parts.join(', ')}; ${cost}; wall time ${formatDuration(m.run.wall_seconds)}`;
 }
@@ -55069,10 +55644,774 @@ async function writeGallery(outputDir, m, opts = {}) {
     return file;
 }
 
+;// CONCATENATED MODULE: ./src/plan/shard.ts
+// Which jobs a matrix shard runs. A pure function of the set of jobs: no I/O, no clock, no
+// randomness, no dependence on the order of the file. Every shard of a matrix computes the same
+// partition from the same job file and takes its own part.
+//
+// The method is rendezvous (highest-random-weight) hashing with bounded loads:
+//   - each job ranks the shards by a hash of (its identity, the shard): its preference order;
+//   - jobs are placed one by one in the order of the hash of their identity (never the file's order),
+//     each in the first shard of its preference order whose load stays within a cap;
+//   - a job's load is its weight: estimated seconds plus estimated cost at SECONDS_PER_USD.
+// Without the cap this is plain rendezvous hashing (adding a job moves nothing else); the cap trades
+// a few moves for a hard balance bound. Jobs with the same identity (the same paid generation) are
+// placed together.
+
+
+/** Prior seconds from submit to downloaded output, per type (a 5-second video; longer ones scale). */
+const shard_PRIOR_SECONDS = { image: 6, video: 60 };
+/**
+ * What a dollar weighs against a second: 150 s per USD makes the tutorial's image (flux, ~6 s,
+ * $0.04) weigh as much in cost as in time, so a shard of expensive jobs is as "heavy" as a slow one.
+ */
+const SECONDS_PER_USD = 150;
+/** Slack of the cap over a perfect split of the weight. */
+const EPSILON = 0.15;
+/** Estimated seconds of one job: the type's prior, videos scaled by their length (as the poller does). */
+function estimatedSeconds(job) {
+    if (job.type === 'video') {
+        const d = Number(job.body['duration']);
+        return shard_PRIOR_SECONDS.video * (Number.isFinite(d) && d > 0 ? d / 5 : 1);
+    }
+    return shard_PRIOR_SECONDS.image;
+}
+/** A job's weight: estimated seconds + estimated cost × SECONDS_PER_USD. Always > 0. */
+function jobWeight(job) {
+    const cost = Number.isFinite(job.estimate.cost) && job.estimate.cost > 0 ? job.estimate.cost : 0;
+    return estimatedSeconds(job) + cost * SECONDS_PER_USD;
+}
+/**
+ * The balance bound partition guarantees: no shard weighs more than
+ *     W/n + max(ε·W/n, (1 − 1/n)·w_max)
+ * with W the total weight, n the shard count and w_max the heaviest job (jobs with the same identity
+ * weigh as one, their sum: they are placed together). The first term is the
+ * bounded-load cap; the second is Graham's list-scheduling bound, the price of a job too heavy to
+ * fit under the cap anywhere (no split can beat max(W/n, w_max) anyway).
+ */
+function balanceBound(weights, total) {
+    // `weights`: one per placed unit (a job, or the jobs sharing an identity).
+    const W = weights.reduce((s, w) => s + w, 0);
+    const wMax = weights.reduce((m, w) => Math.max(m, w), 0);
+    return W / total + Math.max((EPSILON * W) / total, (1 - 1 / total) * wMax);
+}
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** The rendezvous score of a job for a shard: a well-mixed 32-bit number from the job's hash and the shard. */
+function score(k, shard) {
+    return fmix32((k.h1 ^ fmix32(Math.imul(shard + 1, 0x9e3779b9) ^ k.h2)) >>> 0);
+}
+/**
+ * Split `jobs` into `total` shards; returns the indexes (into `jobs`) of each shard's jobs, ascending.
+ *
+ * Guarantees:
+ *   - every job is in exactly one shard;
+ *   - deterministic and independent of the order of `jobs`: the same set of jobs gives the same
+ *     shard to each job whatever order the file lists them in;
+ *   - balance: every shard's weight (see jobWeight) is at most
+ *         balanceBound = W/n + max(ε·W/n, (1 − 1/n)·w_max),   ε = 0.15,
+ *     i.e. within 15% of a perfect split whenever no job is heavier than ε/(n − 1) of the total,
+ *     and within one job of a perfect split otherwise.
+ *     Proof: a shard grows past the cap (1 + ε)·W/n only by taking a job that fits nowhere, and
+ *     such a job goes to the lightest shard; before it is placed the shards hold at most W − w, so
+ *     the lightest holds at most (W − w)/n and ends at most W/n + (1 − 1/n)·w;
+ *   - stability: a job goes to its first choice unless that shard is full, so adding a job moves
+ *     only the jobs whose placement the new job (or the slightly higher cap) changes. Measured in
+ *     test/plan/shard.test.ts: the median addition moves at most 2 jobs and the mean under 6% of
+ *     them; in the tail (a few dozen jobs, every shard near the cap) a chain of full shards can
+ *     move up to about half, never a wholesale reshuffle. That tail is the price of the cap: plain
+ *     rendezvous hashing moves nothing but balances only in expectation (bounded loads in general:
+ *     O(1/ε²) moves per change, Mirrokni, Thorup and Zadimoghaddam 2018).
+ */
+function partition(jobs, total) {
+    if (!Number.isInteger(total) || total < 1)
+        throw new RangeError(`shard count ${total} is not a whole number ≥ 1`);
+    const shards = Array.from({ length: total }, () => []);
+    if (total === 1) {
+        shards[0] = jobs.map((_, i) => i);
+        return shards;
+    }
+    // Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
+    // where the journal makes the second one free.
+    const groups = new Map();
+    jobs.forEach((job, i) => {
+        const g = groups.get(job.identity);
+        if (g) {
+            g.members.push(i);
+            g.weight += jobWeight(job);
+            if (job.name < g.name)
+                g.name = job.name;
+            return;
+        }
+        const d = (0,external_node_crypto_.createHash)('sha256').update(job.identity).digest();
+        groups.set(job.identity, { members: [i], weight: jobWeight(job), h1: d.readUInt32BE(0), h2: d.readUInt32BE(4), name: job.name });
+    });
+    const keyed = [...groups.values()];
+    // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
+    // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
+    const cls = (w) => Math.floor(Math.log2(w));
+    keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const W = keyed.reduce((s, k) => s + k.weight, 0);
+    const cap = ((1 + EPSILON) * W) / total;
+    const load = new Array(total).fill(0);
+    const order = Array.from({ length: total }, (_, s) => s);
+    for (const k of keyed) {
+        const scores = order.map((s) => score(k, s));
+        const prefs = order.slice().sort((a, b) => scores[b] - scores[a] || a - b);
+        // The first choice with room under the cap; else the lightest shard (first by preference among
+        // equals), which holds at most (W − w)/n, so it ends at most W/n + (1 − 1/n)·w.
+        let pick = prefs.find((s) => load[s] + k.weight <= cap);
+        if (pick === undefined)
+            pick = prefs.reduce((best, s) => (load[s] < load[best] ? s : best), prefs[0]);
+        load[pick] += k.weight;
+        shards[pick].push(...k.members);
+    }
+    for (const s of shards)
+        s.sort((a, b) => a - b);
+    return shards;
+}
+/**
+ * Split a budget across shards in proportion to their estimates: each shard gets its estimate plus
+ * its share of the slack (max-cost − the whole estimate), the slack rounded down to a millionth of a
+ * dollar, so the shares never add up to more than `maxCost`. `estimates` must not exceed `maxCost`
+ * in total (the plan is refused before that); with a zero estimate, the slack is split evenly.
+ */
+function splitBudget(estimates, maxCost) {
+    const whole = estimates.reduce((s, e) => s + e, 0);
+    const slack = Math.max(0, maxCost - whole);
+    return estimates.map((e) => {
+        const share = whole > 0 ? (slack * e) / whole : slack / estimates.length;
+        return roundUsd(e + Math.floor(share * 1e6) / 1e6);
+    });
+}
+/**
+ * This shard's plan: its jobs re-indexed for the engine (as makePlan does for the `jobs` filter),
+ * its estimate, and its part of `maxCost`. `plan` is the validated whole plan.
+ */
+function shardOf(plan, shard, maxCost) {
+    const parts = partition(plan.jobs, shard.total);
+    const mine = parts[shard.index - 1];
+    if (!mine)
+        throw new RangeError(`shard ${shard.index}/${shard.total} does not exist`);
+    const estimates = parts.map((p) => roundUsd(p.reduce((s, i) => s + plan.jobs[i].estimate.cost, 0)));
+    const filePos = new Map(plan.allJobs.map((j, i) => [j.name, j.index ?? i]));
+    const jobs = mine.map((i, index) => ({ ...plan.jobs[i], index }));
+    const info = {
+        index: shard.index,
+        total: shard.total,
+        fileIndex: jobs.map((j) => filePos.get(j.name) ?? -1),
+        planJobs: plan.jobs.length,
+        planEstimatedCost: plan.estimatedCost,
+    };
+    if (maxCost !== undefined)
+        info.maxCost = splitBudget(estimates, maxCost)[shard.index - 1];
+    return { ...plan, jobs, estimatedCost: estimates[shard.index - 1], shard: info };
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
 const VERSION = '0.1.0';
 const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/local.ts
+// Local inputs: a job parameter such as `image: ./assets/logo.png` names a file in the
+// workspace. At plan time every such path is checked (exists, a regular file, inside the
+// workspace after symlinks, not too large) and hashed, and the job's identity is computed with
+// the path replaced by `sha256:<hex>`, so the journal keys on the file's content, never on a
+// temporary URL. Right before the job's submit the file is uploaded through
+// POST /model/uploadMedia (once per run per content) and the body sent carries the URL.
+//
+// The rule, for string values anywhere in the body except `model`, `prompt` and `negative_prompt`
+// (values with a URL scheme such as https: or data: are never paths):
+//   - starts with `./` or `../` (or `.\`, `..\`): a local path, resolved against the workspace root;
+//   - otherwise ends in a media extension (.png, .jpg, .mp4, … see MEDIA_TYPES): a local path too;
+//   - absolute (`/…`, `C:\…`, `\\…`) or home-relative (`~/…`) and naming an existing file or
+//     ending in a media extension: refused (write the path relative to the workspace).
+// A local path must name an existing regular file whose real path (symlinks resolved) is inside
+// the workspace's real path, of at most 50 MB. Anything else is left untouched.
+
+
+
+
+
+
+const MAX_LOCAL_INPUT_BYTES = 50 * 1024 * 1024;
+/** Extensions that make a bare relative value (`assets/end.jpg`) a local path, with the Content-Type sent on upload. */
+const local_MEDIA_TYPES = {
+    '.png': 'image/png',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.webp': 'image/webp',
+    '.gif': 'image/gif',
+    '.bmp': 'image/bmp',
+    '.tif': 'image/tiff',
+    '.tiff': 'image/tiff',
+    '.avif': 'image/avif',
+    '.heic': 'image/heic',
+    '.mp4': 'video/mp4',
+    '.mov': 'video/quicktime',
+    '.m4v': 'video/x-m4v',
+    '.webm': 'video/webm',
+    '.mkv': 'video/x-matroska',
+    '.mp3': 'audio/mpeg',
+    '.wav': 'audio/wav',
+    '.m4a': 'audio/mp4',
+    '.ogg': 'audio/ogg',
+    '.flac': 'audio/flac',
+    '.aac': 'audio/aac',
+    '.glb': 'model/gltf-binary',
+    '.obj': 'model/obj',
+};
+/** Body keys never read as paths: free text, not file names. */
+const TEXT_KEYS = new Set(['model', 'prompt', 'negative_prompt']);
+/** Whether a string parameter value is a local path by the rule above: relative, absolute (to refuse or ignore), or not a path. */
+function classifyValue(value) {
+    if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value))
+        return null;
+    const windowsDrive = /^[A-Za-z]:[\\/]/.test(value);
+    if (!windowsDrive && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value))
+        return null; // https:, data:, sha256:, …
+    if (windowsDrive || value.startsWith('/') || value.startsWith('\\') || /^~[\\/]/.test(value))
+        return 'absolute';
+    if (/^\.{1,2}[\\/]/.test(value))
+        return 'relative';
+    return hasMediaExtension(value) ? 'relative' : null;
+}
+function hasMediaExtension(value) {
+    return Object.hasOwn(local_MEDIA_TYPES, (0,external_node_path_.extname)(value).toLowerCase());
+}
+/** Thrown by the uploader: the engine records the job as failed with error_kind `upload`. */
+class LocalInputError extends Error {
+    name = 'LocalInputError';
+    kind = 'upload';
+}
+/**
+ * Check and hash every local path the jobs reference. Throws a JobFileError listing every
+ * problem at its job's line; nothing is uploaded or submitted here.
+ */
+async function resolveLocalInputs(jobs, opts) {
+    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+    const root = (0,external_node_path_.resolve)(opts.workspace);
+    const problems = [];
+    /** By the value as written (values resolve against the same root, so the same text is the same file). */
+    const byValue = new Map();
+    const byRealPath = new Map();
+    const bySha = new Map();
+    let realRoot;
+    let rootProblem;
+    try {
+        realRoot = await (0,promises_.realpath)(root);
+    }
+    catch (e) {
+        rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
+    }
+    const out = [];
+    for (const job of jobs) {
+        const refs = findRefs(job.body);
+        if (refs.length === 0) {
+            out.push(job);
+            continue;
+        }
+        const line = job.line ?? 1;
+        const problem = (ref, what) => problems.push({
+            file: opts.configPath,
+            line,
+            col: 1,
+            field: `${job.name}.${ref.field}`,
+            message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+        });
+        let ok = true;
+        for (const ref of refs) {
+            const kind = classifyValue(ref.value);
+            if (kind === 'absolute') {
+                if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
+                    problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
+                    ok = false;
+                }
+                continue;
+            }
+            if (byValue.has(ref.value))
+                continue;
+            if (rootProblem || realRoot === undefined) {
+                problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
+                ok = false;
+                continue;
+            }
+            const abs = (0,external_node_path_.resolve)(root, ref.value);
+            if (!inside(root, abs)) {
+                problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
+                ok = false;
+                continue;
+            }
+            let real;
+            try {
+                real = await (0,promises_.realpath)(abs);
+            }
+            catch (e) {
+                const code = codeOf(e);
+                problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
+                ok = false;
+                continue;
+            }
+            if (!inside(realRoot, real)) {
+                problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
+                ok = false;
+                continue;
+            }
+            let file;
+            try {
+                let p = byRealPath.get(real);
+                if (!p) {
+                    p = describeFile(real, maxBytes);
+                    byRealPath.set(real, p);
+                }
+                file = await p;
+            }
+            catch (e) {
+                problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
+                ok = false;
+                continue;
+            }
+            // Same content under another path: one file, one upload.
+            const known = bySha.get(file.sha256);
+            if (known)
+                file = known;
+            else
+                bySha.set(file.sha256, file);
+            byValue.set(ref.value, file);
+        }
+        if (!ok) {
+            out.push(job);
+            continue;
+        }
+        const keyed = mapRefs(job.body, (value) => {
+            const f = byValue.get(value);
+            return f ? `sha256:${f.sha256}` : value;
+        });
+        out.push({ ...job, identity: jobIdentity(job.type, job.model, keyed) });
+    }
+    if (problems.length)
+        throw new JobFileError(problems);
+    return {
+        jobs: out,
+        files: [...bySha.values()],
+        uploader(client, log) {
+            const uploads = new Map();
+            const upload = (file, shown, signal) => {
+                let p = uploads.get(file.sha256);
+                if (!p) {
+                    p = (async () => {
+                        const data = await (0,promises_.readFile)(file.realPath);
+                        const sha = (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+                        if (sha !== file.sha256)
+                            throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
+                        const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
+                        log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
+                        return url;
+                    })();
+                    uploads.set(file.sha256, p);
+                    // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
+                    p.catch(() => undefined);
+                }
+                return p;
+            };
+            return async (job, signal) => {
+                const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+                if (refs.length === 0)
+                    return job.body;
+                const urls = new Map();
+                for (const ref of refs) {
+                    if (urls.has(ref.value))
+                        continue;
+                    try {
+                        urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
+                    }
+                    catch (e) {
+                        if (isAbort(e))
+                            throw e;
+                        if (e instanceof LocalInputError)
+                            throw e;
+                        throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+                    }
+                }
+                return mapRefs(job.body, (value) => urls.get(value) ?? value);
+            };
+        },
+    };
+}
+/** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
+function findRefs(body) {
+    const refs = [];
+    const walk = (v, field, depth) => {
+        if (depth > 64)
+            return;
+        if (typeof v === 'string') {
+            if (classifyValue(v) !== null)
+                refs.push({ field, value: v });
+        }
+        else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, `${field}[${i}]`, depth + 1));
+        }
+        else if (v !== null && typeof v === 'object') {
+            for (const [k, x] of Object.entries(v))
+                walk(x, `${field}.${k}`, depth + 1);
+        }
+    };
+    for (const [k, v] of Object.entries(body))
+        if (!TEXT_KEYS.has(k))
+            walk(v, k, 0);
+    return refs;
+}
+/** A copy of the body with every path-like value passed through fn (TEXT_KEYS untouched). */
+function mapRefs(body, fn) {
+    const map = (v, depth) => {
+        if (depth > 64)
+            return v;
+        if (typeof v === 'string')
+            return classifyValue(v) === 'relative' ? fn(v) : v;
+        if (Array.isArray(v))
+            return v.map((x) => map(x, depth + 1));
+        if (v !== null && typeof v === 'object')
+            return copyObject(v, (x) => map(x, depth + 1));
+        return v;
+    };
+    return copyObject(body, (v, k) => (TEXT_KEYS.has(k) ? v : map(v, 0)));
+}
+function copyObject(o, fn) {
+    const out = {};
+    // defineProperty: a key such as "__proto__" stays an own key.
+    for (const [k, v] of Object.entries(o))
+        Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
+    return out;
+}
+async function describeFile(real, maxBytes) {
+    const s = await (0,promises_.stat)(real);
+    if (!s.isFile())
+        throw new LocalInputError(`is not a regular file`);
+    if (s.size > maxBytes)
+        throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(real))
+        hash.update(chunk);
+    return {
+        sha256: hash.digest('hex'),
+        realPath: real,
+        bytes: s.size,
+        name: (0,external_node_path_.basename)(real),
+        contentType: local_MEDIA_TYPES[(0,external_node_path_.extname)(real).toLowerCase()] ?? 'application/octet-stream',
+    };
+}
+function inside(root, p) {
+    const rel = (0,external_node_path_.relative)(root, p);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+async function isFile(p) {
+    try {
+        return (await (0,promises_.stat)(p)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+function isAbort(e) {
+    if (e instanceof Error && e.name === 'AbortError')
+        return true;
+    return Boolean(e && typeof e === 'object' && e.kind === 'aborted');
+}
+function codeOf(e) {
+    const code = e?.code;
+    return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+function mb(n) {
+    return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+;// CONCATENATED MODULE: ./src/notify/webhook.ts
+// Webhooks: one JSON POST per finished job and one for the batch, GitHub-webhook style.
+// Signed with HMAC-SHA256 over the exact body bytes when a secret is set, retried with backoff
+// on 429/5xx/network trouble, and never able to fail the run: every problem is a warning.
+// The URL is a secret (it often carries a token): it is never printed, and the Atlas API key
+// is never known here, so it cannot be sent.
+
+
+
+const SIGNATURE_HEADER = 'x-atlas-signature-256';
+const EVENT_HEADER = 'x-atlas-event';
+const DELIVERY_HEADER = 'x-atlas-delivery';
+function jobMessage(r, run = {}, now = new Date()) {
+    return {
+        event: 'job.finished',
+        sent_at: now.toISOString(),
+        job: {
+            name: r.name,
+            model: r.model,
+            type: r.type,
+            status: r.status,
+            cost: r.cost,
+            prediction_id: r.prediction_id,
+            outputs: r.outputs.map((o) => ({ url: o.url, path: o.path, sha256: o.sha256 })),
+            error: r.error,
+            error_kind: r.error_kind,
+        },
+        run,
+    };
+}
+function batchMessage(m, run = {}, now = new Date()) {
+    return {
+        event: 'batch.finished',
+        sent_at: now.toISOString(),
+        totals: {
+            jobs: m.total_jobs,
+            successful: m.successful,
+            failed: m.failed,
+            unknown: m.unknown,
+            skipped: m.skipped,
+            cached: m.cached,
+            cost: m.total_cost,
+            estimated_cost: m.estimated_total_cost,
+        },
+        stopped: m.run.stopped,
+        started_at: m.run.started_at,
+        finished_at: m.run.finished_at,
+        wall_seconds: m.run.wall_seconds,
+        jobs: m.results.map((r) => ({ name: r.name, status: r.status })),
+        run,
+    };
+}
+/** `sha256=<hex>` of the body under the secret, as a receiver recomputes it. */
+function signBody(secret, body) {
+    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}`;
+}
+/** A function that removes every recognisable piece of the URL from a text. */
+function urlRedactor(url) {
+    const pieces = new Set([url]);
+    try {
+        const u = new URL(url);
+        pieces.add(u.href);
+        pieces.add(u.origin);
+        pieces.add(u.host);
+        pieces.add(u.hostname);
+        if (u.pathname.length > 1)
+            pieces.add(u.pathname);
+        if (u.search.length > 1)
+            pieces.add(u.search.slice(1));
+        if (u.username)
+            pieces.add(u.username);
+        if (u.password)
+            pieces.add(u.password);
+        for (const seg of u.pathname.split('/'))
+            if (seg.length >= 8)
+                pieces.add(seg);
+    }
+    catch {
+        // Not a URL: the whole string is all we can hide.
+    }
+    // Longest first, so a piece inside a longer one does not leave the rest behind.
+    const sorted = [...pieces].filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+    return (text) => sorted.reduce((acc, p) => acc.split(p).join('<webhook>'), text);
+}
+function createWebhookNotifier(opts) {
+    const { log } = opts;
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
+    const concurrency = Math.max(1, opts.concurrency ?? 4);
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const baseMs = opts.retryBaseMs ?? 500;
+    const capMs = opts.retryCapMs ?? 8_000;
+    const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
+    const run = opts.run ?? {};
+    const redact = urlRedactor(opts.url);
+    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
+    const say = (s) => redact(clean(s));
+    let consecutiveFailures = 0;
+    let disabled = false;
+    const queue = [];
+    let active = 0;
+    let idle = [];
+    const attempt = async (body, headers) => {
+        try {
+            const res = await (0,undici/* request */.Em)(opts.url, {
+                method: 'POST',
+                headers,
+                body,
+                ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+                signal: opts.signal ?? null,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+            });
+            await res.body.dump().catch(() => undefined);
+            const s = res.statusCode;
+            if (s >= 200 && s < 300)
+                return { ok: true };
+            const retry = s === 429 || s === 408 || s >= 500;
+            const ra = parseRetryAfterSeconds(res.headers['retry-after']);
+            return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+        }
+        catch (e) {
+            if (opts.signal?.aborted)
+                return { ok: false, retry: false, why: 'cancelled' };
+            return { ok: false, retry: true, why: webhook_describe(e) };
+        }
+    };
+    /** Deliver one message with retries; true when the receiver took it. */
+    const deliver = async (event, label, message) => {
+        const body = Buffer.from(JSON.stringify(message), 'utf8');
+        const delivery = (0,external_node_crypto_.randomUUID)();
+        const headers = {
+            'content-type': 'application/json',
+            'user-agent': opts.userAgent,
+            [EVENT_HEADER]: event,
+            [DELIVERY_HEADER]: delivery,
+        };
+        if (opts.secret)
+            headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
+        let last = '';
+        let retryAfter = 0;
+        for (let i = 0; i < maxAttempts; i++) {
+            if (i > 0) {
+                try {
+                    await sleep(Math.min(capMs, Math.max(backoffMs(i - 1, baseMs, capMs), retryAfter)), opts.signal);
+                }
+                catch {
+                    last = 'cancelled';
+                    break;
+                }
+            }
+            retryAfter = 0;
+            const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(i + 1) });
+            if (a.ok) {
+                consecutiveFailures = 0;
+                return true;
+            }
+            last = a.why;
+            if (!a.retry)
+                break;
+            retryAfter = a.retryAfterMs ?? 0;
+            log.debug(say(`webhook ${label}: attempt ${i + 1} of ${maxAttempts} failed (${a.why})`));
+        }
+        consecutiveFailures++;
+        log.warning(say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
+        return false;
+    };
+    const pump = () => {
+        while (active < concurrency && queue.length > 0) {
+            const task = queue.shift();
+            active++;
+            void task()
+                .catch(() => undefined)
+                .finally(() => {
+                active--;
+                pump();
+            });
+        }
+        if (active === 0 && queue.length === 0) {
+            const waiting = idle;
+            idle = [];
+            for (const w of waiting)
+                w();
+        }
+    };
+    const flush = () => {
+        if (active === 0 && queue.length === 0)
+            return Promise.resolve();
+        return new Promise((resolve) => idle.push(resolve));
+    };
+    return {
+        jobFinished(result) {
+            try {
+                if (disabled)
+                    return;
+                const message = jobMessage(result, run);
+                queue.push(async () => {
+                    if (disabled)
+                        return;
+                    const ok = await deliver('job.finished', `for job "${result.name}"`, message);
+                    if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
+                        disabled = true;
+                        queue.length = 0;
+                        log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
+                    }
+                });
+                pump();
+            }
+            catch (e) {
+                log.warning(say(`webhook: could not queue the message for job "${result.name}": ${webhook_describe(e)}`));
+            }
+        },
+        async batchFinished(manifest) {
+            try {
+                await flush();
+                await deliver('batch.finished', 'for the batch', batchMessage(manifest, run));
+            }
+            catch (e) {
+                log.warning(say(`webhook: the batch message failed: ${webhook_describe(e)}`));
+            }
+        },
+        flush,
+    };
+}
+function parseRetryAfterSeconds(v) {
+    const s = Array.isArray(v) ? v[0] : v;
+    if (!s)
+        return undefined;
+    const n = Number(s);
+    if (Number.isFinite(n) && n >= 0)
+        return n * 1000;
+    const t = Date.parse(s);
+    return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
+}
+/** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */
+function webhook_describe(e) {
+    if (!(e instanceof Error))
+        return String(e);
+    const parts = [];
+    let cur = e;
+    for (let depth = 0; cur instanceof Error && depth < 4; depth++) {
+        const code = cur.code;
+        parts.push(typeof code === 'string' ? `${code}: ${cur.message}` : cur.message);
+        cur = cur.cause;
+    }
+    const errs = e.errors;
+    if (Array.isArray(errs) && errs[0] instanceof Error)
+        parts.push(errs[0].message);
+    return [...new Set(parts.filter(Boolean))].join(' / ') || e.name;
+}
+/** The engine's job-finished hook followed by the notifier's; a throwing hook does not keep the message from being sent. */
+function withWebhook(hook, notifier) {
+    if (!notifier)
+        return hook;
+    return (job, result) => {
+        try {
+            hook?.(job, result);
+        }
+        finally {
+            notifier.jobFinished(result);
+        }
+    };
+}
+/** Where the run happens, from the Actions environment (empty outside Actions). Read by main/cli, never deeper. */
+function runInfoFromEnv(env) {
+    const info = {};
+    const repository = env['GITHUB_REPOSITORY'];
+    const runId = env['GITHUB_RUN_ID'];
+    if (repository)
+        info.repository = repository;
+    if (runId)
+        info.run_id = runId;
+    const attempt = Number(env['GITHUB_RUN_ATTEMPT']);
+    if (Number.isInteger(attempt) && attempt > 0)
+        info.run_attempt = attempt;
+    if (repository && runId)
+        info.url = `${env['GITHUB_SERVER_URL'] || 'https://github.com'}/${repository}/actions/runs/${runId}`;
+    return info;
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
@@ -55092,13 +56431,22 @@ const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-med
 
 
 
+
+
+
+
+
 class PlanError extends Error {
     name = 'PlanError';
 }
-/** Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError. */
-async function makePlan(settings) {
+/**
+ * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
+ * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ */
+async function makePlan(settings, deps = {}) {
     const loaded = await loadJobFile(settings.config);
-    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines });
+    const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
+    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
     const picked = settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs;
     const jobs = picked.map((j, index) => ({ ...j, index }));
     const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
@@ -55140,7 +56488,13 @@ function renderPlan(plan) {
 }
 async function runPipeline(settings, deps) {
     const { log } = deps;
-    const plan = await makePlan(settings);
+    // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
+    const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
+    const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
+    // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
+    const local = await resolveLocalInputs(planned.jobs, { workspace: deps.workspace ?? process.cwd(), configPath: planned.configPath });
+    const plan = { ...planned, jobs: local.jobs };
+    await deps.onPlan?.(plan);
     if (settings.dryRun) {
         log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
         return { plan };
@@ -55152,11 +56506,17 @@ async function runPipeline(settings, deps) {
     const dispatcher = new undici/* Agent */.g6({ connections: concurrencyCeiling + settings.downloadConcurrency + 4, keepAliveTimeout: 10_000 });
     const client = createAtlasClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, userAgent: USER_AGENT, dispatcher });
     const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE));
+    // The key never reaches what the run writes, even when a prompt or an error message carries it.
+    const secrets = [settings.apiKey];
+    const safeJournal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
+    const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
+    const onJobFinished = withWebhook(deps.onJobFinished, webhook);
     try {
         const outcome = await runJobs(plan.jobs, {
             client,
             log,
-            journal,
+            prepareBody: local.uploader(client, log),
+            journal: safeJournal,
             download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
         }, {
             outputDir: plan.outputDir,
@@ -55167,26 +56527,29 @@ async function runPipeline(settings, deps) {
             notFoundGraceMs: 30_000,
             retryUnknownSubmits: settings.retryUnknownSubmits,
             force: settings.force,
-            maxCost: settings.maxCost,
+            maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
             signal: deps.signal,
             graceMs: settings.graceMs,
             onProgress: deps.onProgress,
-            onJobFinished: deps.onJobFinished,
+            onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
         });
-        const manifest = buildManifest(plan.jobs, outcome.results, {
+        const manifest = redactDeep(buildManifest(plan.jobs, outcome.results, {
             tool: `atlas-media-action ${VERSION}`,
             config: settings.config,
             startedAt,
             finishedAt: new Date(),
             concurrency: outcome.concurrency,
             stopped: outcome.stopped,
-        });
+            ...(plan.shard ? { shard: plan.shard } : {}),
+        }), secrets);
         const manifestPath = await writeManifest(plan.outputDir, manifest);
         await (0,promises_.writeFile)((0,external_node_path_.join)(plan.outputDir, 'report.md'), renderReportFile(manifest));
         await writeGallery(plan.outputDir, manifest);
+        await webhook?.batchFinished(manifest);
         return { plan, manifest, manifestPath };
     }
     finally {
+        await webhook?.flush();
         await journal.close();
         await dispatcher.close().catch(() => undefined);
     }
@@ -55267,9 +56630,12 @@ function progress_formatDuration(ms) {
 
 
 
+
+
 const VALUE_FLAGS = [
     'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
     'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
+    'webhook-url', 'webhook-secret', 'workspace',
 ];
 const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'];
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
@@ -55281,7 +56647,8 @@ Usage:
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
-  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose
+  --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
+  --webhook-url URL, --webhook-secret S, --workspace DIR (root for local inputs such as image: ./assets/x.png; default: here)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 async function cli(argv, env, out = process.stderr) {
@@ -55356,7 +56723,8 @@ async function cli(argv, env, out = process.stderr) {
         }
     };
     try {
-        const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress });
+        const ws = values['workspace'];
+        const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress, workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(), run: runInfoFromEnv(env) });
         if (live)
             out.write('\n');
         if (!result.manifest)

@@ -266,9 +266,11 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
     type: MediaType,
     body: Record<string, unknown>,
     signal?: AbortSignal,
-    callOpts?: { retryUnknown?: boolean },
+    callOpts?: { retryUnknown?: boolean; retryRateLimited?: boolean },
   ): Promise<SubmitResult> {
     const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
+    // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+    const retryRateLimited = callOpts?.retryRateLimited ?? true;
     const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
     const label = 'submit';
     const unknownFate = (reason: string, status?: number, retryAfterMs?: number): Outcome<SubmitResult> => ({
@@ -308,7 +310,7 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
           // created the prediction, and a deliberate refusal gains nothing from an instant resend.
           if (e.kind === 'rate-limited') {
             rateLimited('submit', undefined);
-            return { error: e, retry: true };
+            return { error: e, retry: retryRateLimited };
           }
           return { error: e, retry: false };
         }
@@ -317,7 +319,7 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
       // 429 and 503 are refusals: the server did not take the job.
       if (r.status === 429) {
         rateLimited('submit', err.retryAfterMs);
-        return { error: err, retry: true };
+        return { error: err, retry: retryRateLimited };
       }
       if (r.status === 503) return { error: err, retry: true };
       // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.

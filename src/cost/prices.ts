@@ -31,12 +31,13 @@ export const DEFAULT_VIDEO_SECONDS = 5;
 
 export interface PriceTables {
   file?: Readonly<Record<string, ModelPrice>>;
-  live?: Readonly<Record<string, ModelPrice>>;
+  /** From GET /models (cost/live.ts); a note says what was assumed (the unit). */
+  live?: Readonly<Record<string, ModelPrice & { note?: string }>>;
 }
 
-export function priceOf(model: string, type: MediaType, tables: PriceTables = {}): { price: ModelPrice; source: PriceSource } {
+export function priceOf(model: string, type: MediaType, tables: PriceTables = {}): { price: ModelPrice & { note?: string }; source: PriceSource } {
   // Own properties only: a model id like "constructor" must not find Object's.
-  const own = (t: Readonly<Record<string, ModelPrice>> | undefined) => (t && Object.hasOwn(t, model) ? t[model] : undefined);
+  const own = <P extends ModelPrice>(t: Readonly<Record<string, P>> | undefined) => (t && Object.hasOwn(t, model) ? t[model] : undefined);
   const fromFile = own(tables.file);
   if (fromFile) return { price: fromFile, source: 'file' };
   const live = own(tables.live);
@@ -66,6 +67,7 @@ export function estimateCost(model: string, type: MediaType, body: Record<string
   const { price, source } = priceOf(model, type, tables);
   const notes: string[] = [];
   if (source === 'guess') notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
+  if (source === 'live' && price.note) notes.push(price.note);
   let units: number;
   if (price.unit === 'second') {
     const seconds = videoSeconds(body);

@@ -5,12 +5,12 @@
 import { join, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
-import type { AtlasClient, Prediction } from '../atlas/types.js';
+import type { AtlasClient, Prediction, SubmitResult } from '../atlas/types.js';
 import type { PlannedJob } from '../jobfile/job.js';
 import type { JobResult, OutputFile } from '../manifest/schema.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../shared/log.js';
-import { sleep } from '../shared/abort.js';
+import { backoffMs, sleep } from '../shared/abort.js';
 import { actualCost, roundUsd } from '../cost/prices.js';
 import { createSlots } from './slots.js';
 import { adaptiveConcurrency, fixedConcurrency, type ConcurrencyController } from './concurrency.js';
@@ -47,6 +47,8 @@ export interface EngineDeps {
   log: Log;
   journal?: Journal;
   latency?: LatencyModel;
+  /** The body to submit instead of job.body (local inputs uploaded); a throw fails the job with the error's kind. */
+  prepareBody?: (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
 }
 
 export interface Progress {
@@ -63,6 +65,13 @@ export interface RunOutcome {
   /** Why submitting stopped early, if it did. */
   stopped: string | null;
   concurrency: number;
+  /** Submits Atlas answered with 429 (each was queued again, never paid for). */
+  rateLimited: number;
+}
+
+interface SlotHandle {
+  release(): void;
+  reacquire(): Promise<void>;
 }
 
 type Stop = { reason: string; kind: string; fatal: boolean };
@@ -105,6 +114,7 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   let done = 0;
   let failed = 0;
   let running = 0;
+  let rateLimited = 0;
   const progress = () =>
     opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
 
@@ -130,8 +140,17 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       }
     };
     const base = blankResult(job, queuedAt);
+    const slot: SlotHandle = {
+      release,
+      reacquire: async () => {
+        // Back at the front of the queue: a job sent back by a 429 keeps its place in file order.
+        await slots.acquire(submitting.signal, { front: true });
+        slotHeld.held = true;
+        running++;
+      },
+    };
     try {
-      const r = await lifecycle(job, base, release);
+      const r = await lifecycle(job, base, slot);
       finish(job, r);
     } catch (e) {
       // Anything unexpected still yields a result: the manifest is the user's receipt.
@@ -141,7 +160,8 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     }
   };
 
-  const lifecycle = async (job: PlannedJob, r: JobResult, release: () => void): Promise<JobResult> => {
+  const lifecycle = async (job: PlannedJob, r: JobResult, slot: SlotHandle): Promise<JobResult> => {
+    const release = slot.release;
     const prior = journal?.latest(job.identity);
     let predictionId: string | undefined;
     let finished: Prediction | undefined;
@@ -165,7 +185,9 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       };
     }
 
-    if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused') {
+    // Under force a job whose files are on disk is generated again; anything else paid for is resumed.
+    const regenerate = opts.force === true && prior?.event === 'downloaded';
+    if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused' && !regenerate) {
       predictionId = prior.prediction_id;
       r.prediction_id = predictionId;
       resumed = true;
@@ -181,10 +203,11 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       }
       reserved += job.estimate.cost;
       try {
+        const body = deps.prepareBody ? await deps.prepareBody(job, submitting.signal) : job.body;
         await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
         r.timings.submitted_at = new Date().toISOString();
         submittedAtMs = Date.now();
-        const sub = await client.submit(job.type, job.body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits });
+        const sub = await submitThroughRateLimits(job, body, slot);
         r.attempts.submits = sub.attempts;
         predictionId = sub.id;
         r.prediction_id = sub.id;
@@ -192,7 +215,8 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         await journal?.record({ identity: job.identity, name: job.name, event: 'submitted', prediction_id: sub.id });
         if (sub.prediction && sub.prediction.state !== 'pending') finished = sub.prediction;
       } catch (e) {
-        const kind = errorKind(e);
+        // A wait that ended because submitting stopped is a cancellation, whatever error carried it.
+        const kind = submitting.signal.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
         r.attempts.submits = Math.max(1, r.attempts.submits);
         if (kind === 'aborted') {
           await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: 'cancelled before submit' });
@@ -289,6 +313,31 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     };
   };
 
+  /**
+   * A 429 on submit means Atlas created nothing: give the slot back, let the concurrency control
+   * learn from it (auto shrinks its window; Retry-After holds every slot), and queue the job again
+   * at the front. It is never failed for being rate limited, only for running out of time.
+   */
+  const submitThroughRateLimits = async (job: PlannedJob, body: Record<string, unknown>, slot: SlotHandle): Promise<SubmitResult> => {
+    const started = Date.now();
+    let sends = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
+        return { ...sub, attempts: sends + sub.attempts };
+      } catch (e) {
+        if (errorKind(e) !== 'rate-limited' || Date.now() - started > job.timeoutMs) throw e;
+        sends++;
+        rateLimited++;
+        const retryAfterMs = (e as { retryAfterMs?: number }).retryAfterMs;
+        control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs);
+        slot.release();
+        await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting.signal);
+        await slot.reacquire();
+      }
+    }
+  };
+
   const downloadAll = async (job: PlannedJob, sources: string[]): Promise<OutputFile[]> => {
     const dir = join(opts.outputDir, job.type === 'video' ? 'videos' : 'images');
     return Promise.all(
@@ -341,7 +390,8 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   await Promise.all(tasks);
   if (graceTimer) clearTimeout(graceTimer);
   opts.signal?.removeEventListener('abort', onCancel);
-  return { results, stopped: stop?.reason ?? null, concurrency: control.limit };
+  if (rateLimited) log.info(`Atlas answered 429 to ${rateLimited} submit${rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`);
+  return { results, stopped: stop?.reason ?? null, concurrency: control.limit, rateLimited };
 }
 
 function blankResult(job: PlannedJob, queuedAt: string): JobResult {

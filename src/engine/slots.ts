@@ -1,7 +1,8 @@
 // A counting semaphore whose limit can move while it is in use (for `concurrency: auto`),
 // and whose waiters leave at once when their signal aborts. Waiters are served in order.
 export interface Slots {
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Wait for a slot; `front` jumps the queue (a job sent back by a 429 keeps its place in file order). */
+  acquire(signal?: AbortSignal, opts?: { front?: boolean }): Promise<void>;
   release(): void;
   setLimit(limit: number): void;
   /** Hold every new acquire until this time (a Retry-After). */
@@ -33,7 +34,7 @@ export function createSlots(initialLimit: number, now: () => number = Date.now):
   return {
     get inUse() { return inUse; },
     get limit() { return limit; },
-    acquire(signal) {
+    acquire(signal, opts) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
         const waiter = {
@@ -45,7 +46,8 @@ export function createSlots(initialLimit: number, now: () => number = Date.now):
           reject(signal!.reason);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        waiters.push(waiter);
+        if (opts?.front) waiters.unshift(waiter);
+        else waiters.push(waiter);
         pump();
       });
     },

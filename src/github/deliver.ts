@@ -6,11 +6,12 @@ import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
 import type { Log } from '../shared/log.js';
-import { uploadOutputs, uniqueArtifactName, type UploadedArtifact } from './artifact.js';
+import { uploadOutputs, type UploadedArtifact } from './artifact.js';
 import { renderSummary } from '../report/summary.js';
 import { renderComment } from '../report/comment.js';
 import { annotateFailures } from '../report/annotations.js';
 import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
+import { shardArtifactName } from './shards.js';
 
 export interface RunContext {
   serverUrl: string;
@@ -45,7 +46,7 @@ export async function deliver(m: Manifest, outputDir: string, settings: Settings
   if (settings.artifactName) {
     const up = await uploadOutputs({
       outputDir,
-      name: uniqueArtifactName(settings.artifactName, { runAttempt: ctx.runAttempt }),
+      name: shardArtifactName(settings.artifactName, settings.shard, ctx.runAttempt),
       retentionDays: settings.retentionDays,
       compressionLevel: settings.compressionLevel,
       perJob: settings.artifactPerJob,
@@ -62,13 +63,15 @@ export async function deliver(m: Manifest, outputDir: string, settings: Settings
   annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
 
   try {
-    await core.summary.addRaw(renderSummary(m, { artifactUrl, runUrl }), true).write();
+    const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
+    await core.summary.addRaw(renderSummary(m, { artifactUrl, runUrl, title }), true).write();
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
   }
 
   const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
-  if (shouldComment(settings.comment, ctx.eventName, pr)) {
+  // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
+  if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
     if (!pr) log.warning('comment: always, but this run is not for a pull request: no comment posted.');
     else if (!settings.githubToken) log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
     else {

@@ -19,6 +19,20 @@ export interface PlannedJob {
   /** sha256 of the model and body: the same identity means the same paid generation. */
   identity: string;
   estimate: CostEstimate;
-  /** 1-based line of the job in the job file, for annotations. */
+  /** 1-based line of the job in the job file, for annotations (for an expanded job: the line of the entry it came from). */
   line?: number;
+  /** Set when the job comes from an entry with `matrix:` or `count:` > 1. */
+  expandedFrom?: ExpandedFrom;
+}
+
+export interface ExpandedFrom {
+  /** The entry's position in the file's jobs list, 0-based. */
+  entry: number;
+  /** The entry's name as written, placeholders and all. */
+  name: string;
+  /** The matrix values of this job, keys in file order; empty without a matrix. */
+  combination: Record<string, string | number | boolean>;
+  /** 1-based variation and how many there are, when the entry has count > 1. */
+  variation?: number;
+  count?: number;
 }

@@ -3,9 +3,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { z } from 'zod';
-import { JobFile, JobSpec } from './schema.js';
-import { BODY_FIELDS } from './plan.js';
+import { JobFile, JobSpec, MATRIX_KEY, MAX_COUNT, type JobDefaults, type MatrixValue } from './schema.js';
+import { BODY_FIELDS, mergeJob } from './plan.js';
 import { closestNames, stemClashes } from './names.js';
+import {
+  MAX_EXPANDED_JOBS,
+  MAX_JOBS_PER_ENTRY,
+  TEMPLATE_FIELDS,
+  combinationCount,
+  describeCombination,
+  expandJob,
+  placeholdersDeep,
+  placeholdersIn,
+  valueText,
+} from './expand.js';
 
 /** Files larger than this are refused before they are parsed. */
 export const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
@@ -137,7 +148,9 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
   const lineOf = (path: Path): number => posOf(offsetOf(path)).line;
 
   if (defaults) checkParams(defaults, ['defaults'], add, offsetOf);
-  const names: Array<{ index: number; name: string }> = [];
+  // The names of the jobs the file makes: an entry with matrix: or count: makes several.
+  const names: NameEntry[] = [];
+  const budget = { added: 0 };
   jobs.forEach((job, i) => {
     if (!isPlainObject(job)) return;
     const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
@@ -147,20 +160,34 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
       }
     }
     checkParams(job, ['jobs', i], add, offsetOf);
-    if (typeof job['name'] === 'string') names.push({ index: i, name: job['name'] });
+    const expanded = checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget);
+    if (expanded) names.push(...expanded);
+    else if (typeof job['name'] === 'string') names.push({ index: i, name: job['name'] });
   });
 
-  const firstByName = new Map<string, number>();
-  for (const { index, name } of names) {
-    const first = firstByName.get(name);
-    if (first === undefined) firstByName.set(name, index);
-    else add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `duplicate job name ${JSON.stringify(truncate(name, 60))} (first used by jobs[${first}] at line ${lineOf(['jobs', first])}); job names must be unique`);
+  const where = (e: NameEntry): string => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
+  // An entry whose matrix makes many clashing names gets a few messages and a count, not thousands.
+  const nameProblems = new Map<number, number>();
+  const nameProblem = (e: NameEntry, text: string): void => {
+    const seen = (nameProblems.get(e.index) ?? 0) + 1;
+    nameProblems.set(e.index, seen);
+    if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY) add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
+  };
+  const firstByName = new Map<string, NameEntry>();
+  for (const e of names) {
+    const first = firstByName.get(e.name);
+    if (first === undefined) firstByName.set(e.name, e);
+    else nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
   }
   for (const clash of stemClashes(names.map((n) => n.name))) {
     const a = names[clash.a]!;
     const b = names[clash.b]!;
-    add(offsetOf(['jobs', b.index, 'name']), ['jobs', b.index, 'name'],
-      `${JSON.stringify(truncate(b.name, 60))} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (jobs[${a.index}] at line ${lineOf(['jobs', a.index])}); rename one`);
+    nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
+  }
+  for (const [index, n] of nameProblems) {
+    if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
+      add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
+    }
   }
 
   if (problems.length || !parsed.success) {
@@ -210,6 +237,10 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
   const value = valueAt(data, path);
   const last = path[path.length - 1];
   switch (issue.code) {
+    case 'invalid_key': {
+      const inner = issue.issues[0]?.message;
+      return [{ path, prefer: 'key' as const, text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}` }];
+    }
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({ path: [...path, key], prefer: 'key' as const, text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}` }));
     case 'invalid_type': {
@@ -218,6 +249,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
       }
       let hint = '';
       if (path.length === 1 && last === 'jobs' && isPlainObject(value)) hint = ' (jobs: is a list: start each job with "- name: …")';
+      else if (path.length === 1 && last === 'pricing' && typeof value === 'string') hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
       else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) hint = ` (quote it: "${String(value)}")`;
       else if ((issue.expected === 'number' || issue.expected === 'int') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) hint = ' (remove the quotes)';
       else if (value === null) hint = ' (the value is empty)';
@@ -319,6 +351,164 @@ function checkJsonValue(value: unknown, path: Path, depth: number, add: Add, off
   }
   const kind = value instanceof Uint8Array ? 'binary data (!!binary)' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'special'} value` : `a ${typeof value}`;
   add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
+}
+
+// --- matrix and count ------------------------------------------------------------------
+
+/** A job name the file makes, and (for a matrix or count entry) which combination made it. */
+interface NameEntry {
+  index: number;
+  name: string;
+  /** `product="mug", variation 2`: set when the entry has matrix: or count: > 1. */
+  made?: string;
+}
+
+/** Duplicate and file-name problems reported per entry before they are only counted. */
+const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
+
+interface Ctx {
+  add: Add;
+  offsetOf: OffsetOf;
+  lineOf: (path: Path) => number;
+}
+
+/**
+ * Check an entry's matrix, count and placeholders, and return the names of the jobs it
+ * makes; undefined when it cannot be expanded (the schema or this check said why).
+ * Every problem points into the entry (or at it, for what it inherits from defaults:).
+ */
+function checkExpansion(
+  job: Record<string, unknown>,
+  i: number,
+  defaults: Record<string, unknown> | undefined,
+  { add, offsetOf, lineOf }: Ctx,
+  budget: { added: number },
+): NameEntry[] | undefined {
+  const at = (...rest: Path): Path => ['jobs', i, ...rest];
+  // The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes).
+  const rawMatrix = job['matrix'];
+  const matrix: Record<string, MatrixValue[]> = {};
+  if (rawMatrix !== undefined) {
+    if (!isPlainObject(rawMatrix)) return undefined;
+    const keys = Object.keys(rawMatrix);
+    if (keys.length === 0) {
+      add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
+      return undefined;
+    }
+    let ok = true;
+    for (const key of keys) {
+      const values = rawMatrix[key];
+      if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
+        ok = false;
+        continue;
+      }
+      const seen = new Map<string, number>();
+      values.forEach((v, j) => {
+        const text = valueText(v);
+        const first = seen.get(text);
+        if (first === undefined) seen.set(text, j);
+        else {
+          ok = false;
+          add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
+        }
+      });
+      setOwn(matrix, key, values);
+    }
+    if (!ok) return undefined;
+  }
+  const rawCount = job['count'];
+  if (rawCount !== undefined && !(Number.isSafeInteger(rawCount) && (rawCount as number) >= 1 && (rawCount as number) <= MAX_COUNT)) return undefined;
+  const count = (rawCount as number | undefined) ?? 1;
+  const expands = rawMatrix !== undefined || count > 1;
+
+  // How many jobs: bounded per entry and for the file.
+  const combos = combinationCount(matrix, MAX_JOBS_PER_ENTRY);
+  const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
+  if (made > MAX_JOBS_PER_ENTRY) {
+    const path = rawMatrix !== undefined ? at('matrix') : at('count');
+    const how = combos > MAX_JOBS_PER_ENTRY ? `more than ${MAX_JOBS_PER_ENTRY} jobs` : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
+    add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
+    return undefined;
+  }
+  if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
+    const path = rawMatrix !== undefined ? at('matrix') : at('count');
+    add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
+    return undefined;
+  }
+  budget.added += made - 1;
+
+  const name = job['name'];
+  if (typeof name !== 'string') return undefined;
+  const merged = mergeJob(defaults as JobDefaults | undefined, job as JobSpec) as Record<string, unknown>;
+  const keys = Object.keys(matrix);
+
+  /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
+  const report = (path: Path, text: string): void => {
+    const own = path[0] === 'params' && path.length > 1 ? isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1]!) : Object.hasOwn(job, path[0]!);
+    if (own || !defaults) add(offsetOf(at(...path)), at(...path), text);
+    else add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
+  };
+
+  // Every ${key} must be a matrix key.
+  const found: Array<{ path: Path; key: string }> = [];
+  for (const field of TEMPLATE_FIELDS) {
+    const v = merged[field];
+    if (typeof v === 'string') for (const key of placeholdersIn(v)) found.push({ path: [field], key });
+  }
+  if (isPlainObject(merged['params'])) found.push(...placeholdersDeep(merged['params'], ['params']));
+  let unknown = false;
+  for (const { path, key } of found) {
+    if (keys.includes(key)) continue;
+    unknown = true;
+    const literal = `$\${${key}}`;
+    if (rawMatrix === undefined) {
+      report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
+    } else {
+      const close = closestNames(key, keys, 1)[0];
+      report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
+    }
+  }
+  if (unknown) return undefined;
+
+  // Each combination needs its own name: every key with more than one value is in it.
+  const inName = placeholdersIn(name);
+  const missing = keys.filter((k) => matrix[k]!.length > 1 && !inName.includes(k));
+  if (missing.length) {
+    add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
+    return undefined;
+  }
+
+  // The expanded jobs: what the schema checks on a written value, checked on the made one.
+  const entries: NameEntry[] = [];
+  let bad = false;
+  for (const x of expandJob(merged as JobSpec)) {
+    const made = expands ? describeCombination(x.combination, x.variation) : undefined;
+    const job2 = x.job as Record<string, unknown>;
+    const uses = (field: string) => typeof merged[field] === 'string' && placeholdersIn(merged[field] as string).length > 0;
+    const problem = (field: string, text: string) => {
+      bad = true;
+      report([field], made ? `${text} (made with ${made})` : text);
+    };
+    const n = job2['name'] as string;
+    if (!uses('name') && x.variation === undefined) {
+      // The name is as written: the schema checks it.
+    } else if (n === '') problem('name', 'the name is empty once the matrix values are put in');
+    else if (n.length > 200) problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
+    if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model'])) problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
+    if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt'])) problem('prompt', 'the prompt is blank once the matrix values are put in');
+    if (uses('resolution') && job2['resolution'] === '') problem('resolution', 'the resolution is empty once the matrix values are put in');
+    entries.push({ index: i, name: n, ...(made ? { made } : {}) });
+    if (bad) break; // one combination's problem is enough to show
+  }
+  return bad ? undefined : entries;
+}
+
+function isMatrixValue(v: unknown): v is MatrixValue {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 // --- positions -------------------------------------------------------------------------

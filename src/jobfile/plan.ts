@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { JobDefaults, JobFile, JobSpec, MediaType } from './schema.js';
 import type { PlannedJob } from './job.js';
+import { expandJob } from './expand.js';
 import { estimateCost, type PriceTables } from '../cost/prices.js';
 import type { ModelPrice } from './schema.js';
 import { safeFileStem } from './names.js';
@@ -69,9 +70,30 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-/** The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not the timeout. */
-export function jobIdentity(type: MediaType, model: string, body: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson({ type, model, body }), 'utf8').digest('hex');
+/**
+ * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
+ * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
+ * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
+ * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
+ */
+export function jobIdentity(type: MediaType, model: string, body: Record<string, unknown>, variation?: number): string {
+  const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
+  return createHash('sha256').update(canonicalJson(what), 'utf8').digest('hex');
+}
+
+/** The job file's own price table: `pricing:` without its `live` switch. */
+export function filePriceTable(pricing: JobFile['pricing']): Record<string, ModelPrice> {
+  const table = Object.create(null) as Record<string, ModelPrice>;
+  for (const [k, v] of Object.entries(pricing ?? {})) {
+    if (k === 'live' || typeof v !== 'object' || v === null) continue;
+    table[k] = v;
+  }
+  return table;
+}
+
+/** Whether the job file asks for live prices (`pricing: {live: true}`). */
+export function wantsLivePrices(jobFile: JobFile): boolean {
+  return jobFile.pricing?.live === true;
 }
 
 export interface PlanOptions {
@@ -85,39 +107,59 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
   const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   // The job file's own prices win over any given file table. No prototype: a model id
   // such as "constructor" must not find Object's.
-  const filePrices: Record<string, ModelPrice> = Object.assign(Object.create(null) as Record<string, ModelPrice>, opts.prices?.file, jobFile.pricing);
+  const filePrices: Record<string, ModelPrice> = Object.assign(Object.create(null) as Record<string, ModelPrice>, opts.prices?.file, filePriceTable(jobFile.pricing));
   const tables: PriceTables = { ...opts.prices, file: filePrices };
 
-  return jobFile.jobs.map((spec, index) => {
-    const job = mergeJob(jobFile.defaults, spec);
-    const { model, prompt } = job;
-    if (model === undefined || prompt === undefined) {
-      throw new Error(`job ${JSON.stringify(spec.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+  const planned: PlannedJob[] = [];
+  jobFile.jobs.forEach((spec, entry) => {
+    const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
+    // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
+    // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
+    const seen = new Map<string, number>();
+    for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
+      const job = x.job;
+      const { model, prompt } = job;
+      if (model === undefined || prompt === undefined) {
+        throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+      }
+      const type = job.type ?? inferType(model);
+      const body: Record<string, unknown> = {};
+      for (const field of BODY_FIELDS) {
+        const v = job[field as BodyField];
+        if (v !== undefined) body[field] = v;
+      }
+      for (const [k, v] of Object.entries(job.params ?? {})) {
+        if (Object.hasOwn(body, k)) throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+        setOwn(body, k, v);
+      }
+      const p: PlannedJob = {
+        index: planned.length,
+        name: job.name,
+        fileStem: safeFileStem(job.name),
+        type,
+        model,
+        prompt,
+        body,
+        timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+        identity: '',
+        estimate: estimateCost(model, type, body, tables),
+      };
+      const base = jobIdentity(type, model, body);
+      const occurrence = (seen.get(base) ?? 0) + 1;
+      seen.set(base, occurrence);
+      p.identity = occurrence === 1 ? base : jobIdentity(type, model, body, occurrence);
+      const line = opts.jobLines?.[entry];
+      if (line !== undefined) p.line = line;
+      if (expandable) {
+        p.expandedFrom = {
+          entry,
+          name: spec.name,
+          combination: Object.fromEntries(x.combination),
+          ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+        };
+      }
+      planned.push(p);
     }
-    const type = job.type ?? inferType(model);
-    const body: Record<string, unknown> = {};
-    for (const field of BODY_FIELDS) {
-      const v = job[field as BodyField];
-      if (v !== undefined) body[field] = v;
-    }
-    for (const [k, v] of Object.entries(job.params ?? {})) {
-      if (Object.hasOwn(body, k)) throw new Error(`job ${JSON.stringify(spec.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-      setOwn(body, k, v);
-    }
-    const planned: PlannedJob = {
-      index,
-      name: spec.name,
-      fileStem: safeFileStem(spec.name),
-      type,
-      model,
-      prompt,
-      body,
-      timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-      identity: jobIdentity(type, model, body),
-      estimate: estimateCost(model, type, body, tables),
-    };
-    const line = opts.jobLines?.[index];
-    if (line !== undefined) planned.line = line;
-    return planned;
   });
+  return planned;
 }

@@ -17,6 +17,45 @@ export const ModelPrice = z
   .describe('Price of one model, overriding the built-in table.');
 export type ModelPrice = z.infer<typeof ModelPrice>;
 
+export const Pricing = z
+  .object({
+    live: z
+      .boolean()
+      .optional()
+      .describe('`true`: read current prices from GET /models (no API key needed, also on dry runs). The list gives a price but not its unit, so the unit is taken from the model type (Image: per image, Video: per second) and the estimate says so. If the list cannot be read the run warns and uses the built-in table. Prices given here for a model still win over live ones.'),
+  })
+  .catchall(ModelPrice)
+  .describe('Prices per model id (USD), overriding the built-in table, and `live: true` to use the current prices Atlas lists. Precedence: this table, then live prices, then the built-in table, then a guess of 0.05 per unit (said to be one).');
+export type Pricing = z.infer<typeof Pricing>;
+
+/** A matrix key: a name used as `${key}` in the job's name, prompt, model, resolution and params. */
+export const MATRIX_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Values per matrix key, and variations per job (`count`). */
+export const MAX_MATRIX_VALUES = 100;
+export const MAX_COUNT = 100;
+
+export const MatrixValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'matrix values are text, numbers or true/false (one value per list item, no lists or mappings)',
+});
+export type MatrixValue = z.infer<typeof MatrixValue>;
+
+const matrixField = z
+  .record(
+    z.string().regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'),
+    z.array(MatrixValue).min(1).max(MAX_MATRIX_VALUES),
+  )
+  .describe(
+    'Run this job once per combination of values, e.g. `{product: [mug, tee], style: [flat, photo]}` makes 4 jobs (first key slowest, values in list order). `${product}` in name, prompt, model, resolution and params (also inherited from defaults) is replaced by the value; a params value that is exactly `"${key}"` takes the value with its type (a number stays a number). The name must use every key that has more than one value, so each job gets its own name. A `${key}` that is not a matrix key is an error; write `$${` for a literal `${`.',
+  );
+
+const countField = z
+  .int()
+  .min(1)
+  .max(MAX_COUNT)
+  .describe(
+    'Make this many variations of the job (per matrix combination), named `<name>-1` … `<name>-N` (`count: 1` keeps the name). If `params.seed` is a whole number S ≥ 0, variation i is sent with seed S+i-1; otherwise the requests are identical and the variations come from the model’s own randomness (no seed is added: not every model takes one). Each variation is its own paid generation.',
+  );
+
 /** Fields a job and `defaults:` share. */
 const jobFields = {
   type: z
@@ -37,7 +76,7 @@ const jobFields = {
   resolution: z.string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
   params: z
     .record(z.string(), z.unknown())
-    .describe('Model parameters passed to the API untouched (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
+    .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
   timeout: z
     .number()
     .positive()
@@ -76,8 +115,10 @@ export const JobSpec = z
     resolution: jobFields.resolution.optional(),
     params: jobFields.params.optional(),
     timeout: jobFields.timeout.optional(),
+    matrix: matrixField.optional(),
+    count: countField.optional(),
   })
-  .describe('One generation: a prompt for a model.');
+  .describe('One generation: a prompt for a model (or, with matrix: or count:, several).');
 export type JobSpec = z.infer<typeof JobSpec>;
 
 export const JobFile = z
@@ -85,10 +126,7 @@ export const JobFile = z
     output_dir: z.string().min(1).optional().describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
     max_workers: z.int().min(1).max(256).optional().describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
     defaults: JobDefaults.optional(),
-    pricing: z
-      .record(z.string(), ModelPrice)
-      .optional()
-      .describe('Prices per model id, overriding the built-in table.'),
+    pricing: Pricing.optional(),
     jobs: z.array(JobSpec).min(1).describe('The generations to run, in order.'),
   })
   .describe('atlas-media-action job file');

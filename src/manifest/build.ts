@@ -15,9 +15,13 @@ export interface RunMeta {
   finishedAt: Date;
   concurrency: number;
   stopped: string | null;
+  /** A matrix shard's run: recorded in the manifest, and each result's position in the file (for the report step's merge). */
+  shard?: { index: number; total: number; fileIndex: readonly number[] };
 }
 
 export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: RunMeta): Manifest {
+  const shard = meta.shard;
+  if (shard) results = results.map((r, i) => (shard.fileIndex[i] !== undefined ? { ...r, file_index: shard.fileIndex[i] } : r));
   const byModel: Manifest['cost_by_model'] = {};
   for (const job of jobs) {
     const r = results[job.index];
@@ -49,6 +53,7 @@ export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: Ru
       concurrency: meta.concurrency,
       stopped: meta.stopped,
     },
+    ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
   };
 }
 

@@ -55,6 +55,8 @@ export const JobResult = z.object({
   params: z.record(z.string(), z.unknown()),
   identity: z.string(),
   timings: JobTimings,
+  /** Position of the job in the job file, 0-based: set by matrix shards, so the report step can merge in the file's order. */
+  file_index: z.number().optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;
 
@@ -91,5 +93,20 @@ export const Manifest = z.object({
     /** Set when the run stopped early: cancelled, out of credit, budget. */
     stopped: z.string().nullable(),
   }),
+  /** Set by a matrix shard (`shard: i/n`): which part of the job file this manifest covers. */
+  shard: z.object({ index: z.number(), total: z.number() }).optional(),
+  /** Set by the report step that merged shards: each shard, and whether its manifest was found. */
+  shards: z
+    .array(
+      z.object({
+        shard: z.string(),
+        status: z.enum(['merged', 'missing']),
+        jobs: z.number(),
+        cost: z.number(),
+        /** Why a missing shard is missing (no artifact, unreadable manifest). */
+        reason: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

@@ -193,6 +193,9 @@ export function headline(m: Manifest, title = 'Atlas media', level = 2): string 
     `${c.skipped} skipped`,
     `${c.cached} cached`,
   ];
+  // Cached jobs cost nothing this run: what they would have cost is what the cache saved.
+  const saved = m.results.reduce((s, r) => s + (r.status === 'cached' ? r.estimated_cost : 0), 0);
+  if (saved > 0) parts[parts.length - 1] += ` (saved ${formatUsd(saved)})`;
   const cost = `cost ${formatUsd(m.total_cost)} (estimated ${formatUsd(m.estimated_total_cost)})`;
   return `${'#'.repeat(level)} ${icon} ${escapeText(title)}: ${parts.join(', ')}; ${cost}; wall time ${formatDuration(m.run.wall_seconds)}`;
 }

@@ -1,0 +1,1052 @@
+export const id = 201;
+export const ids = [201,144];
+export const modules = {
+
+/***/ 49721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   gQ: () => (/* binding */ uploadOutputs),
+/* harmony export */   tN: () => (/* binding */ uniqueArtifactName)
+/* harmony export */ });
+/* unused harmony exports MAX_ARTIFACTS_PER_JOB, MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(77935);
+// Upload the output directory as GitHub Actions artifact(s) with @actions/artifact.
+// Pure of @actions/core: logs through a Log. An upload failure never throws: the files stay on disk
+// and manifest.json keeps every output URL, so the caller reports the error and goes on.
+
+
+
+
+/** GitHub refuses more artifacts than this per job. */
+const MAX_ARTIFACTS_PER_JOB = 500;
+const MAX_ARTIFACT_NAME_LENGTH = 256;
+// The characters @actions/artifact (and GitHub) refuse in an artifact name (NTFS limits).
+const BAD_NAME_CHARS = [
+    ['"', 'double quote "'],
+    [':', 'colon :'],
+    ['<', 'less than <'],
+    ['>', 'greater than >'],
+    ['|', 'vertical bar |'],
+    ['*', 'asterisk *'],
+    ['?', 'question mark ?'],
+    ['\r', 'carriage return \\r'],
+    ['\n', 'line feed \\n'],
+    ['\\', 'backslash \\'],
+    ['/', 'forward slash /'],
+];
+const BAD_NAME_RE = /[":<>|*?\r\n\\/]/g;
+/** Why GitHub would refuse `name` as an artifact name, or undefined when it is fine. */
+function artifactNameProblem(name) {
+    if (!name || !name.trim())
+        return 'artifact name is empty';
+    for (const [ch, label] of BAD_NAME_CHARS) {
+        if (name.includes(ch)) {
+            return `artifact name ${JSON.stringify(name)} contains a ${label}, which GitHub does not allow in artifact names (not allowed: " : < > | * ? \\r \\n \\ /)`;
+        }
+    }
+    if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
+        return `artifact name is ${name.length} characters long; GitHub allows at most ${MAX_ARTIFACT_NAME_LENGTH}`;
+    }
+    return undefined;
+}
+/** Replace characters GitHub refuses with '-' (for names derived from file or job names). */
+function sanitizeName(s) {
+    return s.replace(BAD_NAME_RE, '-');
+}
+function fit(base, suffix) {
+    const room = MAX_ARTIFACT_NAME_LENGTH - suffix.length;
+    return (base.length > room ? base.slice(0, Math.max(0, room)) : base) + suffix;
+}
+/**
+ * A name that does not collide across shards of a matrix or re-runs of a workflow:
+ * `<base>-<i>-of-<n>` for shards (shard.index is 0-based like `strategy.job-index`; the name shows
+ * index + 1, so shards read 1-of-n … n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
+ * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
+ */
+function uniqueArtifactName(base, ctx) {
+    let suffix = '';
+    if (ctx.shard && ctx.shard.total > 1) {
+        const { index, total } = ctx.shard;
+        if (!Number.isInteger(index) || !Number.isInteger(total) || index < 0 || index >= total) {
+            throw new RangeError(`shard index ${index} is not in 0..${total - 1}`);
+        }
+        suffix += `-${index + 1}-of-${total}`;
+    }
+    if (ctx.runAttempt !== undefined && ctx.runAttempt > 1)
+        suffix += `-attempt-${ctx.runAttempt}`;
+    return fit(base, suffix);
+}
+/** The artifact's page: {server}/{owner}/{repo}/actions/runs/{run}/artifacts/{id}. */
+function artifactUrl(ctx, id) {
+    return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
+}
+/** Every file under dir, recursively (symlinked files included, symlinked directories not followed), sorted. */
+async function listFiles(dir) {
+    const out = [];
+    const walk = async (d) => {
+        const entries = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().readdir(d, { withFileTypes: true });
+        for (const e of entries) {
+            const p = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, e.name);
+            if (e.isDirectory())
+                await walk(p);
+            else if (e.isFile())
+                out.push(p);
+            else if (e.isSymbolicLink()) {
+                const st = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().stat(p).catch(() => undefined);
+                if (st?.isFile())
+                    out.push(p);
+            }
+        }
+    };
+    await walk(dir);
+    return out.sort();
+}
+function stemOf(files, fallback) {
+    const first = files[0];
+    if (!first)
+        return fallback;
+    let stem = node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(first, node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(first));
+    // product-hero-1.png, product-hero-2.png → product-hero
+    if (files.length > 1)
+        stem = stem.replace(/[-_.]\d+$/, '');
+    return stem || fallback;
+}
+function planPerJob(opts, root, all, log) {
+    const plans = [];
+    const used = new Set();
+    const claim = (base, ext) => {
+        for (let i = 1;; i++) {
+            const candidate = fit(base, `${i === 1 ? '' : `-${i}`}${ext}`);
+            if (!used.has(candidate)) {
+                used.add(candidate);
+                return candidate;
+            }
+        }
+    };
+    const onDisk = new Set(all);
+    const owned = new Set();
+    opts.manifest.results.forEach((job, n) => {
+        const files = [];
+        for (const o of job.outputs) {
+            if (!o.path)
+                continue;
+            const abs = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(root, o.path);
+            if (abs !== root && !abs.startsWith(root + (node_path__WEBPACK_IMPORTED_MODULE_2___default().sep))) {
+                log.warning(`artifact: output path ${o.path} of job "${job.name}" is outside ${opts.outputDir}; not uploaded`);
+                continue;
+            }
+            if (!onDisk.has(abs) || files.includes(abs))
+                continue;
+            files.push(abs);
+            owned.add(abs);
+        }
+        if (files.length === 0)
+            return; // failed or skipped job: nothing on disk
+        const base = `${opts.name}-${sanitizeName(stemOf(files, `job-${n + 1}`))}`;
+        if (files.length === 1) {
+            plans.push({ name: claim(base, sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(files[0]))), files, raw: true });
+        }
+        else {
+            plans.push({ name: claim(base, ''), files, raw: false });
+        }
+    });
+    const rest = all.filter((f) => !owned.has(f));
+    if (rest.length > 0)
+        plans.unshift({ name: claim(opts.name, ''), files: rest, raw: false });
+    return plans;
+}
+function explain(err, name) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (/\(409\)/.test(msg)) {
+        return `${msg} (an artifact named "${name}" already exists in this workflow run; on a re-run, names need an -attempt-<n> suffix)`;
+    }
+    return msg;
+}
+/** Hard-link (or copy) `file` into a fresh temp dir as `name`, for a skipArchive upload named `name`. */
+async function stage(file, name) {
+    const dir = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().mkdtemp(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(process.env.RUNNER_TEMP || node_os__WEBPACK_IMPORTED_MODULE_1___default().tmpdir(), 'atlas-artifact-'));
+    const staged = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, name);
+    const real = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().realpath(file);
+    try {
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().link(real, staged);
+    }
+    catch {
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().copyFile(real, staged);
+    }
+    return { file: staged, cleanup: () => node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().rm(dir, { recursive: true, force: true }) };
+}
+/**
+ * Upload the output directory: by default one artifact of every file in it (rooted at outputDir, so it
+ * unzips to the same layout); with perJob, one artifact per job. Never throws; on failure logs an error
+ * and returns it with whatever was uploaded before the failure.
+ */
+async function uploadOutputs(opts) {
+    const { log } = opts;
+    const artifacts = [];
+    const root = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(opts.outputDir);
+    const fail = (reason) => {
+        const error = `artifact upload failed: ${reason} — the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
+        log.error(error, { title: 'Artifact upload failed' });
+        return { artifacts, error };
+    };
+    const problem = artifactNameProblem(opts.name);
+    if (problem)
+        return fail(problem);
+    let all;
+    try {
+        all = await listFiles(root);
+    }
+    catch (e) {
+        return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (all.length === 0) {
+        log.warning(`artifact: ${opts.outputDir} holds no files; nothing to upload`);
+        return { artifacts };
+    }
+    const plans = opts.perJob ? planPerJob(opts, root, all, log) : [{ name: opts.name, files: all, raw: false }];
+    if (plans.length > MAX_ARTIFACTS_PER_JOB) {
+        return fail(`per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`);
+    }
+    for (const p of plans) {
+        const bad = artifactNameProblem(p.name);
+        if (bad)
+            return fail(`${bad} — nothing was uploaded`);
+    }
+    let client;
+    try {
+        client = opts.client ?? new _actions_artifact__WEBPACK_IMPORTED_MODULE_3__/* .DefaultArtifactClient */ .t9();
+    }
+    catch (e) {
+        return fail(e instanceof Error ? e.message : String(e));
+    }
+    const base = { compressionLevel: opts.compressionLevel ?? 0 };
+    if (opts.retentionDays !== undefined && opts.retentionDays > 0)
+        base.retentionDays = opts.retentionDays;
+    for (const p of plans) {
+        let staged;
+        try {
+            let res;
+            if (p.raw) {
+                staged = await stage(p.files[0], p.name);
+                log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
+                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), { ...base, skipArchive: true });
+            }
+            else {
+                log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
+                res = await client.uploadArtifact(p.name, p.files, root, base);
+            }
+            if (res.id === undefined)
+                throw new Error(`the artifact service returned no id for ${p.name}`);
+            const a = { name: p.name, id: res.id };
+            if (res.digest !== undefined)
+                a.digest = res.digest;
+            if (res.size !== undefined)
+                a.size = res.size;
+            if (opts.urlContext)
+                a.url = artifactUrl(opts.urlContext, res.id);
+            artifacts.push(a);
+            log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+        }
+        catch (e) {
+            const left = plans.length - artifacts.length;
+            const more = plans.length > 1 ? ` (${artifacts.length} of ${plans.length} artifacts uploaded; ${left} not)` : '';
+            return fail(`${p.name}: ${explain(e, p.name)}${more}`);
+        }
+        finally {
+            await staged?.cleanup().catch(() => undefined);
+        }
+    }
+    return { artifacts };
+}
+
+
+/***/ }),
+
+/***/ 93144:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deliver: () => (/* binding */ deliver),
+  runContextFromEnv: () => (/* binding */ runContextFromEnv)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(33838);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(61351);
+// EXTERNAL MODULE: ./src/github/artifact.ts
+var artifact = __webpack_require__(49721);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/cost/prices.ts
+var prices = __webpack_require__(51295);
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+/** GitHub refuses a comment body over this many characters. */
+const COMMENT_MAX_CHARS = 65_536;
+const MAX_COMMENT_THUMBNAILS = 12;
+/**
+ * The hidden marker for one tag. The tag is percent-encoded so no tag can end the HTML comment
+ * early (`-->`) or make one tag's marker a prefix of another's.
+ */
+function commentMarker(tag) {
+    const safe = encodeURIComponent(tag.trim() || 'default').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    return `<!-- atlas-media-action:tag=${safe} -->`;
+}
+const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+function renderComment(m, opts) {
+    const marker = commentMarker(opts.tag);
+    const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
+    const budget = max - marker.length - 1;
+    const run = (0,summary/* publicUrl */.x6)(opts.runUrl);
+    const where = `see the job summary${run ? ` of the ${(0,summary/* link */.nf)(run, 'workflow run')}` : ''}, or ${summary/* REPORT_FILE_NAME */._G} in the artifact`;
+    const fixed = [(0,summary/* headline */.Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,summary/* subHeadline */.jd)(m, opts), (0,summary/* costTable */.kN)(m, true)];
+    const { failed, unknown } = (0,summary/* failureItems */.xh)(m, 300);
+    const rows = m.results.map((r) => {
+        const files = r.outputs?.length ?? 0;
+        return `| ${(0,summary/* escapeText */.X1)(r.name, 120)} | ${(0,summary/* codeText */.ph)(r.model, 80)} | ${(0,summary/* statusCell */.fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,prices/* formatUsd */.UK)(r.cost)} | ${(0,summary/* formatDuration */.a3)(r.generation_time)} | ${files} |`;
+    });
+    const thumbs = (0,summary/* thumbnails */._4)(m, 120);
+    const lists = [
+        {
+            head: `**Failed jobs (${failed.length})**\n\n`,
+            items: failed,
+            more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
+            items: unknown,
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `<details><summary>Jobs (${m.results.length})</summary>\n\n${JOB_HEADER}\n`,
+            emptyHead: `**Jobs (${m.results.length})**`,
+            items: rows,
+            tail: '\n\n</details>',
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.02,
+        },
+        {
+            head: '',
+            items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
+            hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
+            sep: ' ',
+            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+        },
+    ];
+    const doc = (0,summary/* fitSections */.WK)(fixed, lists, budget, summary/* utf16Length */.b3);
+    return `${marker}\n${(0,summary/* hardCut */.C4)(doc, budget, summary/* utf16Length */.b3, `\n\n… cut to fit: ${where}`)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+const MAX_MESSAGE = 1000;
+function oneLine(s, max = MAX_MESSAGE) {
+    const t = (0,summary/* scrubSecrets */.Zg)(s).replace(/\s+/g, ' ').trim();
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+function messageOf(r) {
+    if (r.status === 'unknown') {
+        const why = r.error ? ` (${oneLine(r.error, 300)})` : '';
+        return r.prediction_id
+            ? `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. Atlas may have run and charged prediction ${r.prediction_id}: check it before running this job again, or you may pay twice.`
+            : `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. The submit may have created a prediction whose id was never seen: check the Atlas console before running this job again.`;
+    }
+    const kind = r.error_kind ? ` [${r.error_kind}]` : '';
+    return `Job "${oneLine(r.name, 200)}" (${r.model}) failed${kind}: ${r.error ? oneLine(r.error) : 'no reason given'}`;
+}
+/**
+ * One error per failed or unknown job, pointing at the job file. When there are more than `max`,
+ * the first `max - 1` are annotated and one more error says how many were left out, so the
+ * total never passes `max` (and the summarising line is one GitHub still shows).
+ */
+function annotateFailures(m, log, opts = {}) {
+    const max = Math.max(1, Math.floor(opts.max ?? 10));
+    const bad = m.results.filter((r) => r.status === 'failed' || r.status === 'unknown');
+    if (bad.length === 0)
+        return;
+    const file = opts.configPath ?? m.config ?? undefined;
+    const shown = bad.length > max ? bad.slice(0, max - 1) : bad;
+    for (const r of shown) {
+        const where = {
+            title: `${r.status === 'unknown' ? 'Atlas job outcome unknown' : 'Atlas job failed'}: ${oneLine(r.name, 200)}`,
+        };
+        if (file) {
+            where.file = file;
+            const line = safeLine(opts.lineOf, r.name);
+            if (line !== undefined)
+                where.line = line;
+        }
+        log.error(messageOf(r), where);
+    }
+    const left = bad.length - shown.length;
+    if (left > 0) {
+        const where = { title: `Atlas: ${left} more failed job${left === 1 ? '' : 's'}` };
+        if (file)
+            where.file = file;
+        log.error(`and ${left} more failed job${left === 1 ? '' : 's'}: see the job summary`, where);
+    }
+}
+function safeLine(lineOf, name) {
+    try {
+        const n = lineOf?.(name);
+        return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+function asNumber(n) {
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+/** The pull request the event is about: pull_request(_target) and their reviews, or a comment on a PR. */
+function pullRequestNumber(context) {
+    const p = context.payload ?? {};
+    if (PR_EVENTS.has(context.eventName))
+        return asNumber(p.pull_request?.number);
+    if (context.eventName === 'issue_comment')
+        return p.issue?.pull_request ? asNumber(p.issue.number) : undefined;
+    return undefined;
+}
+/**
+ * auto: on pull_request and pull_request_target events that carry a PR number; always: yes, even
+ * without a PR number (the caller then warns that there is nothing to comment on); never: no.
+ */
+function shouldComment(mode, eventName, prNumber) {
+    if (mode === 'never')
+        return false;
+    if (mode === 'always')
+        return true;
+    return prNumber !== undefined && (eventName === 'pull_request' || eventName === 'pull_request_target');
+}
+function statusOf(err) {
+    const s = err?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+function comment_messageOf(err) {
+    const e = err;
+    const fromBody = e?.response?.data?.message;
+    if (typeof fromBody === 'string' && fromBody)
+        return fromBody;
+    return typeof e?.message === 'string' ? e.message : String(err);
+}
+/** Finds the comment carrying `marker`, stopping at the page where it is. */
+async function findComment(o, marker) {
+    const found = await o.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 }, (response, done) => {
+        const hit = response.data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+        if (hit) {
+            done();
+            return [hit];
+        }
+        return [];
+    });
+    return found[0];
+}
+function withMarker(body, marker, log) {
+    let b = body.includes(marker) ? body : `${marker}\n${body}`;
+    if (b.length > COMMENT_MAX_CHARS) {
+        log.warning(`The PR comment was ${b.length} characters, over GitHub's ${COMMENT_MAX_CHARS}: it was cut.`);
+        const note = '\n\n… cut to fit GitHub\'s comment limit: see the job summary.';
+        b = b.slice(0, COMMENT_MAX_CHARS - note.length - marker.length - 1);
+        const last = b.charCodeAt(b.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff)
+            b = b.slice(0, -1);
+        if (!b.includes(marker))
+            b = `${marker}\n${b}`;
+        b += note;
+    }
+    return b;
+}
+/**
+ * Creates or updates our comment on the issue/PR. Returns what it did, or undefined when it could
+ * not (after a warning saying why). Never throws.
+ */
+async function upsertStickyComment(o) {
+    const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
+    try {
+        const marker = commentMarker(o.tag);
+        const body = withMarker(o.body, marker, o.log);
+        const existing = await findComment(o, marker);
+        if (existing) {
+            try {
+                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+                    owner: o.owner,
+                    repo: o.repo,
+                    comment_id: existing.id,
+                    body,
+                });
+                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+                return { id: Number(data.id), action: 'updated' };
+            }
+            catch (err) {
+                // Deleted between the listing and the update: make a new one.
+                if (statusOf(err) !== 404)
+                    throw err;
+                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
+            }
+        }
+        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            owner: o.owner,
+            repo: o.repo,
+            issue_number: o.issueNumber,
+            body,
+        });
+        o.log.info(`Created the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'created' };
+    }
+    catch (err) {
+        const status = statusOf(err);
+        const msg = comment_messageOf(err);
+        if (status === 403) {
+            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+                `only in the job summary there. Turn the PR comment off to stop trying.`);
+        }
+        else if (status === 404) {
+            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+        }
+        else {
+            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
+        }
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/github/shards.ts
+var shards = __webpack_require__(3974);
+;// CONCATENATED MODULE: ./src/github/deliver.ts
+// Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
+// the annotations. Each channel fails soft (a warning or an error line), never losing the others:
+// the files stay on disk and manifest.json keeps every output URL whatever happens here.
+
+
+
+
+
+
+
+
+function runContextFromEnv(env, payload) {
+    return {
+        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+        repository: env['GITHUB_REPOSITORY'] || '',
+        runId: env['GITHUB_RUN_ID'] || '',
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || '1') || 1,
+        eventName: env['GITHUB_EVENT_NAME'] || '',
+        payload,
+    };
+}
+async function deliver(m, outputDir, settings, ctx, log, lineOf) {
+    const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+    const delivery = { artifacts: [] };
+    if (settings.artifactName) {
+        const up = await (0,artifact/* uploadOutputs */.gQ)({
+            outputDir,
+            name: (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt),
+            retentionDays: settings.retentionDays,
+            compressionLevel: settings.compressionLevel,
+            perJob: settings.artifactPerJob,
+            manifest: m,
+            log,
+            urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
+        });
+        delivery.artifacts = up.artifacts;
+        delivery.artifactError = up.error;
+    }
+    const artifactUrl = delivery.artifacts.length === 1 ? delivery.artifacts[0].url : runUrl;
+    // GitHub shows 10 error annotations per step; keep one for setFailed's own.
+    annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+    try {
+        const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
+        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { artifactUrl, runUrl, title }), true).write();
+    }
+    catch (e) {
+        log.warning(`could not write the job summary: ${e.message}`);
+    }
+    const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+    // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
+    if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
+        if (!pr)
+            log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+        else if (!settings.githubToken)
+            log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+        else {
+            const [owner, repo] = ctx.repository.split('/');
+            const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+            const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
+            const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+            delivery.commentId = res?.id;
+        }
+    }
+    return delivery;
+}
+
+
+/***/ }),
+
+/***/ 95201:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  collectShards: () => (/* binding */ collectShards),
+  runReportStep: () => (/* binding */ runReportStep)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(33838);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 84 modules
+var artifact = __webpack_require__(77935);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(38816);
+;// CONCATENATED MODULE: ./src/manifest/schema.ts
+// manifest.json, described once: the writer, the readers (resume, the report step that merges
+// shards) and the docs use these definitions. It keeps every field of the tutorial's manifest
+// (generated_at, total_cost, total_jobs, successful, failed, results[].{name, model, type, status,
+// output_url, local_path, cost, generation_time, error}) and adds what a user needs to audit a run.
+
+const JOB_STATUSES = ['success', 'failed', 'unknown', 'skipped', 'cached'];
+const OutputFile = schemas/* object */.Ikc({
+    /** The URL Atlas served (null for data: URI outputs, which are not kept in the manifest). */
+    url: schemas/* string */.YjP().nullable(),
+    /** Path relative to the output directory; null when the download failed. */
+    path: schemas/* string */.YjP().nullable(),
+    bytes: schemas/* number */.aig().nullable(),
+    sha256: schemas/* string */.YjP().nullable(),
+    content_type: schemas/* string */.YjP().nullable(),
+    /** Why the file is not on disk, when it is not. */
+    error: schemas/* string */.YjP().nullable(),
+});
+const JobTimings = schemas/* object */.Ikc({
+    queued_at: schemas/* string */.YjP().nullable(),
+    submitted_at: schemas/* string */.YjP().nullable(),
+    completed_at: schemas/* string */.YjP().nullable(),
+    downloaded_at: schemas/* string */.YjP().nullable(),
+});
+const JobResult = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    model: schemas/* string */.YjP(),
+    type: schemas/* enum */.k5n(['image', 'video']),
+    status: schemas/* enum */.k5n(JOB_STATUSES),
+    /** First output URL, as in the tutorial's manifest. */
+    output_url: schemas/* string */.YjP().nullable(),
+    /** First output's path relative to the output directory, as in the tutorial's manifest. */
+    local_path: schemas/* string */.YjP().nullable(),
+    /** USD charged as far as we can tell (0 for failed and skipped jobs). */
+    cost: schemas/* number */.aig(),
+    /** Seconds from submit to completion seen. */
+    generation_time: schemas/* number */.aig().nullable(),
+    error: schemas/* string */.YjP().nullable(),
+    /** Machine-readable class of the error: auth, credit, bad-request, rate-limited, server, network, timeout, unknown-fate, download, budget, cancelled, dependency. */
+    error_kind: schemas/* string */.YjP().nullable(),
+    prediction_id: schemas/* string */.YjP().nullable(),
+    outputs: schemas/* array */.YOg(OutputFile),
+    estimated_cost: schemas/* number */.aig(),
+    /** Where the price came from: file, builtin, live, or guess (unknown model). */
+    cost_source: schemas/* string */.YjP(),
+    /** Submit attempts and poll requests made for this job. */
+    attempts: schemas/* object */.Ikc({ submits: schemas/* number */.aig(), polls: schemas/* number */.aig() }),
+    /** The body sent to Atlas (the API key is never part of it). */
+    params: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()),
+    identity: schemas/* string */.YjP(),
+    timings: JobTimings,
+    /** Position of the job in the job file, 0-based: set by matrix shards, so the report step can merge in the file's order. */
+    file_index: schemas/* number */.aig().optional(),
+});
+const ModelCost = schemas/* object */.Ikc({
+    jobs: schemas/* number */.aig(),
+    cost: schemas/* number */.aig(),
+    estimated_cost: schemas/* number */.aig(),
+    unit: schemas/* string */.YjP(),
+    price: schemas/* number */.aig(),
+    source: schemas/* string */.YjP(),
+});
+const Manifest = schemas/* object */.Ikc({
+    generated_at: schemas/* string */.YjP(),
+    total_cost: schemas/* number */.aig(),
+    total_jobs: schemas/* number */.aig(),
+    successful: schemas/* number */.aig(),
+    failed: schemas/* number */.aig(),
+    results: schemas/* array */.YOg(JobResult),
+    // additions beyond the tutorial
+    schema_version: schemas/* literal */.euz(1),
+    tool: schemas/* string */.YjP(),
+    config: schemas/* string */.YjP().nullable(),
+    estimated_total_cost: schemas/* number */.aig(),
+    unknown: schemas/* number */.aig(),
+    skipped: schemas/* number */.aig(),
+    cached: schemas/* number */.aig(),
+    cost_by_model: schemas/* record */.g1P(schemas/* string */.YjP(), ModelCost),
+    run: schemas/* object */.Ikc({
+        started_at: schemas/* string */.YjP(),
+        finished_at: schemas/* string */.YjP(),
+        wall_seconds: schemas/* number */.aig(),
+        concurrency: schemas/* number */.aig(),
+        /** Set when the run stopped early: cancelled, out of credit, budget. */
+        stopped: schemas/* string */.YjP().nullable(),
+    }),
+    /** Set by a matrix shard (`shard: i/n`): which part of the job file this manifest covers. */
+    shard: schemas/* object */.Ikc({ index: schemas/* number */.aig(), total: schemas/* number */.aig() }).optional(),
+    /** Set by the report step that merged shards: each shard, and whether its manifest was found. */
+    shards: schemas/* array */.YOg(schemas/* object */.Ikc({
+        shard: schemas/* string */.YjP(),
+        status: schemas/* enum */.k5n(['merged', 'missing']),
+        jobs: schemas/* number */.aig(),
+        cost: schemas/* number */.aig(),
+        /** Why a missing shard is missing (no artifact, unreadable manifest). */
+        reason: schemas/* string */.YjP().nullable(),
+    }))
+        .optional(),
+});
+
+// EXTERNAL MODULE: ./src/manifest/build.ts
+var build = __webpack_require__(12533);
+// EXTERNAL MODULE: ./src/cost/prices.ts
+var prices = __webpack_require__(51295);
+;// CONCATENATED MODULE: ./src/report/merge.ts
+
+// Which of two results for one job name to keep, should two shards report it (a matrix re-run under
+// another layout): the one that got furthest.
+const RANK = { success: 4, cached: 3, unknown: 2, failed: 1, skipped: 0 };
+/** `2/3` → [2, 3]; anything else sorts after, by text. */
+function shardKey(label) {
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(label);
+    return m ? [Number(m[1]), Number(m[2])] : [Number.MAX_SAFE_INTEGER, 0];
+}
+/**
+ * Merge shard manifests. Results: every job once, in the job file's order (file_index, which shards
+ * record), jobs without one after, in shard order. Totals, counts and cost_by_model are recomputed
+ * from the parts; `run` spans the earliest start to the latest finish, its concurrency is the sum of
+ * the shards'. A missing shard is never dropped: it is listed in `shards` as missing and named in
+ * run.stopped, which the summary and the comment show and which makes `fail-on: any` fail.
+ */
+function mergeManifests(parts, opts = {}) {
+    const ordered = parts
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => {
+        const [ai, at] = shardKey(a.p.shard);
+        const [bi, bt] = shardKey(b.p.shard);
+        return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
+    })
+        .map((x) => x.p);
+    const present = ordered.flatMap((p) => ('manifest' in p ? [p] : []));
+    // Every job once: by name (job names are unique in a job file).
+    const byName = new Map();
+    let seq = 0;
+    for (const { manifest } of present) {
+        for (const r of manifest.results) {
+            const cur = byName.get(r.name);
+            if (!cur)
+                byName.set(r.name, { r, seq: seq++ });
+            else if (RANK[r.status] > RANK[cur.r.status])
+                byName.set(r.name, { r, seq: cur.seq });
+        }
+    }
+    const results = [...byName.values()]
+        .sort((a, b) => {
+        const fa = a.r.file_index;
+        const fb = b.r.file_index;
+        if (fa !== undefined && fb !== undefined && fa !== fb)
+            return fa - fb;
+        if (fa !== undefined && fb === undefined)
+            return -1;
+        if (fa === undefined && fb !== undefined)
+            return 1;
+        return a.seq - b.seq;
+    })
+        .map((x) => x.r);
+    const costByModel = {};
+    for (const { manifest } of present) {
+        for (const [model, c] of Object.entries(manifest.cost_by_model)) {
+            const m = Object.hasOwn(costByModel, model) ? costByModel[model] : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+            m.jobs += c.jobs;
+            m.cost = (0,prices/* roundUsd */.tE)(m.cost + c.cost);
+            m.estimated_cost = (0,prices/* roundUsd */.tE)(m.estimated_cost + c.estimated_cost);
+        }
+    }
+    const count = (s) => results.filter((r) => r.status === s).length;
+    const times = (f) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
+    const starts = times((m) => m.run.started_at);
+    const ends = times((m) => m.run.finished_at);
+    const generated = times((m) => m.generated_at);
+    const startedAt = starts.length ? Math.min(...starts) : 0;
+    const finishedAt = ends.length ? Math.max(...ends) : startedAt;
+    const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
+    const stops = [];
+    const missing = ordered.filter((p) => !('manifest' in p));
+    if (missing.length) {
+        const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
+        stops.push(`${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`);
+    }
+    for (const { shard, manifest } of present)
+        if (manifest.run.stopped)
+            stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+    const first = present[0]?.manifest;
+    return {
+        generated_at: generatedAt.toISOString(),
+        total_cost: (0,prices/* roundUsd */.tE)(results.reduce((s, r) => s + r.cost, 0)),
+        total_jobs: results.length,
+        successful: count('success') + count('cached'),
+        failed: count('failed'),
+        results,
+        schema_version: 1,
+        tool: opts.tool ?? first?.tool ?? 'atlas-media-action',
+        config: present.find((p) => p.manifest.config !== null)?.manifest.config ?? null,
+        estimated_total_cost: (0,prices/* roundUsd */.tE)(present.reduce((s, p) => s + p.manifest.estimated_total_cost, 0)),
+        unknown: count('unknown'),
+        skipped: count('skipped'),
+        cached: count('cached'),
+        cost_by_model: costByModel,
+        run: {
+            started_at: new Date(startedAt).toISOString(),
+            finished_at: new Date(finishedAt).toISOString(),
+            wall_seconds: Math.round((finishedAt - startedAt) / 10) / 100,
+            concurrency: present.reduce((s, p) => s + p.manifest.run.concurrency, 0),
+            stopped: stops.length ? stops.join('; ') : null,
+        },
+        shards: ordered.map((p) => 'manifest' in p
+            ? { shard: p.shard, status: 'merged', jobs: p.manifest.results.length, cost: p.manifest.total_cost, reason: null }
+            : { shard: p.shard, status: 'missing', jobs: 0, cost: 0, reason: p.reason ?? null }),
+    };
+}
+
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/report/gallery.ts
+var gallery = __webpack_require__(83668);
+// EXTERNAL MODULE: ./src/journal/journal.ts
+var journal = __webpack_require__(14896);
+// EXTERNAL MODULE: ./src/pipeline.ts + 16 modules
+var pipeline = __webpack_require__(37542);
+// EXTERNAL MODULE: ./src/github/deliver.ts + 3 modules
+var deliver = __webpack_require__(93144);
+// EXTERNAL MODULE: ./src/github/shards.ts
+var shards = __webpack_require__(3974);
+;// CONCATENATED MODULE: ./src/github/report-step.ts
+// `mode: report`: the final job of a matrix (`needs:` the shards). Lists the run's artifacts, downloads
+// every `<artifact-name>-<i>-of-<n>`, merges their manifests (and media) into one, and delivers it as
+// one run would: the `<artifact-name>` artifact, one job summary, one sticky PR comment. A shard whose
+// artifact is absent or unreadable is named as missing in all three, never silently dropped.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Files of a shard's output directory that describe the shard alone: rebuilt for the merge, not copied. */
+const PER_RUN_FILES = new Set([build/* MANIFEST_FILE */.h1, summary/* REPORT_FILE_NAME */._G, gallery/* GALLERY_FILE */.E7, journal/* JOURNAL_FILE */.RD]);
+/** List the run's shard artifacts and download each one's files (manifest.json among them) under `into`. */
+async function collectShards(base, into, client, log) {
+    const { artifacts } = await client.listArtifacts();
+    const picked = (0,shards/* pickShardArtifacts */.xR)(base, artifacts.map((a) => ({ name: a.name, id: a.id, createdAt: a.createdAt })));
+    for (const a of picked.ignored)
+        log.warning(`report: ignoring artifact ${a.name}: another shard count than the newest shard artifact's (${picked.total})`);
+    const parts = [];
+    const dirs = new Map();
+    const total = picked.total;
+    if (total === undefined)
+        return { parts, dirs };
+    for (let i = 1; i <= total; i++) {
+        const shard = `${i}/${total}`;
+        const a = picked.found.get(i);
+        if (!a) {
+            parts.push({ shard, missing: true, reason: `no artifact ${(0,shards/* shardArtifactName */.u9)(base, { index: i, total }, 1)} in this run` });
+            continue;
+        }
+        const dir = (0,external_node_path_.join)(into, `shard-${i}-of-${total}`);
+        try {
+            await client.downloadArtifact(a.id, { path: dir });
+            const manifest = Manifest.parse(JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, build/* MANIFEST_FILE */.h1), 'utf8')));
+            parts.push({ shard, manifest });
+            dirs.set(shard, dir);
+            log.info(`report: shard ${shard}: ${manifest.results.length} job${manifest.results.length === 1 ? '' : 's'} from artifact ${a.name}`);
+        }
+        catch (e) {
+            const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+            log.warning(`report: shard ${shard}: artifact ${a.name} has no readable ${build/* MANIFEST_FILE */.h1}: ${why}`);
+            parts.push({ shard, missing: true, reason: `artifact ${a.name} has no readable ${build/* MANIFEST_FILE */.h1}` });
+        }
+    }
+    return { total, parts, dirs };
+}
+async function runReportStep(settings, env, log, client) {
+    try {
+        if (!settings.artifactName) {
+            return core/* setFailed */.C1('mode: report reads the shards\' artifacts: artifact-name must be set (the same as the shards\').');
+        }
+        const artifacts = client ?? new artifact/* DefaultArtifactClient */.t9();
+        const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'atlas-report-'));
+        const collected = await collectShards(settings.artifactName, work, artifacts, log);
+        if (collected.total === undefined) {
+            const msg = `mode: report found no shard artifacts named ${settings.artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
+            await core/* summary */.z.addHeading('❌ Atlas media: no shard reported', 2).addRaw(msg, true).write().catch(() => undefined);
+            return core/* setFailed */.C1(msg);
+        }
+        const merged = mergeManifests(collected.parts);
+        const outputDir = (0,external_node_path_.resolve)(settings.outputDir ?? 'output');
+        await (0,promises_.mkdir)(outputDir, { recursive: true });
+        // One artifact of everything: the shards' media (file names are unique across the whole job file).
+        if (!settings.artifactPerJob) {
+            for (const dir of collected.dirs.values()) {
+                for (const name of await (0,promises_.readdir)(dir)) {
+                    if (!PER_RUN_FILES.has(name))
+                        await (0,promises_.cp)((0,external_node_path_.join)(dir, name), (0,external_node_path_.join)(outputDir, name), { recursive: true, force: true });
+                }
+            }
+        }
+        const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
+        await (0,promises_.writeFile)((0,external_node_path_.join)(outputDir, summary/* REPORT_FILE_NAME */._G), (0,summary/* renderReportFile */.Tp)(merged));
+        await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
+        const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
+        for (const s of missing)
+            log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, { title: 'Missing shard' });
+        core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
+        const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
+        const d = await (0,deliver.deliver)(merged, outputDir, { ...settings, shard: undefined }, (0,deliver.runContextFromEnv)(env, payload), log, () => undefined);
+        core/* setOutput */.uH('manifest', manifestPath);
+        core/* setOutput */.uH('output-dir', outputDir);
+        core/* setOutput */.uH('total-cost', String(merged.total_cost));
+        core/* setOutput */.uH('succeeded', String(merged.successful));
+        core/* setOutput */.uH('failed', String(merged.failed + merged.unknown));
+        core/* setOutput */.uH('results', JSON.stringify(merged.results));
+        const first = d.artifacts[0];
+        if (first) {
+            core/* setOutput */.uH('artifact-id', String(first.id));
+            if (first.url)
+                core/* setOutput */.uH('artifact-url', first.url);
+            if (first.digest)
+                core/* setOutput */.uH('artifact-digest', first.digest);
+        }
+        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
+            const what = missing.length ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})` : '';
+            const bad = merged.failed + merged.unknown;
+            const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
+            core/* setFailed */.C1(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);
+        }
+    }
+    catch (e) {
+        core/* setFailed */.C1(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    }
+}
+async function readEventPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+
+
+/***/ }),
+
+/***/ 3974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u9: () => (/* binding */ shardArtifactName),
+/* harmony export */   xR: () => (/* binding */ pickShardArtifacts)
+/* harmony export */ });
+/* unused harmony export parseShardArtifactName */
+/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49721);
+// Artifact names of matrix shards: `<artifact-name>-<i>-of-<n>` (then `-attempt-<k>` on a re-run),
+// written by each shard and read back by the report step.
+
+/**
+ * The artifact name of a run: plain (uniqueArtifactName) without a shard, `<base>-<i>-of-<n>` with one
+ * (`shard.index` 1-based, as in the input). A `1/1` shard is still named `-1-of-1`, so the report step
+ * finds it and its own `<base>` artifact never collides with a shard's.
+ */
+function shardArtifactName(base, shard, runAttempt) {
+    if (!shard)
+        return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt });
+    if (shard.total > 1)
+        return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt, shard: { index: shard.index - 1, total: shard.total } });
+    return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(`${base}-1-of-1`, { runAttempt });
+}
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Reads `<base>-<i>-of-<n>[-attempt-<k>]`; undefined for any other name (per-job artifacts included). */
+function parseShardArtifactName(base, name) {
+    const m = new RegExp(`^${escapeRe(base)}-(\\d+)-of-(\\d+)(?:-attempt-(\\d+))?$`).exec(name);
+    if (!m)
+        return undefined;
+    const index = Number(m[1]);
+    const total = Number(m[2]);
+    const attempt = m[3] === undefined ? 1 : Number(m[3]);
+    if (!(total >= 1 && index >= 1 && index <= total))
+        return undefined;
+    return { index, total, attempt };
+}
+/**
+ * Pick the shard artifacts of a run from everything it uploaded. The shard count is the one of the
+ * newest shard artifact (highest attempt, then latest created, then highest id); for each shard the
+ * latest attempt wins, so a re-run of one failed shard replaces only that shard.
+ */
+function pickShardArtifacts(base, artifacts) {
+    const parsed = artifacts.flatMap((a) => {
+        const p = parseShardArtifactName(base, a.name);
+        return p ? [{ a, p }] : [];
+    });
+    const newer = (x, y) => x.p.attempt - y.p.attempt || (x.a.createdAt?.getTime() ?? 0) - (y.a.createdAt?.getTime() ?? 0) || x.a.id - y.a.id;
+    const newest = parsed.reduce((best, x) => (!best || newer(x, best) > 0 ? x : best), undefined);
+    const found = new Map();
+    if (!newest)
+        return { found, ignored: [] };
+    const total = newest.p.total;
+    const best = new Map();
+    const ignored = [];
+    for (const x of parsed) {
+        if (x.p.total !== total) {
+            ignored.push(x.a);
+            continue;
+        }
+        const cur = best.get(x.p.index);
+        if (!cur || newer(x, cur) > 0)
+            best.set(x.p.index, x);
+    }
+    for (const [i, x] of [...best].sort((a, b) => a[0] - b[0]))
+        found.set(i, x.a);
+    return { total, found, ignored };
+}
+
+
+/***/ })
+
+};

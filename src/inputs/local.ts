@@ -1,0 +1,333 @@
+// Local inputs: a job parameter such as `image: ./assets/logo.png` names a file in the
+// workspace. At plan time every such path is checked (exists, a regular file, inside the
+// workspace after symlinks, not too large) and hashed, and the job's identity is computed with
+// the path replaced by `sha256:<hex>`, so the journal keys on the file's content, never on a
+// temporary URL. Right before the job's submit the file is uploaded through
+// POST /model/uploadMedia (once per run per content) and the body sent carries the URL.
+//
+// The rule, for string values anywhere in the body except `model`, `prompt` and `negative_prompt`
+// (values with a URL scheme such as https: or data: are never paths):
+//   - starts with `./` or `../` (or `.\`, `..\`): a local path, resolved against the workspace root;
+//   - otherwise ends in a media extension (.png, .jpg, .mp4, … see MEDIA_TYPES): a local path too;
+//   - absolute (`/…`, `C:\…`, `\\…`) or home-relative (`~/…`) and naming an existing file or
+//     ending in a media extension: refused (write the path relative to the workspace).
+// A local path must name an existing regular file whose real path (symlinks resolved) is inside
+// the workspace's real path, of at most 50 MB. Anything else is left untouched.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { PlannedJob } from '../jobfile/job.js';
+import { jobIdentity } from '../jobfile/plan.js';
+import { JobFileError, type JobFileProblem } from '../jobfile/load.js';
+import type { Log } from '../shared/log.js';
+
+export const MAX_LOCAL_INPUT_BYTES = 50 * 1024 * 1024;
+
+/** Extensions that make a bare relative value (`assets/end.jpg`) a local path, with the Content-Type sent on upload. */
+export const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.avif': 'image/avif',
+  '.heic': 'image/heic',
+  '.mp4': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.m4v': 'video/x-m4v',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.m4a': 'audio/mp4',
+  '.ogg': 'audio/ogg',
+  '.flac': 'audio/flac',
+  '.aac': 'audio/aac',
+  '.glb': 'model/gltf-binary',
+  '.obj': 'model/obj',
+};
+
+/** Body keys never read as paths: free text, not file names. */
+const TEXT_KEYS = new Set(['model', 'prompt', 'negative_prompt']);
+
+export type ValueKind = 'relative' | 'absolute' | null;
+
+/** Whether a string parameter value is a local path by the rule above: relative, absolute (to refuse or ignore), or not a path. */
+export function classifyValue(value: string): ValueKind {
+  if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value)) return null;
+  const windowsDrive = /^[A-Za-z]:[\\/]/.test(value);
+  if (!windowsDrive && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return null; // https:, data:, sha256:, …
+  if (windowsDrive || value.startsWith('/') || value.startsWith('\\') || /^~[\\/]/.test(value)) return 'absolute';
+  if (/^\.{1,2}[\\/]/.test(value)) return 'relative';
+  return hasMediaExtension(value) ? 'relative' : null;
+}
+
+function hasMediaExtension(value: string): boolean {
+  return Object.hasOwn(MEDIA_TYPES, extname(value).toLowerCase());
+}
+
+export interface LocalFile {
+  sha256: string;
+  /** The file's real path (symlinks resolved). */
+  realPath: string;
+  bytes: number;
+  /** File name sent with the upload. */
+  name: string;
+  contentType: string;
+}
+
+export interface LocalRef {
+  /** Where in the body: `image`, `images[1]`, `reference.url`. */
+  field: string;
+  value: string;
+}
+
+export interface LocalInputsOptions {
+  /** The workspace root: GITHUB_WORKSPACE for the action, the current directory for the CLI. */
+  workspace: string;
+  /** The job file, for the problems' file:line. */
+  configPath: string;
+  maxBytes?: number;
+}
+
+export interface LocalInputs {
+  /** The jobs, with identities keyed to file contents where they reference local files. */
+  jobs: PlannedJob[];
+  /** Each distinct file by content. */
+  files: LocalFile[];
+  /** The body to send for a job: local paths replaced by uploaded URLs, each file uploaded once per run. */
+  uploader(client: { uploadMedia(file: { name: string; data: Uint8Array; contentType?: string }, signal?: AbortSignal): Promise<string> }, log?: Log): (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
+}
+
+/** Thrown by the uploader: the engine records the job as failed with error_kind `upload`. */
+export class LocalInputError extends Error {
+  override name = 'LocalInputError';
+  readonly kind = 'upload';
+}
+
+/**
+ * Check and hash every local path the jobs reference. Throws a JobFileError listing every
+ * problem at its job's line; nothing is uploaded or submitted here.
+ */
+export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOptions): Promise<LocalInputs> {
+  const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+  const root = resolve(opts.workspace);
+  const problems: JobFileProblem[] = [];
+  /** By the value as written (values resolve against the same root, so the same text is the same file). */
+  const byValue = new Map<string, LocalFile>();
+  const byRealPath = new Map<string, Promise<LocalFile>>();
+  const bySha = new Map<string, LocalFile>();
+  let realRoot: string | undefined;
+  let rootProblem: string | undefined;
+  try {
+    realRoot = await realpath(root);
+  } catch (e) {
+    rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
+  }
+
+  const out: PlannedJob[] = [];
+  for (const job of jobs) {
+    const refs = findRefs(job.body);
+    if (refs.length === 0) {
+      out.push(job);
+      continue;
+    }
+    const line = job.line ?? 1;
+    const problem = (ref: LocalRef, what: string) =>
+      problems.push({
+        file: opts.configPath,
+        line,
+        col: 1,
+        field: `${job.name}.${ref.field}`,
+        message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+      });
+    let ok = true;
+    for (const ref of refs) {
+      const kind = classifyValue(ref.value)!;
+      if (kind === 'absolute') {
+        if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
+          problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
+          ok = false;
+        }
+        continue;
+      }
+      if (byValue.has(ref.value)) continue;
+      if (rootProblem || realRoot === undefined) {
+        problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
+        ok = false;
+        continue;
+      }
+      const abs = resolve(root, ref.value);
+      if (!inside(root, abs)) {
+        problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
+        ok = false;
+        continue;
+      }
+      let real: string;
+      try {
+        real = await realpath(abs);
+      } catch (e) {
+        const code = codeOf(e);
+        problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
+        ok = false;
+        continue;
+      }
+      if (!inside(realRoot, real)) {
+        problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
+        ok = false;
+        continue;
+      }
+      let file: LocalFile;
+      try {
+        let p = byRealPath.get(real);
+        if (!p) {
+          p = describeFile(real, maxBytes);
+          byRealPath.set(real, p);
+        }
+        file = await p;
+      } catch (e) {
+        problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
+        ok = false;
+        continue;
+      }
+      // Same content under another path: one file, one upload.
+      const known = bySha.get(file.sha256);
+      if (known) file = known;
+      else bySha.set(file.sha256, file);
+      byValue.set(ref.value, file);
+    }
+    if (!ok) {
+      out.push(job);
+      continue;
+    }
+    const keyed = mapRefs(job.body, (value) => {
+      const f = byValue.get(value);
+      return f ? `sha256:${f.sha256}` : value;
+    });
+    out.push({ ...job, identity: jobIdentity(job.type, job.model, keyed) });
+  }
+  if (problems.length) throw new JobFileError(problems);
+
+  return {
+    jobs: out,
+    files: [...bySha.values()],
+    uploader(client, log) {
+      const uploads = new Map<string, Promise<string>>();
+      const upload = (file: LocalFile, shown: string, signal: AbortSignal): Promise<string> => {
+        let p = uploads.get(file.sha256);
+        if (!p) {
+          p = (async () => {
+            const data = await readFile(file.realPath);
+            const sha = createHash('sha256').update(data).digest('hex');
+            if (sha !== file.sha256) throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
+            const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
+            log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
+            return url;
+          })();
+          uploads.set(file.sha256, p);
+          // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
+          p.catch(() => undefined);
+        }
+        return p;
+      };
+      return async (job, signal) => {
+        const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+        if (refs.length === 0) return job.body;
+        const urls = new Map<string, string>();
+        for (const ref of refs) {
+          if (urls.has(ref.value)) continue;
+          try {
+            urls.set(ref.value, await upload(byValue.get(ref.value)!, ref.value, signal));
+          } catch (e) {
+            if (isAbort(e)) throw e;
+            if (e instanceof LocalInputError) throw e;
+            throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+          }
+        }
+        return mapRefs(job.body, (value) => urls.get(value) ?? value);
+      };
+    },
+  };
+}
+
+/** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
+export function findRefs(body: Record<string, unknown>): LocalRef[] {
+  const refs: LocalRef[] = [];
+  const walk = (v: unknown, field: string, depth: number) => {
+    if (depth > 64) return;
+    if (typeof v === 'string') {
+      if (classifyValue(v) !== null) refs.push({ field, value: v });
+    } else if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${field}[${i}]`, depth + 1));
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, `${field}.${k}`, depth + 1);
+    }
+  };
+  for (const [k, v] of Object.entries(body)) if (!TEXT_KEYS.has(k)) walk(v, k, 0);
+  return refs;
+}
+
+/** A copy of the body with every path-like value passed through fn (TEXT_KEYS untouched). */
+function mapRefs(body: Record<string, unknown>, fn: (value: string) => string): Record<string, unknown> {
+  const map = (v: unknown, depth: number): unknown => {
+    if (depth > 64) return v;
+    if (typeof v === 'string') return classifyValue(v) === 'relative' ? fn(v) : v;
+    if (Array.isArray(v)) return v.map((x) => map(x, depth + 1));
+    if (v !== null && typeof v === 'object') return copyObject(v as Record<string, unknown>, (x) => map(x, depth + 1));
+    return v;
+  };
+  return copyObject(body, (v, k) => (TEXT_KEYS.has(k) ? v : map(v, 0)));
+}
+
+function copyObject(o: Record<string, unknown>, fn: (v: unknown, k: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // defineProperty: a key such as "__proto__" stays an own key.
+  for (const [k, v] of Object.entries(o)) Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+async function describeFile(real: string, maxBytes: number): Promise<LocalFile> {
+  const s = await stat(real);
+  if (!s.isFile()) throw new LocalInputError(`is not a regular file`);
+  if (s.size > maxBytes) throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
+  return {
+    sha256: hash.digest('hex'),
+    realPath: real,
+    bytes: s.size,
+    name: basename(real),
+    contentType: MEDIA_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
+  };
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  if (e instanceof Error && e.name === 'AbortError') return true;
+  return Boolean(e && typeof e === 'object' && (e as { kind?: unknown }).kind === 'aborted');
+}
+
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+
+function mb(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,120 @@
+// The report step's merge: the manifests of a matrix's shards → one manifest, as if one run had
+// made every job. Pure: no I/O, no clock (generated_at is the latest shard's unless given).
+import type { JobResult, Manifest } from '../manifest/schema.js';
+import { roundUsd } from '../cost/prices.js';
+
+export type ShardPart = { shard: string; manifest: Manifest } | { shard: string; missing: true; reason?: string };
+
+export interface MergeOptions {
+  /** Default: the latest generated_at of the shards (the epoch when none was found). */
+  generatedAt?: Date;
+  /** Default: the first shard's. */
+  tool?: string;
+}
+
+// Which of two results for one job name to keep, should two shards report it (a matrix re-run under
+// another layout): the one that got furthest.
+const RANK: Record<JobResult['status'], number> = { success: 4, cached: 3, unknown: 2, failed: 1, skipped: 0 };
+
+/** `2/3` → [2, 3]; anything else sorts after, by text. */
+function shardKey(label: string): [number, number] {
+  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(label);
+  return m ? [Number(m[1]), Number(m[2])] : [Number.MAX_SAFE_INTEGER, 0];
+}
+
+/**
+ * Merge shard manifests. Results: every job once, in the job file's order (file_index, which shards
+ * record), jobs without one after, in shard order. Totals, counts and cost_by_model are recomputed
+ * from the parts; `run` spans the earliest start to the latest finish, its concurrency is the sum of
+ * the shards'. A missing shard is never dropped: it is listed in `shards` as missing and named in
+ * run.stopped, which the summary and the comment show and which makes `fail-on: any` fail.
+ */
+export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Manifest {
+  const ordered = parts
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => {
+      const [ai, at] = shardKey(a.p.shard);
+      const [bi, bt] = shardKey(b.p.shard);
+      return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
+    })
+    .map((x) => x.p);
+  const present = ordered.flatMap((p) => ('manifest' in p ? [p] : []));
+
+  // Every job once: by name (job names are unique in a job file).
+  const byName = new Map<string, { r: JobResult; seq: number }>();
+  let seq = 0;
+  for (const { manifest } of present) {
+    for (const r of manifest.results) {
+      const cur = byName.get(r.name);
+      if (!cur) byName.set(r.name, { r, seq: seq++ });
+      else if (RANK[r.status] > RANK[cur.r.status]) byName.set(r.name, { r, seq: cur.seq });
+    }
+  }
+  const results = [...byName.values()]
+    .sort((a, b) => {
+      const fa = a.r.file_index;
+      const fb = b.r.file_index;
+      if (fa !== undefined && fb !== undefined && fa !== fb) return fa - fb;
+      if (fa !== undefined && fb === undefined) return -1;
+      if (fa === undefined && fb !== undefined) return 1;
+      return a.seq - b.seq;
+    })
+    .map((x) => x.r);
+
+  const costByModel: Manifest['cost_by_model'] = {};
+  for (const { manifest } of present) {
+    for (const [model, c] of Object.entries(manifest.cost_by_model)) {
+      const m = Object.hasOwn(costByModel, model) ? costByModel[model]! : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+      m.jobs += c.jobs;
+      m.cost = roundUsd(m.cost + c.cost);
+      m.estimated_cost = roundUsd(m.estimated_cost + c.estimated_cost);
+    }
+  }
+
+  const count = (s: JobResult['status']) => results.filter((r) => r.status === s).length;
+  const times = (f: (m: Manifest) => string) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
+  const starts = times((m) => m.run.started_at);
+  const ends = times((m) => m.run.finished_at);
+  const generated = times((m) => m.generated_at);
+  const startedAt = starts.length ? Math.min(...starts) : 0;
+  const finishedAt = ends.length ? Math.max(...ends) : startedAt;
+  const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
+
+  const stops: string[] = [];
+  const missing = ordered.filter((p) => !('manifest' in p));
+  if (missing.length) {
+    const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
+    stops.push(`${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`);
+  }
+  for (const { shard, manifest } of present) if (manifest.run.stopped) stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+
+  const first = present[0]?.manifest;
+  return {
+    generated_at: generatedAt.toISOString(),
+    total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
+    total_jobs: results.length,
+    successful: count('success') + count('cached'),
+    failed: count('failed'),
+    results,
+    schema_version: 1,
+    tool: opts.tool ?? first?.tool ?? 'atlas-media-action',
+    config: present.find((p) => p.manifest.config !== null)?.manifest.config ?? null,
+    estimated_total_cost: roundUsd(present.reduce((s, p) => s + p.manifest.estimated_total_cost, 0)),
+    unknown: count('unknown'),
+    skipped: count('skipped'),
+    cached: count('cached'),
+    cost_by_model: costByModel,
+    run: {
+      started_at: new Date(startedAt).toISOString(),
+      finished_at: new Date(finishedAt).toISOString(),
+      wall_seconds: Math.round((finishedAt - startedAt) / 10) / 100,
+      concurrency: present.reduce((s, p) => s + p.manifest.run.concurrency, 0),
+      stopped: stops.length ? stops.join('; ') : null,
+    },
+    shards: ordered.map((p) =>
+      'manifest' in p
+        ? { shard: p.shard, status: 'merged' as const, jobs: p.manifest.results.length, cost: p.manifest.total_cost, reason: null }
+        : { shard: p.shard, status: 'missing' as const, jobs: 0, cost: 0, reason: p.reason ?? null },
+    ),
+  };
+}

@@ -1,0 +1,40 @@
+// Secrets (the API key) never reach anything the run writes: a prompt that carries the key, or an
+// error message that echoes it, is redacted to `***` in the manifest, report, gallery, summary,
+// comment, journal and job logs.
+
+/** Shorter strings are not treated as secrets: redacting every "abc" would mangle the manifest. */
+const MIN_SECRET_CHARS = 4;
+
+/** Each secret as it may appear in text: raw, URL-encoded, JSON-escaped. */
+export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (s === undefined || s.length < MIN_SECRET_CHARS) continue;
+    forms.add(s);
+    forms.add(encodeURIComponent(s));
+    forms.add(JSON.stringify(s).slice(1, -1));
+  }
+  // Longest first, so a form that contains another is replaced whole.
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  const forms = secretForms(secrets);
+  return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+}
+
+/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  const forms = secretForms(secrets);
+  if (forms.length === 0) return value;
+  const text = (s: string) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
