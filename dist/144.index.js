@@ -276,7 +276,8 @@ async function uploadOutputs(opts) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   deliver: () => (/* binding */ deliver),
-  runContextFromEnv: () => (/* binding */ runContextFromEnv)
+  runContextFromEnv: () => (/* binding */ runContextFromEnv),
+  setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
@@ -552,6 +553,23 @@ function runContextFromEnv(env, payload) {
         eventName: env['GITHUB_EVENT_NAME'] || '',
         payload,
     };
+}
+/** The step's outputs, the same for a run and for the report step that merges shards. */
+function setRunOutputs(m, manifestPath, outputDir, d) {
+    core/* setOutput */.uH('manifest', manifestPath);
+    core/* setOutput */.uH('output-dir', outputDir);
+    core/* setOutput */.uH('total-cost', String(m.total_cost));
+    core/* setOutput */.uH('succeeded', String(m.successful));
+    core/* setOutput */.uH('failed', String(m.failed + m.unknown));
+    core/* setOutput */.uH('results', JSON.stringify(m.results));
+    const first = d.artifacts[0];
+    if (first) {
+        core/* setOutput */.uH('artifact-id', String(first.id));
+        if (first.url)
+            core/* setOutput */.uH('artifact-url', first.url);
+        if (first.digest)
+            core/* setOutput */.uH('artifact-digest', first.digest);
+    }
 }
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;

@@ -276,7 +276,8 @@ async function uploadOutputs(opts) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   deliver: () => (/* binding */ deliver),
-  runContextFromEnv: () => (/* binding */ runContextFromEnv)
+  runContextFromEnv: () => (/* binding */ runContextFromEnv),
+  setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
@@ -552,6 +553,23 @@ function runContextFromEnv(env, payload) {
         eventName: env['GITHUB_EVENT_NAME'] || '',
         payload,
     };
+}
+/** The step's outputs, the same for a run and for the report step that merges shards. */
+function setRunOutputs(m, manifestPath, outputDir, d) {
+    core/* setOutput */.uH('manifest', manifestPath);
+    core/* setOutput */.uH('output-dir', outputDir);
+    core/* setOutput */.uH('total-cost', String(m.total_cost));
+    core/* setOutput */.uH('succeeded', String(m.successful));
+    core/* setOutput */.uH('failed', String(m.failed + m.unknown));
+    core/* setOutput */.uH('results', JSON.stringify(m.results));
+    const first = d.artifacts[0];
+    if (first) {
+        core/* setOutput */.uH('artifact-id', String(first.id));
+        if (first.url)
+            core/* setOutput */.uH('artifact-url', first.url);
+        if (first.digest)
+            core/* setOutput */.uH('artifact-digest', first.digest);
+    }
 }
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
@@ -938,20 +956,7 @@ async function runReportStep(settings, env, log, client) {
         core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await (0,deliver.deliver)(merged, outputDir, { ...settings, shard: undefined }, (0,deliver.runContextFromEnv)(env, payload), log, () => undefined);
-        core/* setOutput */.uH('manifest', manifestPath);
-        core/* setOutput */.uH('output-dir', outputDir);
-        core/* setOutput */.uH('total-cost', String(merged.total_cost));
-        core/* setOutput */.uH('succeeded', String(merged.successful));
-        core/* setOutput */.uH('failed', String(merged.failed + merged.unknown));
-        core/* setOutput */.uH('results', JSON.stringify(merged.results));
-        const first = d.artifacts[0];
-        if (first) {
-            core/* setOutput */.uH('artifact-id', String(first.id));
-            if (first.url)
-                core/* setOutput */.uH('artifact-url', first.url);
-            if (first.digest)
-                core/* setOutput */.uH('artifact-digest', first.digest);
-        }
+        (0,deliver.setRunOutputs)(merged, manifestPath, outputDir, d);
         if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
             const what = missing.length ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})` : '';
             const bad = merged.failed + merged.unknown;

@@ -75,21 +75,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
     await cache.carried?.save();
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-    const { deliver, runContextFromEnv } = await import('./github/deliver.js');
+    const { deliver, runContextFromEnv, setRunOutputs } = await import('./github/deliver.js');
     const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
 
-    core.setOutput('manifest', result.manifestPath);
-    core.setOutput('output-dir', result.plan.outputDir);
-    core.setOutput('total-cost', String(m.total_cost));
-    core.setOutput('succeeded', String(m.successful));
-    core.setOutput('failed', String(m.failed + m.unknown));
-    core.setOutput('results', JSON.stringify(m.results));
-    const first = d.artifacts[0];
-    if (first) {
-      core.setOutput('artifact-id', String(first.id));
-      if (first.url) core.setOutput('artifact-url', first.url);
-      if (first.digest) core.setOutput('artifact-digest', first.digest);
-    }
+    setRunOutputs(m, result.manifestPath!, result.plan.outputDir, d);
     if (cancel.signal.aborted) core.setFailed(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
     else if (shouldFail(m, settings.failOn)) {
       core.setFailed(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);

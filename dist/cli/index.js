@@ -48777,32 +48777,16 @@ const jobFields = {
         .max(86_400)
         .describe('Seconds this job may take from submit to completion before it is abandoned (default 600 for images, 1800 for videos; at most 86400).'),
 };
-const JobDefaults = strictObject({
-    type: jobFields.type.optional(),
-    model: jobFields.model.optional(),
-    prompt: jobFields.prompt.optional(),
-    width: jobFields.width.optional(),
-    height: jobFields.height.optional(),
-    duration: jobFields.duration.optional(),
-    resolution: jobFields.resolution.optional(),
-    params: jobFields.params.optional(),
-    timeout: jobFields.timeout.optional(),
-})
+/** The fields a job and `defaults:` share, every one optional (model and prompt are checked after merging). */
+const sharedFields = strictObject(jobFields).partial().shape;
+const JobDefaults = strictObject(sharedFields)
     .describe('Any job key except name, merged into every job; a job’s own keys win, and `params` are merged key by key.');
 const JobSpec = strictObject({
     name: schemas_string()
         .min(1)
         .max(200)
         .describe('Unique name (at most 200 characters); also the output file name, made safe (lowercase ASCII letters, digits, - and _).'),
-    type: jobFields.type.optional(),
-    model: jobFields.model.optional(),
-    prompt: jobFields.prompt.optional(),
-    width: jobFields.width.optional(),
-    height: jobFields.height.optional(),
-    duration: jobFields.duration.optional(),
-    resolution: jobFields.resolution.optional(),
-    params: jobFields.params.optional(),
-    timeout: jobFields.timeout.optional(),
+    ...sharedFields,
     matrix: matrixField.optional(),
     count: countField.optional(),
 })
@@ -54313,6 +54297,11 @@ async function runJobs(jobs, deps, opts) {
         ? adaptiveConcurrency(slots, { start: Math.min(4, opts.maxConcurrency), max: opts.maxConcurrency })
         : fixedConcurrency(slots, opts.concurrency);
     const downloads = createSlots(opts.downloadConcurrency);
+    // Backpressure: completions free their Atlas slot at once, but if downloads cannot keep up the
+    // finished-but-not-downloaded jobs would pile up without bound (memory, and output URLs expiring
+    // before they are fetched). So at most this many jobs are alive at once: in flight at Atlas plus
+    // waiting for or doing their downloads. A download still never holds an Atlas slot.
+    const alive = createSlots((typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency);
     // Two signals: `submitting` stops new paid calls (cancel, out of credit, bad key);
     // `hard` ends every wait once the grace period after a cancel is over.
     const submitting = new AbortController();
@@ -54603,8 +54592,11 @@ async function runJobs(jobs, deps, opts) {
     for (const job of jobs) {
         const queuedAt = new Date().toISOString();
         const slotHeld = { held: false };
+        let permit = false;
         if (!stop) {
             try {
+                await alive.acquire(submitting.signal);
+                permit = true;
                 await slots.acquire(submitting.signal);
                 slotHeld.held = true;
                 running++;
@@ -54615,7 +54607,11 @@ async function runJobs(jobs, deps, opts) {
         }
         const t = runOne(job, queuedAt, slotHeld);
         tasks.add(t);
-        void t.finally(() => tasks.delete(t));
+        void t.finally(() => {
+            tasks.delete(t);
+            if (permit)
+                alive.release();
+        });
     }
     await Promise.all(tasks);
     if (graceTimer)
@@ -54792,7 +54788,10 @@ function redactSecrets(text, secrets) {
     const forms = secretForms(secrets);
     return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
-/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+/**
+ * A JSON-like value with every string (and object key) redacted. Copy-on-write: parts with nothing
+ * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
+ */
 function redactDeep(value, secrets) {
     const forms = secretForms(secrets);
     if (forms.length === 0)
@@ -54801,10 +54800,28 @@ function redactDeep(value, secrets) {
     const walk = (v) => {
         if (typeof v === 'string')
             return text(v);
-        if (Array.isArray(v))
-            return v.map(walk);
+        if (Array.isArray(v)) {
+            let out;
+            v.forEach((x, i) => {
+                const y = walk(x);
+                if (y !== x)
+                    (out ??= v.slice())[i] = y;
+            });
+            return out ?? v;
+        }
         if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-            return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]));
+            let out;
+            for (const [k, x] of Object.entries(v)) {
+                const k2 = text(k);
+                const y = walk(x);
+                if (k2 !== k || y !== x) {
+                    out ??= { ...v };
+                    if (k2 !== k)
+                        delete out[k];
+                    out[k2] = y;
+                }
+            }
+            return out ?? v;
         }
         return v;
     };
@@ -54858,13 +54875,42 @@ function buildManifest(jobs, results, meta) {
 }
 async function writeJsonAtomic(path, value) {
     const tmp = `${path}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(tmp, JSON.stringify(value, null, 2) + '\n');
-    await (0,promises_.rename)(tmp, path);
+    await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+    await rename(tmp, path);
 }
+/**
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
+ * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ */
 async function writeManifest(outputDir, manifest) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
     const path = (0,external_node_path_.join)(outputDir, MANIFEST_FILE);
-    await writeJsonAtomic(path, manifest);
+    const tmp = `${path}.${process.pid}.tmp`;
+    const fh = await (0,promises_.open)(tmp, 'w');
+    try {
+        const indent = (text, by) => text.replace(/\n/g, `\n${by}`);
+        const keys = Object.keys(manifest);
+        await fh.write('{\n');
+        for (const [i, key] of keys.entries()) {
+            const sep = i === keys.length - 1 ? '\n' : ',\n';
+            const value = manifest[key];
+            if (key === 'results' && Array.isArray(value) && value.length > 0) {
+                await fh.write(`  "results": [\n`);
+                for (const [j, r] of value.entries()) {
+                    await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+                }
+                await fh.write(`  ]${sep}`);
+            }
+            else if (value !== undefined) {
+                await fh.write(`  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${sep}`);
+            }
+        }
+        await fh.write('}\n');
+    }
+    finally {
+        await fh.close();
+    }
+    await (0,promises_.rename)(tmp, path);
     return path;
 }
 

@@ -87,6 +87,11 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       ? adaptiveConcurrency(slots, { start: Math.min(4, opts.maxConcurrency), max: opts.maxConcurrency })
       : fixedConcurrency(slots, opts.concurrency);
   const downloads = createSlots(opts.downloadConcurrency);
+  // Backpressure: completions free their Atlas slot at once, but if downloads cannot keep up the
+  // finished-but-not-downloaded jobs would pile up without bound (memory, and output URLs expiring
+  // before they are fetched). So at most this many jobs are alive at once: in flight at Atlas plus
+  // waiting for or doing their downloads. A download still never holds an Atlas slot.
+  const alive = createSlots((typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency);
 
   // Two signals: `submitting` stops new paid calls (cancel, out of credit, bad key);
   // `hard` ends every wait once the grace period after a cancel is over.
@@ -374,8 +379,11 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   for (const job of jobs) {
     const queuedAt = new Date().toISOString();
     const slotHeld = { held: false };
+    let permit = false;
     if (!stop) {
       try {
+        await alive.acquire(submitting.signal);
+        permit = true;
         await slots.acquire(submitting.signal);
         slotHeld.held = true;
         running++;
@@ -385,7 +393,10 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     }
     const t = runOne(job, queuedAt, slotHeld);
     tasks.add(t);
-    void t.finally(() => tasks.delete(t));
+    void t.finally(() => {
+      tasks.delete(t);
+      if (permit) alive.release();
+    });
   }
   await Promise.all(tasks);
   if (graceTimer) clearTimeout(graceTimer);

@@ -33,6 +33,22 @@ export function runContextFromEnv(env: Record<string, string | undefined>, paylo
   };
 }
 
+/** The step's outputs, the same for a run and for the report step that merges shards. */
+export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: string, d: Delivery): void {
+  core.setOutput('manifest', manifestPath);
+  core.setOutput('output-dir', outputDir);
+  core.setOutput('total-cost', String(m.total_cost));
+  core.setOutput('succeeded', String(m.successful));
+  core.setOutput('failed', String(m.failed + m.unknown));
+  core.setOutput('results', JSON.stringify(m.results));
+  const first = d.artifacts[0];
+  if (first) {
+    core.setOutput('artifact-id', String(first.id));
+    if (first.url) core.setOutput('artifact-url', first.url);
+    if (first.digest) core.setOutput('artifact-digest', first.digest);
+  }
+}
+
 export interface Delivery {
   artifacts: UploadedArtifact[];
   artifactError?: string;

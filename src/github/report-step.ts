@@ -17,7 +17,7 @@ import { writeGallery, GALLERY_FILE } from '../report/gallery.js';
 import { JOURNAL_FILE } from '../journal/journal.js';
 import { formatUsd } from '../cost/prices.js';
 import { shouldFail } from '../pipeline.js';
-import { deliver, runContextFromEnv } from './deliver.js';
+import { deliver, runContextFromEnv, setRunOutputs } from './deliver.js';
 import { pickShardArtifacts, shardArtifactName } from './shards.js';
 
 /** Files of a shard's output directory that describe the shard alone: rebuilt for the merge, not copied. */
@@ -96,18 +96,7 @@ export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, 
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
     const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
 
-    core.setOutput('manifest', manifestPath);
-    core.setOutput('output-dir', outputDir);
-    core.setOutput('total-cost', String(merged.total_cost));
-    core.setOutput('succeeded', String(merged.successful));
-    core.setOutput('failed', String(merged.failed + merged.unknown));
-    core.setOutput('results', JSON.stringify(merged.results));
-    const first = d.artifacts[0];
-    if (first) {
-      core.setOutput('artifact-id', String(first.id));
-      if (first.url) core.setOutput('artifact-url', first.url);
-      if (first.digest) core.setOutput('artifact-digest', first.digest);
-    }
+    setRunOutputs(merged, manifestPath, outputDir, d);
     if (shouldFail(merged, settings.failOn)) {
       const what = missing.length ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})` : '';
       const bad = merged.failed + merged.unknown;

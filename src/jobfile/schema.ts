@@ -84,18 +84,11 @@ const jobFields = {
     .describe('Seconds this job may take from submit to completion before it is abandoned (default 600 for images, 1800 for videos; at most 86400).'),
 } as const;
 
+/** The fields a job and `defaults:` share, every one optional (model and prompt are checked after merging). */
+const sharedFields = z.strictObject(jobFields).partial().shape;
+
 export const JobDefaults = z
-  .strictObject({
-    type: jobFields.type.optional(),
-    model: jobFields.model.optional(),
-    prompt: jobFields.prompt.optional(),
-    width: jobFields.width.optional(),
-    height: jobFields.height.optional(),
-    duration: jobFields.duration.optional(),
-    resolution: jobFields.resolution.optional(),
-    params: jobFields.params.optional(),
-    timeout: jobFields.timeout.optional(),
-  })
+  .strictObject(sharedFields)
   .describe('Any job key except name, merged into every job; a job’s own keys win, and `params` are merged key by key.');
 export type JobDefaults = z.infer<typeof JobDefaults>;
 
@@ -106,15 +99,7 @@ export const JobSpec = z
       .min(1)
       .max(200)
       .describe('Unique name (at most 200 characters); also the output file name, made safe (lowercase ASCII letters, digits, - and _).'),
-    type: jobFields.type.optional(),
-    model: jobFields.model.optional(),
-    prompt: jobFields.prompt.optional(),
-    width: jobFields.width.optional(),
-    height: jobFields.height.optional(),
-    duration: jobFields.duration.optional(),
-    resolution: jobFields.resolution.optional(),
-    params: jobFields.params.optional(),
-    timeout: jobFields.timeout.optional(),
+    ...sharedFields,
     matrix: matrixField.optional(),
     count: countField.optional(),
   })

@@ -1,6 +1,6 @@
 // Builds manifest.json from the engine's results and writes it atomically, so a reader never
 // sees half a manifest even if the runner is killed mid-write.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { roundUsd } from '../cost/prices.js';
 import type { PlannedJob } from '../jobfile/job.js';
@@ -63,9 +63,36 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
   await rename(tmp, path);
 }
 
+/**
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
+ * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ */
 export async function writeManifest(outputDir: string, manifest: Manifest): Promise<string> {
   await mkdir(outputDir, { recursive: true });
   const path = join(outputDir, MANIFEST_FILE);
-  await writeJsonAtomic(path, manifest);
+  const tmp = `${path}.${process.pid}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+    const keys = Object.keys(manifest) as Array<keyof Manifest>;
+    await fh.write('{\n');
+    for (const [i, key] of keys.entries()) {
+      const sep = i === keys.length - 1 ? '\n' : ',\n';
+      const value = manifest[key];
+      if (key === 'results' && Array.isArray(value) && value.length > 0) {
+        await fh.write(`  "results": [\n`);
+        for (const [j, r] of value.entries()) {
+          await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+        }
+        await fh.write(`  ]${sep}`);
+      } else if (value !== undefined) {
+        await fh.write(`  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${sep}`);
+      }
+    }
+    await fh.write('}\n');
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
   return path;
 }

@@ -23,16 +23,36 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
 
-/** A deep copy of a JSON-like value with every string (and object key) redacted. */
+/**
+ * A JSON-like value with every string (and object key) redacted. Copy-on-write: parts with nothing
+ * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
+ */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   const forms = secretForms(secrets);
   if (forms.length === 0) return value;
   const text = (s: string) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), s);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
-    if (Array.isArray(v)) return v.map(walk);
+    if (Array.isArray(v)) {
+      let out: unknown[] | undefined;
+      v.forEach((x, i) => {
+        const y = walk(x);
+        if (y !== x) (out ??= v.slice())[i] = y;
+      });
+      return out ?? v;
+    }
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), walk(x)]));
+      let out: Record<string, unknown> | undefined;
+      for (const [k, x] of Object.entries(v)) {
+        const k2 = text(k);
+        const y = walk(x);
+        if (k2 !== k || y !== x) {
+          out ??= { ...(v as Record<string, unknown>) };
+          if (k2 !== k) delete out[k];
+          out[k2] = y;
+        }
+      }
+      return out ?? v;
     }
     return v;
   };
