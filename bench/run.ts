@@ -24,6 +24,10 @@ interface Workload {
   pollInterval: number;
   maxPollInterval: number;
   extraInputs?: Record<string, string>;
+  /** Run this many shard processes at once (shard: i/n), sharing the emulator's account limit. */
+  shards?: number;
+  /** Measures CPU and memory only: at full speed the run is bound by the client's own work, so a makespan ratio means nothing. */
+  throughputOnly?: boolean;
 }
 
 const IMAGE_MODELS = ['black-forest-labs/flux-2-pro/text-to-image', 'google/imagen4-ultra/text-to-image'];
@@ -89,6 +93,18 @@ const WORKLOADS: Record<string, () => Workload> = {
     pollInterval: 0.001,
     maxPollInterval: 0.01,
     extraInputs: { 'download-concurrency': '16' },
+    throughputOnly: true,
+  }),
+  shards: () => ({
+    name: 'catalog in 4 shards, shared limit 12',
+    jobs: images(500, 'shard'),
+    concurrency: 'auto',
+    floorConcurrency: 12,
+    emulator: { timeScale: SCALE, accountConcurrency: 12 },
+    pollInterval: scaled(1),
+    maxPollInterval: scaled(30),
+    extraInputs: { 'max-concurrency': '12' },
+    shards: 4,
   }),
   auto: () => ({
     name: 'auto vs account limit 12',
@@ -104,6 +120,7 @@ const WORKLOADS: Record<string, () => Workload> = {
 
 interface Row {
   workload: string;
+  throughputOnly: boolean;
   jobs: number;
   concurrency: string;
   makespan: number;
@@ -128,34 +145,47 @@ async function runWorkload(w: Workload): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), 'atlas-bench-'));
   try {
     const config = join(dir, 'jobs.yml');
-    await writeFile(config, stringify({ output_dir: join(dir, 'out'), jobs: w.jobs }));
-    const usageFile = join(dir, 'usage.json');
-    const summary = join(dir, 'summary.md');
-    await writeFile(summary, '');
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
-      NODE_OPTIONS: `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
-      BENCH_USAGE_FILE: usageFile,
-      GITHUB_STEP_SUMMARY: summary,
-      'INPUT_CONFIG': config,
-      'INPUT_API-KEY': 'bench-key',
-      'INPUT_BASE-URL': emu.url,
-      'INPUT_CONCURRENCY': String(w.concurrency),
-      'INPUT_POLL-INTERVAL': String(w.pollInterval),
-      'INPUT_MAX-POLL-INTERVAL': String(w.maxPollInterval),
-      'INPUT_ARTIFACT-NAME': '',
-      'INPUT_COMMENT': 'never',
-      'INPUT_FAIL-ON': 'any',
-      ...Object.fromEntries(Object.entries(w.extraInputs ?? {}).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    };
-    const exitCode = await new Promise<number | null>((res) => {
-      // BENCH_ACTION points at another bundle (e.g. one built to compare a change); default dist/.
-      const child = spawn(process.execPath, [process.env['BENCH_ACTION'] ?? join(ROOT, 'dist/index.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-      child.on('exit', (code) => res(code));
-    });
-    const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRssKb: number; cpuSeconds: number };
-    const manifest = JSON.parse(await readFile(join(dir, 'out', 'manifest.json'), 'utf8')) as { successful: number };
+    await writeFile(config, stringify({ jobs: w.jobs }));
+    const parts = w.shards ?? 1;
+    const runs = await Promise.all(
+      Array.from({ length: parts }, async (_, k) => {
+        const usageFile = join(dir, `usage-${k}.json`);
+        const summary = join(dir, `summary-${k}.md`);
+        const outDir = join(dir, `out-${k}`);
+        await writeFile(summary, '');
+        const env: NodeJS.ProcessEnv = {
+          PATH: process.env['PATH'],
+          HOME: process.env['HOME'],
+          NODE_OPTIONS: `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
+          BENCH_USAGE_FILE: usageFile,
+          GITHUB_STEP_SUMMARY: summary,
+          'INPUT_CONFIG': config,
+          'INPUT_API-KEY': 'bench-key',
+          'INPUT_BASE-URL': emu.url,
+          'INPUT_OUTPUT-DIR': outDir,
+          'INPUT_CONCURRENCY': String(w.concurrency),
+          'INPUT_POLL-INTERVAL': String(w.pollInterval),
+          'INPUT_MAX-POLL-INTERVAL': String(w.maxPollInterval),
+          'INPUT_ARTIFACT-NAME': '',
+          'INPUT_COMMENT': 'never',
+          'INPUT_CACHE': 'false',
+          'INPUT_FAIL-ON': 'any',
+          ...(w.shards ? { INPUT_SHARD: `${k + 1}/${parts}` } : {}),
+          ...Object.fromEntries(Object.entries(w.extraInputs ?? {}).map(([key, v]) => [`INPUT_${key.toUpperCase()}`, v])),
+        };
+        const exitCode = await new Promise<number | null>((res) => {
+          // BENCH_ACTION points at another bundle (e.g. one built to compare a change); default dist/.
+          const child = spawn(process.execPath, [process.env['BENCH_ACTION'] ?? join(ROOT, 'dist/index.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+          child.on('exit', (code) => res(code));
+        });
+        const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRssKb: number; cpuSeconds: number };
+        const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { successful: number };
+        return { exitCode, usage, successful: manifest.successful };
+      }),
+    );
+    const exitCode = runs.every((r) => r.exitCode === 0) ? 0 : (runs.find((r) => r.exitCode !== 0)?.exitCode ?? null);
+    const usage = { maxRssKb: Math.max(...runs.map((r) => r.usage.maxRssKb)), cpuSeconds: runs.reduce((a, r) => a + r.usage.cpuSeconds, 0) };
+    const manifest = { successful: runs.reduce((a, r) => a + r.successful, 0) };
     const stats = emu.stats();
 
     // Latencies in file order, from what the emulator used (simulated seconds).
@@ -184,6 +214,7 @@ async function runWorkload(w: Workload): Promise<Row> {
     const tutorial = simulate(perJob, w.floorConcurrency, tutorialPlan);
     return {
       workload: w.name,
+      throughputOnly: w.throughputOnly ?? false,
       jobs: w.jobs.length,
       concurrency: String(w.concurrency),
       makespan,
@@ -213,7 +244,7 @@ function fmt(n: number, d = 2): string {
 }
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['pack', 'catalog', 'auto', 'big-videos', '10k'];
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['pack', 'catalog', 'auto', 'shards', 'big-videos', '10k'];
   const rows: Row[] = [];
   for (const name of names) {
     const make = WORKLOADS[name];
@@ -222,10 +253,13 @@ async function main(): Promise<void> {
     rows.push(await runWorkload(make()));
   }
   const header = ['workload', 'jobs', 'conc', 'makespan s', 'floor s', 'ratio', 'informed', 'tutorial', 'polls/pred', 'inf polls', 'tut polls', 'delay p50', 'p90', '429s', 'peak RSS MB', 'CPU s', 'ok', 'exit'];
-  const table = rows.map((r) => [
-    r.workload, String(r.jobs), r.concurrency, fmt(r.makespan, 1), fmt(r.floor, 1), fmt(r.ratio, 3), fmt(r.informedRatio, 3), fmt(r.tutorialRatio, 3),
-    fmt(r.polls), fmt(r.informedPolls), fmt(r.tutorialPolls), fmt(r.delayP50), fmt(r.delayP90), String(r.rateLimited), fmt(r.peakRssMb, 0), fmt(r.cpuSeconds, 1), String(r.succeeded), String(r.exitCode),
-  ]);
+  const table = rows.map((r) => {
+    const t = (x: string) => (r.throughputOnly ? '-' : x);
+    return [
+      r.workload, String(r.jobs), r.concurrency, t(fmt(r.makespan, 1)), t(fmt(r.floor, 1)), t(fmt(r.ratio, 3)), t(fmt(r.informedRatio, 3)), t(fmt(r.tutorialRatio, 3)),
+      fmt(r.polls), t(fmt(r.informedPolls)), t(fmt(r.tutorialPolls)), t(fmt(r.delayP50)), t(fmt(r.delayP90)), String(r.rateLimited), fmt(r.peakRssMb, 0), fmt(r.cpuSeconds, 1), String(r.succeeded), String(r.exitCode),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   console.log(line(header));

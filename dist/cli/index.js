@@ -54106,47 +54106,59 @@ function fixedConcurrency(slots, limit) {
                 slots.holdUntil(Date.now() + retryAfterMs);
         },
         get limit() { return slots.limit; },
+        get round() { return 0; },
     };
 }
 function adaptiveConcurrency(slots, opts) {
     const now = opts.now ?? Date.now;
     let window = Math.max(1, Math.min(opts.start, opts.max));
     let slowStart = true;
-    let successesSinceChange = 0;
-    let probeEvery = 0; // successes needed before the next probe; grows after failed probes
-    let lastLimited = -1;
+    let successes = 0;
+    let probeWait = 1; // in windows of accepted submits
+    let round = 0;
+    let probing = false;
     slots.setLimit(window);
+    const set = (w) => {
+        window = Math.max(1, Math.min(opts.max, w));
+        successes = 0;
+        slots.setLimit(window);
+    };
     return {
         get limit() { return window; },
+        get round() { return round; },
         accepted() {
-            successesSinceChange++;
+            successes++;
             if (slowStart) {
-                if (successesSinceChange >= Math.max(1, Math.floor(window / 2))) {
-                    window = Math.min(opts.max, window * 2);
-                    successesSinceChange = 0;
-                    slots.setLimit(window);
-                }
+                if (successes >= Math.max(1, Math.floor(window / 2)))
+                    set(window * 2);
                 return;
             }
-            if (window < opts.max && successesSinceChange >= probeEvery) {
-                window += 1;
-                successesSinceChange = 0;
-                slots.setLimit(window);
+            if (probing && successes >= window) {
+                // The last probe held: the limit is at least this high, so probe again soon.
+                probing = false;
+                probeWait = 1;
+            }
+            if (window < opts.max && successes >= window * probeWait) {
+                probing = true;
+                set(window + 1);
             }
         },
-        rateLimited(running, retryAfterMs) {
-            const target = Math.max(1, Math.min(window, running));
-            if (!slowStart && lastLimited === target)
-                probeEvery = Math.min(probeEvery * 2, 100_000);
-            else
-                probeEvery = Math.max(probeEvery, window * 4);
-            slowStart = false;
-            lastLimited = target;
-            window = target;
-            successesSinceChange = 0;
-            slots.setLimit(window);
+        rateLimited(running, retryAfterMs, sentInRound) {
             if (retryAfterMs)
                 slots.holdUntil(now() + retryAfterMs);
+            if (sentInRound < round)
+                return;
+            round++;
+            if (slowStart) {
+                slowStart = false;
+                set(Math.min(window, Math.max(1, running)));
+            }
+            else {
+                if (probing)
+                    probeWait = Math.min(8, probeWait * 2);
+                set(window - 1);
+            }
+            probing = false;
         },
     };
 }
@@ -54540,6 +54552,7 @@ async function runJobs(jobs, deps, opts) {
         const started = Date.now();
         let sends = 0;
         for (let attempt = 0;; attempt++) {
+            const round = control.round;
             try {
                 const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
                 return { ...sub, attempts: sends + sub.attempts };
@@ -54550,7 +54563,7 @@ async function runJobs(jobs, deps, opts) {
                 sends++;
                 rateLimited++;
                 const retryAfterMs = e.retryAfterMs;
-                control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs);
+                control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs, round);
                 slot.release();
                 await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting.signal);
                 await slot.reacquire();

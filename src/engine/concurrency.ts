@@ -1,16 +1,26 @@
-// `concurrency: auto`: find the account's limit from 429 answers without a published figure.
-// Slow start doubles the window on each accepted submit until the first 429; a 429 sets the
-// window to what was actually running (the server just told us that is its limit); after that
-// the window probes one step higher, waiting twice as long after each probe that failed, so a
-// stable limit costs a handful of 429s per run rather than one per probe interval.
+// `concurrency: auto`: find the account's limit from 429 answers without a published figure, also
+// when several processes (matrix shards) share one account.
+// - Slow start doubles the window every half-window of accepted submits until the first 429; that
+//   429 sets the window to what was running (for a lone client, the limit itself).
+// - After that, a 429 lowers the window by one — but only once per round: a 429 for a submit sent
+//   before the last cut is the same congestion seen late (TCP's once-per-RTT rule). Cutting to
+//   "what was running" instead would push a shard below its fair share whenever others were busy.
+// - The window probes one higher after about a window of accepted submits, waiting up to 8 windows
+//   after probes that failed, so a finished shard's share is picked up by the others quickly while a
+//   stable limit costs a handful of 429s.
 import type { Slots } from './slots.js';
 
 export interface ConcurrencyController {
   /** A submit was accepted (a prediction exists). */
   accepted(): void;
-  /** A submit was answered 429 while `running` predictions of ours were in flight. */
-  rateLimited(running: number, retryAfterMs?: number): void;
+  /**
+   * A submit was answered 429 while `running` predictions of ours were in flight. `sentInRound` is
+   * the `round` read when that submit was sent.
+   */
+  rateLimited(running: number, retryAfterMs: number | undefined, sentInRound: number): void;
   readonly limit: number;
+  /** Bumped on every cut, so late 429s from before it can be told apart. */
+  readonly round: number;
 }
 
 export function fixedConcurrency(slots: Slots, limit: number): ConcurrencyController {
@@ -21,6 +31,7 @@ export function fixedConcurrency(slots: Slots, limit: number): ConcurrencyContro
       if (retryAfterMs) slots.holdUntil(Date.now() + retryAfterMs);
     },
     get limit() { return slots.limit; },
+    get round() { return 0; },
   };
 }
 
@@ -28,39 +39,49 @@ export function adaptiveConcurrency(slots: Slots, opts: { start: number; max: nu
   const now = opts.now ?? Date.now;
   let window = Math.max(1, Math.min(opts.start, opts.max));
   let slowStart = true;
-  let successesSinceChange = 0;
-  let probeEvery = 0; // successes needed before the next probe; grows after failed probes
-  let lastLimited = -1;
+  let successes = 0;
+  let probeWait = 1; // in windows of accepted submits
+  let round = 0;
+  let probing = false;
   slots.setLimit(window);
+
+  const set = (w: number) => {
+    window = Math.max(1, Math.min(opts.max, w));
+    successes = 0;
+    slots.setLimit(window);
+  };
 
   return {
     get limit() { return window; },
+    get round() { return round; },
     accepted() {
-      successesSinceChange++;
+      successes++;
       if (slowStart) {
-        if (successesSinceChange >= Math.max(1, Math.floor(window / 2))) {
-          window = Math.min(opts.max, window * 2);
-          successesSinceChange = 0;
-          slots.setLimit(window);
-        }
+        if (successes >= Math.max(1, Math.floor(window / 2))) set(window * 2);
         return;
       }
-      if (window < opts.max && successesSinceChange >= probeEvery) {
-        window += 1;
-        successesSinceChange = 0;
-        slots.setLimit(window);
+      if (probing && successes >= window) {
+        // The last probe held: the limit is at least this high, so probe again soon.
+        probing = false;
+        probeWait = 1;
+      }
+      if (window < opts.max && successes >= window * probeWait) {
+        probing = true;
+        set(window + 1);
       }
     },
-    rateLimited(running, retryAfterMs) {
-      const target = Math.max(1, Math.min(window, running));
-      if (!slowStart && lastLimited === target) probeEvery = Math.min(probeEvery * 2, 100_000);
-      else probeEvery = Math.max(probeEvery, window * 4);
-      slowStart = false;
-      lastLimited = target;
-      window = target;
-      successesSinceChange = 0;
-      slots.setLimit(window);
+    rateLimited(running, retryAfterMs, sentInRound) {
       if (retryAfterMs) slots.holdUntil(now() + retryAfterMs);
+      if (sentInRound < round) return;
+      round++;
+      if (slowStart) {
+        slowStart = false;
+        set(Math.min(window, Math.max(1, running)));
+      } else {
+        if (probing) probeWait = Math.min(8, probeWait * 2);
+        set(window - 1);
+      }
+      probing = false;
     },
   };
 }

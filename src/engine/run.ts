@@ -327,6 +327,7 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     const started = Date.now();
     let sends = 0;
     for (let attempt = 0; ; attempt++) {
+      const round = control.round;
       try {
         const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
         return { ...sub, attempts: sends + sub.attempts };
@@ -335,7 +336,7 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         sends++;
         rateLimited++;
         const retryAfterMs = (e as { retryAfterMs?: number }).retryAfterMs;
-        control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs);
+        control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs, round);
         slot.release();
         await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting.signal);
         await slot.reacquire();

@@ -26,8 +26,9 @@ describe('concurrency: auto', () => {
     const s = emu.stats();
     expect(s.maxRunning).toBeLessThanOrEqual(4);
     expect(Object.values(s.createdByPrompt).every((n) => n === 1)).toBe(true);
-    // Slow start overshoots once, then probes rarely: far fewer 429s than jobs.
-    expect(s.rateLimited).toBeLessThan(20);
+    // Slow start overshoots once, then each probe costs at most one: fewer 429s than jobs. (How few
+    // at a realistic scale is the benchmark's business: `npm run bench auto`.)
+    expect(s.rateLimited).toBeLessThan(60);
     expect(run.output).toMatch(/429/);
   });
 
