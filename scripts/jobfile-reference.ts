@@ -28,6 +28,9 @@ function walk(schema: Json, prefix: string, rows: string[][]): void {
     if (prop['type'] === 'array' && items?.['properties']) walk(items, `${path}[]`, rows);
     const values = prop['additionalProperties'] as Json | boolean | undefined;
     if (prop['type'] === 'object' && typeof values === 'object' && values['properties']) walk(values, `${path}.<${keyName(path).replace(/ id$/, '')}>`, rows);
+    // A value that may also be a mapping of known keys (params: `{from: …}`): list those keys.
+    const options = typeof values === 'object' && Array.isArray(values['anyOf']) ? (values['anyOf'] as Json[]) : [];
+    for (const o of options) if (o['type'] === 'object' && o['properties']) walk(o, `${path}.<${keyName(path)}>`, rows);
     if (prop['type'] === 'object' && prop['properties']) walk(prop, path, rows);
   }
 }
@@ -38,6 +41,11 @@ function keyName(path: string): string {
 
 function typeOf(s: Json, keyLabel: string): string {
   if (Array.isArray(s['enum'])) return (s['enum'] as unknown[]).map((v) => `\`${String(v)}\``).join(' or ');
+  // One of several shapes: "any value" when any value goes, else the shapes.
+  if (Array.isArray(s['anyOf'])) {
+    const types = (s['anyOf'] as Json[]).map((o) => (Object.keys(o).length ? typeOf(o, keyLabel) : 'any value'));
+    return types.includes('any value') ? 'any value' : types.join(' or ');
+  }
   const t = s['type'];
   const bounds: string[] = [];
   const max = s['maximum'];

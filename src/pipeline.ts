@@ -10,7 +10,7 @@ import type { Manifest } from './manifest/schema.js';
 import { loadJobFile } from './jobfile/load.js';
 import { planJobs, wantsLivePrices } from './jobfile/plan.js';
 import { fetchLivePrices } from './cost/live.js';
-import { filterJobs } from './jobfile/filter.js';
+import { filterJobs, withDependencies } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
@@ -22,7 +22,7 @@ import { writeGallery } from './report/gallery.js';
 import { formatUsd, roundUsd } from './cost/prices.js';
 import { shardOf, type ShardInfo } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
-import { resolveLocalInputs } from './inputs/local.js';
+import { mediaUploader, resolveLocalInputs } from './inputs/local.js';
 import { createWebhookNotifier, withWebhook, type RunInfo } from './notify/webhook.js';
 
 export interface PipelineDeps {
@@ -71,7 +71,13 @@ export async function makePlan(settings: Settings, deps: { log?: Log; signal?: A
   const loaded = await loadJobFile(settings.config);
   const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
   const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
-  const picked = settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs;
+  // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
+  const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
+  if (chained.added.length) {
+    const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+    deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+  }
+  const picked = chained.jobs;
   const jobs = picked.map((j, index) => ({ ...j, index }));
   const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
   const lines = new Map(allJobs.map((j) => [j.name, j.line]));
@@ -138,13 +144,16 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const safeJournal: Journal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
   const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
   const onJobFinished = withWebhook(deps.onJobFinished, webhook);
+  // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
+  const upload = mediaUploader(client, log);
   try {
     const outcome = await runJobs(
       plan.jobs,
       {
         client,
         log,
-        prepareBody: local.uploader(client, log),
+        prepareBody: local.uploader(client, log, upload),
+        uploadFile: upload,
         journal: safeJournal,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(355);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2649);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 355:
+/***/ 2649:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48755,6 +48755,13 @@ const countField = schemas_int()
     .min(1)
     .max(MAX_COUNT)
     .describe('Make this many variations of the job (per matrix combination), named `<name>-1` … `<name>-N` (`count: 1` keeps the name). If `params.seed` is a whole number S ≥ 0, variation i is sent with seed S+i-1; otherwise the requests are identical and the variations come from the model’s own randomness (no seed is added: not every model takes one). Each variation is its own paid generation.');
+/** A params value that takes another job's output (src/jobfile/chain.ts); any other mapping is sent as written. */
+const ChainRef = strictObject({
+    from: schemas_string()
+        .min(1)
+        .describe('Chained job: the name of another job (as expanded by matrix:/count:) whose output this parameter takes, e.g. `image: {from: "Product Hero"}`; `"Product Hero#2"` takes its second output (`#1`, or no suffix, the first). The job starts as soon as that output is downloaded; its URL is sent (uploaded again through POST /model/uploadMedia when it has no URL or comes from an earlier run). If that job does not succeed, this one is skipped (error_kind `dependency`). Unknown names, a job taking its own output and cycles are errors.'),
+})
+    .describe('Another job’s output as this parameter’s value.');
 /** Fields a job and `defaults:` share. */
 const jobFields = {
     type: schemas_enum(MEDIA_TYPES)
@@ -48770,8 +48777,8 @@ const jobFields = {
     height: schemas_int().positive().describe('Image height in pixels (sent as-is).'),
     duration: schemas_number().positive().describe('Video length in seconds; also the unit count for per-second prices.'),
     resolution: schemas_string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
-    params: record(schemas_string(), unknown())
-        .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
+    params: record(schemas_string(), union([ChainRef, unknown()]))
+        .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …). A value `{from: "Product Hero"}` (at any depth) takes another job’s output instead (see `params.<key>.from`).'),
     timeout: schemas_number()
         .positive()
         .max(86_400)
@@ -49158,9 +49165,164 @@ function closestNames(word, candidates, limit = 3) {
     return scored.slice(0, limit).map((s) => s.c);
 }
 
+;// CONCATENATED MODULE: ./src/jobfile/chain.ts
+// Chained jobs: a parameter value `{from: "Product Hero"}` (or `{from: "Product Hero#2"}`, its
+// second output) takes another job's output as an input. Pure helpers shared by the validator
+// (load.ts), the planner (plan.ts) and the engine: finding the references in a body, reading
+// them, and ordering jobs so each comes after the jobs it takes outputs from.
+/** The key of a reference: a mapping whose only key is `from`. */
+const CHAIN_KEY = 'from';
+/** Whether a value is a reference: a plain mapping whose only key is `from`. Any other mapping is passed through untouched. */
+function isChainRef(v) {
+    return chain_isPlainObject(v) && Object.keys(v).length === 1 && Object.hasOwn(v, CHAIN_KEY);
+}
+/** Every reference in a value (a body or a params mapping), at any depth, with its path. */
+function findChainRefs(value, path = [], depth = 0) {
+    if (depth > 64)
+        return [];
+    if (isChainRef(value))
+        return [{ path, from: value.from }];
+    if (Array.isArray(value))
+        return value.flatMap((v, i) => findChainRefs(v, [...path, i], depth + 1));
+    if (chain_isPlainObject(value))
+        return Object.entries(value).flatMap(([k, v]) => findChainRefs(v, [...path, k], depth + 1));
+    return [];
+}
+/** A copy of the value with every reference replaced by fn(reference's `from`, its path). Other values are shared, not copied. */
+function mapChainRefs(value, fn, path = [], depth = 0) {
+    if (depth > 64)
+        return value;
+    if (isChainRef(value))
+        return fn(value.from, path);
+    if (Array.isArray(value))
+        return value.map((v, i) => mapChainRefs(v, fn, [...path, i], depth + 1));
+    if (chain_isPlainObject(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value)) {
+            Object.defineProperty(out, k, { value: mapChainRefs(v, fn, [...path, k], depth + 1), enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+    }
+    return value;
+}
+/** A copy of a body with the value at `path` replaced. */
+function setAtPath(body, path, value) {
+    const put = (node, i) => {
+        if (i === path.length)
+            return value;
+        const seg = path[i];
+        if (Array.isArray(node))
+            return node.map((v, j) => (j === seg ? put(v, i + 1) : v));
+        const out = {};
+        for (const [k, v] of Object.entries(node)) {
+            Object.defineProperty(out, k, { value: k === String(seg) ? put(v, i + 1) : v, enumerable: true, writable: true, configurable: true });
+        }
+        return out;
+    };
+    return put(body, 0);
+}
+/**
+ * Read `"Product Hero"` / `"Product Hero#2"`. A text that is itself a job name is that job's first
+ * output (a name may hold a `#`); otherwise what follows the last `#` is the 1-based output number.
+ * Spaces around the name before `#` are ignored (`"Product Hero #2"`).
+ */
+function parseChainRef(text, known) {
+    if (known(text))
+        return { kind: 'ok', job: text, output: 1 };
+    const hash = text.lastIndexOf('#');
+    if (hash < 0)
+        return { kind: 'unknown', job: text };
+    const written = text.slice(0, hash);
+    const job = known(written) ? written : written.trim();
+    const suffix = text.slice(hash + 1);
+    if (!known(job))
+        return { kind: 'unknown', job: /^\d+$/.test(suffix) ? job : text };
+    const n = /^\d+$/.test(suffix) ? Number(suffix) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1)
+        return { kind: 'bad-output', job, suffix };
+    return { kind: 'ok', job, output: n };
+}
+/**
+ * The cycles of a graph given as edges per node (node order: the order to search in), each as the
+ * list of nodes around it, first node repeated at the end: ['a', 'b', 'a']. Each back edge found by a
+ * depth-first search gives one cycle, so every graph with a cycle gets at least one. Self-loops are
+ * not reported (the validator says so on its own). Iterative: a chain of 10 000 jobs is fine.
+ */
+function findCycles(nodes, edges) {
+    const state = new Map(); // 1: on the stack, 2: done
+    const cycles = [];
+    for (const root of nodes) {
+        if (state.has(root))
+            continue;
+        const stack = [{ node: root, next: 0 }];
+        state.set(root, 1);
+        while (stack.length) {
+            const top = stack[stack.length - 1];
+            const out = edges.get(top.node) ?? [];
+            if (top.next >= out.length) {
+                state.set(top.node, 2);
+                stack.pop();
+                continue;
+            }
+            const to = out[top.next++];
+            if (to === top.node)
+                continue;
+            const s = state.get(to);
+            if (s === undefined) {
+                state.set(to, 1);
+                stack.push({ node: to, next: 0 });
+            }
+            else if (s === 1) {
+                const from = stack.findIndex((f) => f.node === to);
+                cycles.push([...stack.slice(from).map((f) => f.node), to]);
+            }
+        }
+    }
+    return cycles;
+}
+/**
+ * An order of 0..n-1 in which every job comes after its dependencies (`deps[i]`: indexes job i
+ * takes outputs from), otherwise in file order. Throws on a cycle (the validator reports them first).
+ */
+function topologicalOrder(deps) {
+    const order = [];
+    const state = new Uint8Array(deps.length); // 0 new, 1 on the stack, 2 done
+    for (let root = 0; root < deps.length; root++) {
+        if (state[root])
+            continue;
+        const stack = [{ node: root, next: 0 }];
+        state[root] = 1;
+        while (stack.length) {
+            const top = stack[stack.length - 1];
+            const out = deps[top.node];
+            if (top.next >= out.length) {
+                state[top.node] = 2;
+                order.push(top.node);
+                stack.pop();
+                continue;
+            }
+            const d = out[top.next++];
+            if (state[d] === 1)
+                throw new Error('the jobs\' inputs form a cycle (validate the file with parseJobFile first)');
+            if (state[d] === 0) {
+                state[d] = 1;
+                stack.push({ node: d, next: 0 });
+            }
+        }
+    }
+    return order;
+}
+function chain_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+
 ;// CONCATENATED MODULE: ./src/jobfile/plan.ts
 // From a validated job file to the jobs the engine runs: defaults merged, type settled,
 // request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+
 
 
 
@@ -49291,10 +49453,12 @@ function planJobs(jobFile, opts = {}) {
                 identity: '',
                 estimate: estimateCost(model, type, body, tables),
             };
-            const base = jobIdentity(type, model, body);
-            const occurrence = (seen.get(base) ?? 0) + 1;
-            seen.set(base, occurrence);
-            p.identity = occurrence === 1 ? base : jobIdentity(type, model, body, occurrence);
+            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
+            const same = canonicalJson({ type, model, body });
+            const occurrence = (seen.get(same) ?? 0) + 1;
+            seen.set(same, occurrence);
+            if (occurrence > 1)
+                p.occurrence = occurrence;
             const line = opts.jobLines?.[entry];
             if (line !== undefined)
                 p.line = line;
@@ -49309,12 +49473,60 @@ function planJobs(jobFile, opts = {}) {
             planned.push(p);
         }
     });
-    return planned;
+    return identifyJobs(linkInputs(planned));
+}
+/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
+function linkInputs(jobs) {
+    const names = new Set(jobs.map((j) => j.name));
+    return jobs.map((job) => {
+        const refs = findChainRefs(job.body);
+        if (refs.length === 0)
+            return job;
+        const inputs = refs.map(({ path, from }) => {
+            const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
+            if (ref?.kind !== 'ok' || ref.job === job.name) {
+                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+            }
+            return { path, job: ref.job, output: ref.output };
+        });
+        return { ...job, inputs };
+    });
+}
+/**
+ * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
+ * inputs key their paths to file contents), with every reference to another job's output replaced
+ * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
+ * dependency (another prompt, another input file) changes every job downstream of it. A job whose
+ * dependency is not in `jobs` is keyed to the dependency's name instead.
+ */
+function identifyJobs(jobs, keyBody = (job) => job.body) {
+    const byName = new Map(jobs.map((j, i) => [j.name, i]));
+    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
+    const out = jobs.slice();
+    for (const i of topologicalOrder(deps)) {
+        const job = jobs[i];
+        let body = keyBody(job);
+        if (job.inputs?.length) {
+            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
+            body = mapChainRefs(body, (from, path) => {
+                const x = at.get(JSON.stringify(path));
+                if (!x)
+                    return { from };
+                const d = byName.get(x.job);
+                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
+            });
+        }
+        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
+        if (identity !== job.identity)
+            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/load.ts
 // Reading and validating the job file. Every problem is reported at once, each at its
 // line and column, naming the field (jobs[2].model) and saying what to do.
+
 
 
 
@@ -49482,6 +49694,7 @@ function parseJobFile(text, file) {
             add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
         }
     }
+    checkChains(names, firstByName, add, offsetOf);
     if (problems.length || !parsed.success) {
         if (!problems.length)
             add(0, [], 'the job file is not valid'); // cannot happen: every issue adds a problem
@@ -49653,6 +49866,64 @@ function checkJsonValue(value, path, depth, add, offsetOf) {
     const kind = value instanceof Uint8Array ? 'binary data (!!binary)' : typeof value === 'object' ? `a ${value.constructor?.name ?? 'special'} value` : `a ${typeof value}`;
     add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
 }
+/**
+ * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
+ * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
+ */
+function checkChains(names, byName, add, offsetOf) {
+    const all = [...byName.keys()];
+    const known = (n) => byName.has(n);
+    const edges = new Map();
+    const edgeRef = new Map();
+    const perEntry = new Map();
+    const problem = (e, ref, text) => {
+        const seen = (perEntry.get(e.index) ?? 0) + 1;
+        perEntry.set(e.index, seen);
+        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
+            ref.report(text);
+    };
+    for (const e of names) {
+        if (byName.get(e.name) !== e)
+            continue; // a duplicate name: reported already
+        for (const ref of e.refs ?? []) {
+            const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+            if (typeof ref.from !== 'string' || ref.from === '') {
+                problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+                continue;
+            }
+            const parsed = parseChainRef(ref.from, known);
+            if (parsed.kind === 'unknown') {
+                const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
+                problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+            }
+            else if (parsed.kind === 'bad-output') {
+                problem(e, ref, parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+                    ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+                    : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`);
+            }
+            else if (parsed.job === e.name) {
+                problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
+            }
+            else {
+                const out = edges.get(e.name) ?? [];
+                if (!out.includes(parsed.job)) {
+                    out.push(parsed.job);
+                    edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
+                }
+                edges.set(e.name, out);
+            }
+        }
+    }
+    for (const [index, n] of perEntry) {
+        if (n > MAX_NAME_PROBLEMS_PER_ENTRY)
+            add(offsetOf(['jobs', index]), ['jobs', index], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`);
+    }
+    const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
+    for (const cycle of findCycles(nodes, edges)) {
+        const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
+        edgeRef.get(`${cycle[0]}\u0000${cycle[1]}`)?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
+    }
+}
 /** Duplicate and file-name problems reported per entry before they are only counted. */
 const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
 /**
@@ -49764,6 +50035,13 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
     }
     // The expanded jobs: what the schema checks on a written value, checked on the made one.
     const entries = [];
+    /** The references in the made job's params, reported (later, once every name is known) where they are written. */
+    const refsOf = (job2, made) => load_isPlainObject(job2['params'])
+        ? findChainRefs(job2['params'], ['params']).map(({ path, from }) => ({
+            from,
+            report: (text) => report([...path, 'from'], made ? `${text} (made with ${made})` : text),
+        }))
+        : [];
     let bad = false;
     for (const x of expandJob(merged)) {
         const made = expands ? describeCombination(x.combination, x.variation) : undefined;
@@ -49787,7 +50065,8 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
             problem('prompt', 'the prompt is blank once the matrix values are put in');
         if (uses('resolution') && job2['resolution'] === '')
             problem('resolution', 'the resolution is empty once the matrix values are put in');
-        entries.push({ index: i, name: n, ...(made ? { made } : {}) });
+        const refs = refsOf(job2, made);
+        entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
         if (bad)
             break; // one combination's problem is enough to show
     }
@@ -53497,6 +53776,30 @@ function filterJobs(jobs, patterns) {
     }
     return jobs.filter((_, i) => matched.has(i));
 }
+/**
+ * Chains: the selected jobs plus every job they take outputs from, directly or not, in file order.
+ * `added` lists each job added that way (not selected itself) with the selected job that needs it.
+ */
+function withDependencies(all, picked) {
+    const byName = new Map(all.map((j) => [j.name, j]));
+    const keep = new Set(picked.map((j) => j.name));
+    const added = [];
+    const queue = picked.slice();
+    while (queue.length) {
+        const job = queue.shift();
+        for (const input of job.inputs ?? []) {
+            const dep = byName.get(input.job);
+            if (!dep || keep.has(dep.name))
+                continue;
+            keep.add(dep.name);
+            added.push({ name: dep.name, neededBy: job.name });
+            queue.push(dep);
+        }
+    }
+    if (added.length === 0)
+        return { jobs: picked, added };
+    return { jobs: all.filter((j) => keep.has(j.name)), added };
+}
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
@@ -54287,11 +54590,335 @@ function normalCdf(z) {
     return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/inputs/local.ts
+// Local inputs: a job parameter such as `image: ./assets/logo.png` names a file in the
+// workspace. At plan time every such path is checked (exists, a regular file, inside the
+// workspace after symlinks, not too large) and hashed, and the job's identity is computed with
+// the path replaced by `sha256:<hex>`, so the journal keys on the file's content, never on a
+// temporary URL. Right before the job's submit the file is uploaded through
+// POST /model/uploadMedia (once per run per content) and the body sent carries the URL.
+//
+// The rule, for string values anywhere in the body except `model`, `prompt` and `negative_prompt`
+// (values with a URL scheme such as https: or data: are never paths):
+//   - starts with `./` or `../` (or `.\`, `..\`): a local path, resolved against the workspace root;
+//   - otherwise ends in a media extension (.png, .jpg, .mp4, … see MEDIA_TYPES): a local path too;
+//   - absolute (`/…`, `C:\…`, `\\…`) or home-relative (`~/…`) and naming an existing file or
+//     ending in a media extension: refused (write the path relative to the workspace).
+// A local path must name an existing regular file whose real path (symlinks resolved) is inside
+// the workspace's real path, of at most 50 MB. Anything else is left untouched.
+
+
+
+
+
+
+
+const MAX_LOCAL_INPUT_BYTES = 50 * 1024 * 1024;
+/** Extensions that make a bare relative value (`assets/end.jpg`) a local path, with the Content-Type sent on upload. */
+const local_MEDIA_TYPES = {
+    '.png': 'image/png',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.webp': 'image/webp',
+    '.gif': 'image/gif',
+    '.bmp': 'image/bmp',
+    '.tif': 'image/tiff',
+    '.tiff': 'image/tiff',
+    '.avif': 'image/avif',
+    '.heic': 'image/heic',
+    '.mp4': 'video/mp4',
+    '.mov': 'video/quicktime',
+    '.m4v': 'video/x-m4v',
+    '.webm': 'video/webm',
+    '.mkv': 'video/x-matroska',
+    '.mp3': 'audio/mpeg',
+    '.wav': 'audio/wav',
+    '.m4a': 'audio/mp4',
+    '.ogg': 'audio/ogg',
+    '.flac': 'audio/flac',
+    '.aac': 'audio/aac',
+    '.glb': 'model/gltf-binary',
+    '.obj': 'model/obj',
+};
+/** Body keys never read as paths: free text, not file names. */
+const TEXT_KEYS = new Set(['model', 'prompt', 'negative_prompt']);
+/** Whether a string parameter value is a local path by the rule above: relative, absolute (to refuse or ignore), or not a path. */
+function classifyValue(value) {
+    if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value))
+        return null;
+    const windowsDrive = /^[A-Za-z]:[\\/]/.test(value);
+    if (!windowsDrive && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value))
+        return null; // https:, data:, sha256:, …
+    if (windowsDrive || value.startsWith('/') || value.startsWith('\\') || /^~[\\/]/.test(value))
+        return 'absolute';
+    if (/^\.{1,2}[\\/]/.test(value))
+        return 'relative';
+    return hasMediaExtension(value) ? 'relative' : null;
+}
+function hasMediaExtension(value) {
+    return Object.hasOwn(local_MEDIA_TYPES, (0,external_node_path_.extname)(value).toLowerCase());
+}
+/**
+ * Upload files once per run per content (by sha256): local inputs and the outputs chained jobs take
+ * from an earlier run share one. The file is hashed again as it is read: one that changed since it
+ * was described is refused (LocalInputError), never sent in place of what was planned.
+ */
+function mediaUploader(client, log) {
+    const uploads = new Map();
+    return (file, shown, signal) => {
+        let p = uploads.get(file.sha256);
+        if (!p) {
+            p = (async () => {
+                const data = await (0,promises_.readFile)(file.realPath);
+                const sha = (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+                if (sha !== file.sha256)
+                    throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
+                const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
+                log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
+                return url;
+            })();
+            uploads.set(file.sha256, p);
+            // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
+            p.catch(() => undefined);
+        }
+        return p;
+    };
+}
+/** Thrown by the uploader: the engine records the job as failed with error_kind `upload`. */
+class LocalInputError extends Error {
+    name = 'LocalInputError';
+    kind = 'upload';
+}
+/**
+ * Check and hash every local path the jobs reference. Throws a JobFileError listing every
+ * problem at its job's line; nothing is uploaded or submitted here.
+ */
+async function resolveLocalInputs(jobs, opts) {
+    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+    const root = (0,external_node_path_.resolve)(opts.workspace);
+    const problems = [];
+    /** By the value as written (values resolve against the same root, so the same text is the same file). */
+    const byValue = new Map();
+    const byRealPath = new Map();
+    const bySha = new Map();
+    let realRoot;
+    let rootProblem;
+    try {
+        realRoot = await (0,promises_.realpath)(root);
+    }
+    catch (e) {
+        rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
+    }
+    /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
+    const keyedBodies = new Map();
+    for (const job of jobs) {
+        const refs = findRefs(job.body);
+        if (refs.length === 0)
+            continue;
+        const line = job.line ?? 1;
+        const problem = (ref, what) => problems.push({
+            file: opts.configPath,
+            line,
+            col: 1,
+            field: `${job.name}.${ref.field}`,
+            message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+        });
+        let ok = true;
+        for (const ref of refs) {
+            const kind = classifyValue(ref.value);
+            if (kind === 'absolute') {
+                if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
+                    problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
+                    ok = false;
+                }
+                continue;
+            }
+            if (byValue.has(ref.value))
+                continue;
+            if (rootProblem || realRoot === undefined) {
+                problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
+                ok = false;
+                continue;
+            }
+            const abs = (0,external_node_path_.resolve)(root, ref.value);
+            if (!inside(root, abs)) {
+                problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
+                ok = false;
+                continue;
+            }
+            let real;
+            try {
+                real = await (0,promises_.realpath)(abs);
+            }
+            catch (e) {
+                const code = codeOf(e);
+                problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
+                ok = false;
+                continue;
+            }
+            if (!inside(realRoot, real)) {
+                problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
+                ok = false;
+                continue;
+            }
+            let file;
+            try {
+                let p = byRealPath.get(real);
+                if (!p) {
+                    p = describeFile(real, maxBytes);
+                    byRealPath.set(real, p);
+                }
+                file = await p;
+            }
+            catch (e) {
+                problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
+                ok = false;
+                continue;
+            }
+            // Same content under another path: one file, one upload.
+            const known = bySha.get(file.sha256);
+            if (known)
+                file = known;
+            else
+                bySha.set(file.sha256, file);
+            byValue.set(ref.value, file);
+        }
+        if (!ok)
+            continue;
+        keyedBodies.set(job, mapRefs(job.body, (value) => {
+            const f = byValue.get(value);
+            return f ? `sha256:${f.sha256}` : value;
+        }));
+    }
+    if (problems.length)
+        throw new JobFileError(problems);
+    // Identified again, dependencies first: a job chained to one whose input file changed changes too.
+    const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    return {
+        jobs: out,
+        files: [...bySha.values()],
+        uploader(client, log, shared) {
+            const upload = shared ?? mediaUploader(client, log);
+            return async (job, signal) => {
+                const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+                if (refs.length === 0)
+                    return job.body;
+                const urls = new Map();
+                for (const ref of refs) {
+                    if (urls.has(ref.value))
+                        continue;
+                    try {
+                        urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
+                    }
+                    catch (e) {
+                        if (isAbort(e))
+                            throw e;
+                        if (e instanceof LocalInputError)
+                            throw e;
+                        throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+                    }
+                }
+                return mapRefs(job.body, (value) => urls.get(value) ?? value);
+            };
+        },
+    };
+}
+/** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
+function findRefs(body) {
+    const refs = [];
+    const walk = (v, field, depth) => {
+        if (depth > 64 || isChainRef(v))
+            return; // another job's output, not a path
+        if (typeof v === 'string') {
+            if (classifyValue(v) !== null)
+                refs.push({ field, value: v });
+        }
+        else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, `${field}[${i}]`, depth + 1));
+        }
+        else if (v !== null && typeof v === 'object') {
+            for (const [k, x] of Object.entries(v))
+                walk(x, `${field}.${k}`, depth + 1);
+        }
+    };
+    for (const [k, v] of Object.entries(body))
+        if (!TEXT_KEYS.has(k))
+            walk(v, k, 0);
+    return refs;
+}
+/** A copy of the body with every path-like value passed through fn (TEXT_KEYS untouched). */
+function mapRefs(body, fn) {
+    const map = (v, depth) => {
+        if (depth > 64 || isChainRef(v))
+            return v;
+        if (typeof v === 'string')
+            return classifyValue(v) === 'relative' ? fn(v) : v;
+        if (Array.isArray(v))
+            return v.map((x) => map(x, depth + 1));
+        if (v !== null && typeof v === 'object')
+            return copyObject(v, (x) => map(x, depth + 1));
+        return v;
+    };
+    return copyObject(body, (v, k) => (TEXT_KEYS.has(k) ? v : map(v, 0)));
+}
+function copyObject(o, fn) {
+    const out = {};
+    // defineProperty: a key such as "__proto__" stays an own key.
+    for (const [k, v] of Object.entries(o))
+        Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
+    return out;
+}
+async function describeFile(real, maxBytes) {
+    const s = await (0,promises_.stat)(real);
+    if (!s.isFile())
+        throw new LocalInputError(`is not a regular file`);
+    if (s.size > maxBytes)
+        throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(real))
+        hash.update(chunk);
+    return {
+        sha256: hash.digest('hex'),
+        realPath: real,
+        bytes: s.size,
+        name: (0,external_node_path_.basename)(real),
+        contentType: local_MEDIA_TYPES[(0,external_node_path_.extname)(real).toLowerCase()] ?? 'application/octet-stream',
+    };
+}
+function inside(root, p) {
+    const rel = (0,external_node_path_.relative)(root, p);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+async function isFile(p) {
+    try {
+        return (await (0,promises_.stat)(p)).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+function isAbort(e) {
+    if (e instanceof Error && e.name === 'AbortError')
+        return true;
+    return Boolean(e && typeof e === 'object' && e.kind === 'aborted');
+}
+function codeOf(e) {
+    const code = e?.code;
+    return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+function mb(n) {
+    return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 // The engine: runs planned jobs against Atlas with bounded concurrency.
 // A slot is held only from submit until the completion is seen; downloads run beside it
 // under their own bound. Every paid call goes through the journal first, so nothing is paid
 // for twice and nothing paid for is forgotten, and every wait takes the run's AbortSignal.
+
+
 
 
 
@@ -54344,8 +54971,15 @@ async function runJobs(jobs, deps, opts) {
     let running = 0;
     let rateLimited = 0;
     const progress = () => opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
+    // Chains: a job that takes other jobs' outputs waits until they have settled.
+    const byName = new Map(jobs.map((j) => [j.name, j]));
+    const dependencies = (job) => (job.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined);
+    const settled = (job) => dependencies(job).every((d) => results[d.index] !== undefined);
+    let onSettle;
+    const uploadFile = deps.uploadFile ?? mediaUploader(client, log);
     const finish = (job, r) => {
         results[job.index] = r;
+        onSettle?.();
         done++;
         if (r.status === 'failed' || r.status === 'unknown')
             failed++;
@@ -54424,13 +55058,20 @@ async function runJobs(jobs, deps, opts) {
                 release();
                 return skipped(r, stop.kind === 'credit' ? 'out of credit at Atlas' : stop.reason, stop.kind);
             }
+            const blocked = dependencyFailure(job);
+            if (blocked) {
+                release();
+                return skipped(r, blocked, 'dependency');
+            }
             if (opts.maxCost !== undefined && spent + reserved + job.estimate.cost > opts.maxCost + 1e-9) {
                 release();
                 return skipped(r, `budget: spent ${roundUsd(spent + reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`, 'budget');
             }
             reserved += job.estimate.cost;
             try {
-                const body = deps.prepareBody ? await deps.prepareBody(job, submitting.signal) : job.body;
+                // Other jobs' outputs first (their URLs), then local inputs (uploaded) on top.
+                const chained = job.inputs?.length ? { ...job, body: await chainedBody(job, submitting.signal) } : job;
+                const body = deps.prepareBody ? await deps.prepareBody(chained, submitting.signal) : chained.body;
                 await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
                 r.timings.submitted_at = new Date().toISOString();
                 submittedAtMs = Date.now();
@@ -54593,16 +55234,77 @@ async function runJobs(jobs, deps, opts) {
             }
         }));
     };
+    /** Why a chained job cannot be submitted: a job whose output it takes did not succeed (or made too few outputs). */
+    const dependencyFailure = (job) => {
+        for (const x of job.inputs ?? []) {
+            const dep = byName.get(x.job);
+            const res = dep && results[dep.index];
+            if (!res)
+                return `dependency failed: ${x.job} (${dep ? 'not run' : 'not in this run'})`;
+            if (res.status !== 'success' && res.status !== 'cached')
+                return `dependency failed: ${x.job} (${res.status})`;
+            const out = res.outputs[x.output - 1];
+            if (!out?.path)
+                return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
+        }
+        return undefined;
+    };
+    /**
+     * The body with each `{from: …}` replaced by the URL of that output: the URL Atlas gave in this
+     * run, or, for an output from an earlier run (its URL has likely expired) or one that came as a
+     * data: URI, the URL of the downloaded file uploaded again (once per content).
+     */
+    const chainedBody = async (job, signal) => {
+        let body = job.body;
+        for (const x of job.inputs ?? []) {
+            const dep = byName.get(x.job);
+            const res = results[dep.index];
+            const out = res.outputs[x.output - 1];
+            let url = res.status === 'success' ? out.url : null;
+            if (url === null) {
+                const shown = `the output of "${dep.name}" (${out.path})`;
+                try {
+                    url = await uploadFile({ sha256: out.sha256, realPath: (0,external_node_path_.join)(opts.outputDir, out.path), bytes: out.bytes, name: (0,external_node_path_.basename)(out.path), contentType: out.content_type ?? 'application/octet-stream' }, shown, signal);
+                }
+                catch (e) {
+                    if (errorKind(e) === 'aborted' || e instanceof LocalInputError)
+                        throw e;
+                    throw new LocalInputError(`uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${run_messageOf(e)}`);
+                }
+            }
+            log.debug(`${job.name}: ${x.path.join('.')} takes ${url} (output ${x.output} of "${dep.name}")`);
+            body = setAtPath(body, x.path, url);
+        }
+        return body;
+    };
     const cancelledInFlight = (r, id) => ({
         ...r,
         status: 'failed',
         error_kind: 'cancelled',
         error: `cancelled while prediction ${id} was running; a re-run resumes it from the journal instead of paying again`,
     });
-    // Dispatch in file order; only jobs holding a slot (or downloading) are alive at once.
+    // Dispatch in file order, except that a chained job waits until the jobs whose outputs it takes
+    // have settled: each free slot goes to the first job in file order that is ready, so a chain never
+    // holds back the jobs after it. Only jobs holding a slot (or downloading) are alive at once.
     const tasks = new Set();
+    const pending = jobs.slice();
+    // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
+    const firstReady = () => {
+        const k = pending.findIndex(settled);
+        // Nothing in flight can settle the rest (cannot happen with a validated plan): run them, they are skipped.
+        return k < 0 && tasks.size === 0 ? 0 : k;
+    };
     progress();
-    for (const job of jobs) {
+    while (pending.length) {
+        if (firstReady() < 0) {
+            await new Promise((resolve) => {
+                onSettle = () => {
+                    onSettle = undefined;
+                    resolve();
+                };
+            });
+            continue;
+        }
         const queuedAt = new Date().toISOString();
         const slotHeld = { held: false };
         let permit = false;
@@ -54618,6 +55320,8 @@ async function runJobs(jobs, deps, opts) {
                 // Submitting stopped while waiting: the job is settled below without a slot.
             }
         }
+        // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
+        const job = pending.splice(Math.max(0, firstReady()), 1)[0];
         const t = runOne(job, queuedAt, slotHeld);
         tasks.add(t);
         void t.finally(() => {
@@ -55811,7 +56515,7 @@ function partition(jobs, total) {
         const d = (0,external_node_crypto_.createHash)('sha256').update(job.identity).digest();
         groups.set(job.identity, { members: [i], weight: jobWeight(job), h1: d.readUInt32BE(0), h2: d.readUInt32BE(4), name: job.name });
     });
-    const keyed = [...groups.values()];
+    const keyed = chainGroups(jobs, groups);
     // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
     // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
     const cls = (w) => Math.floor(Math.log2(w));
@@ -55834,6 +56538,53 @@ function partition(jobs, total) {
     for (const s of shards)
         s.sort((a, b) => a - b);
     return shards;
+}
+/**
+ * Chained jobs (one taking another's output) are placed as one with the jobs they take outputs
+ * from: a shard cannot wait for another shard's output. Each chain weighs its jobs' sum and is
+ * hashed as its smallest identity, so the placement still does not depend on the file's order.
+ */
+function chainGroups(jobs, groups) {
+    if (!jobs.some((j) => j.inputs?.length))
+        return [...groups.values()];
+    const parent = new Map([...groups.keys()].map((k) => [k, k]));
+    const root = (k) => {
+        let r = k;
+        while (parent.get(r) !== r)
+            r = parent.get(r);
+        for (let c = k; c !== r;) {
+            const next = parent.get(c);
+            parent.set(c, r);
+            c = next;
+        }
+        return r;
+    };
+    const byName = new Map(jobs.map((j) => [j.name, j.identity]));
+    for (const job of jobs) {
+        for (const input of job.inputs ?? []) {
+            const dep = byName.get(input.job);
+            if (dep === undefined)
+                continue;
+            const [a, b] = [root(job.identity), root(dep)];
+            // The smaller identity stays the root: each chain's root is its smallest identity.
+            if (a !== b)
+                parent.set(a < b ? b : a, a < b ? a : b);
+        }
+    }
+    const merged = new Map();
+    for (const [identity, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const r = root(identity);
+        const m = merged.get(r);
+        if (!m)
+            merged.set(r, { ...g, members: [...g.members] });
+        else {
+            m.members.push(...g.members);
+            m.weight += g.weight;
+            if (g.name < m.name)
+                m.name = g.name;
+        }
+    }
+    return [...merged.values()];
 }
 /**
  * Split a budget across shards in proportion to their estimates: each shard gets its estimate plus
@@ -55877,321 +56628,6 @@ function shardOf(plan, shard, maxCost) {
 // Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
 const VERSION = '0.1.0';
 const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/inputs/local.ts
-// Local inputs: a job parameter such as `image: ./assets/logo.png` names a file in the
-// workspace. At plan time every such path is checked (exists, a regular file, inside the
-// workspace after symlinks, not too large) and hashed, and the job's identity is computed with
-// the path replaced by `sha256:<hex>`, so the journal keys on the file's content, never on a
-// temporary URL. Right before the job's submit the file is uploaded through
-// POST /model/uploadMedia (once per run per content) and the body sent carries the URL.
-//
-// The rule, for string values anywhere in the body except `model`, `prompt` and `negative_prompt`
-// (values with a URL scheme such as https: or data: are never paths):
-//   - starts with `./` or `../` (or `.\`, `..\`): a local path, resolved against the workspace root;
-//   - otherwise ends in a media extension (.png, .jpg, .mp4, … see MEDIA_TYPES): a local path too;
-//   - absolute (`/…`, `C:\…`, `\\…`) or home-relative (`~/…`) and naming an existing file or
-//     ending in a media extension: refused (write the path relative to the workspace).
-// A local path must name an existing regular file whose real path (symlinks resolved) is inside
-// the workspace's real path, of at most 50 MB. Anything else is left untouched.
-
-
-
-
-
-
-const MAX_LOCAL_INPUT_BYTES = 50 * 1024 * 1024;
-/** Extensions that make a bare relative value (`assets/end.jpg`) a local path, with the Content-Type sent on upload. */
-const local_MEDIA_TYPES = {
-    '.png': 'image/png',
-    '.jpg': 'image/jpeg',
-    '.jpeg': 'image/jpeg',
-    '.webp': 'image/webp',
-    '.gif': 'image/gif',
-    '.bmp': 'image/bmp',
-    '.tif': 'image/tiff',
-    '.tiff': 'image/tiff',
-    '.avif': 'image/avif',
-    '.heic': 'image/heic',
-    '.mp4': 'video/mp4',
-    '.mov': 'video/quicktime',
-    '.m4v': 'video/x-m4v',
-    '.webm': 'video/webm',
-    '.mkv': 'video/x-matroska',
-    '.mp3': 'audio/mpeg',
-    '.wav': 'audio/wav',
-    '.m4a': 'audio/mp4',
-    '.ogg': 'audio/ogg',
-    '.flac': 'audio/flac',
-    '.aac': 'audio/aac',
-    '.glb': 'model/gltf-binary',
-    '.obj': 'model/obj',
-};
-/** Body keys never read as paths: free text, not file names. */
-const TEXT_KEYS = new Set(['model', 'prompt', 'negative_prompt']);
-/** Whether a string parameter value is a local path by the rule above: relative, absolute (to refuse or ignore), or not a path. */
-function classifyValue(value) {
-    if (value.length === 0 || value.length > 4096 || /[\r\n\0]/.test(value))
-        return null;
-    const windowsDrive = /^[A-Za-z]:[\\/]/.test(value);
-    if (!windowsDrive && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value))
-        return null; // https:, data:, sha256:, …
-    if (windowsDrive || value.startsWith('/') || value.startsWith('\\') || /^~[\\/]/.test(value))
-        return 'absolute';
-    if (/^\.{1,2}[\\/]/.test(value))
-        return 'relative';
-    return hasMediaExtension(value) ? 'relative' : null;
-}
-function hasMediaExtension(value) {
-    return Object.hasOwn(local_MEDIA_TYPES, (0,external_node_path_.extname)(value).toLowerCase());
-}
-/** Thrown by the uploader: the engine records the job as failed with error_kind `upload`. */
-class LocalInputError extends Error {
-    name = 'LocalInputError';
-    kind = 'upload';
-}
-/**
- * Check and hash every local path the jobs reference. Throws a JobFileError listing every
- * problem at its job's line; nothing is uploaded or submitted here.
- */
-async function resolveLocalInputs(jobs, opts) {
-    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
-    const root = (0,external_node_path_.resolve)(opts.workspace);
-    const problems = [];
-    /** By the value as written (values resolve against the same root, so the same text is the same file). */
-    const byValue = new Map();
-    const byRealPath = new Map();
-    const bySha = new Map();
-    let realRoot;
-    let rootProblem;
-    try {
-        realRoot = await (0,promises_.realpath)(root);
-    }
-    catch (e) {
-        rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
-    }
-    const out = [];
-    for (const job of jobs) {
-        const refs = findRefs(job.body);
-        if (refs.length === 0) {
-            out.push(job);
-            continue;
-        }
-        const line = job.line ?? 1;
-        const problem = (ref, what) => problems.push({
-            file: opts.configPath,
-            line,
-            col: 1,
-            field: `${job.name}.${ref.field}`,
-            message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
-        });
-        let ok = true;
-        for (const ref of refs) {
-            const kind = classifyValue(ref.value);
-            if (kind === 'absolute') {
-                if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
-                    problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
-                    ok = false;
-                }
-                continue;
-            }
-            if (byValue.has(ref.value))
-                continue;
-            if (rootProblem || realRoot === undefined) {
-                problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
-                ok = false;
-                continue;
-            }
-            const abs = (0,external_node_path_.resolve)(root, ref.value);
-            if (!inside(root, abs)) {
-                problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let real;
-            try {
-                real = await (0,promises_.realpath)(abs);
-            }
-            catch (e) {
-                const code = codeOf(e);
-                problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
-                ok = false;
-                continue;
-            }
-            if (!inside(realRoot, real)) {
-                problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let file;
-            try {
-                let p = byRealPath.get(real);
-                if (!p) {
-                    p = describeFile(real, maxBytes);
-                    byRealPath.set(real, p);
-                }
-                file = await p;
-            }
-            catch (e) {
-                problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
-                ok = false;
-                continue;
-            }
-            // Same content under another path: one file, one upload.
-            const known = bySha.get(file.sha256);
-            if (known)
-                file = known;
-            else
-                bySha.set(file.sha256, file);
-            byValue.set(ref.value, file);
-        }
-        if (!ok) {
-            out.push(job);
-            continue;
-        }
-        const keyed = mapRefs(job.body, (value) => {
-            const f = byValue.get(value);
-            return f ? `sha256:${f.sha256}` : value;
-        });
-        out.push({ ...job, identity: jobIdentity(job.type, job.model, keyed) });
-    }
-    if (problems.length)
-        throw new JobFileError(problems);
-    return {
-        jobs: out,
-        files: [...bySha.values()],
-        uploader(client, log) {
-            const uploads = new Map();
-            const upload = (file, shown, signal) => {
-                let p = uploads.get(file.sha256);
-                if (!p) {
-                    p = (async () => {
-                        const data = await (0,promises_.readFile)(file.realPath);
-                        const sha = (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
-                        if (sha !== file.sha256)
-                            throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
-                        const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
-                        log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
-                        return url;
-                    })();
-                    uploads.set(file.sha256, p);
-                    // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
-                    p.catch(() => undefined);
-                }
-                return p;
-            };
-            return async (job, signal) => {
-                const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
-                if (refs.length === 0)
-                    return job.body;
-                const urls = new Map();
-                for (const ref of refs) {
-                    if (urls.has(ref.value))
-                        continue;
-                    try {
-                        urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
-                    }
-                    catch (e) {
-                        if (isAbort(e))
-                            throw e;
-                        if (e instanceof LocalInputError)
-                            throw e;
-                        throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
-                    }
-                }
-                return mapRefs(job.body, (value) => urls.get(value) ?? value);
-            };
-        },
-    };
-}
-/** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
-function findRefs(body) {
-    const refs = [];
-    const walk = (v, field, depth) => {
-        if (depth > 64)
-            return;
-        if (typeof v === 'string') {
-            if (classifyValue(v) !== null)
-                refs.push({ field, value: v });
-        }
-        else if (Array.isArray(v)) {
-            v.forEach((x, i) => walk(x, `${field}[${i}]`, depth + 1));
-        }
-        else if (v !== null && typeof v === 'object') {
-            for (const [k, x] of Object.entries(v))
-                walk(x, `${field}.${k}`, depth + 1);
-        }
-    };
-    for (const [k, v] of Object.entries(body))
-        if (!TEXT_KEYS.has(k))
-            walk(v, k, 0);
-    return refs;
-}
-/** A copy of the body with every path-like value passed through fn (TEXT_KEYS untouched). */
-function mapRefs(body, fn) {
-    const map = (v, depth) => {
-        if (depth > 64)
-            return v;
-        if (typeof v === 'string')
-            return classifyValue(v) === 'relative' ? fn(v) : v;
-        if (Array.isArray(v))
-            return v.map((x) => map(x, depth + 1));
-        if (v !== null && typeof v === 'object')
-            return copyObject(v, (x) => map(x, depth + 1));
-        return v;
-    };
-    return copyObject(body, (v, k) => (TEXT_KEYS.has(k) ? v : map(v, 0)));
-}
-function copyObject(o, fn) {
-    const out = {};
-    // defineProperty: a key such as "__proto__" stays an own key.
-    for (const [k, v] of Object.entries(o))
-        Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
-    return out;
-}
-async function describeFile(real, maxBytes) {
-    const s = await (0,promises_.stat)(real);
-    if (!s.isFile())
-        throw new LocalInputError(`is not a regular file`);
-    if (s.size > maxBytes)
-        throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(real))
-        hash.update(chunk);
-    return {
-        sha256: hash.digest('hex'),
-        realPath: real,
-        bytes: s.size,
-        name: (0,external_node_path_.basename)(real),
-        contentType: local_MEDIA_TYPES[(0,external_node_path_.extname)(real).toLowerCase()] ?? 'application/octet-stream',
-    };
-}
-function inside(root, p) {
-    const rel = (0,external_node_path_.relative)(root, p);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-async function isFile(p) {
-    try {
-        return (await (0,promises_.stat)(p)).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-function isAbort(e) {
-    if (e instanceof Error && e.name === 'AbortError')
-        return true;
-    return Boolean(e && typeof e === 'object' && e.kind === 'aborted');
-}
-function codeOf(e) {
-    const code = e?.code;
-    return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-}
-function mb(n) {
-    return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
 
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
 // Webhooks: one JSON POST per finished job and one for the batch, GitHub-webhook style.
@@ -56506,7 +56942,13 @@ async function makePlan(settings, deps = {}) {
     const loaded = await loadJobFile(settings.config);
     const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
     const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
-    const picked = settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs;
+    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
+    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
+    if (chained.added.length) {
+        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    }
+    const picked = chained.jobs;
     const jobs = picked.map((j, index) => ({ ...j, index }));
     const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
     const lines = new Map(allJobs.map((j) => [j.name, j.line]));
@@ -56570,11 +57012,14 @@ async function runPipeline(settings, deps) {
     const safeJournal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
     const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
     const onJobFinished = withWebhook(deps.onJobFinished, webhook);
+    // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
+    const upload = mediaUploader(client, log);
     try {
         const outcome = await runJobs(plan.jobs, {
             client,
             log,
-            prepareBody: local.uploader(client, log),
+            prepareBody: local.uploader(client, log, upload),
+            uploadFile: upload,
             journal: safeJournal,
             download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
         }, {

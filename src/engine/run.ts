@@ -2,7 +2,7 @@
 // A slot is held only from submit until the completion is seen; downloads run beside it
 // under their own bound. Every paid call goes through the journal first, so nothing is paid
 // for twice and nothing paid for is forgotten, and every wait takes the run's AbortSignal.
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import type { AtlasClient, Prediction, SubmitResult } from '../atlas/types.js';
@@ -15,6 +15,8 @@ import { actualCost, roundUsd } from '../cost/prices.js';
 import { createSlots } from './slots.js';
 import { adaptiveConcurrency, fixedConcurrency, type ConcurrencyController } from './concurrency.js';
 import { createLatencyModel, type LatencyModel, type PollBounds } from './latency.js';
+import { setAtPath } from '../jobfile/chain.js';
+import { LocalInputError, mediaUploader, type MediaUploader } from '../inputs/local.js';
 
 export interface Downloaded { path: string; bytes: number; sha256: string; contentType: string; ext: string }
 export type DownloadFn = (source: string, destStem: string, signal: AbortSignal) => Promise<Downloaded>;
@@ -49,6 +51,11 @@ export interface EngineDeps {
   latency?: LatencyModel;
   /** The body to submit instead of job.body (local inputs uploaded); a throw fails the job with the error's kind. */
   prepareBody?: (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  /**
+   * Uploads a file (once per content) for chained jobs whose input has no usable URL: an output
+   * from an earlier run, or one Atlas sent as a data: URI. Default: through client.uploadMedia.
+   */
+  uploadFile?: MediaUploader;
 }
 
 export interface Progress {
@@ -123,8 +130,17 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   const progress = () =>
     opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
 
+  // Chains: a job that takes other jobs' outputs waits until they have settled.
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+  const dependencies = (job: PlannedJob): PlannedJob[] =>
+    (job.inputs ?? []).map((x) => byName.get(x.job)).filter((d): d is PlannedJob => d !== undefined);
+  const settled = (job: PlannedJob): boolean => dependencies(job).every((d) => results[d.index] !== undefined);
+  let onSettle: (() => void) | undefined;
+  const uploadFile = deps.uploadFile ?? mediaUploader(client, log);
+
   const finish = (job: PlannedJob, r: JobResult) => {
     results[job.index] = r;
+    onSettle?.();
     done++;
     if (r.status === 'failed' || r.status === 'unknown') failed++;
     spent += r.cost;
@@ -202,13 +218,20 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         release();
         return skipped(r, stop.kind === 'credit' ? 'out of credit at Atlas' : stop.reason, stop.kind);
       }
+      const blocked = dependencyFailure(job);
+      if (blocked) {
+        release();
+        return skipped(r, blocked, 'dependency');
+      }
       if (opts.maxCost !== undefined && spent + reserved + job.estimate.cost > opts.maxCost + 1e-9) {
         release();
         return skipped(r, `budget: spent ${roundUsd(spent + reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`, 'budget');
       }
       reserved += job.estimate.cost;
       try {
-        const body = deps.prepareBody ? await deps.prepareBody(job, submitting.signal) : job.body;
+        // Other jobs' outputs first (their URLs), then local inputs (uploaded) on top.
+        const chained = job.inputs?.length ? { ...job, body: await chainedBody(job, submitting.signal) } : job;
+        const body = deps.prepareBody ? await deps.prepareBody(chained, submitting.signal) : chained.body;
         await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
         r.timings.submitted_at = new Date().toISOString();
         submittedAtMs = Date.now();
@@ -367,6 +390,50 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     );
   };
 
+  /** Why a chained job cannot be submitted: a job whose output it takes did not succeed (or made too few outputs). */
+  const dependencyFailure = (job: PlannedJob): string | undefined => {
+    for (const x of job.inputs ?? []) {
+      const dep = byName.get(x.job);
+      const res = dep && results[dep.index];
+      if (!res) return `dependency failed: ${x.job} (${dep ? 'not run' : 'not in this run'})`;
+      if (res.status !== 'success' && res.status !== 'cached') return `dependency failed: ${x.job} (${res.status})`;
+      const out = res.outputs[x.output - 1];
+      if (!out?.path) return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
+    }
+    return undefined;
+  };
+
+  /**
+   * The body with each `{from: …}` replaced by the URL of that output: the URL Atlas gave in this
+   * run, or, for an output from an earlier run (its URL has likely expired) or one that came as a
+   * data: URI, the URL of the downloaded file uploaded again (once per content).
+   */
+  const chainedBody = async (job: PlannedJob, signal: AbortSignal): Promise<Record<string, unknown>> => {
+    let body = job.body;
+    for (const x of job.inputs ?? []) {
+      const dep = byName.get(x.job)!;
+      const res = results[dep.index]!;
+      const out = res.outputs[x.output - 1]!;
+      let url = res.status === 'success' ? out.url : null;
+      if (url === null) {
+        const shown = `the output of "${dep.name}" (${out.path})`;
+        try {
+          url = await uploadFile(
+            { sha256: out.sha256!, realPath: join(opts.outputDir, out.path!), bytes: out.bytes!, name: basename(out.path!), contentType: out.content_type ?? 'application/octet-stream' },
+            shown,
+            signal,
+          );
+        } catch (e) {
+          if (errorKind(e) === 'aborted' || e instanceof LocalInputError) throw e;
+          throw new LocalInputError(`uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${messageOf(e)}`);
+        }
+      }
+      log.debug(`${job.name}: ${x.path.join('.')} takes ${url} (output ${x.output} of "${dep.name}")`);
+      body = setAtPath(body, x.path, url);
+    }
+    return body;
+  };
+
   const cancelledInFlight = (r: JobResult, id: string): JobResult => ({
     ...r,
     status: 'failed',
@@ -374,10 +441,28 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     error: `cancelled while prediction ${id} was running; a re-run resumes it from the journal instead of paying again`,
   });
 
-  // Dispatch in file order; only jobs holding a slot (or downloading) are alive at once.
+  // Dispatch in file order, except that a chained job waits until the jobs whose outputs it takes
+  // have settled: each free slot goes to the first job in file order that is ready, so a chain never
+  // holds back the jobs after it. Only jobs holding a slot (or downloading) are alive at once.
   const tasks = new Set<Promise<void>>();
+  const pending = jobs.slice();
+  // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
+  const firstReady = (): number => {
+    const k = pending.findIndex(settled);
+    // Nothing in flight can settle the rest (cannot happen with a validated plan): run them, they are skipped.
+    return k < 0 && tasks.size === 0 ? 0 : k;
+  };
   progress();
-  for (const job of jobs) {
+  while (pending.length) {
+    if (firstReady() < 0) {
+      await new Promise<void>((resolve) => {
+        onSettle = () => {
+          onSettle = undefined;
+          resolve();
+        };
+      });
+      continue;
+    }
     const queuedAt = new Date().toISOString();
     const slotHeld = { held: false };
     let permit = false;
@@ -392,6 +477,8 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         // Submitting stopped while waiting: the job is settled below without a slot.
       }
     }
+    // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
+    const job = pending.splice(Math.max(0, firstReady()), 1)[0]!;
     const t = runOne(job, queuedAt, slotHeld);
     tasks.add(t);
     void t.finally(() => {

@@ -18,7 +18,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PlannedJob } from '../jobfile/job.js';
-import { jobIdentity } from '../jobfile/plan.js';
+import { identifyJobs } from '../jobfile/plan.js';
+import { isChainRef } from '../jobfile/chain.js';
 import { JobFileError, type JobFileProblem } from '../jobfile/load.js';
 import type { Log } from '../shared/log.js';
 
@@ -100,7 +101,40 @@ export interface LocalInputs {
   /** Each distinct file by content. */
   files: LocalFile[];
   /** The body to send for a job: local paths replaced by uploaded URLs, each file uploaded once per run. */
-  uploader(client: { uploadMedia(file: { name: string; data: Uint8Array; contentType?: string }, signal?: AbortSignal): Promise<string> }, log?: Log): (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  uploader(client: MediaClient, log?: Log, shared?: MediaUploader): (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
+}
+
+export interface MediaClient {
+  uploadMedia(file: { name: string; data: Uint8Array; contentType?: string }, signal?: AbortSignal): Promise<string>;
+}
+
+/** Uploads a file through POST /model/uploadMedia and returns its URL; `shown` names it in messages. */
+export type MediaUploader = (file: LocalFile, shown: string, signal: AbortSignal) => Promise<string>;
+
+/**
+ * Upload files once per run per content (by sha256): local inputs and the outputs chained jobs take
+ * from an earlier run share one. The file is hashed again as it is read: one that changed since it
+ * was described is refused (LocalInputError), never sent in place of what was planned.
+ */
+export function mediaUploader(client: MediaClient, log?: Log): MediaUploader {
+  const uploads = new Map<string, Promise<string>>();
+  return (file, shown, signal) => {
+    let p = uploads.get(file.sha256);
+    if (!p) {
+      p = (async () => {
+        const data = await readFile(file.realPath);
+        const sha = createHash('sha256').update(data).digest('hex');
+        if (sha !== file.sha256) throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
+        const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
+        log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
+        return url;
+      })();
+      uploads.set(file.sha256, p);
+      // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
+      p.catch(() => undefined);
+    }
+    return p;
+  };
 }
 
 /** Thrown by the uploader: the engine records the job as failed with error_kind `upload`. */
@@ -129,13 +163,11 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
     rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
   }
 
-  const out: PlannedJob[] = [];
+  /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
+  const keyedBodies = new Map<PlannedJob, Record<string, unknown>>();
   for (const job of jobs) {
     const refs = findRefs(job.body);
-    if (refs.length === 0) {
-      out.push(job);
-      continue;
-    }
+    if (refs.length === 0) continue;
     const line = job.line ?? 1;
     const problem = (ref: LocalRef, what: string) =>
       problems.push({
@@ -200,40 +232,24 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
       else bySha.set(file.sha256, file);
       byValue.set(ref.value, file);
     }
-    if (!ok) {
-      out.push(job);
-      continue;
-    }
-    const keyed = mapRefs(job.body, (value) => {
-      const f = byValue.get(value);
-      return f ? `sha256:${f.sha256}` : value;
-    });
-    out.push({ ...job, identity: jobIdentity(job.type, job.model, keyed) });
+    if (!ok) continue;
+    keyedBodies.set(
+      job,
+      mapRefs(job.body, (value) => {
+        const f = byValue.get(value);
+        return f ? `sha256:${f.sha256}` : value;
+      }),
+    );
   }
   if (problems.length) throw new JobFileError(problems);
+  // Identified again, dependencies first: a job chained to one whose input file changed changes too.
+  const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
 
   return {
     jobs: out,
     files: [...bySha.values()],
-    uploader(client, log) {
-      const uploads = new Map<string, Promise<string>>();
-      const upload = (file: LocalFile, shown: string, signal: AbortSignal): Promise<string> => {
-        let p = uploads.get(file.sha256);
-        if (!p) {
-          p = (async () => {
-            const data = await readFile(file.realPath);
-            const sha = createHash('sha256').update(data).digest('hex');
-            if (sha !== file.sha256) throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
-            const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
-            log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
-            return url;
-          })();
-          uploads.set(file.sha256, p);
-          // Nobody may be waiting when it fails; the jobs that need it see the rejection themselves.
-          p.catch(() => undefined);
-        }
-        return p;
-      };
+    uploader(client, log, shared) {
+      const upload = shared ?? mediaUploader(client, log);
       return async (job, signal) => {
         const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
         if (refs.length === 0) return job.body;
@@ -258,7 +274,7 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
 export function findRefs(body: Record<string, unknown>): LocalRef[] {
   const refs: LocalRef[] = [];
   const walk = (v: unknown, field: string, depth: number) => {
-    if (depth > 64) return;
+    if (depth > 64 || isChainRef(v)) return; // another job's output, not a path
     if (typeof v === 'string') {
       if (classifyValue(v) !== null) refs.push({ field, value: v });
     } else if (Array.isArray(v)) {
@@ -274,7 +290,7 @@ export function findRefs(body: Record<string, unknown>): LocalRef[] {
 /** A copy of the body with every path-like value passed through fn (TEXT_KEYS untouched). */
 function mapRefs(body: Record<string, unknown>, fn: (value: string) => string): Record<string, unknown> {
   const map = (v: unknown, depth: number): unknown => {
-    if (depth > 64) return v;
+    if (depth > 64 || isChainRef(v)) return v;
     if (typeof v === 'string') return classifyValue(v) === 'relative' ? fn(v) : v;
     if (Array.isArray(v)) return v.map((x) => map(x, depth + 1));
     if (v !== null && typeof v === 'object') return copyObject(v as Record<string, unknown>, (x) => map(x, depth + 1));

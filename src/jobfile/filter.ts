@@ -43,3 +43,26 @@ export function filterJobs(jobs: PlannedJob[], patterns: string[]): PlannedJob[]
   }
   return jobs.filter((_, i) => matched.has(i));
 }
+
+/**
+ * Chains: the selected jobs plus every job they take outputs from, directly or not, in file order.
+ * `added` lists each job added that way (not selected itself) with the selected job that needs it.
+ */
+export function withDependencies(all: PlannedJob[], picked: PlannedJob[]): { jobs: PlannedJob[]; added: Array<{ name: string; neededBy: string }> } {
+  const byName = new Map(all.map((j) => [j.name, j]));
+  const keep = new Set(picked.map((j) => j.name));
+  const added: Array<{ name: string; neededBy: string }> = [];
+  const queue = picked.slice();
+  while (queue.length) {
+    const job = queue.shift()!;
+    for (const input of job.inputs ?? []) {
+      const dep = byName.get(input.job);
+      if (!dep || keep.has(dep.name)) continue;
+      keep.add(dep.name);
+      added.push({ name: dep.name, neededBy: job.name });
+      queue.push(dep);
+    }
+  }
+  if (added.length === 0) return { jobs: picked, added };
+  return { jobs: all.filter((j) => keep.has(j.name)), added };
+}

@@ -2,6 +2,7 @@
 // its request body built and its cost estimated. Built by plan.ts from a validated JobFile.
 import type { MediaType } from './schema.js';
 import type { CostEstimate } from '../cost/prices.js';
+import type { ChainInput } from './chain.js';
 
 export interface PlannedJob {
   /** Position in the job file, 0-based: the order jobs are started in. */
@@ -23,6 +24,10 @@ export interface PlannedJob {
   line?: number;
   /** Set when the job comes from an entry with `matrix:` or `count:` > 1. */
   expandedFrom?: ExpandedFrom;
+  /** Inputs taken from other jobs' outputs (`{from: "Hero#2"}` in params); absent when there are none. */
+  inputs?: ChainInput[];
+  /** 2 and up: the job's body equals that of an earlier job of the same entry (see jobIdentity's `variation`). */
+  occurrence?: number;
 }
 
 export interface ExpandedFrom {

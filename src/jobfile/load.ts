@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { JobFile, JobSpec, MATRIX_KEY, MAX_COUNT, type JobDefaults, type MatrixValue } from './schema.js';
 import { BODY_FIELDS, mergeJob } from './plan.js';
 import { closestNames, stemClashes } from './names.js';
+import { findChainRefs, findCycles, parseChainRef } from './chain.js';
 import {
   MAX_EXPANDED_JOBS,
   MAX_JOBS_PER_ENTRY,
@@ -189,6 +190,7 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
       add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
     }
   }
+  checkChains(names, firstByName, add, offsetOf);
 
   if (problems.length || !parsed.success) {
     if (!problems.length) add(0, [], 'the job file is not valid'); // cannot happen: every issue adds a problem
@@ -361,6 +363,71 @@ interface NameEntry {
   name: string;
   /** `product="mug", variation 2`: set when the entry has matrix: or count: > 1. */
   made?: string;
+  /** The `{from: …}` references in the job's params (after the matrix values are put in). */
+  refs?: RefEntry[];
+}
+
+/** A reference to another job's output, and how to report a problem with it at its line. */
+interface RefEntry {
+  from: unknown;
+  report(text: string): void;
+}
+
+/**
+ * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
+ * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
+ */
+function checkChains(names: NameEntry[], byName: ReadonlyMap<string, NameEntry>, add: Add, offsetOf: OffsetOf): void {
+  const all = [...byName.keys()];
+  const known = (n: string) => byName.has(n);
+  const edges = new Map<string, string[]>();
+  const edgeRef = new Map<string, RefEntry>();
+  const perEntry = new Map<number, number>();
+  const problem = (e: NameEntry, ref: RefEntry, text: string) => {
+    const seen = (perEntry.get(e.index) ?? 0) + 1;
+    perEntry.set(e.index, seen);
+    if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY) ref.report(text);
+  };
+  for (const e of names) {
+    if (byName.get(e.name) !== e) continue; // a duplicate name: reported already
+    for (const ref of e.refs ?? []) {
+      const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+      if (typeof ref.from !== 'string' || ref.from === '') {
+        problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+        continue;
+      }
+      const parsed = parseChainRef(ref.from, known);
+      if (parsed.kind === 'unknown') {
+        const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
+        problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+      } else if (parsed.kind === 'bad-output') {
+        problem(
+          e,
+          ref,
+          parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+            ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+            : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
+        );
+      } else if (parsed.job === e.name) {
+        problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
+      } else {
+        const out = edges.get(e.name) ?? [];
+        if (!out.includes(parsed.job)) {
+          out.push(parsed.job);
+          edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
+        }
+        edges.set(e.name, out);
+      }
+    }
+  }
+  for (const [index, n] of perEntry) {
+    if (n > MAX_NAME_PROBLEMS_PER_ENTRY) add(offsetOf(['jobs', index]), ['jobs', index], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`);
+  }
+  const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
+  for (const cycle of findCycles(nodes, edges)) {
+    const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
+    edgeRef.get(`${cycle[0]}\u0000${cycle[1]}`)?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
+  }
 }
 
 /** Duplicate and file-name problems reported per entry before they are only counted. */
@@ -480,6 +547,14 @@ function checkExpansion(
 
   // The expanded jobs: what the schema checks on a written value, checked on the made one.
   const entries: NameEntry[] = [];
+  /** The references in the made job's params, reported (later, once every name is known) where they are written. */
+  const refsOf = (job2: Record<string, unknown>, made: string | undefined): RefEntry[] =>
+    isPlainObject(job2['params'])
+      ? findChainRefs(job2['params'], ['params']).map(({ path, from }) => ({
+          from,
+          report: (text: string) => report([...path, 'from'], made ? `${text} (made with ${made})` : text),
+        }))
+      : [];
   let bad = false;
   for (const x of expandJob(merged as JobSpec)) {
     const made = expands ? describeCombination(x.combination, x.variation) : undefined;
@@ -497,7 +572,8 @@ function checkExpansion(
     if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model'])) problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
     if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt'])) problem('prompt', 'the prompt is blank once the matrix values are put in');
     if (uses('resolution') && job2['resolution'] === '') problem('resolution', 'the resolution is empty once the matrix values are put in');
-    entries.push({ index: i, name: n, ...(made ? { made } : {}) });
+    const refs = refsOf(job2, made);
+    entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
     if (bad) break; // one combination's problem is enough to show
   }
   return bad ? undefined : entries;

@@ -7,6 +7,7 @@ import { expandJob } from './expand.js';
 import { estimateCost, type PriceTables } from '../cost/prices.js';
 import type { ModelPrice } from './schema.js';
 import { safeFileStem } from './names.js';
+import { findChainRefs, mapChainRefs, parseChainRef, topologicalOrder, type ChainInput } from './chain.js';
 
 export const DEFAULT_TIMEOUT_SECONDS: Readonly<{ image: number; video: number }> = { image: 600, video: 1800 };
 
@@ -144,10 +145,11 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
         identity: '',
         estimate: estimateCost(model, type, body, tables),
       };
-      const base = jobIdentity(type, model, body);
-      const occurrence = (seen.get(base) ?? 0) + 1;
-      seen.set(base, occurrence);
-      p.identity = occurrence === 1 ? base : jobIdentity(type, model, body, occurrence);
+      // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
+      const same = canonicalJson({ type, model, body });
+      const occurrence = (seen.get(same) ?? 0) + 1;
+      seen.set(same, occurrence);
+      if (occurrence > 1) p.occurrence = occurrence;
       const line = opts.jobLines?.[entry];
       if (line !== undefined) p.line = line;
       if (expandable) {
@@ -161,5 +163,51 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
       planned.push(p);
     }
   });
-  return planned;
+  return identifyJobs(linkInputs(planned));
+}
+
+/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
+function linkInputs(jobs: PlannedJob[]): PlannedJob[] {
+  const names = new Set(jobs.map((j) => j.name));
+  return jobs.map((job) => {
+    const refs = findChainRefs(job.body);
+    if (refs.length === 0) return job;
+    const inputs: ChainInput[] = refs.map(({ path, from }) => {
+      const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
+      if (ref?.kind !== 'ok' || ref.job === job.name) {
+        throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+      }
+      return { path, job: ref.job, output: ref.output };
+    });
+    return { ...job, inputs };
+  });
+}
+
+/**
+ * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
+ * inputs key their paths to file contents), with every reference to another job's output replaced
+ * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
+ * dependency (another prompt, another input file) changes every job downstream of it. A job whose
+ * dependency is not in `jobs` is keyed to the dependency's name instead.
+ */
+export function identifyJobs(jobs: PlannedJob[], keyBody: (job: PlannedJob) => Record<string, unknown> = (job) => job.body): PlannedJob[] {
+  const byName = new Map(jobs.map((j, i) => [j.name, i]));
+  const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d): d is number => d !== undefined));
+  const out = jobs.slice();
+  for (const i of topologicalOrder(deps)) {
+    const job = jobs[i]!;
+    let body = keyBody(job);
+    if (job.inputs?.length) {
+      const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
+      body = mapChainRefs(body, (from, path) => {
+        const x = at.get(JSON.stringify(path));
+        if (!x) return { from };
+        const d = byName.get(x.job);
+        return `from:${d === undefined ? `name:${x.job}` : out[d]!.identity}#${x.output}`;
+      });
+    }
+    const identity = jobIdentity(job.type, job.model, body, job.occurrence);
+    if (identity !== job.identity) out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+  }
+  return out;
 }

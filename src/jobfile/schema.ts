@@ -56,6 +56,18 @@ const countField = z
     'Make this many variations of the job (per matrix combination), named `<name>-1` … `<name>-N` (`count: 1` keeps the name). If `params.seed` is a whole number S ≥ 0, variation i is sent with seed S+i-1; otherwise the requests are identical and the variations come from the model’s own randomness (no seed is added: not every model takes one). Each variation is its own paid generation.',
   );
 
+/** A params value that takes another job's output (src/jobfile/chain.ts); any other mapping is sent as written. */
+export const ChainRef = z
+  .strictObject({
+    from: z
+      .string()
+      .min(1)
+      .describe(
+        'Chained job: the name of another job (as expanded by matrix:/count:) whose output this parameter takes, e.g. `image: {from: "Product Hero"}`; `"Product Hero#2"` takes its second output (`#1`, or no suffix, the first). The job starts as soon as that output is downloaded; its URL is sent (uploaded again through POST /model/uploadMedia when it has no URL or comes from an earlier run). If that job does not succeed, this one is skipped (error_kind `dependency`). Unknown names, a job taking its own output and cycles are errors.',
+      ),
+  })
+  .describe('Another job’s output as this parameter’s value.');
+
 /** Fields a job and `defaults:` share. */
 const jobFields = {
   type: z
@@ -75,8 +87,8 @@ const jobFields = {
   duration: z.number().positive().describe('Video length in seconds; also the unit count for per-second prices.'),
   resolution: z.string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
   params: z
-    .record(z.string(), z.unknown())
-    .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …).'),
+    .record(z.string(), z.union([ChainRef, z.unknown()]))
+    .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …). A value `{from: "Product Hero"}` (at any depth) takes another job’s output instead (see `params.<key>.from`).'),
   timeout: z
     .number()
     .positive()

@@ -121,7 +121,7 @@ export function partition(jobs: readonly PlannedJob[], total: number): number[][
     const d = createHash('sha256').update(job.identity).digest();
     groups.set(job.identity, { members: [i], weight: jobWeight(job), h1: d.readUInt32BE(0), h2: d.readUInt32BE(4), name: job.name });
   });
-  const keyed = [...groups.values()];
+  const keyed = chainGroups(jobs, groups);
   // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
   // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
   const cls = (w: number) => Math.floor(Math.log2(w));
@@ -142,6 +142,48 @@ export function partition(jobs: readonly PlannedJob[], total: number): number[][
   }
   for (const s of shards) s.sort((a, b) => a - b);
   return shards;
+}
+
+/**
+ * Chained jobs (one taking another's output) are placed as one with the jobs they take outputs
+ * from: a shard cannot wait for another shard's output. Each chain weighs its jobs' sum and is
+ * hashed as its smallest identity, so the placement still does not depend on the file's order.
+ */
+function chainGroups(jobs: readonly PlannedJob[], groups: Map<string, Keyed>): Keyed[] {
+  if (!jobs.some((j) => j.inputs?.length)) return [...groups.values()];
+  const parent = new Map<string, string>([...groups.keys()].map((k) => [k, k]));
+  const root = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    for (let c = k; c !== r; ) {
+      const next = parent.get(c)!;
+      parent.set(c, r);
+      c = next;
+    }
+    return r;
+  };
+  const byName = new Map(jobs.map((j) => [j.name, j.identity]));
+  for (const job of jobs) {
+    for (const input of job.inputs ?? []) {
+      const dep = byName.get(input.job);
+      if (dep === undefined) continue;
+      const [a, b] = [root(job.identity), root(dep)];
+      // The smaller identity stays the root: each chain's root is its smallest identity.
+      if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+    }
+  }
+  const merged = new Map<string, Keyed>();
+  for (const [identity, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const r = root(identity);
+    const m = merged.get(r);
+    if (!m) merged.set(r, { ...g, members: [...g.members] });
+    else {
+      m.members.push(...g.members);
+      m.weight += g.weight;
+      if (g.name < m.name) m.name = g.name;
+    }
+  }
+  return [...merged.values()];
 }
 
 /**
