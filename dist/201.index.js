@@ -688,6 +688,8 @@ const JobResult = schemas/* object */.Ikc({
     estimated_cost: schemas/* number */.aig(),
     /** Where the price came from: file, builtin, live, or guess (unknown model). */
     cost_source: schemas/* string */.YjP(),
+    /** Why the estimate may be off, when it may: a guessed price, an assumed unit or duration. */
+    cost_note: schemas/* string */.YjP().optional(),
     /** Submit attempts and poll requests made for this job. */
     attempts: schemas/* object */.Ikc({ submits: schemas/* number */.aig(), polls: schemas/* number */.aig() }),
     /** The body sent to Atlas (the API key is never part of it). */

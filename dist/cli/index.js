@@ -55354,6 +55354,7 @@ function blankResult(job, queuedAt) {
         outputs: [],
         estimated_cost: job.estimate.cost,
         cost_source: job.estimate.source,
+        ...(job.estimate.note ? { cost_note: job.estimate.note } : {}),
         attempts: { submits: 0, polls: 0 },
         params: job.body,
         identity: job.identity,

@@ -509,6 +509,7 @@ function blankResult(job: PlannedJob, queuedAt: string): JobResult {
     outputs: [],
     estimated_cost: job.estimate.cost,
     cost_source: job.estimate.source,
+    ...(job.estimate.note ? { cost_note: job.estimate.note } : {}),
     attempts: { submits: 0, polls: 0 },
     params: job.body,
     identity: job.identity,

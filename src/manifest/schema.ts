@@ -49,6 +49,8 @@ export const JobResult = z.object({
   estimated_cost: z.number(),
   /** Where the price came from: file, builtin, live, or guess (unknown model). */
   cost_source: z.string(),
+  /** Why the estimate may be off, when it may: a guessed price, an assumed unit or duration. */
+  cost_note: z.string().optional(),
   /** Submit attempts and poll requests made for this job. */
   attempts: z.object({ submits: z.number(), polls: z.number() }),
   /** The body sent to Atlas (the API key is never part of it). */

@@ -168,6 +168,10 @@ describe('the CLI with pricing: {live: true}', () => {
       imagen: ['file', 0.5],
       unpriced: ['guess', 0.05],
     });
+    // The unit is stated, never guessed silently: the note travels with each figure.
+    expect(m.results.find((r) => r.name === 'reel')!.cost_note).toBe(VIDEO_NOTE);
+    expect(m.results.find((r) => r.name === 'unpriced')!.cost_note).toMatch(/assumed 0\.05 USD per image/);
+    expect(m.results.find((r) => r.name === 'imagen')!.cost_note).toBeUndefined();
     expect(m.cost_by_model[FLUX]).toMatchObject({ source: 'live', unit: 'image', price: 0.045 });
     expect(m.cost_by_model['acme/reel-2/text-to-video']).toMatchObject({ source: 'live', unit: 'second', price: 0.07 });
   });
