@@ -1,5 +1,5 @@
 export const id = 144;
-export const ids = [144];
+export const ids = [144,763];
 export const modules = {
 
 /***/ 49721:
@@ -276,12 +276,15 @@ async function uploadOutputs(opts) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   deliver: () => (/* binding */ deliver),
+  readEventPayload: () => (/* binding */ readEventPayload),
   runContextFromEnv: () => (/* binding */ runContextFromEnv),
   setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
 var github = __webpack_require__(61351);
 // EXTERNAL MODULE: ./src/github/artifact.ts
@@ -544,6 +547,18 @@ var shards = __webpack_require__(3974);
 
 
 
+
+/** The event that started the workflow (for the PR number); empty when there is none or it is unreadable. */
+async function readEventPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
 function runContextFromEnv(env, payload) {
     return {
         serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',

@@ -1,6 +1,5 @@
 // The action: read inputs, run the pipeline, deliver in GitHub, set outputs. Wiring only.
 import * as core from '@actions/core';
-import { readFile } from 'node:fs/promises';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 import { runPipeline, shouldFail, PlanError, renderPlan } from './pipeline.js';
 import { JobFileError } from './jobfile/load.js';
@@ -74,8 +73,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
     // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
     await cache.carried?.save();
+    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await import('./github/deliver.js');
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-    const { deliver, runContextFromEnv, setRunOutputs } = await import('./github/deliver.js');
     const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
 
     setRunOutputs(m, result.manifestPath!, result.plan.outputDir, d);
@@ -94,14 +93,5 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     clearInterval(ticker);
     // A failed or cancelled run still saves what it paid for (a no-op if already saved).
     await cache.carried?.save();
-  }
-}
-
-async function readEventPayload(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
   }
 }

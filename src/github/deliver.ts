@@ -2,6 +2,7 @@
 // the annotations. Each channel fails soft (a warning or an error line), never losing the others:
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
 import * as core from '@actions/core';
+import { readFile } from 'node:fs/promises';
 import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
@@ -20,6 +21,16 @@ export interface RunContext {
   runAttempt: number;
   eventName: string;
   payload: Record<string, unknown>;
+}
+
+/** The event that started the workflow (for the PR number); empty when there is none or it is unreadable. */
+export async function readEventPayload(path: string | undefined): Promise<Record<string, unknown>> {
+  if (!path) return {};
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 export function runContextFromEnv(env: Record<string, string | undefined>, payload: Record<string, unknown>): RunContext {

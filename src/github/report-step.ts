@@ -17,7 +17,6 @@ import { writeGallery, GALLERY_FILE } from '../report/gallery.js';
 import { JOURNAL_FILE } from '../journal/journal.js';
 import { formatUsd } from '../cost/prices.js';
 import { shouldFail } from '../pipeline.js';
-import { deliver, runContextFromEnv, setRunOutputs } from './deliver.js';
 import { pickShardArtifacts, shardArtifactName } from './shards.js';
 
 /** Files of a shard's output directory that describe the shard alone: rebuilt for the merge, not copied. */
@@ -93,6 +92,8 @@ export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, 
     for (const s of missing) log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, { title: 'Missing shard' });
     core.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`);
 
+    // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
+    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await import('./deliver.js');
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
     const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
 
@@ -105,14 +106,5 @@ export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, 
     }
   } catch (e) {
     core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));
-  }
-}
-
-async function readEventPayload(path: string | undefined): Promise<Record<string, unknown>> {
-  if (!path) return {};
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
   }
 }

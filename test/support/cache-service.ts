@@ -5,9 +5,8 @@
 // the paths and compression); the primary key matches exactly, each restore key exactly and then as
 // a prefix, newest entry first; a second entry with the same key and version is refused (409);
 // errors are non-2xx with {code, msg}. Branch scopes are not modelled (one scope).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { startTwirpServer, TwirpError, type TwirpMethods } from './twirp.js';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -64,8 +63,6 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
   let nextId = 1;
   let clock = 0;
   let all: FakeCacheEntry[] = [];
-  const failures = new Map<string, number[]>();
-  const callLog: CacheCall[] = [];
 
   const sign = (blobName: string, permissions: string) => {
     const sas = generateBlobSASQueryParameters(
@@ -82,16 +79,13 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
     return `${container.getBlobClient(blobName).url}?${sas.toString()}`;
   };
 
-  class TwirpError extends Error {
-    constructor(readonly status: number, readonly code: string, msg: string) { super(msg); }
-  }
   const str = (v: unknown, name: string): string => {
     if (typeof v !== 'string' || v === '') throw new TwirpError(400, 'invalid_argument', `${name} is required`);
     return v;
   };
   const newestFirst = (a: FakeCacheEntry, b: FakeCacheEntry) => b.createdAt - a.createdAt || b.id - a.id;
 
-  const methods: Record<string, (b: Record<string, unknown>) => Promise<Record<string, unknown>>> = {
+  const methods: TwirpMethods = {
     async CreateCacheEntry(b) {
       const key = str(b.key, 'key');
       const version = str(b.version, 'version');
@@ -129,37 +123,8 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
     },
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const method = req.url?.startsWith(PREFIX) ? req.url.slice(PREFIX.length) : '';
-        let body: Record<string, unknown> = {};
-        let status = 200;
-        let out: Record<string, unknown>;
-        try {
-          body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
-          const handler = req.method === 'POST' ? methods[method] : undefined;
-          if (!handler) throw new TwirpError(404, 'bad_route', `no such method: ${req.method} ${req.url}`);
-          if (req.headers.authorization !== `Bearer ${runtimeToken}`) throw new TwirpError(401, 'unauthenticated', 'bad bearer token');
-          const injected = failures.get(method)?.shift();
-          if (injected !== undefined) throw new TwirpError(injected, injected === 409 ? 'already_exists' : 'internal', `injected failure ${injected}`);
-          out = await handler(body);
-        } catch (e) {
-          const te = e instanceof TwirpError ? e : new TwirpError(500, 'internal', String(e));
-          status = te.status;
-          out = { code: te.code, msg: te.message };
-        }
-        const shown = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'string' && k.startsWith('signed_') ? v.replace(/\?.*$/, '?…') : v]));
-        callLog.push({ method, status, body, out: shown });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/`;
+  const twirp = await startTwirpServer({ prefix: PREFIX, runtimeToken, methods });
+  const url = twirp.url;
 
   return {
     url,
@@ -174,18 +139,11 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
       GITHUB_SERVER_URL: 'https://github.com',
     }),
     entries: () => all.filter((e) => e.finalized).map((e) => ({ ...e })),
-    calls: () => callLog.slice(),
-    failNext(method, status) {
-      const q = failures.get(method) ?? [];
-      q.push(status);
-      failures.set(method, q);
-    },
+    calls: () => twirp.calls(),
+    failNext: (method, status) => twirp.failNext(method, status),
     clear() {
       all = [];
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    close: () => twirp.close(),
   };
 }

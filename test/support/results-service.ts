@@ -2,9 +2,8 @@
 // calls), signing SAS URLs for an Azurite blob store so the real client uploads and downloads real bytes.
 // Behaves like GitHub where tests care: a second finalized artifact of the same name in a run is a 409,
 // expires_at is recorded, errors are non-2xx with {code, msg}. See /work/shared/github-offline.md.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { startTwirpServer, TwirpError, type TwirpMethods } from './twirp.js';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -65,8 +64,6 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
   let nextId = 1000;
   const pending = new Map<string, FakeArtifact>(); // by name: created, not finalized
   const finalized: FakeArtifact[] = [];
-  const failures = new Map<string, number[]>();
-  const callLog: Array<{ method: string; status: number; body: Record<string, unknown> }> = [];
 
   const sign = (blobName: string, permissions: string, extra: { contentDisposition?: string } = {}) => {
     const sas = generateBlobSASQueryParameters(
@@ -84,9 +81,6 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
     return `${container.getBlobClient(blobName).url}?${sas.toString()}`;
   };
 
-  class TwirpError extends Error {
-    constructor(readonly status: number, readonly code: string, msg: string) { super(msg); }
-  }
   const ownRun = (b: Record<string, unknown>) => {
     if (b.workflow_run_backend_id !== runBackendId || b.workflow_job_run_backend_id !== jobBackendId) {
       throw new TwirpError(403, 'permission_denied', 'backend ids do not match the token');
@@ -102,7 +96,7 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
     ...(a.digest ? { digest: a.digest } : {}),
   });
 
-  const methods: Record<string, (b: Record<string, unknown>) => Promise<unknown>> = {
+  const methods: TwirpMethods = {
     async CreateArtifact(b) {
       ownRun(b);
       const name = String(b.name ?? '');
@@ -163,52 +157,17 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
     },
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const method = req.url?.startsWith(PREFIX) ? req.url.slice(PREFIX.length) : '';
-        let body: Record<string, unknown> = {};
-        let status = 200;
-        let out: unknown;
-        try {
-          body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
-          const handler = req.method === 'POST' ? methods[method] : undefined;
-          if (!handler) throw new TwirpError(404, 'bad_route', `no such method: ${req.method} ${req.url}`);
-          if (req.headers.authorization !== `Bearer ${runtimeToken}`) throw new TwirpError(401, 'unauthenticated', 'bad bearer token');
-          const injected = failures.get(method)?.shift();
-          if (injected !== undefined) throw new TwirpError(injected, injected === 409 ? 'already_exists' : 'internal', `injected failure ${injected}`);
-          out = await handler(body);
-        } catch (e) {
-          const te = e instanceof TwirpError ? e : new TwirpError(500, 'internal', String(e));
-          status = te.status;
-          out = { code: te.code, msg: te.message };
-        }
-        callLog.push({ method, status, body });
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
-      })();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const twirp = await startTwirpServer({ prefix: PREFIX, runtimeToken, methods });
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: twirp.url,
     runtimeToken,
     runBackendId,
     jobBackendId,
     containerName,
     artifacts: () => finalized.map((a) => ({ ...a })),
-    calls: () => callLog.slice(),
-    failNext(method, status) {
-      const q = failures.get(method) ?? [];
-      q.push(status);
-      failures.set(method, q);
-    },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    calls: () => twirp.calls(),
+    failNext: (method, status) => twirp.failNext(method, status),
+    close: () => twirp.close(),
   };
 }

@@ -1,0 +1,370 @@
+export const id = 763;
+export const ids = [763];
+export const modules = {
+
+/***/ 93144:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deliver: () => (/* binding */ deliver),
+  readEventPayload: () => (/* binding */ readEventPayload),
+  runContextFromEnv: () => (/* binding */ runContextFromEnv),
+  setRunOutputs: () => (/* binding */ setRunOutputs)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(33838);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(61351);
+// EXTERNAL MODULE: ./src/github/artifact.ts
+var artifact = __webpack_require__(49721);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/cost/prices.ts
+var prices = __webpack_require__(51295);
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+/** GitHub refuses a comment body over this many characters. */
+const COMMENT_MAX_CHARS = 65_536;
+const MAX_COMMENT_THUMBNAILS = 12;
+/**
+ * The hidden marker for one tag. The tag is percent-encoded so no tag can end the HTML comment
+ * early (`-->`) or make one tag's marker a prefix of another's.
+ */
+function commentMarker(tag) {
+    const safe = encodeURIComponent(tag.trim() || 'default').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    return `<!-- atlas-media-action:tag=${safe} -->`;
+}
+const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+function renderComment(m, opts) {
+    const marker = commentMarker(opts.tag);
+    const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
+    const budget = max - marker.length - 1;
+    const run = (0,summary/* publicUrl */.x6)(opts.runUrl);
+    const where = `see the job summary${run ? ` of the ${(0,summary/* link */.nf)(run, 'workflow run')}` : ''}, or ${summary/* REPORT_FILE_NAME */._G} in the artifact`;
+    const fixed = [(0,summary/* headline */.Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,summary/* subHeadline */.jd)(m, opts), (0,summary/* costTable */.kN)(m, true)];
+    const { failed, unknown } = (0,summary/* failureItems */.xh)(m, 300);
+    const rows = m.results.map((r) => {
+        const files = r.outputs?.length ?? 0;
+        return `| ${(0,summary/* escapeText */.X1)(r.name, 120)} | ${(0,summary/* codeText */.ph)(r.model, 80)} | ${(0,summary/* statusCell */.fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,prices/* formatUsd */.UK)(r.cost)} | ${(0,summary/* formatDuration */.a3)(r.generation_time)} | ${files} |`;
+    });
+    const thumbs = (0,summary/* thumbnails */._4)(m, 120);
+    const lists = [
+        {
+            head: `**Failed jobs (${failed.length})**\n\n`,
+            items: failed,
+            more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
+            items: unknown,
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `<details><summary>Jobs (${m.results.length})</summary>\n\n${JOB_HEADER}\n`,
+            emptyHead: `**Jobs (${m.results.length})**`,
+            items: rows,
+            tail: '\n\n</details>',
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.02,
+        },
+        {
+            head: '',
+            items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
+            hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
+            sep: ' ',
+            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+        },
+    ];
+    const doc = (0,summary/* fitSections */.WK)(fixed, lists, budget, summary/* utf16Length */.b3);
+    return `${marker}\n${(0,summary/* hardCut */.C4)(doc, budget, summary/* utf16Length */.b3, `\n\n… cut to fit: ${where}`)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+const MAX_MESSAGE = 1000;
+function oneLine(s, max = MAX_MESSAGE) {
+    const t = (0,summary/* scrubSecrets */.Zg)(s).replace(/\s+/g, ' ').trim();
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+function messageOf(r) {
+    if (r.status === 'unknown') {
+        const why = r.error ? ` (${oneLine(r.error, 300)})` : '';
+        return r.prediction_id
+            ? `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. Atlas may have run and charged prediction ${r.prediction_id}: check it before running this job again, or you may pay twice.`
+            : `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. The submit may have created a prediction whose id was never seen: check the Atlas console before running this job again.`;
+    }
+    const kind = r.error_kind ? ` [${r.error_kind}]` : '';
+    return `Job "${oneLine(r.name, 200)}" (${r.model}) failed${kind}: ${r.error ? oneLine(r.error) : 'no reason given'}`;
+}
+/**
+ * One error per failed or unknown job, pointing at the job file. When there are more than `max`,
+ * the first `max - 1` are annotated and one more error says how many were left out, so the
+ * total never passes `max` (and the summarising line is one GitHub still shows).
+ */
+function annotateFailures(m, log, opts = {}) {
+    const max = Math.max(1, Math.floor(opts.max ?? 10));
+    const bad = m.results.filter((r) => r.status === 'failed' || r.status === 'unknown');
+    if (bad.length === 0)
+        return;
+    const file = opts.configPath ?? m.config ?? undefined;
+    const shown = bad.length > max ? bad.slice(0, max - 1) : bad;
+    for (const r of shown) {
+        const where = {
+            title: `${r.status === 'unknown' ? 'Atlas job outcome unknown' : 'Atlas job failed'}: ${oneLine(r.name, 200)}`,
+        };
+        if (file) {
+            where.file = file;
+            const line = safeLine(opts.lineOf, r.name);
+            if (line !== undefined)
+                where.line = line;
+        }
+        log.error(messageOf(r), where);
+    }
+    const left = bad.length - shown.length;
+    if (left > 0) {
+        const where = { title: `Atlas: ${left} more failed job${left === 1 ? '' : 's'}` };
+        if (file)
+            where.file = file;
+        log.error(`and ${left} more failed job${left === 1 ? '' : 's'}: see the job summary`, where);
+    }
+}
+function safeLine(lineOf, name) {
+    try {
+        const n = lineOf?.(name);
+        return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+function asNumber(n) {
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+/** The pull request the event is about: pull_request(_target) and their reviews, or a comment on a PR. */
+function pullRequestNumber(context) {
+    const p = context.payload ?? {};
+    if (PR_EVENTS.has(context.eventName))
+        return asNumber(p.pull_request?.number);
+    if (context.eventName === 'issue_comment')
+        return p.issue?.pull_request ? asNumber(p.issue.number) : undefined;
+    return undefined;
+}
+/**
+ * auto: on pull_request and pull_request_target events that carry a PR number; always: yes, even
+ * without a PR number (the caller then warns that there is nothing to comment on); never: no.
+ */
+function shouldComment(mode, eventName, prNumber) {
+    if (mode === 'never')
+        return false;
+    if (mode === 'always')
+        return true;
+    return prNumber !== undefined && (eventName === 'pull_request' || eventName === 'pull_request_target');
+}
+function statusOf(err) {
+    const s = err?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+function comment_messageOf(err) {
+    const e = err;
+    const fromBody = e?.response?.data?.message;
+    if (typeof fromBody === 'string' && fromBody)
+        return fromBody;
+    return typeof e?.message === 'string' ? e.message : String(err);
+}
+/** Finds the comment carrying `marker`, stopping at the page where it is. */
+async function findComment(o, marker) {
+    const found = await o.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 }, (response, done) => {
+        const hit = response.data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+        if (hit) {
+            done();
+            return [hit];
+        }
+        return [];
+    });
+    return found[0];
+}
+function withMarker(body, marker, log) {
+    let b = body.includes(marker) ? body : `${marker}\n${body}`;
+    if (b.length > COMMENT_MAX_CHARS) {
+        log.warning(`The PR comment was ${b.length} characters, over GitHub's ${COMMENT_MAX_CHARS}: it was cut.`);
+        const note = '\n\n… cut to fit GitHub\'s comment limit: see the job summary.';
+        b = b.slice(0, COMMENT_MAX_CHARS - note.length - marker.length - 1);
+        const last = b.charCodeAt(b.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff)
+            b = b.slice(0, -1);
+        if (!b.includes(marker))
+            b = `${marker}\n${b}`;
+        b += note;
+    }
+    return b;
+}
+/**
+ * Creates or updates our comment on the issue/PR. Returns what it did, or undefined when it could
+ * not (after a warning saying why). Never throws.
+ */
+async function upsertStickyComment(o) {
+    const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
+    try {
+        const marker = commentMarker(o.tag);
+        const body = withMarker(o.body, marker, o.log);
+        const existing = await findComment(o, marker);
+        if (existing) {
+            try {
+                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+                    owner: o.owner,
+                    repo: o.repo,
+                    comment_id: existing.id,
+                    body,
+                });
+                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+                return { id: Number(data.id), action: 'updated' };
+            }
+            catch (err) {
+                // Deleted between the listing and the update: make a new one.
+                if (statusOf(err) !== 404)
+                    throw err;
+                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
+            }
+        }
+        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            owner: o.owner,
+            repo: o.repo,
+            issue_number: o.issueNumber,
+            body,
+        });
+        o.log.info(`Created the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'created' };
+    }
+    catch (err) {
+        const status = statusOf(err);
+        const msg = comment_messageOf(err);
+        if (status === 403) {
+            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+                `only in the job summary there. Turn the PR comment off to stop trying.`);
+        }
+        else if (status === 404) {
+            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+        }
+        else {
+            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
+        }
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/github/shards.ts
+var shards = __webpack_require__(3974);
+;// CONCATENATED MODULE: ./src/github/deliver.ts
+// Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
+// the annotations. Each channel fails soft (a warning or an error line), never losing the others:
+// the files stay on disk and manifest.json keeps every output URL whatever happens here.
+
+
+
+
+
+
+
+
+
+/** The event that started the workflow (for the PR number); empty when there is none or it is unreadable. */
+async function readEventPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+function runContextFromEnv(env, payload) {
+    return {
+        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+        repository: env['GITHUB_REPOSITORY'] || '',
+        runId: env['GITHUB_RUN_ID'] || '',
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || '1') || 1,
+        eventName: env['GITHUB_EVENT_NAME'] || '',
+        payload,
+    };
+}
+/** The step's outputs, the same for a run and for the report step that merges shards. */
+function setRunOutputs(m, manifestPath, outputDir, d) {
+    core/* setOutput */.uH('manifest', manifestPath);
+    core/* setOutput */.uH('output-dir', outputDir);
+    core/* setOutput */.uH('total-cost', String(m.total_cost));
+    core/* setOutput */.uH('succeeded', String(m.successful));
+    core/* setOutput */.uH('failed', String(m.failed + m.unknown));
+    core/* setOutput */.uH('results', JSON.stringify(m.results));
+    const first = d.artifacts[0];
+    if (first) {
+        core/* setOutput */.uH('artifact-id', String(first.id));
+        if (first.url)
+            core/* setOutput */.uH('artifact-url', first.url);
+        if (first.digest)
+            core/* setOutput */.uH('artifact-digest', first.digest);
+    }
+}
+async function deliver(m, outputDir, settings, ctx, log, lineOf) {
+    const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+    const delivery = { artifacts: [] };
+    if (settings.artifactName) {
+        const up = await (0,artifact/* uploadOutputs */.gQ)({
+            outputDir,
+            name: (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt),
+            retentionDays: settings.retentionDays,
+            compressionLevel: settings.compressionLevel,
+            perJob: settings.artifactPerJob,
+            manifest: m,
+            log,
+            urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
+        });
+        delivery.artifacts = up.artifacts;
+        delivery.artifactError = up.error;
+    }
+    const artifactUrl = delivery.artifacts.length === 1 ? delivery.artifacts[0].url : runUrl;
+    // GitHub shows 10 error annotations per step; keep one for setFailed's own.
+    annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+    try {
+        const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
+        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { artifactUrl, runUrl, title }), true).write();
+    }
+    catch (e) {
+        log.warning(`could not write the job summary: ${e.message}`);
+    }
+    const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+    // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
+    if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
+        if (!pr)
+            log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+        else if (!settings.githubToken)
+            log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+        else {
+            const [owner, repo] = ctx.repository.split('/');
+            const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+            const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
+            const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+            delivery.commentId = res?.id;
+        }
+    }
+    return delivery;
+}
+
+
+/***/ })
+
+};
