@@ -49048,8 +49048,13 @@ function actualCost(estimate, outputs) {
 function roundUsd(x) {
     return Math.round(x * 1e6) / 1e6;
 }
+/** Dollars as people read prices: cents, and the fractions of a cent that unit prices have ($0.022). */
 function formatUsd(x) {
-    return `$${x.toFixed(x !== 0 && Math.abs(x) < 0.01 ? 4 : 2)}`;
+    if (Math.abs(x) >= 1)
+        return `$${x.toFixed(2)}`;
+    const fine = x.toFixed(4).replace(/0+$/, '');
+    const [whole, frac = ''] = fine.split('.');
+    return `$${whole}.${frac.padEnd(2, '0')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/names.ts

@@ -146,7 +146,7 @@ describe('the CLI with pricing: {live: true}', () => {
     // One row per job, columns padded: compare with the padding squeezed.
     const row = (name: string) => (run.output.split('\n').find((l) => l.startsWith(`${name} `)) ?? '').replace(/ +/g, ' ');
     expect(row('flux')).toBe(`flux image ${FLUX} 2 images $0.09 (${IMAGE_NOTE})`);
-    expect(row('pixel')).toBe(`pixel image acme/pixel-1/text-to-image 1 image $0.01 (${IMAGE_NOTE})`);
+    expect(row('pixel')).toBe(`pixel image acme/pixel-1/text-to-image 1 image $0.013 (${IMAGE_NOTE})`);
     expect(row('reel')).toBe(`reel video acme/reel-2/text-to-video 4 seconds $0.28 (${VIDEO_NOTE})`);
     expect(row('imagen')).toBe('imagen image google/imagen4-ultra/text-to-image 1 image $0.50'); // the file's table wins
     expect(row('unpriced')).toContain('(no price known for acme/unpriced/text-to-image: assumed 0.05 USD per image)');
