@@ -401,6 +401,7 @@ var build = __webpack_require__(12533);
 var prices = __webpack_require__(51295);
 ;// CONCATENATED MODULE: ./src/report/merge.ts
 
+
 // Which of two results for one job name to keep, should two shards report it (a matrix re-run under
 // another layout): the one that got furthest.
 const RANK = { success: 4, cached: 3, unknown: 2, failed: 1, skipped: 0 };
@@ -460,7 +461,7 @@ function mergeManifests(parts, opts = {}) {
             m.estimated_cost = (0,prices/* roundUsd */.tE)(m.estimated_cost + c.estimated_cost);
         }
     }
-    const count = (s) => results.filter((r) => r.status === s).length;
+    const t = (0,build/* resultTotals */.Hc)(results);
     const times = (f) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
     const starts = times((m) => m.run.started_at);
     const ends = times((m) => m.run.finished_at);
@@ -480,18 +481,18 @@ function mergeManifests(parts, opts = {}) {
     const first = present[0]?.manifest;
     return {
         generated_at: generatedAt.toISOString(),
-        total_cost: (0,prices/* roundUsd */.tE)(results.reduce((s, r) => s + r.cost, 0)),
-        total_jobs: results.length,
-        successful: count('success') + count('cached'),
-        failed: count('failed'),
+        total_cost: t.total_cost,
+        total_jobs: t.total_jobs,
+        successful: t.successful,
+        failed: t.failed,
         results,
         schema_version: 1,
         tool: opts.tool ?? first?.tool ?? 'atlas-media-action',
         config: present.find((p) => p.manifest.config !== null)?.manifest.config ?? null,
         estimated_total_cost: (0,prices/* roundUsd */.tE)(present.reduce((s, p) => s + p.manifest.estimated_total_cost, 0)),
-        unknown: count('unknown'),
-        skipped: count('skipped'),
-        cached: count('cached'),
+        unknown: t.unknown,
+        skipped: t.skipped,
+        cached: t.cached,
         cost_by_model: costByModel,
         run: {
             started_at: new Date(startedAt).toISOString(),

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2649);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2649:
+/***/ 3243:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50283,10 +50283,6 @@ function backoffMs(attempt, baseMs, capMs, random = Math.random) {
     const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-/** A signal that aborts when any of the given ones does. */
-function anySignal(signals) {
-    return AbortSignal.any(signals.filter((s) => s !== undefined));
-}
 
 ;// CONCATENATED MODULE: ./src/atlas/errors.ts
 class AtlasError extends Error {
@@ -50334,6 +50330,29 @@ function classifyHttp(status, message) {
     if (status >= 400 && status <= 499)
         return 'bad-request';
     return 'protocol';
+}
+
+;// CONCATENATED MODULE: ./src/shared/retry-after.ts
+// The Retry-After header, read one way everywhere it matters (Atlas, output downloads, webhooks).
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string')
+        return undefined;
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+        const ms = Math.round(Number(v) * 1000);
+        return Number.isFinite(ms) ? ms : undefined;
+    }
+    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
+    if (!/[a-z]{3}/i.test(v))
+        return undefined;
+    const at = Date.parse(v);
+    if (!Number.isFinite(at))
+        return undefined;
+    return Math.max(0, at - now);
 }
 
 ;// CONCATENATED MODULE: ./src/atlas/responses.ts
@@ -50394,26 +50413,7 @@ function errorMessage(body) {
     }
     return snippet(t);
 }
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(header, now = Date.now()) {
-    const raw = Array.isArray(header) ? header[0] : header;
-    if (typeof raw !== 'string')
-        return undefined;
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) {
-        const ms = Math.round(Number(v) * 1000);
-        return Number.isFinite(ms) ? ms : undefined;
-    }
-    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
-    if (!/[a-z]{3}/i.test(v))
-        return undefined;
-    const at = Date.parse(v);
-    if (!Number.isFinite(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
+
 /** The body `code`, when present: a number, or a string such as "200". */
 function bodyCode(json) {
     const code = json['code'];
@@ -54018,6 +54018,7 @@ function classify(head, headerContentType, url) {
 
 
 
+
 class DownloadError extends Error {
     name = 'DownloadError';
     kind;
@@ -54099,23 +54100,13 @@ function header(headers, name) {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
 }
-/** Retry-After as ms: delta-seconds or an HTTP date. */
-function download_parseRetryAfter(value, now = Date.now()) {
-    if (value === undefined)
-        return undefined;
-    const s = value.trim();
-    if (/^\d+$/.test(s))
-        return Number(s) * 1000;
-    const t = Date.parse(s);
-    return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
 function statusError(status, headers, where) {
     if (status === 403 || status === 410) {
         return new DownloadError('expired', `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`, { status });
     }
     if (status === 404)
         return new DownloadError('not-found', `download of ${where}: HTTP 404 not found`, { status });
-    const retryAfterMs = download_parseRetryAfter(header(headers, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(headers['retry-after']);
     return new DownloadError('http', `download of ${where}: HTTP ${status}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
 }
 function checkProtocol(u, where) {
@@ -55417,6 +55408,11 @@ function round3(x) {
 
 
 const JOURNAL_FILE = '.atlas-journal.jsonl';
+/** Makes `e` the latest entry of its job; a later entry keeps the prediction id and outputs of the ones before it. */
+function fold(latest, e) {
+    const prev = latest.get(e.identity);
+    latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+}
 async function readJournal(path) {
     const latest = new Map();
     let text;
@@ -55435,9 +55431,7 @@ async function readJournal(path) {
             const e = JSON.parse(line);
             if (typeof e.identity !== 'string' || typeof e.event !== 'string')
                 continue;
-            // A completed/downloaded entry keeps the prediction id of the submit before it.
-            const prev = latest.get(e.identity);
-            latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+            fold(latest, e);
         }
         catch {
             // A torn last line from a killed run: everything before it still counts.
@@ -55474,8 +55468,7 @@ async function openJournal(path) {
         latest: (identity) => latest.get(identity),
         record(entry) {
             const full = { at: new Date().toISOString(), ...entry };
-            const prev = latest.get(full.identity);
-            latest.set(full.identity, { ...full, prediction_id: full.prediction_id ?? prev?.prediction_id, outputs: full.outputs ?? prev?.outputs });
+            fold(latest, full);
             pending.push(JSON.stringify(full) + '\n');
             const p = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
             flushing ??= flush();
@@ -55558,6 +55551,19 @@ function redactDeep(value, secrets) {
 
 
 const MANIFEST_FILE = 'manifest.json';
+/** The manifest's totals, one definition for a run and for merged shards (cached jobs count as successful). */
+function resultTotals(results) {
+    const count = (s) => results.filter((r) => r.status === s).length;
+    return {
+        total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
+        total_jobs: results.length,
+        successful: count('success') + count('cached'),
+        failed: count('failed'),
+        unknown: count('unknown'),
+        skipped: count('skipped'),
+        cached: count('cached'),
+    };
+}
 function buildManifest(jobs, results, meta) {
     const shard = meta.shard;
     if (shard)
@@ -55570,21 +55576,21 @@ function buildManifest(jobs, results, meta) {
         m.estimated_cost = roundUsd(m.estimated_cost + job.estimate.cost);
         m.cost = roundUsd(m.cost + (r?.cost ?? 0));
     }
-    const count = (s) => results.filter((r) => r.status === s).length;
+    const t = resultTotals(results);
     return {
         generated_at: meta.finishedAt.toISOString(),
-        total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
-        total_jobs: results.length,
-        successful: count('success') + count('cached'),
-        failed: count('failed'),
+        total_cost: t.total_cost,
+        total_jobs: t.total_jobs,
+        successful: t.successful,
+        failed: t.failed,
         results,
         schema_version: 1,
         tool: meta.tool,
         config: meta.config,
         estimated_total_cost: roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0)),
-        unknown: count('unknown'),
-        skipped: count('skipped'),
-        cached: count('cached'),
+        unknown: t.unknown,
+        skipped: t.skipped,
+        cached: t.cached,
         cost_by_model: byModel,
         run: {
             started_at: meta.startedAt.toISOString(),
@@ -55595,11 +55601,6 @@ function buildManifest(jobs, results, meta) {
         },
         ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
     };
-}
-async function writeJsonAtomic(path, value) {
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-    await rename(tmp, path);
 }
 /**
  * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
@@ -56644,6 +56645,7 @@ const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-med
 
 
 
+
 const SIGNATURE_HEADER = 'x-atlas-signature-256';
 const EVENT_HEADER = 'x-atlas-event';
 const DELIVERY_HEADER = 'x-atlas-delivery';
@@ -56752,7 +56754,7 @@ function createWebhookNotifier(opts) {
             if (s >= 200 && s < 300)
                 return { ok: true };
             const retry = s === 429 || s === 408 || s >= 500;
-            const ra = parseRetryAfterSeconds(res.headers['retry-after']);
+            const ra = parseRetryAfter(res.headers['retry-after']);
             return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
         }
         catch (e) {
@@ -56857,16 +56859,6 @@ function createWebhookNotifier(opts) {
         },
         flush,
     };
-}
-function parseRetryAfterSeconds(v) {
-    const s = Array.isArray(v) ? v[0] : v;
-    if (!s)
-        return undefined;
-    const n = Number(s);
-    if (Number.isFinite(n) && n >= 0)
-        return n * 1000;
-    const t = Date.parse(s);
-    return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
 }
 /** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */
 function webhook_describe(e) {

@@ -18,6 +18,7 @@ import { once } from 'node:events';
 import { request, type Dispatcher } from 'undici';
 import { backoffMs, sleep } from '../shared/abort.js';
 import { classify, SNIFF_BYTES } from './magic.js';
+import { parseRetryAfter } from '../shared/retry-after.js';
 
 export interface DownloadOptions {
   userAgent: string;
@@ -132,21 +133,12 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Retry-After as ms: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const s = value.trim();
-  if (/^\d+$/.test(s)) return Number(s) * 1000;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
-}
-
 function statusError(status: number, headers: Record<string, string | string[] | undefined>, where: string): DownloadError {
   if (status === 403 || status === 410) {
     return new DownloadError('expired', `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`, { status });
   }
   if (status === 404) return new DownloadError('not-found', `download of ${where}: HTTP 404 not found`, { status });
-  const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
   return new DownloadError('http', `download of ${where}: HTTP ${status}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
 }
 

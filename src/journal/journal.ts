@@ -38,6 +38,12 @@ export interface Journal {
   readonly path: string;
 }
 
+/** Makes `e` the latest entry of its job; a later entry keeps the prediction id and outputs of the ones before it. */
+function fold(latest: Map<string, JournalEntry>, e: JournalEntry): void {
+  const prev = latest.get(e.identity);
+  latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+}
+
 export async function readJournal(path: string): Promise<Map<string, JournalEntry>> {
   const latest = new Map<string, JournalEntry>();
   let text: string;
@@ -52,9 +58,7 @@ export async function readJournal(path: string): Promise<Map<string, JournalEntr
     try {
       const e = JSON.parse(line) as JournalEntry;
       if (typeof e.identity !== 'string' || typeof e.event !== 'string') continue;
-      // A completed/downloaded entry keeps the prediction id of the submit before it.
-      const prev = latest.get(e.identity);
-      latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+      fold(latest, e);
     } catch {
       // A torn last line from a killed run: everything before it still counts.
     }
@@ -92,8 +96,7 @@ export async function openJournal(path: string): Promise<Journal> {
     latest: (identity) => latest.get(identity),
     record(entry) {
       const full: JournalEntry = { at: new Date().toISOString(), ...entry };
-      const prev = latest.get(full.identity);
-      latest.set(full.identity, { ...full, prediction_id: full.prediction_id ?? prev?.prediction_id, outputs: full.outputs ?? prev?.outputs });
+      fold(latest, full);
       pending.push(JSON.stringify(full) + '\n');
       const p = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       flushing ??= flush();

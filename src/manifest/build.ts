@@ -1,6 +1,6 @@
 // Builds manifest.json from the engine's results and writes it atomically, so a reader never
 // sees half a manifest even if the runner is killed mid-write.
-import { mkdir, open, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { roundUsd } from '../cost/prices.js';
 import type { PlannedJob } from '../jobfile/job.js';
@@ -19,6 +19,20 @@ export interface RunMeta {
   shard?: { index: number; total: number; fileIndex: readonly number[] };
 }
 
+/** The manifest's totals, one definition for a run and for merged shards (cached jobs count as successful). */
+export function resultTotals(results: JobResult[]): Pick<Manifest, 'total_cost' | 'total_jobs' | 'successful' | 'failed' | 'unknown' | 'skipped' | 'cached'> {
+  const count = (s: JobResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
+    total_jobs: results.length,
+    successful: count('success') + count('cached'),
+    failed: count('failed'),
+    unknown: count('unknown'),
+    skipped: count('skipped'),
+    cached: count('cached'),
+  };
+}
+
 export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: RunMeta): Manifest {
   const shard = meta.shard;
   if (shard) results = results.map((r, i) => (shard.fileIndex[i] !== undefined ? { ...r, file_index: shard.fileIndex[i] } : r));
@@ -30,21 +44,21 @@ export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: Ru
     m.estimated_cost = roundUsd(m.estimated_cost + job.estimate.cost);
     m.cost = roundUsd(m.cost + (r?.cost ?? 0));
   }
-  const count = (s: JobResult['status']) => results.filter((r) => r.status === s).length;
+  const t = resultTotals(results);
   return {
     generated_at: meta.finishedAt.toISOString(),
-    total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
-    total_jobs: results.length,
-    successful: count('success') + count('cached'),
-    failed: count('failed'),
+    total_cost: t.total_cost,
+    total_jobs: t.total_jobs,
+    successful: t.successful,
+    failed: t.failed,
     results,
     schema_version: 1,
     tool: meta.tool,
     config: meta.config,
     estimated_total_cost: roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0)),
-    unknown: count('unknown'),
-    skipped: count('skipped'),
-    cached: count('cached'),
+    unknown: t.unknown,
+    skipped: t.skipped,
+    cached: t.cached,
     cost_by_model: byModel,
     run: {
       started_at: meta.startedAt.toISOString(),
@@ -55,12 +69,6 @@ export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: Ru
     },
     ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
   };
-}
-
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, path);
 }
 
 /**

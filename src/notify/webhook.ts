@@ -8,6 +8,7 @@ import { request, type Dispatcher } from 'undici';
 import type { JobResult, Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
 import { backoffMs, sleep } from '../shared/abort.js';
+import { parseRetryAfter } from '../shared/retry-after.js';
 
 export const SIGNATURE_HEADER = 'x-atlas-signature-256';
 export const EVENT_HEADER = 'x-atlas-event';
@@ -196,7 +197,7 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
       const s = res.statusCode;
       if (s >= 200 && s < 300) return { ok: true };
       const retry = s === 429 || s === 408 || s >= 500;
-      const ra = parseRetryAfterSeconds(res.headers['retry-after']);
+      const ra = parseRetryAfter(res.headers['retry-after']);
       return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
     } catch (e) {
       if (opts.signal?.aborted) return { ok: false, retry: false, why: 'cancelled' };
@@ -294,15 +295,6 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
     },
     flush,
   };
-}
-
-function parseRetryAfterSeconds(v: string | string[] | undefined): number | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  if (!s) return undefined;
-  const n = Number(s);
-  if (Number.isFinite(n) && n >= 0) return n * 1000;
-  const t = Date.parse(s);
-  return Number.isFinite(t) ? Math.max(0, t - Date.now()) : undefined;
 }
 
 /** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */

@@ -2,6 +2,7 @@
 // made every job. Pure: no I/O, no clock (generated_at is the latest shard's unless given).
 import type { JobResult, Manifest } from '../manifest/schema.js';
 import { roundUsd } from '../cost/prices.js';
+import { resultTotals } from '../manifest/build.js';
 
 export type ShardPart = { shard: string; manifest: Manifest } | { shard: string; missing: true; reason?: string };
 
@@ -71,7 +72,7 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
     }
   }
 
-  const count = (s: JobResult['status']) => results.filter((r) => r.status === s).length;
+  const t = resultTotals(results);
   const times = (f: (m: Manifest) => string) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
   const starts = times((m) => m.run.started_at);
   const ends = times((m) => m.run.finished_at);
@@ -91,18 +92,18 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
   const first = present[0]?.manifest;
   return {
     generated_at: generatedAt.toISOString(),
-    total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
-    total_jobs: results.length,
-    successful: count('success') + count('cached'),
-    failed: count('failed'),
+    total_cost: t.total_cost,
+    total_jobs: t.total_jobs,
+    successful: t.successful,
+    failed: t.failed,
     results,
     schema_version: 1,
     tool: opts.tool ?? first?.tool ?? 'atlas-media-action',
     config: present.find((p) => p.manifest.config !== null)?.manifest.config ?? null,
     estimated_total_cost: roundUsd(present.reduce((s, p) => s + p.manifest.estimated_total_cost, 0)),
-    unknown: count('unknown'),
-    skipped: count('skipped'),
-    cached: count('cached'),
+    unknown: t.unknown,
+    skipped: t.skipped,
+    cached: t.cached,
     cost_by_model: costByModel,
     run: {
       started_at: new Date(startedAt).toISOString(),

@@ -11,8 +11,3 @@ export function backoffMs(attempt: number, baseMs: number, capMs: number, random
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-
-/** A signal that aborts when any of the given ones does. */
-export function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal {
-  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
-}
