@@ -159,23 +159,28 @@ async function runWorkload(w: Workload): Promise<Row> {
           NODE_OPTIONS: `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
           BENCH_USAGE_FILE: usageFile,
           GITHUB_STEP_SUMMARY: summary,
-          'INPUT_CONFIG': config,
+          INPUT_CONFIG: config,
           'INPUT_API-KEY': 'bench-key',
           'INPUT_BASE-URL': emu.url,
           'INPUT_OUTPUT-DIR': outDir,
-          'INPUT_CONCURRENCY': String(w.concurrency),
+          INPUT_CONCURRENCY: String(w.concurrency),
           'INPUT_POLL-INTERVAL': String(w.pollInterval),
           'INPUT_MAX-POLL-INTERVAL': String(w.maxPollInterval),
           'INPUT_ARTIFACT-NAME': '',
-          'INPUT_COMMENT': 'never',
-          'INPUT_CACHE': 'false',
+          INPUT_COMMENT: 'never',
+          INPUT_CACHE: 'false',
           'INPUT_FAIL-ON': 'any',
           ...(w.shards ? { INPUT_SHARD: `${k + 1}/${parts}` } : {}),
-          ...Object.fromEntries(Object.entries(w.extraInputs ?? {}).map(([key, v]) => [`INPUT_${key.toUpperCase()}`, v])),
+          ...Object.fromEntries(
+            Object.entries(w.extraInputs ?? {}).map(([key, v]) => [`INPUT_${key.toUpperCase()}`, v]),
+          ),
         };
         const exitCode = await new Promise<number | null>((res) => {
           // BENCH_ACTION points at another bundle (e.g. one built to compare a change); default dist/.
-          const child = spawn(process.execPath, [process.env['BENCH_ACTION'] ?? join(ROOT, 'dist/index.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+          const child = spawn(process.execPath, [process.env['BENCH_ACTION'] ?? join(ROOT, 'dist/index.js')], {
+            env,
+            stdio: ['ignore', 'ignore', 'inherit'],
+          });
           child.on('exit', (code) => res(code));
         });
         const usage = JSON.parse(await readFile(usageFile, 'utf8')) as { maxRssKb: number; cpuSeconds: number };
@@ -184,7 +189,10 @@ async function runWorkload(w: Workload): Promise<Row> {
       }),
     );
     const exitCode = runs.every((r) => r.exitCode === 0) ? 0 : (runs.find((r) => r.exitCode !== 0)?.exitCode ?? null);
-    const usage = { maxRssKb: Math.max(...runs.map((r) => r.usage.maxRssKb)), cpuSeconds: runs.reduce((a, r) => a + r.usage.cpuSeconds, 0) };
+    const usage = {
+      maxRssKb: Math.max(...runs.map((r) => r.usage.maxRssKb)),
+      cpuSeconds: runs.reduce((a, r) => a + r.usage.cpuSeconds, 0),
+    };
     const manifest = { successful: runs.reduce((a, r) => a + r.successful, 0) };
     const stats = emu.stats();
 
@@ -203,14 +211,23 @@ async function runWorkload(w: Workload): Promise<Row> {
       };
     });
     const scale = (w.emulator.timeScale ?? 1000) / 1000; // simulated s per real ms
-    const floor = floorMakespan(perJob.map((j) => j.latency), w.floorConcurrency);
+    const floor = floorMakespan(
+      perJob.map((j) => j.latency),
+      w.floorConcurrency,
+    );
     const firstSubmit = Math.min(...stats.predictions.map((p) => p.submittedAtMs));
     const lastSeen = Math.max(...stats.predictions.map((p) => p.firstSeenDoneAtMs ?? p.completesAtMs));
     const makespan = (lastSeen - firstSubmit) * scale;
-    const delays = stats.predictions.filter((p) => p.firstSeenDoneAtMs !== undefined).map((p) => (p.firstSeenDoneAtMs! - p.completesAtMs) * scale);
+    const delays = stats.predictions
+      .filter((p) => p.firstSeenDoneAtMs !== undefined)
+      .map((p) => (p.firstSeenDoneAtMs! - p.completesAtMs) * scale);
 
     const sigma = w.emulator.jitter ?? 0.15;
-    const informed = simulate(perJob, w.floorConcurrency, informedPlan(sigma, w.pollInterval * (w.emulator.timeScale ?? 1000), inspectionSchedule));
+    const informed = simulate(
+      perJob,
+      w.floorConcurrency,
+      informedPlan(sigma, w.pollInterval * (w.emulator.timeScale ?? 1000), inspectionSchedule),
+    );
     const tutorial = simulate(perJob, w.floorConcurrency, tutorialPlan);
     return {
       workload: w.name,
@@ -244,7 +261,9 @@ function fmt(n: number, d = 2): string {
 }
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : ['pack', 'catalog', 'auto', 'shards', 'big-videos', '10k'];
+  const names = process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : ['pack', 'catalog', 'auto', 'shards', 'big-videos', '10k'];
   const rows: Row[] = [];
   for (const name of names) {
     const make = WORKLOADS[name];
@@ -252,12 +271,47 @@ async function main(): Promise<void> {
     process.stderr.write(`running ${name}…\n`);
     rows.push(await runWorkload(make()));
   }
-  const header = ['workload', 'jobs', 'conc', 'makespan s', 'floor s', 'ratio', 'informed', 'tutorial', 'polls/pred', 'inf polls', 'tut polls', 'delay p50', 'p90', '429s', 'peak RSS MB', 'CPU s', 'ok', 'exit'];
+  const header = [
+    'workload',
+    'jobs',
+    'conc',
+    'makespan s',
+    'floor s',
+    'ratio',
+    'informed',
+    'tutorial',
+    'polls/pred',
+    'inf polls',
+    'tut polls',
+    'delay p50',
+    'p90',
+    '429s',
+    'peak RSS MB',
+    'CPU s',
+    'ok',
+    'exit',
+  ];
   const table = rows.map((r) => {
     const t = (x: string) => (r.throughputOnly ? '-' : x);
     return [
-      r.workload, String(r.jobs), r.concurrency, t(fmt(r.makespan, 1)), t(fmt(r.floor, 1)), t(fmt(r.ratio, 3)), t(fmt(r.informedRatio, 3)), t(fmt(r.tutorialRatio, 3)),
-      fmt(r.polls), t(fmt(r.informedPolls)), t(fmt(r.tutorialPolls)), t(fmt(r.delayP50)), t(fmt(r.delayP90)), String(r.rateLimited), fmt(r.peakRssMb, 0), fmt(r.cpuSeconds, 1), String(r.succeeded), String(r.exitCode),
+      r.workload,
+      String(r.jobs),
+      r.concurrency,
+      t(fmt(r.makespan, 1)),
+      t(fmt(r.floor, 1)),
+      t(fmt(r.ratio, 3)),
+      t(fmt(r.informedRatio, 3)),
+      t(fmt(r.tutorialRatio, 3)),
+      fmt(r.polls),
+      t(fmt(r.informedPolls)),
+      t(fmt(r.tutorialPolls)),
+      t(fmt(r.delayP50)),
+      t(fmt(r.delayP90)),
+      String(r.rateLimited),
+      fmt(r.peakRssMb, 0),
+      fmt(r.cpuSeconds, 1),
+      String(r.succeeded),
+      String(r.exitCode),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
@@ -265,7 +319,9 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const t of table) console.log(line(t));
-  console.log('\nmakespan/floor/delays in simulated seconds; "informed" = a poller that knew each model\'s latency distribution, "tutorial" = 5 s → ×1.5 → 30 s, both replayed on the same latencies.');
+  console.log(
+    '\nmakespan/floor/delays in simulated seconds; "informed" = a poller that knew each model\'s latency distribution, "tutorial" = 5 s → ×1.5 → 30 s, both replayed on the same latencies.',
+  );
   await mkdir(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');

@@ -13,7 +13,11 @@ export interface SimResult {
 }
 
 /** Greedy list scheduling: each job takes the first free slot; its slot frees when the poller notices completion. */
-export function simulate(jobs: Array<{ model: string; latency: number; typical: number }>, concurrency: number, plan: PollPlan | null): SimResult {
+export function simulate(
+  jobs: Array<{ model: string; latency: number; typical: number }>,
+  concurrency: number,
+  plan: PollPlan | null,
+): SimResult {
   const free: number[] = Array.from({ length: Math.max(1, concurrency) }, () => 0);
   let polls = 0;
   let makespan = 0;
@@ -56,7 +60,11 @@ export const tutorialPlan: PollPlan = function* () {
  * from the start, and polls on the same optimal inspection schedule as ours with the same poll cost,
  * then backs off by 1.5× when a job runs late. What ours would do with perfect knowledge of the models.
  */
-export function informedPlan(sigma: number, kappa: number, schedule: (sigma: number, kappa: number) => number[]): PollPlan {
+export function informedPlan(
+  sigma: number,
+  kappa: number,
+  schedule: (sigma: number, kappa: number) => number[],
+): PollPlan {
   return function* (job) {
     const times = schedule(sigma, kappa / job.typical).map((t) => t * job.typical);
     let last = 0;

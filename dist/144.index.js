@@ -236,7 +236,10 @@ async function uploadOutputs(opts) {
             if (p.raw) {
                 staged = await stage(p.files[0], p.name);
                 log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
-                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), { ...base, skipArchive: true });
+                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
+                    ...base,
+                    skipArchive: true,
+                });
             }
             else {
                 log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
@@ -415,7 +418,12 @@ function safeLine(lineOf, name) {
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
 function asNumber(n) {
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
@@ -466,7 +474,7 @@ function withMarker(body, marker, log) {
     let b = body.includes(marker) ? body : `${marker}\n${body}`;
     if (b.length > COMMENT_MAX_CHARS) {
         log.warning(`The PR comment was ${b.length} characters, over GitHub's ${COMMENT_MAX_CHARS}: it was cut.`);
-        const note = '\n\n… cut to fit GitHub\'s comment limit: see the job summary.';
+        const note = "\n\n… cut to fit GitHub's comment limit: see the job summary.";
         b = b.slice(0, COMMENT_MAX_CHARS - note.length - marker.length - 1);
         const last = b.charCodeAt(b.length - 1);
         if (last >= 0xd800 && last <= 0xdbff)
@@ -624,7 +632,15 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
             const [owner, repo] = ctx.repository.split('/');
             const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
             const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
-            const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+            const res = await upsertStickyComment({
+                octokit,
+                owner,
+                repo,
+                issueNumber: pr,
+                tag: settings.commentTag,
+                body,
+                log,
+            });
             delivery.commentId = res?.id;
         }
     }

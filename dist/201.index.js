@@ -236,7 +236,10 @@ async function uploadOutputs(opts) {
             if (p.raw) {
                 staged = await stage(p.files[0], p.name);
                 log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
-                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), { ...base, skipArchive: true });
+                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
+                    ...base,
+                    skipArchive: true,
+                });
             }
             else {
                 log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
@@ -455,7 +458,9 @@ function mergeManifests(parts, opts = {}) {
     const costByModel = {};
     for (const { manifest } of present) {
         for (const [model, c] of Object.entries(manifest.cost_by_model)) {
-            const m = Object.hasOwn(costByModel, model) ? costByModel[model] : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+            const m = Object.hasOwn(costByModel, model)
+                ? costByModel[model]
+                : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
             m.jobs += c.jobs;
             m.cost = (0,prices/* roundUsd */.tE)(m.cost + c.cost);
             m.estimated_cost = (0,prices/* roundUsd */.tE)(m.estimated_cost + c.estimated_cost);
@@ -502,7 +507,13 @@ function mergeManifests(parts, opts = {}) {
             stopped: stops.length ? stops.join('; ') : null,
         },
         shards: ordered.map((p) => 'manifest' in p
-            ? { shard: p.shard, status: 'merged', jobs: p.manifest.results.length, cost: p.manifest.total_cost, reason: null }
+            ? {
+                shard: p.shard,
+                status: 'merged',
+                jobs: p.manifest.results.length,
+                cost: p.manifest.total_cost,
+                reason: null,
+            }
             : { shard: p.shard, status: 'missing', jobs: 0, cost: 0, reason: p.reason ?? null }),
     };
 }
@@ -553,7 +564,11 @@ async function collectShards(base, into, client, log) {
         const shard = `${i}/${total}`;
         const a = picked.found.get(i);
         if (!a) {
-            parts.push({ shard, missing: true, reason: `no artifact ${(0,shards/* shardArtifactName */.u9)(base, { index: i, total }, 1)} in this run` });
+            parts.push({
+                shard,
+                missing: true,
+                reason: `no artifact ${(0,shards/* shardArtifactName */.u9)(base, { index: i, total }, 1)} in this run`,
+            });
             continue;
         }
         const dir = (0,external_node_path_.join)(into, `shard-${i}-of-${total}`);
@@ -575,14 +590,18 @@ async function collectShards(base, into, client, log) {
 async function runReportStep(settings, env, log, client) {
     try {
         if (!settings.artifactName) {
-            return core/* setFailed */.C1('mode: report reads the shards\' artifacts: artifact-name must be set (the same as the shards\').');
+            return core/* setFailed */.C1("mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').");
         }
         const artifacts = client ?? new artifact/* DefaultArtifactClient */.t9();
         const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'atlas-report-'));
         const collected = await collectShards(settings.artifactName, work, artifacts, log);
         if (collected.total === undefined) {
             const msg = `mode: report found no shard artifacts named ${settings.artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
-            await core/* summary */.z.addHeading('❌ Atlas media: no shard reported', 2).addRaw(msg, true).write().catch(() => undefined);
+            await core/* summary */.z
+                .addHeading('❌ Atlas media: no shard reported', 2)
+                .addRaw(msg, true)
+                .write()
+                .catch(() => undefined);
             return core/* setFailed */.C1(msg);
         }
         const merged = mergeManifests(collected.parts);
@@ -602,7 +621,9 @@ async function runReportStep(settings, env, log, client) {
         await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
         const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
         for (const s of missing)
-            log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, { title: 'Missing shard' });
+            log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
+                title: 'Missing shard',
+            });
         core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
         const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await __webpack_require__.e(/* import() */ 763).then(__webpack_require__.bind(__webpack_require__, 93144));
@@ -610,7 +631,9 @@ async function runReportStep(settings, env, log, client) {
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);
         if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
-            const what = missing.length ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})` : '';
+            const what = missing.length
+                ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
+                : '';
             const bad = merged.failed + merged.unknown;
             const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
             core/* setFailed */.C1(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);

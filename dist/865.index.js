@@ -52,7 +52,10 @@ __webpack_require__.r(__webpack_exports__);
 const CACHE_KEY_PREFIX = 'atlas-media-v1-';
 /** 16 hex characters of sha256 over the sorted identities: order-independent, changes with any identity. */
 function planHash(identities) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256').update([...identities].sort().join('\n')).digest('hex').slice(0, 16);
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256')
+        .update([...identities].sort().join('\n'))
+        .digest('hex')
+        .slice(0, 16);
 }
 function cacheKeys(ctx) {
     const plan = `${CACHE_KEY_PREFIX}${planHash(ctx.jobIdentities)}-`;
@@ -111,7 +114,9 @@ async function withWorkspace(workspace, fn) {
 /** sha256 of the journal file, or 'absent': tells whether a run recorded anything new. */
 async function journalDigest(outputDir) {
     try {
-        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256').update(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(outputDir, _journal_journal_js__WEBPACK_IMPORTED_MODULE_4__/* .JOURNAL_FILE */ .RD))).digest('hex');
+        return (0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256')
+            .update(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(outputDir, _journal_journal_js__WEBPACK_IMPORTED_MODULE_4__/* .JOURNAL_FILE */ .RD)))
+            .digest('hex');
     }
     catch {
         return 'absent';

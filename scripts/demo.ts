@@ -13,11 +13,27 @@ const emu = await startEmulator({ timeScale: 20, apiKey: null, imageSize: 256 })
 process.stderr.write(`Atlas emulator on ${emu.url} (20× faster than real time)\nRunning ${config}\n\n`);
 try {
   process.exitCode = await cli(
-    ['run', '--config', config, '--output-dir', outputDir, '--base-url', emu.url, '--api-key', 'demo-no-key-needed', '--poll-interval', '0.05', '--max-poll-interval', '1.5'],
+    [
+      'run',
+      '--config',
+      config,
+      '--output-dir',
+      outputDir,
+      '--base-url',
+      emu.url,
+      '--api-key',
+      'demo-no-key-needed',
+      '--poll-interval',
+      '0.05',
+      '--max-poll-interval',
+      '1.5',
+    ],
     process.env,
   );
   const s = emu.stats();
-  process.stderr.write(`\nThe emulator saw ${s.predictionsCreated} predictions, ${s.polls} polls and ${s.downloads} downloads.\nOpen ${outputDir}/index.html to see what was made.\n`);
+  process.stderr.write(
+    `\nThe emulator saw ${s.predictionsCreated} predictions, ${s.polls} polls and ${s.downloads} downloads.\nOpen ${outputDir}/index.html to see what was made.\n`,
+  );
 } finally {
   await emu.close();
 }

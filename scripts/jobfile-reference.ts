@@ -13,7 +13,8 @@ export function renderJobFileReference(): string {
   const rows: string[][] = [];
   walk(jobFileJsonSchema(), '', rows);
   const lines = ['| Key | Type | Description |', '| --- | --- | --- |'];
-  for (const [key, type, description] of rows) lines.push(`| \`${key}\` | ${cell(type ?? '')} | ${cell(description ?? '')} |`);
+  for (const [key, type, description] of rows)
+    lines.push(`| \`${key}\` | ${cell(type ?? '')} | ${cell(description ?? '')} |`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -22,12 +23,17 @@ function walk(schema: Json, prefix: string, rows: string[][]): void {
   const required = new Set((schema['required'] ?? []) as string[]);
   for (const [key, prop] of Object.entries(props)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    rows.push([path, typeOf(prop, keyName(path)) + (required.has(key) ? ', required' : ''), String(prop['description'] ?? '')]);
+    rows.push([
+      path,
+      typeOf(prop, keyName(path)) + (required.has(key) ? ', required' : ''),
+      String(prop['description'] ?? ''),
+    ]);
     if (NO_CHILDREN.has(path)) continue;
     const items = prop['items'] as Json | undefined;
     if (prop['type'] === 'array' && items?.['properties']) walk(items, `${path}[]`, rows);
     const values = prop['additionalProperties'] as Json | boolean | undefined;
-    if (prop['type'] === 'object' && typeof values === 'object' && values['properties']) walk(values, `${path}.<${keyName(path).replace(/ id$/, '')}>`, rows);
+    if (prop['type'] === 'object' && typeof values === 'object' && values['properties'])
+      walk(values, `${path}.<${keyName(path).replace(/ id$/, '')}>`, rows);
     // A value that may also be a mapping of known keys (params: `{from: …}`): list those keys.
     const options = typeof values === 'object' && Array.isArray(values['anyOf']) ? (values['anyOf'] as Json[]) : [];
     for (const o of options) if (o['type'] === 'object' && o['properties']) walk(o, `${path}.<${keyName(path)}>`, rows);
@@ -56,17 +62,23 @@ function typeOf(s: Json, keyLabel: string): string {
   if (typeof s['minItems'] === 'number') bounds.push(`at least ${s['minItems']}`);
   const b = bounds.length ? ` (${bounds.join(', ')})` : '';
   switch (t) {
-    case 'string': return `string${b}`;
-    case 'integer': return `integer${b}`;
-    case 'number': return `number${b}`;
-    case 'boolean': return 'boolean';
-    case 'array': return `list${b}`;
+    case 'string':
+      return `string${b}`;
+    case 'integer':
+      return `integer${b}`;
+    case 'number':
+      return `number${b}`;
+    case 'boolean':
+      return 'boolean';
+    case 'array':
+      return `list${b}`;
     case 'object': {
       if (s['properties']) return 'mapping';
       const values = s['additionalProperties'];
       return `mapping of ${keyLabel} → ${typeof values === 'object' && values !== null && Object.keys(values).length ? typeOf(values as Json, 'key') : 'any value'}`;
     }
-    default: return 'any';
+    default:
+      return 'any';
   }
 }
 

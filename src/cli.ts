@@ -14,9 +14,22 @@ import { VERSION } from './version.js';
 import { runInfoFromEnv } from './notify/webhook.js';
 
 const VALUE_FLAGS = [
-  'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
-  'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
-  'webhook-url', 'webhook-secret', 'workspace',
+  'config',
+  'api-key',
+  'base-url',
+  'concurrency',
+  'max-concurrency',
+  'download-concurrency',
+  'output-dir',
+  'fail-on',
+  'jobs',
+  'poll-interval',
+  'max-poll-interval',
+  'max-cost',
+  'grace-period',
+  'webhook-url',
+  'webhook-secret',
+  'workspace',
 ] as const;
 const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'] as const;
 
@@ -34,7 +47,11 @@ Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 
-export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Promise<number> {
+export async function cli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -51,9 +68,9 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.Wr
   }
   const { values, positionals } = parsed;
   const command = positionals[0] ?? 'run';
-  if (values['help']) return out.write(USAGE + '\n'), 0;
-  if (values['version']) return process.stdout.write(VERSION + '\n'), 0;
-  if (command === 'schema') return process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0;
+  if (values['help']) return (out.write(USAGE + '\n'), 0);
+  if (values['version']) return (process.stdout.write(VERSION + '\n'), 0);
+  if (command === 'schema') return (process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
   if (command !== 'run' && command !== 'plan') {
     out.write(`unknown command "${command}"\n\n${USAGE}\n`);
     return 2;
@@ -72,7 +89,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.Wr
   try {
     settings = readSettings(get, env);
   } catch (e) {
-    if (e instanceof SettingsError) return out.write(e.message.replaceAll('input ', '--') + '\n'), 2;
+    if (e instanceof SettingsError) return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
     throw e;
   }
 
@@ -100,12 +117,19 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.Wr
 
   try {
     const ws = (values as Record<string, unknown>)['workspace'];
-    const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress, workspace: typeof ws === 'string' ? resolve(ws) : process.cwd(), run: runInfoFromEnv(env) });
+    const result = await runPipeline(settings, {
+      log,
+      signal: cancel.signal,
+      onProgress,
+      workspace: typeof ws === 'string' ? resolve(ws) : process.cwd(),
+      run: runInfoFromEnv(env),
+    });
     if (live) out.write('\n');
     if (!result.manifest) return 0;
     const m = result.manifest;
     for (const r of m.results) {
-      if (r.status !== 'success' && r.status !== 'cached') log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
+      if (r.status !== 'success' && r.status !== 'cached')
+        log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
     }
     out.write(
       `${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
@@ -115,8 +139,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv, out: NodeJS.Wr
     return shouldFail(m, settings.failOn) ? 1 : 0;
   } catch (e) {
     if (live) out.write('\n');
-    if (e instanceof JobFileError) return out.write(e.message + '\n'), 2;
-    if (e instanceof PlanError) return out.write(e.message + '\n'), 2;
+    if (e instanceof JobFileError) return (out.write(e.message + '\n'), 2);
+    if (e instanceof PlanError) return (out.write(e.message + '\n'), 2);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);

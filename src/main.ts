@@ -53,7 +53,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       onProgress: (p) => (last = p),
       onPlan: async (plan) => {
         const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
-        if (settings.cache && !settings.dryRun && cacheService) cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
+        if (settings.cache && !settings.dryRun && cacheService)
+          cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
       },
       workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
       run: runInfoFromEnv(env),
@@ -66,26 +67,47 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     });
     if (!result.manifest) {
       core.setOutput('total-cost', String(result.plan.estimatedCost));
-      await core.summary.addHeading('Atlas media: dry run', 3).addCodeBlock(renderPlan(result.plan)).write().catch(() => undefined);
+      await core.summary
+        .addHeading('Atlas media: dry run', 3)
+        .addCodeBlock(renderPlan(result.plan))
+        .write()
+        .catch(() => undefined);
       return;
     }
     const m = result.manifest;
-    core.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
+    core.info(
+      `${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`,
+    );
     // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
     await cache.carried?.save();
     const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await import('./github/deliver.js');
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-    const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
+    const d = await deliver(
+      m,
+      result.plan.outputDir,
+      settings,
+      runContextFromEnv(env, payload),
+      log,
+      result.plan.lineOf,
+    );
 
     setRunOutputs(m, result.manifestPath!, result.plan.outputDir, d);
-    if (cancel.signal.aborted) core.setFailed(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
+    if (cancel.signal.aborted)
+      core.setFailed(
+        `Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`,
+      );
     else if (shouldFail(m, settings.failOn)) {
-      core.setFailed(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);
+      core.setFailed(
+        `${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`,
+      );
     }
   } catch (e) {
     if (e instanceof JobFileError) {
-      for (const p of e.problems) log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
-      return core.setFailed(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
+      for (const p of e.problems)
+        log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
+      return core.setFailed(
+        `The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`,
+      );
     }
     if (e instanceof PlanError) return core.setFailed(e.message);
     core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));

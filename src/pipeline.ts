@@ -69,13 +69,17 @@ export class PlanError extends Error {
  */
 export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
   const loaded = await loadJobFile(settings.config);
-  const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
+  const prices = wantsLivePrices(loaded.jobFile)
+    ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+    : {};
   const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
   // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
   const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
   if (chained.added.length) {
     const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-    deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    deps.log?.info(
+      `The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`,
+    );
   }
   const picked = chained.jobs;
   const jobs = picked.map((j, index) => ({ ...j, index }));
@@ -91,14 +95,22 @@ export async function makePlan(settings: Settings, deps: { log?: Log; signal?: A
     lineOf: (name) => lines.get(name),
   };
   if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
-    throw new PlanError(`the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`);
+    throw new PlanError(
+      `the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`,
+    );
   }
   return plan;
 }
 
 /** A plain-text table of the plan and its estimate, for dry runs and refusals. */
 export function renderPlan(plan: Plan): string {
-  const rows = plan.jobs.map((j) => [j.name, j.type, j.model, `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`, formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : '')]);
+  const rows = plan.jobs.map((j) => [
+    j.name,
+    j.type,
+    j.model,
+    `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
+    formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
+  ]);
   const header = ['job', 'type', 'model', 'units', 'estimate'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
@@ -124,7 +136,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
   const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
   // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
-  const local = await resolveLocalInputs(planned.jobs, { workspace: deps.workspace ?? process.cwd(), configPath: planned.configPath });
+  const local = await resolveLocalInputs(planned.jobs, {
+    workspace: deps.workspace ?? process.cwd(),
+    configPath: planned.configPath,
+  });
   const plan: Plan = { ...planned, jobs: local.jobs };
   await deps.onPlan?.(plan);
   if (settings.dryRun) {
@@ -136,13 +151,32 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   await mkdir(plan.outputDir, { recursive: true });
   const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
   // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
-  const dispatcher = new Agent({ connections: concurrencyCeiling + settings.downloadConcurrency + 4, keepAliveTimeout: 10_000 });
-  const client = createAtlasClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, userAgent: USER_AGENT, dispatcher });
+  const dispatcher = new Agent({
+    connections: concurrencyCeiling + settings.downloadConcurrency + 4,
+    keepAliveTimeout: 10_000,
+  });
+  const client = createAtlasClient({
+    baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
+    userAgent: USER_AGENT,
+    dispatcher,
+  });
   const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE));
   // The key never reaches what the run writes, even when a prompt or an error message carries it.
   const secrets = [settings.apiKey];
-  const safeJournal: Journal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
-  const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
+  const safeJournal: Journal = {
+    ...journal,
+    record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }),
+  };
+  const webhook = settings.webhookUrl
+    ? createWebhookNotifier({
+        url: settings.webhookUrl,
+        secret: settings.webhookSecret,
+        userAgent: USER_AGENT,
+        log,
+        run: deps.run,
+      })
+    : undefined;
   const onJobFinished = withWebhook(deps.onJobFinished, webhook);
   // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
   const upload = mediaUploader(client, log);
@@ -173,15 +207,18 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
       },
     );
-    const manifest = redactDeep(buildManifest(plan.jobs, outcome.results, {
-      tool: `atlas-media-action ${VERSION}`,
-      config: settings.config,
-      startedAt,
-      finishedAt: new Date(),
-      concurrency: outcome.concurrency,
-      stopped: outcome.stopped,
-      ...(plan.shard ? { shard: plan.shard } : {}),
-    }), secrets);
+    const manifest = redactDeep(
+      buildManifest(plan.jobs, outcome.results, {
+        tool: `atlas-media-action ${VERSION}`,
+        config: settings.config,
+        startedAt,
+        finishedAt: new Date(),
+        concurrency: outcome.concurrency,
+        stopped: outcome.stopped,
+        ...(plan.shard ? { shard: plan.shard } : {}),
+      }),
+      secrets,
+    );
     const manifestPath = await writeManifest(plan.outputDir, manifest);
     await writeFile(join(plan.outputDir, 'report.md'), renderReportFile(manifest));
     await writeGallery(plan.outputDir, manifest);

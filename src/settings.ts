@@ -53,11 +53,19 @@ export class SettingsError extends Error {
 }
 
 /** `get` returns an input's raw value ('' or undefined when unset). */
-export function readSettings(get: (name: string) => string | undefined, env: Record<string, string | undefined> = {}): Settings {
+export function readSettings(
+  get: (name: string) => string | undefined,
+  env: Record<string, string | undefined> = {},
+): Settings {
   const problems: string[] = [];
   const raw = (name: string) => (get(name) ?? '').trim();
 
-  const num = (name: string, dflt: number | undefined, check: (n: number) => boolean, what: string): number | undefined => {
+  const num = (
+    name: string,
+    dflt: number | undefined,
+    check: (n: number) => boolean,
+    what: string,
+  ): number | undefined => {
     const v = raw(name);
     if (v === '') return dflt;
     const n = Number(v);
@@ -86,9 +94,16 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
   let concurrency: number | 'auto' | undefined;
   const c = raw('concurrency');
   if (c === 'auto') concurrency = 'auto';
-  else concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
+  else
+    concurrency = num(
+      'concurrency',
+      undefined,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 256,
+      'a whole number from 1 to 256, or auto',
+    );
 
-  const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+  const apiKey =
+    raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
   const dryRun = bool('dry-run', false);
 
   const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
@@ -99,21 +114,33 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
     problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
   }
 
-  const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
-  const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
-  if (maxPollIntervalMs < pollIntervalMs) problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
+  const pollIntervalMs =
+    (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+  const maxPollIntervalMs =
+    (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+  if (maxPollIntervalMs < pollIntervalMs)
+    problems.push(
+      `input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`,
+    );
 
   const settings: Settings = {
     config: raw('config') || DEFAULT_CONFIG,
     apiKey,
     baseUrl: baseUrl.replace(/\/+$/, ''),
     concurrency,
-    maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ?? 32,
-    downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ?? 4,
+    maxConcurrency:
+      num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
+      32,
+    downloadConcurrency:
+      num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
+      4,
     outputDir: raw('output-dir') || undefined,
     dryRun,
     failOn: oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
-    jobs: raw('jobs').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
+    jobs: raw('jobs')
+      .split(/\r?\n/)
+      .map((s) => s.trim())
+      .filter(Boolean),
     pollIntervalMs,
     maxPollIntervalMs,
     retryUnknownSubmits: bool('retry-unknown-submits', false),
@@ -121,8 +148,14 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
     graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
     artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
     artifactPerJob: bool('artifact-per-job', false),
-    retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
-    compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
+    retentionDays: num(
+      'retention-days',
+      undefined,
+      (n) => Number.isInteger(n) && n >= 1 && n <= 400,
+      'a whole number of days from 1 to 400',
+    ),
+    compressionLevel:
+      num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
     comment: oneOf('comment', ['auto', 'always', 'never'] as const, 'auto'),
     commentTag: raw('comment-tag') || 'atlas-media',
     githubToken: raw('github-token'),
@@ -136,7 +169,8 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
     const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
     const index = m ? Number(m[1]) : NaN;
     const total = m ? Number(m[2]) : NaN;
-    if (!m || total < 1 || index < 1 || index > total || total > 256) problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+    if (!m || total < 1 || index < 1 || index > total || total > 256)
+      problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
     else shard = { index, total };
   }
   settings.shard = shard;
@@ -152,10 +186,13 @@ export function readSettings(get: (name: string) => string | undefined, env: Rec
     }
   }
   if (raw('webhook-secret')) settings.webhookSecret = raw('webhook-secret');
-  if (settings.mode === 'report' && shard) problems.push('input shard: not used with mode: report (the report step reads every shard)');
+  if (settings.mode === 'report' && shard)
+    problems.push('input shard: not used with mode: report (the report step reads every shard)');
 
   if (!dryRun && !apiKey && settings.mode === 'run') {
-    problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
+    problems.push(
+      'input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)',
+    );
   }
   if (problems.length) throw new SettingsError(problems);
   return settings;

@@ -18,7 +18,10 @@ async function emulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   return emu;
 }
 
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 const IMG = 'black-forest-labs/flux-2-pro/text-to-image';
 const VID = 'bytedance/seedance-v1.5-pro/text-to-video';
@@ -29,7 +32,10 @@ describe('pipeline', () => {
     const dir = await tempDir();
     const config = join(dir, 'pipeline_config.yaml');
     await copyFile(new URL('../examples/pipeline_config.yaml', import.meta.url), config);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     const m = await run.manifest();
     expect(m.total_jobs).toBe(m.results.length);
@@ -38,7 +44,18 @@ describe('pipeline', () => {
     expect(m.total_cost).toBeGreaterThan(0);
     for (const r of m.results) {
       // The tutorial's fields, then ours.
-      for (const k of ['name', 'model', 'type', 'status', 'output_url', 'local_path', 'cost', 'generation_time', 'error']) expect(r).toHaveProperty(k);
+      for (const k of [
+        'name',
+        'model',
+        'type',
+        'status',
+        'output_url',
+        'local_path',
+        'cost',
+        'generation_time',
+        'error',
+      ])
+        expect(r).toHaveProperty(k);
       expect(r.status).toBe('success');
       expect(r.prediction_id).toBeTruthy();
       const file = join(run.outputDir, r.local_path!);
@@ -48,7 +65,9 @@ describe('pipeline', () => {
       if (r.type === 'image') expect(head.subarray(0, 4).toString('hex')).toBe('89504e47');
       else expect(head.subarray(4, 8).toString('latin1')).toBe('ftyp');
     }
-    expect(await readdir(join(run.outputDir))).toEqual(expect.arrayContaining(['images', 'videos', 'manifest.json', 'report.md', 'index.html']));
+    expect(await readdir(join(run.outputDir))).toEqual(
+      expect.arrayContaining(['images', 'videos', 'manifest.json', 'report.md', 'index.html']),
+    );
     expect(run.output).toContain('manifest: ');
     // Each job submitted exactly once, with our User-Agent and never a Referer.
     expect(Object.values(e.stats().createdByPrompt).every((n) => n === 1)).toBe(true);
@@ -59,19 +78,34 @@ describe('pipeline', () => {
   it('names several outputs name-1, name-2 and keeps each hash', async () => {
     const e = await emulator();
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: Product Hero\n    model: ${IMG}\n    prompt: a bottle\n    params: { num_images: 3 }\n`);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: Product Hero\n    model: ${IMG}\n    prompt: a bottle\n    params: { num_images: 3 }\n`,
+    );
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     const m = await run.manifest();
-    expect(m.results[0]!.outputs.map((o) => o.path)).toEqual(['images/product-hero-1.png', 'images/product-hero-2.png', 'images/product-hero-3.png']);
+    expect(m.results[0]!.outputs.map((o) => o.path)).toEqual([
+      'images/product-hero-1.png',
+      'images/product-hero-2.png',
+      'images/product-hero-3.png',
+    ]);
     expect(m.results[0]!.cost).toBeCloseTo(0.12);
     for (const o of m.results[0]!.outputs) expect(await sha256(join(run.outputDir, o.path!))).toBe(o.sha256);
   });
 
   it('never resends a submit the server received (HTTP 500 after creating): the job is unknown, created once, and a re-run does not pay again', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 500, created: true, match: 'fragile' }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 500, created: true, match: 'fragile' }],
+    });
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: fragile\n    model: ${IMG}\n    prompt: a fragile vase\n  - name: sturdy\n    model: ${IMG}\n    prompt: a sturdy chair\n`);
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: fragile\n    model: ${IMG}\n    prompt: a fragile vase\n  - name: sturdy\n    model: ${IMG}\n    prompt: a sturdy chair\n`,
+    );
     const out = join(dir, 'out');
     const first = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: out });
     expect(first.code).toBe(1);
@@ -89,11 +123,21 @@ describe('pipeline', () => {
   });
 
   it('stops submitting when Atlas says the account is out of credit, finishes what is in flight, and fails the run', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 402, message: 'insufficient balance', skip: 2, times: Infinity }] });
+    const e = await emulator({
+      faults: [
+        { op: 'submit', kind: 'status', status: 402, message: 'insufficient balance', skip: 2, times: Infinity },
+      ],
+    });
     const dir = await tempDir();
-    const jobs = Array.from({ length: 6 }, (_, i) => `  - name: job ${i}\n    model: ${IMG}\n    prompt: prompt ${i}\n`).join('');
+    const jobs = Array.from(
+      { length: 6 },
+      (_, i) => `  - name: job ${i}\n    model: ${IMG}\n    prompt: prompt ${i}\n`,
+    ).join('');
     const config = await writeJobFile(dir, `max_workers: 1\njobs:\n${jobs}`);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code).toBe(1);
     const m = await run.manifest();
     expect(m.results.map((r) => r.status)).toEqual(['success', 'success', 'failed', 'skipped', 'skipped', 'skipped']);
@@ -108,9 +152,24 @@ describe('pipeline', () => {
     const dir = await tempDir();
     const config = await writeJobFile(
       dir,
-      ['jobs:', '  - name: a', `    model: ${IMG}`, '    prompt: x', '    widht: 10', '  - name: a', `    model: ${IMG}`, '    prompt: y', '  - name: c', '    prompt: z', ''].join('\n'),
+      [
+        'jobs:',
+        '  - name: a',
+        `    model: ${IMG}`,
+        '    prompt: x',
+        '    widht: 10',
+        '  - name: a',
+        `    model: ${IMG}`,
+        '    prompt: y',
+        '  - name: c',
+        '    prompt: z',
+        '',
+      ].join('\n'),
     );
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code).toBe(2);
     expect(run.output).toMatch(/jobs\.yml:5:\d+: .*widht.*width/);
     expect(run.output).toMatch(/jobs\.yml:6:\d+: .*duplicate/i);
@@ -121,7 +180,10 @@ describe('pipeline', () => {
   it('dry run prints the plan and the estimate and calls nothing', async () => {
     const e = await emulator();
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: still\n    model: ${IMG}\n    prompt: p\n  - name: clip\n    model: ${VID}\n    prompt: q\n    duration: 5\n  - name: mystery\n    model: acme/new-model/text-to-image\n    prompt: r\n`);
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: still\n    model: ${IMG}\n    prompt: p\n  - name: clip\n    model: ${VID}\n    prompt: q\n    duration: 5\n  - name: mystery\n    model: acme/new-model/text-to-image\n    prompt: r\n`,
+    );
     const run = await runCli(['plan', '--config', config], { baseUrl: e.url, outputDir: join(dir, 'out'), apiKey: '' });
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain('$0.04');
@@ -134,8 +196,14 @@ describe('pipeline', () => {
   it('runs only the jobs the filter names', async () => {
     const e = await emulator();
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: hero-a\n    model: ${IMG}\n    prompt: a\n  - name: hero-b\n    model: ${IMG}\n    prompt: b\n  - name: banner\n    model: ${IMG}\n    prompt: c\n`);
-    const run = await runCli(['run', '--config', config, '--jobs', 'hero-*', ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: hero-a\n    model: ${IMG}\n    prompt: a\n  - name: hero-b\n    model: ${IMG}\n    prompt: b\n  - name: banner\n    model: ${IMG}\n    prompt: c\n`,
+    );
+    const run = await runCli(['run', '--config', config, '--jobs', 'hero-*', ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     expect((await run.manifest()).results.map((r) => r.name)).toEqual(['hero-a', 'hero-b']);
     expect(e.stats().predictionsCreated).toBe(2);
@@ -144,22 +212,39 @@ describe('pipeline', () => {
   it('refuses a plan over max-cost with the breakdown, and skips jobs that would cross it while running', async () => {
     const e = await emulator();
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: a\n    model: ${IMG}\n    prompt: a\n  - name: b\n    model: ${IMG}\n    prompt: b\n`);
-    const refused = await runCli(['run', '--config', config, '--max-cost', '0.05', ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: a\n    model: ${IMG}\n    prompt: a\n  - name: b\n    model: ${IMG}\n    prompt: b\n`,
+    );
+    const refused = await runCli(['run', '--config', config, '--max-cost', '0.05', ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(refused.code).toBe(2);
     expect(refused.output).toMatch(/estimated cost \$0\.08 exceeds max-cost \$0\.05/);
     expect(e.stats().submitsReceived).toBe(0);
   });
 
   it('fail-on decides the exit code; everything done is kept', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 422, message: 'bad size', match: 'broken', times: Infinity }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 422, message: 'bad size', match: 'broken', times: Infinity }],
+    });
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: ok\n    model: ${IMG}\n    prompt: fine\n  - name: bad\n    model: ${IMG}\n    prompt: broken\n`);
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: ok\n    model: ${IMG}\n    prompt: fine\n  - name: bad\n    model: ${IMG}\n    prompt: broken\n`,
+    );
     const any = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'o1') });
     expect(any.code).toBe(1);
-    const never = await runCli(['run', '--config', config, '--fail-on', 'never', ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'o2') });
+    const never = await runCli(['run', '--config', config, '--fail-on', 'never', ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'o2'),
+    });
     expect(never.code).toBe(0);
-    const all = await runCli(['run', '--config', config, '--fail-on', 'all', ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'o3') });
+    const all = await runCli(['run', '--config', config, '--fail-on', 'all', ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'o3'),
+    });
     expect(all.code).toBe(0);
     const m = await all.manifest();
     expect(m.results[1]).toMatchObject({ status: 'failed', error_kind: 'bad-request' });
@@ -169,8 +254,14 @@ describe('pipeline', () => {
   it('downloads a large video streamed to disk with the exact bytes', async () => {
     const e = await emulator({ videoBytes: 64 * 1024 * 1024 });
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: long take\n    model: ${VID}\n    prompt: big\n    duration: 5\n`);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: long take\n    model: ${VID}\n    prompt: big\n    duration: 5\n`,
+    );
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     const r = (await run.manifest()).results[0]!;
     expect(r.outputs[0]!.bytes).toBe(64 * 1024 * 1024);

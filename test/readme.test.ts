@@ -7,7 +7,10 @@ import { README_PATH, renderReadme } from '../scripts/update-readme.js';
 import { readSettings } from '../src/settings.js';
 
 const readme = readFileSync(README_PATH, 'utf8');
-const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
+const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+};
 
 describe('README', () => {
   it('starts with the two commands a newcomer runs', () => {
@@ -28,7 +31,13 @@ describe('README', () => {
 
   it('every action input is read by the settings, and the settings read no undeclared input', () => {
     const asked = new Set<string>();
-    readSettings((name) => { asked.add(name); return undefined; }, { ATLASCLOUD_API_KEY: 'k' });
+    readSettings(
+      (name) => {
+        asked.add(name);
+        return undefined;
+      },
+      { ATLASCLOUD_API_KEY: 'k' },
+    );
     expect([...asked].sort()).toEqual(Object.keys(action.inputs).sort());
   });
 });

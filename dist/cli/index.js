@@ -39122,12 +39122,17 @@ function readSettings(get, env = {}) {
         apiKey,
         baseUrl: baseUrl.replace(/\/+$/, ''),
         concurrency,
-        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ?? 32,
-        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ?? 4,
+        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
+            32,
+        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
+            4,
         outputDir: raw('output-dir') || undefined,
         dryRun,
         failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
-        jobs: raw('jobs').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
+        jobs: raw('jobs')
+            .split(/\r?\n/)
+            .map((s) => s.trim())
+            .filter(Boolean),
         pollIntervalMs,
         maxPollIntervalMs,
         retryUnknownSubmits: bool('retry-unknown-submits', false),
@@ -48749,7 +48754,8 @@ const MAX_COUNT = 100;
 const MatrixValue = union([schemas_string(), schemas_number(), schemas_boolean()], {
     error: 'matrix values are text, numbers or true/false (one value per list item, no lists or mappings)',
 });
-const matrixField = record(schemas_string().regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'), array(MatrixValue).min(1).max(MAX_MATRIX_VALUES))
+const matrixField = record(schemas_string()
+    .regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'), array(MatrixValue).min(1).max(MAX_MATRIX_VALUES))
     .describe('Run this job once per combination of values, e.g. `{product: [mug, tee], style: [flat, photo]}` makes 4 jobs (first key slowest, values in list order). `${product}` in name, prompt, model, resolution and params (also inherited from defaults) is replaced by the value; a params value that is exactly `"${key}"` takes the value with its type (a number stays a number). The name must use every key that has more than one value, so each job gets its own name. A `${key}` that is not a matrix key is an error; write `$${` for a literal `${`.');
 const countField = schemas_int()
     .min(1)
@@ -48799,8 +48805,15 @@ const JobSpec = strictObject({
 })
     .describe('One generation: a prompt for a model (or, with matrix: or count:, several).');
 const JobFile = strictObject({
-    output_dir: schemas_string().min(1).optional().describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
-    max_workers: schemas_int().min(1).max(256).optional().describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
+    output_dir: schemas_string()
+        .min(1)
+        .optional()
+        .describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
+    max_workers: schemas_int()
+        .min(1)
+        .max(256)
+        .optional()
+        .describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
     defaults: JobDefaults.optional(),
     pricing: Pricing.optional(),
     jobs: array(JobSpec).min(1).describe('The generations to run, in order.'),
@@ -48983,7 +48996,7 @@ const GUESS_PRICE = 0.05;
 const DEFAULT_VIDEO_SECONDS = 5;
 function priceOf(model, type, tables = {}) {
     // Own properties only: a model id like "constructor" must not find Object's.
-    const own = (t) => (t && Object.hasOwn(t, model) ? t[model] : undefined);
+    const own = (t) => t && Object.hasOwn(t, model) ? t[model] : undefined;
     const fromFile = own(tables.file);
     if (fromFile)
         return { price: fromFile, source: 'file' };
@@ -49068,7 +49081,19 @@ const MAX_STEM_LENGTH = 80;
 const HASH_CHARS = 8;
 /** Letters NFKD does not decompose into ASCII. */
 const TRANSLITERATE = {
-    ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ł: 'l', ı: 'i', ħ: 'h', ŋ: 'ng', ſ: 's', ĸ: 'k',
+    ß: 'ss',
+    æ: 'ae',
+    œ: 'oe',
+    ø: 'o',
+    đ: 'd',
+    ð: 'd',
+    þ: 'th',
+    ł: 'l',
+    ı: 'i',
+    ħ: 'h',
+    ŋ: 'ng',
+    ſ: 's',
+    ĸ: 'k',
 };
 /** Windows device names: a file called e.g. `con.png` cannot be created there. */
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
@@ -49204,7 +49229,12 @@ function mapChainRefs(value, fn, path = [], depth = 0) {
     if (chain_isPlainObject(value)) {
         const out = {};
         for (const [k, v] of Object.entries(value)) {
-            Object.defineProperty(out, k, { value: mapChainRefs(v, fn, [...path, k], depth + 1), enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(out, k, {
+                value: mapChainRefs(v, fn, [...path, k], depth + 1),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
         }
         return out;
     }
@@ -49220,7 +49250,12 @@ function setAtPath(body, path, value) {
             return node.map((v, j) => (j === seg ? put(v, i + 1) : v));
         const out = {};
         for (const [k, v] of Object.entries(node)) {
-            Object.defineProperty(out, k, { value: k === String(seg) ? put(v, i + 1) : v, enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(out, k, {
+                value: k === String(seg) ? put(v, i + 1) : v,
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
         }
         return out;
     };
@@ -49308,7 +49343,7 @@ function topologicalOrder(deps) {
             }
             const d = out[top.next++];
             if (state[d] === 1)
-                throw new Error('the jobs\' inputs form a cycle (validate the file with parseJobFile first)');
+                throw new Error("the jobs' inputs form a cycle (validate the file with parseJobFile first)");
             if (state[d] === 0) {
                 state[d] = 1;
                 stack.push({ node: d, next: 0 });
@@ -49389,7 +49424,9 @@ function canonicalJson(value) {
     }
     if (Array.isArray(value))
         return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
 /**
@@ -49742,13 +49779,29 @@ function describeIssue(issue, data) {
     switch (issue.code) {
         case 'invalid_key': {
             const inner = issue.issues[0]?.message;
-            return [{ path, prefer: 'key', text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}` }];
+            return [
+                {
+                    path,
+                    prefer: 'key',
+                    text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
+                },
+            ];
         }
         case 'unrecognized_keys':
-            return issue.keys.map((key) => ({ path: [...path, key], prefer: 'key', text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}` }));
+            return issue.keys.map((key) => ({
+                path: [...path, key],
+                prefer: 'key',
+                text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
+            }));
         case 'invalid_type': {
             if (value === undefined) {
-                return [{ path, missing: true, text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing' }];
+                return [
+                    {
+                        path,
+                        missing: true,
+                        text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
+                    },
+                ];
             }
             let hint = '';
             if (path.length === 1 && last === 'jobs' && load_isPlainObject(value))
@@ -49757,7 +49810,9 @@ function describeIssue(issue, data) {
                 hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
             else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
                 hint = ` (quote it: "${String(value)}")`;
-            else if ((issue.expected === 'number' || issue.expected === 'int') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+            else if ((issue.expected === 'number' || issue.expected === 'int') &&
+                typeof value === 'string' &&
+                /^\s*-?\d+(\.\d+)?\s*$/.test(value))
                 hint = ' (remove the quotes)';
             else if (value === null)
                 hint = ' (the value is empty)';
@@ -49766,23 +49821,39 @@ function describeIssue(issue, data) {
         case 'invalid_value': {
             const options = issue.values.map((v) => JSON.stringify(v));
             const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
-            return [{ path, text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}` }];
+            return [
+                {
+                    path,
+                    text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
+                },
+            ];
         }
         case 'too_small': {
             const min = Number(issue.minimum);
             if (issue.origin === 'array')
-                return [{ path, text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)` }];
+                return [
+                    {
+                        path,
+                        text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
+                    },
+                ];
             if (issue.origin === 'string')
                 return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
-            return [{ path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
+            ];
         }
         case 'too_big': {
             const max = Number(issue.maximum);
             if (issue.origin === 'string')
-                return [{ path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` }];
+                return [
+                    { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
+                ];
             if (issue.origin === 'array')
                 return [{ path, text: `has too many items (at most ${max})` }];
-            return [{ path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
+            ];
         }
         default:
             return [{ path, text: issue.message }];
@@ -49868,7 +49939,11 @@ function checkJsonValue(value, path, depth, add, offsetOf) {
             checkJsonValue(v, [...path, k], depth + 1, add, offsetOf);
         return;
     }
-    const kind = value instanceof Uint8Array ? 'binary data (!!binary)' : typeof value === 'object' ? `a ${value.constructor?.name ?? 'special'} value` : `a ${typeof value}`;
+    const kind = value instanceof Uint8Array
+        ? 'binary data (!!binary)'
+        : typeof value === 'object'
+            ? `a ${value.constructor?.name ?? 'special'} value`
+            : `a ${typeof value}`;
     add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
 }
 /**
@@ -49926,7 +50001,9 @@ function checkChains(names, byName, add, offsetOf) {
     const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
     for (const cycle of findCycles(nodes, edges)) {
         const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
-        edgeRef.get(`${cycle[0]}\u0000${cycle[1]}`)?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
+        edgeRef
+            .get(`${cycle[0]}\u0000${cycle[1]}`)
+            ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
     }
 }
 /** Duplicate and file-name problems reported per entry before they are only counted. */
@@ -49973,7 +50050,8 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
             return undefined;
     }
     const rawCount = job['count'];
-    if (rawCount !== undefined && !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
+    if (rawCount !== undefined &&
+        !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
         return undefined;
     const count = rawCount ?? 1;
     const expands = rawMatrix !== undefined || count > 1;
@@ -49982,7 +50060,9 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
     const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
     if (made > MAX_JOBS_PER_ENTRY) {
         const path = rawMatrix !== undefined ? at('matrix') : at('count');
-        const how = combos > MAX_JOBS_PER_ENTRY ? `more than ${MAX_JOBS_PER_ENTRY} jobs` : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
+        const how = combos > MAX_JOBS_PER_ENTRY
+            ? `more than ${MAX_JOBS_PER_ENTRY} jobs`
+            : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
         add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
         return undefined;
     }
@@ -49999,7 +50079,9 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
     const keys = Object.keys(matrix);
     /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
     const report = (path, text) => {
-        const own = path[0] === 'params' && path.length > 1 ? load_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1]) : Object.hasOwn(job, path[0]);
+        const own = path[0] === 'params' && path.length > 1
+            ? load_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1])
+            : Object.hasOwn(job, path[0]);
         if (own || !defaults)
             add(offsetOf(at(...path)), at(...path), text);
         else
@@ -50218,14 +50300,21 @@ function valueAt(data, path) {
 }
 function expectedWord(expected) {
     switch (expected) {
-        case 'string': return 'text';
-        case 'number': return 'a number';
-        case 'int': return 'a whole number';
+        case 'string':
+            return 'text';
+        case 'number':
+            return 'a number';
+        case 'int':
+            return 'a whole number';
         case 'object':
-        case 'record': return 'a mapping (key: value)';
-        case 'array': return 'a list';
-        case 'boolean': return 'true or false';
-        default: return expected;
+        case 'record':
+            return 'a mapping (key: value)';
+        case 'array':
+            return 'a list';
+        case 'boolean':
+            return 'true or false';
+        default:
+            return expected;
     }
 }
 function describeValue(v) {
@@ -50388,7 +50477,7 @@ function messageOf(v) {
     const err = v['error'];
     return (str(v['msg']) ??
         str(v['message']) ??
-        (isObj(err) ? str(err['message']) ?? str(err['msg']) : undefined) ??
+        (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
         str(err) ??
         str(v['detail']));
 }
@@ -50530,7 +50619,9 @@ function parsePrediction(json, id) {
         state = 'pending';
     const p = { id: findId(json) ?? id, state, rawStatus, outputs };
     if (state === 'failed') {
-        p.error = reason ?? `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
+        p.error =
+            reason ??
+                `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
     }
     else if (state === 'completed' && outputs.length === 0) {
         p.state = 'failed';
@@ -50671,14 +50762,18 @@ function createAtlasClient(opts) {
     const random = opts.random ?? Math.random;
     const events = opts.events ?? {};
     // ---- secrets -------------------------------------------------------------------------
-    const secrets = opts.apiKey === '' ? [] : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
+    const secrets = opts.apiKey === ''
+        ? []
+        : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
     const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
     const hasSecret = (s) => secrets.some((k) => s.includes(k));
     /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
     const clean = (e, op) => {
         const err = e instanceof AtlasError
             ? e
-            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, { op });
+            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
+                op,
+            });
         err.message = scrub(err.message);
         if (err.stack !== undefined)
             err.stack = scrub(err.stack);
@@ -50686,7 +50781,10 @@ function createAtlasClient(opts) {
             err.cause = undefined;
         return err;
     };
-    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, { op, ...(signal?.reason !== undefined ? { cause: signal.reason } : {}) });
+    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, {
+        op,
+        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
     const checkAbort = (op, signal) => {
         if (signal?.aborted)
             throw aborted(op, signal);
@@ -50727,7 +50825,10 @@ function createAtlasClient(opts) {
                 ok: false,
                 preSend,
                 retryable: !fatal,
-                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, { op: label, cause: e }),
+                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
+                    op: label,
+                    cause: e,
+                }),
             };
         };
         let res;
@@ -50782,7 +50883,9 @@ function createAtlasClient(opts) {
                         o.error.message += ` (gave up after ${n} attempts)`;
                     throw o.error;
                 }
-                const wait = o.error.retryAfterMs !== undefined ? Math.min(o.error.retryAfterMs, retryAfterCap) : backoffMs(n - 1, baseMs, capMs, random);
+                const wait = o.error.retryAfterMs !== undefined
+                    ? Math.min(o.error.retryAfterMs, retryAfterCap)
+                    : backoffMs(n - 1, baseMs, capMs, random);
                 try {
                     await sleep(wait, signal);
                 }
@@ -50806,7 +50909,10 @@ function createAtlasClient(opts) {
                 json = JSON.parse(r.text);
             }
             catch {
-                return { error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }), retry: true };
+                return {
+                    error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }),
+                    retry: true,
+                };
             }
             try {
                 return { value: parse(json) };
@@ -50832,7 +50938,11 @@ function createAtlasClient(opts) {
         const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
         const label = 'submit';
         const unknownFate = (reason, status, retryAfterMs) => ({
-            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, { op: label, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }),
+            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
+                op: label,
+                ...(status !== undefined ? { status } : {}),
+                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            }),
             retry: retryUnknown,
         });
         return run(label, signal, async (n) => {
@@ -50941,7 +51051,9 @@ function livePriceTable(models) {
         if (price === undefined || !Number.isFinite(price) || price < 0)
             continue;
         const type = m.type.trim();
-        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase()) ? LIVE_UNIT_BY_TYPE[type.toLowerCase()] : undefined;
+        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
+            ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]
+            : undefined;
         if (!unit)
             continue;
         table[m.model] = { unit, price, note: liveNote(type, unit) };
@@ -53745,7 +53857,10 @@ minimatch.unescape = unescape_unescape;
  * themselves hold several lines are split.
  */
 function parsePatterns(patterns) {
-    return patterns.flatMap((p) => p.split(/\r?\n|\r/)).map((p) => p.trim()).filter((p) => p !== '');
+    return patterns
+        .flatMap((p) => p.split(/\r?\n|\r/))
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
 }
 /**
  * Keep the jobs whose name equals a pattern or matches it as a minimatch glob
@@ -54043,7 +54158,18 @@ const NOT_FOUND_ATTEMPTS = 3;
 const RETRY_AFTER_MAX_MS = 60_000;
 /** Errors that come from the local file system: the disk is full, read-only, or the path is unusable. */
 const DISK_CODES = new Set([
-    'ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EIO', 'EEXIST',
+    'ENOSPC',
+    'EDQUOT',
+    'EFBIG',
+    'EROFS',
+    'EACCES',
+    'EPERM',
+    'EISDIR',
+    'ENOTDIR',
+    'ENAMETOOLONG',
+    'ELOOP',
+    'EIO',
+    'EEXIST',
 ]);
 /** undici's "the peer closed the connection before the body ended" errors. */
 const SHORT_BODY_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
@@ -54066,15 +54192,19 @@ function toDownloadError(err, where, signal, phase = 'request') {
         return new DownloadError('disk', `download of ${where}: ${what} (${code}): ${detail}`, { cause: err });
     }
     if (phase === 'body' && code !== undefined && SHORT_BODY_CODES.has(code)) {
-        return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, { cause: err });
+        return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, {
+            cause: err,
+        });
     }
-    return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, { cause: err });
+    return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, {
+        cause: err,
+    });
 }
 /** A URL fit for logs: no query string (it carries the signature), no credentials. */
 function redactUrl(source) {
     if (source.startsWith('data:')) {
         const comma = source.indexOf(',');
-        return `${(comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60)))},…`;
+        return `${comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60))},…`;
     }
     try {
         const u = new URL(source);
@@ -54140,7 +54270,9 @@ async function get(start, opts) {
         const location = header(headers, 'location');
         if ([301, 302, 303, 307, 308].includes(statusCode) && location) {
             if (hop >= MAX_REDIRECTS) {
-                throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, { status: statusCode });
+                throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, {
+                    status: statusCode,
+                });
             }
             let next;
             try {
@@ -54221,7 +54353,15 @@ function percentDecode(s) {
     if (!input.includes(0x25))
         return input;
     const out = Buffer.allocUnsafe(input.length);
-    const hex = (b) => b === undefined ? -1 : b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1;
+    const hex = (b) => b === undefined
+        ? -1
+        : b >= 0x30 && b <= 0x39
+            ? b - 0x30
+            : b >= 0x41 && b <= 0x46
+                ? b - 0x37
+                : b >= 0x61 && b <= 0x66
+                    ? b - 0x57
+                    : -1;
     let j = 0;
     for (let i = 0; i < input.length; i++) {
         const b = input[i];
@@ -54243,14 +54383,19 @@ function decodeDataUri(uri) {
     if (!/^data:/i.test(uri) || comma < 0) {
         throw new DownloadError('http', `malformed data: URI (${redactUrl(uri)})`);
     }
-    const params = uri.slice(5, comma).split(';').map((p) => p.trim());
+    const params = uri
+        .slice(5, comma)
+        .split(';')
+        .map((p) => p.trim());
     const base64 = params.length > 1 && params[params.length - 1].toLowerCase() === 'base64';
     const mediaType = params[0] ? params[0].toLowerCase() : undefined;
     const payload = uri.slice(comma + 1);
     let data;
     if (base64) {
         // Node's base64 decoder skips whitespace and stops at padding; percent-escapes are undone first.
-        data = payload.includes('%') ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64') : Buffer.from(payload, 'base64');
+        data = payload.includes('%')
+            ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64')
+            : Buffer.from(payload, 'base64');
     }
     else {
         data = percentDecode(payload);
@@ -54341,7 +54486,10 @@ function createSlots(initialLimit, now = Date.now) {
         const wait = heldUntil - now();
         if (wait > 0) {
             if (!timer)
-                timer = setTimeout(() => { timer = undefined; pump(); }, wait);
+                timer = setTimeout(() => {
+                    timer = undefined;
+                    pump();
+                }, wait);
             return;
         }
         while (inUse < limit && waiters.length > 0) {
@@ -54351,14 +54499,21 @@ function createSlots(initialLimit, now = Date.now) {
         }
     }
     return {
-        get inUse() { return inUse; },
-        get limit() { return limit; },
+        get inUse() {
+            return inUse;
+        },
+        get limit() {
+            return limit;
+        },
         acquire(signal, opts) {
             if (signal?.aborted)
                 return Promise.reject(signal.reason);
             return new Promise((resolve, reject) => {
                 const waiter = {
-                    grant: () => { signal?.removeEventListener('abort', onAbort); resolve(); },
+                    grant: () => {
+                        signal?.removeEventListener('abort', onAbort);
+                        resolve();
+                    },
                 };
                 const onAbort = () => {
                     const i = waiters.indexOf(waiter);
@@ -54404,8 +54559,12 @@ function fixedConcurrency(slots, limit) {
             if (retryAfterMs)
                 slots.holdUntil(Date.now() + retryAfterMs);
         },
-        get limit() { return slots.limit; },
-        get round() { return 0; },
+        get limit() {
+            return slots.limit;
+        },
+        get round() {
+            return 0;
+        },
     };
 }
 function adaptiveConcurrency(slots, opts) {
@@ -54423,8 +54582,12 @@ function adaptiveConcurrency(slots, opts) {
         slots.setLimit(window);
     };
     return {
-        get limit() { return window; },
-        get round() { return round; },
+        get limit() {
+            return window;
+        },
+        get round() {
+            return round;
+        },
         accepted() {
             successes++;
             if (slowStart) {
@@ -54483,7 +54646,11 @@ function createLatencyModel(bounds) {
     // Run-wide ratio of observed to prior latency, in log space: the "speed" of this account/server.
     const global = { n: 0, sumLog: 0, sumLog2: 0 };
     const kappaMs = bounds.floorMs;
-    function add(s, x) { s.n++; s.sumLog += x; s.sumLog2 += x * x; }
+    function add(s, x) {
+        s.n++;
+        s.sumLog += x;
+        s.sumLog2 += x * x;
+    }
     function distribution(job) {
         const scale = Math.log(sizeFactor(job));
         const s = byModel.get(job.model);
@@ -54497,7 +54664,10 @@ function createLatencyModel(bounds) {
         }
         if (global.n > 0) {
             const ratio = global.sumLog / global.n;
-            return { medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale), sigma: UNSEEN_MODEL_SIGMA };
+            return {
+                medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale),
+                sigma: UNSEEN_MODEL_SIGMA,
+            };
         }
         return undefined;
     }
@@ -54582,7 +54752,8 @@ function normalPdf(z) {
 function normalCdf(z) {
     const x = Math.abs(z) / Math.SQRT2;
     const t = 1 / (1 + 0.3275911 * x);
-    const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+    const erf = 1 -
+        ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
     return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -54750,7 +54921,9 @@ async function resolveLocalInputs(jobs, opts) {
             }
             catch (e) {
                 const code = codeOf(e);
-                problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
+                problem(ref, code === 'ENOENT' || code === 'ENOTDIR'
+                    ? `is not a file in the workspace (looked for ${abs})`
+                    : `cannot be read (${code})`);
                 ok = false;
                 continue;
             }
@@ -54966,7 +55139,14 @@ async function runJobs(jobs, deps, opts) {
     let failed = 0;
     let running = 0;
     let rateLimited = 0;
-    const progress = () => opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
+    const progress = () => opts.onProgress?.({
+        total: jobs.length,
+        done,
+        running,
+        queued: jobs.length - done - running,
+        spent: roundUsd(spent),
+        failed,
+    });
     // Chains: a job that takes other jobs' outputs waits until they have settled.
     const byName = new Map(jobs.map((j) => [j.name, j]));
     const dependencies = (job) => (job.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined);
@@ -55025,14 +55205,26 @@ async function runJobs(jobs, deps, opts) {
         let finished;
         let resumed = false;
         let submittedAtMs = Date.now();
-        if (!opts.force && prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+        if (!opts.force &&
+            prior?.event === 'downloaded' &&
+            prior.files &&
+            (await filesIntact(opts.outputDir, prior.files))) {
             // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
             release();
             log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
-            const outputs = prior.files.map((f) => ({ url: f.url, path: f.path, bytes: f.bytes, sha256: f.sha256, content_type: f.content_type, error: null }));
+            const outputs = prior.files.map((f) => ({
+                url: f.url,
+                path: f.path,
+                bytes: f.bytes,
+                sha256: f.sha256,
+                content_type: f.content_type,
+                error: null,
+            }));
             return withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
         }
-        if ((prior?.event === 'submitting' || prior?.event === 'unknown') && !prior.prediction_id && !opts.retryUnknownSubmits) {
+        if ((prior?.event === 'submitting' || prior?.event === 'unknown') &&
+            !prior.prediction_id &&
+            !opts.retryUnknownSubmits) {
             release();
             return {
                 ...r,
@@ -55085,14 +55277,24 @@ async function runJobs(jobs, deps, opts) {
                 const kind = submitting.signal.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
                 r.attempts.submits = Math.max(1, r.attempts.submits);
                 if (kind === 'aborted') {
-                    await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: 'cancelled before submit' });
+                    await journal?.record({
+                        identity: job.identity,
+                        name: job.name,
+                        event: 'refused',
+                        error: 'cancelled before submit',
+                    });
                     // `stop` is set by the abort that got us here; TypeScript cannot see that across the await.
                     const why = stop;
                     return skipped(r, why?.reason ?? 'cancelled', why?.kind ?? 'cancelled');
                 }
                 if (kind === 'unknown-fate') {
                     await journal?.record({ identity: job.identity, name: job.name, event: 'unknown', error: run_messageOf(e) });
-                    return { ...r, status: 'unknown', error_kind: kind, error: `${run_messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")` };
+                    return {
+                        ...r,
+                        status: 'unknown',
+                        error_kind: kind,
+                        error: `${run_messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")`,
+                    };
                 }
                 await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: run_messageOf(e) });
                 if (kind === 'credit') {
@@ -55115,10 +55317,18 @@ async function runJobs(jobs, deps, opts) {
         while (!finished) {
             const elapsed = Date.now() - submittedAtMs;
             if (Date.now() >= deadline) {
-                return { ...r, status: 'failed', error_kind: 'timeout', error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${predictionId} is kept in the journal so a re-run resumes it instead of paying again` };
+                return {
+                    ...r,
+                    status: 'failed',
+                    error_kind: 'timeout',
+                    error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${predictionId} is kept in the journal so a re-run resumes it instead of paying again`,
+                };
             }
             // A resumed prediction may be long finished: look at once.
-            lastDelay = resumed && r.attempts.polls === 0 ? 0 : Math.min(latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
+            lastDelay =
+                resumed && r.attempts.polls === 0
+                    ? 0
+                    : Math.min(latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
             try {
                 await sleep(lastDelay, hard.signal);
             }
@@ -55144,7 +55354,12 @@ async function runJobs(jobs, deps, opts) {
                     log.debug(`${job.name}: poll failed (${run_messageOf(e)}); polling on`);
                     continue;
                 }
-                return { ...r, status: 'failed', error_kind: kind, error: `polling prediction ${predictionId}: ${run_messageOf(e)}` };
+                return {
+                    ...r,
+                    status: 'failed',
+                    error_kind: kind,
+                    error: `polling prediction ${predictionId}: ${run_messageOf(e)}`,
+                };
             }
         }
         // The slot frees the moment the completion is seen.
@@ -55154,10 +55369,22 @@ async function runJobs(jobs, deps, opts) {
         r.generation_time = round3((seenAt - submittedAtMs) / 1000);
         latency.observe(job, observedLatency(finished, submittedAtMs, lastPendingAt, seenAt));
         if (finished.state === 'failed') {
-            await journal?.record({ identity: job.identity, name: job.name, event: 'failed', prediction_id: predictionId, error: finished.error });
+            await journal?.record({
+                identity: job.identity,
+                name: job.name,
+                event: 'failed',
+                prediction_id: predictionId,
+                error: finished.error,
+            });
             return { ...r, status: 'failed', error_kind: 'generation', error: finished.error ?? 'generation failed' };
         }
-        await journal?.record({ identity: job.identity, name: job.name, event: 'completed', prediction_id: predictionId, outputs: finished.outputs });
+        await journal?.record({
+            identity: job.identity,
+            name: job.name,
+            event: 'completed',
+            prediction_id: predictionId,
+            outputs: finished.outputs,
+        });
         const paid = actualCost(job.estimate, finished.outputs.length);
         const outputs = await downloadAll(job, finished.outputs);
         r.timings.downloaded_at = new Date().toISOString();
@@ -55169,7 +55396,13 @@ async function runJobs(jobs, deps, opts) {
                 name: job.name,
                 event: 'downloaded',
                 prediction_id: predictionId,
-                files: outputs.map((o) => ({ url: o.url, path: o.path, sha256: o.sha256, bytes: o.bytes, content_type: o.content_type })),
+                files: outputs.map((o) => ({
+                    url: o.url,
+                    path: o.path,
+                    sha256: o.sha256,
+                    bytes: o.bytes,
+                    content_type: o.content_type,
+                })),
             });
             return { ...withFiles, status: 'success' };
         }
@@ -55191,7 +55424,10 @@ async function runJobs(jobs, deps, opts) {
         for (let attempt = 0;; attempt++) {
             const round = control.round;
             try {
-                const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
+                const sub = await client.submit(job.type, body, submitting.signal, {
+                    retryUnknown: opts.retryUnknownSubmits,
+                    retryRateLimited: false,
+                });
                 return { ...sub, attempts: sends + sub.attempts };
             }
             catch (e) {
@@ -55220,7 +55456,14 @@ async function runJobs(jobs, deps, opts) {
             }
             try {
                 const d = await deps.download(src, stem, hard.signal);
-                return { url, path: (0,external_node_path_.relative)(opts.outputDir, d.path).split('\\').join('/'), bytes: d.bytes, sha256: d.sha256, content_type: d.contentType, error: null };
+                return {
+                    url,
+                    path: (0,external_node_path_.relative)(opts.outputDir, d.path).split('\\').join('/'),
+                    bytes: d.bytes,
+                    sha256: d.sha256,
+                    content_type: d.contentType,
+                    error: null,
+                };
             }
             catch (e) {
                 return { url, path: null, bytes: null, sha256: null, content_type: null, error: run_messageOf(e) };
@@ -55260,7 +55503,13 @@ async function runJobs(jobs, deps, opts) {
             if (url === null) {
                 const shown = `the output of "${dep.name}" (${out.path})`;
                 try {
-                    url = await uploadFile({ sha256: out.sha256, realPath: (0,external_node_path_.join)(opts.outputDir, out.path), bytes: out.bytes, name: (0,external_node_path_.basename)(out.path), contentType: out.content_type ?? 'application/octet-stream' }, shown, signal);
+                    url = await uploadFile({
+                        sha256: out.sha256,
+                        realPath: (0,external_node_path_.join)(opts.outputDir, out.path),
+                        bytes: out.bytes,
+                        name: (0,external_node_path_.basename)(out.path),
+                        contentType: out.content_type ?? 'application/octet-stream',
+                    }, shown, signal);
                 }
                 catch (e) {
                     if (errorKind(e) === 'aborted' || e instanceof LocalInputError)
@@ -55411,7 +55660,11 @@ const JOURNAL_FILE = '.atlas-journal.jsonl';
 /** Makes `e` the latest entry of its job; a later entry keeps the prediction id and outputs of the ones before it. */
 function fold(latest, e) {
     const prev = latest.get(e.identity);
-    latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+    latest.set(e.identity, {
+        ...e,
+        prediction_id: e.prediction_id ?? prev?.prediction_id,
+        outputs: e.outputs ?? prev?.outputs,
+    });
 }
 async function readJournal(path) {
     const latest = new Map();
@@ -55571,7 +55824,14 @@ function buildManifest(jobs, results, meta) {
     const byModel = {};
     for (const job of jobs) {
         const r = results[job.index];
-        const m = (byModel[job.model] ??= { jobs: 0, cost: 0, estimated_cost: 0, unit: job.estimate.unit, price: job.estimate.unitPrice, source: job.estimate.source });
+        const m = (byModel[job.model] ??= {
+            jobs: 0,
+            cost: 0,
+            estimated_cost: 0,
+            unit: job.estimate.unit,
+            price: job.estimate.unitPrice,
+            source: job.estimate.source,
+        });
         m.jobs++;
         m.estimated_cost = roundUsd(m.estimated_cost + job.estimate.cost);
         m.cost = roundUsd(m.cost + (r?.cost ?? 0));
@@ -55661,7 +55921,7 @@ const ENTITY = {
     '\\': '&#92;',
     '`': '&#96;',
     '*': '&#42;',
-    '_': '&#95;',
+    _: '&#95;',
     '~': '&#126;',
     '[': '&#91;',
     ']': '&#93;',
@@ -55692,9 +55952,45 @@ function codeText(s, maxChars) {
 }
 /** Query parameter names that carry a signature, a credential or an expiring grant. */
 const SIGNED_PARAM = new Set([
-    'sig', 'signature', 'se', 'sp', 'sv', 'sr', 'st', 'spr', 'srt', 'ss', 'skoid', 'sktid', 'skt', 'ske', 'sks', 'skv', 'sdd',
-    'expires', 'expiry', 'exp', 'policy', 'key-pair-id', 'token', 'access_token', 'auth', 'authorization', 'jwt', 'hmac',
-    'hdnts', 'hdnea', 'verify', 'key', 'apikey', 'api_key', 'credential', 'credentials', 'password', 'secret', 'code',
+    'sig',
+    'signature',
+    'se',
+    'sp',
+    'sv',
+    'sr',
+    'st',
+    'spr',
+    'srt',
+    'ss',
+    'skoid',
+    'sktid',
+    'skt',
+    'ske',
+    'sks',
+    'skv',
+    'sdd',
+    'expires',
+    'expiry',
+    'exp',
+    'policy',
+    'key-pair-id',
+    'token',
+    'access_token',
+    'auth',
+    'authorization',
+    'jwt',
+    'hmac',
+    'hdnts',
+    'hdnea',
+    'verify',
+    'key',
+    'apikey',
+    'api_key',
+    'credential',
+    'credentials',
+    'password',
+    'secret',
+    'code',
 ]);
 const SIGNED_PARAM_PATTERN = /^(x-amz-|x-goog-|x-ms-|x-oss-|x-cos-|x-obs-)|sig|signature|token|secret|credential|passw/i;
 /** True when a query string looks like it grants access (a signature, a token, an expiry). */
@@ -55735,7 +56031,7 @@ function publicUrl(raw) {
 }
 /** A URL ready for an href/src attribute inside Markdown and HTML. */
 function attrUrl(href) {
-    return href.replace(/[&<>"'|`\s()[\]]/g, (c) => (c === '&' ? '&amp;' : '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')));
+    return href.replace(/[&<>"'|`\s()[\]]/g, (c) => c === '&' ? '&amp;' : '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
 }
 /** An HTML link; `textHtml` must already be escaped. Only pass URLs that passed publicUrl. */
 function summary_link(href, textHtml) {
@@ -56077,7 +56373,12 @@ function renderSummary(m, opts = {}) {
     const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
     const where = `the full report is ${REPORT_FILE_NAME} in the artifact`;
     const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
-    const rowOpts = { maxFiles: 10, artifactUrl: opts.artifactUrl, promptInline: 100, promptMaxChars: 2000 };
+    const rowOpts = {
+        maxFiles: 10,
+        artifactUrl: opts.artifactUrl,
+        promptInline: 100,
+        promptMaxChars: 2000,
+    };
     const rows = m.results.map((r) => jobRow(r, rowOpts));
     const thumbs = thumbnails(m, 160);
     const lists = [
@@ -56106,7 +56407,12 @@ function renderSummary(m, opts = {}) {
 }
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {
-    const parts = [headline(m, opts.title ?? 'Atlas media report', 1), ...subHeadline(m, opts), '## Cost by model', costTable(m)];
+    const parts = [
+        headline(m, opts.title ?? 'Atlas media report', 1),
+        ...subHeadline(m, opts),
+        '## Cost by model',
+        costTable(m),
+    ];
     const { failed, unknown } = failureItems(m);
     if (failed.length)
         parts.push(`## Failed jobs (${failed.length})`, failed.join('\n'));
@@ -56139,12 +56445,18 @@ const PROMPT_PREVIEW = 120;
 function escapeHtml(s) {
     return s.replace(/[&<>"'`]/g, (c) => {
         switch (c) {
-            case '&': return '&amp;';
-            case '<': return '&lt;';
-            case '>': return '&gt;';
-            case '"': return '&quot;';
-            case "'": return '&#39;';
-            default: return '&#96;';
+            case '&':
+                return '&amp;';
+            case '<':
+                return '&lt;';
+            case '>':
+                return '&gt;';
+            case '"':
+                return '&quot;';
+            case "'":
+                return '&#39;';
+            default:
+                return '&#96;';
         }
     });
 }
@@ -56154,7 +56466,10 @@ function escapeHtml(s) {
  * (a fragment, a query, a scheme). Leading slashes and `.` segments are dropped.
  */
 function gallery_relativeHref(path) {
-    const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+    const segments = path
+        .replace(/\\/g, '/')
+        .split('/')
+        .filter((s) => s !== '' && s !== '.');
     return segments.map((s) => encodeURIComponent(s)).join('/');
 }
 const IMAGE_EXT = new Set(['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'bmp', 'svg']);
@@ -56236,20 +56551,20 @@ function metaHtml(r, multi) {
 function mediaHtml(r, out, alt) {
     if (out.path === null) {
         const why = out.error ?? 'the file was not downloaded';
-        return `<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
-            `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`;
+        return (`<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
+            `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`);
     }
     const href = gallery_relativeHref(out.path);
     switch (mediaKind(out)) {
         case 'image':
             return `<a class="media" href="${escapeHtml(href)}"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></a>`;
         case 'video':
-            return `<div class="media"><video controls preload="metadata" playsinline src="${escapeHtml(href)}">` +
-                `<a href="${escapeHtml(href)}">${escapeHtml(fileName(out.path))}</a></video></div>`;
+            return (`<div class="media"><video controls preload="metadata" playsinline src="${escapeHtml(href)}">` +
+                `<a href="${escapeHtml(href)}">${escapeHtml(fileName(out.path))}</a></video></div>`);
         default:
-            return `<div class="media file"><a class="filelink" href="${escapeHtml(href)}" download>` +
+            return (`<div class="media file"><a class="filelink" href="${escapeHtml(href)}" download>` +
                 `<span class="fileicon" aria-hidden="true">⬇</span>${escapeHtml(fileName(out.path))}</a>` +
-                `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`;
+                `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`);
     }
 }
 function outputCard(r, out, index, count) {
@@ -56264,20 +56579,25 @@ function outputCard(r, out, index, count) {
         ? `<p class="filelinks"><a href="${escapeHtml(gallery_relativeHref(out.path))}">${escapeHtml(out.path)}</a>` +
             `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
         : '';
-    return `<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
+    return (`<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
         `<header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${counter}${badge}</header>` +
         (ok && r.error ? `<p class="error">${escapeHtml(r.error)}</p>` : '') +
-        metaHtml(r, multi) + promptHtml(prompt) + link + `</div></article>`;
+        metaHtml(r, multi) +
+        promptHtml(prompt) +
+        link +
+        `</div></article>`);
 }
 function jobCard(r) {
     const prompt = gallery_promptOf(r);
     const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
     const kind = r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
     const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
-    return `<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
+    return (`<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
         `<div class="body"><header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${statusBadge(r.status)}</header>` +
         (error !== null ? `<p class="error st-${r.status}">${escapeHtml(error)}${kind}</p>` : '') +
-        metaHtml(r, false) + promptHtml(prompt) + `</div></article>`;
+        metaHtml(r, false) +
+        promptHtml(prompt) +
+        `</div></article>`);
 }
 function cards(m) {
     const out = [];
@@ -56303,20 +56623,24 @@ function summaryHtml(m) {
         stats.push(['cached', 'Cached', String(m.cached)]);
     stats.push(['cost', 'Total cost', formatUsd(m.total_cost)]);
     stats.push(['est', 'Estimated', formatUsd(m.estimated_total_cost)]);
-    const tiles = stats.map(([k, label, v]) => `<div class="stat stat-${k}"><span class="v">${escapeHtml(v)}</span><span class="l">${label}</span></div>`).join('');
+    const tiles = stats
+        .map(([k, label, v]) => `<div class="stat stat-${k}"><span class="v">${escapeHtml(v)}</span><span class="l">${label}</span></div>`)
+        .join('');
     return `<div class="stats">${tiles}</div>`;
 }
 function gallery_costTable(m) {
     const models = Object.entries(m.cost_by_model).sort((a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]));
     if (models.length === 0)
         return '';
-    const rows = models.map(([model, c]) => `<tr><td><code>${escapeHtml(model)}</code></td><td class="num">${c.jobs}</td><td class="num">${escapeHtml(formatUsd(c.cost))}</td>` +
+    const rows = models
+        .map(([model, c]) => `<tr><td><code>${escapeHtml(model)}</code></td><td class="num">${c.jobs}</td><td class="num">${escapeHtml(formatUsd(c.cost))}</td>` +
         `<td class="num">${escapeHtml(formatUsd(c.estimated_cost))}</td><td class="num">${escapeHtml(formatUsd(c.price))} / ${escapeHtml(c.unit)}</td>` +
-        `<td>${escapeHtml(c.source)}</td></tr>`).join('');
-    return `<details class="costs" open><summary>Cost by model</summary><div class="tablewrap"><table><thead><tr><th>Model</th><th class="num">Jobs</th>` +
+        `<td>${escapeHtml(c.source)}</td></tr>`)
+        .join('');
+    return (`<details class="costs" open><summary>Cost by model</summary><div class="tablewrap"><table><thead><tr><th>Model</th><th class="num">Jobs</th>` +
         `<th class="num">Cost</th><th class="num">Estimated</th><th class="num">Price</th><th>Price source</th></tr></thead><tbody>${rows}</tbody>` +
         `<tfoot><tr><th>Total</th><th class="num">${m.total_jobs}</th><th class="num">${escapeHtml(formatUsd(m.total_cost))}</th>` +
-        `<th class="num">${escapeHtml(formatUsd(m.estimated_total_cost))}</th><th></th><th></th></tr></tfoot></table></div></details>`;
+        `<th class="num">${escapeHtml(formatUsd(m.estimated_total_cost))}</th><th></th><th></th></tr></tfoot></table></div></details>`);
 }
 const CSS = `
 :root{--bg:#f4f5f7;--card:#fff;--ink:#1d2330;--muted:#667085;--line:#e3e6eb;--ok:#1a7f37;--okbg:#dafbe1;--bad:#c9302c;--badbg:#ffe4e1;--warn:#9a6700;--warnbg:#fff4c5;--skip:#57606a;--skipbg:#eaeef2;--info:#0969da;--infobg:#ddf4ff}
@@ -56520,7 +56844,13 @@ function partition(jobs, total) {
             return;
         }
         const d = (0,external_node_crypto_.createHash)('sha256').update(job.identity).digest();
-        groups.set(job.identity, { members: [i], weight: jobWeight(job), h1: d.readUInt32BE(0), h2: d.readUInt32BE(4), name: job.name });
+        groups.set(job.identity, {
+            members: [i],
+            weight: jobWeight(job),
+            h1: d.readUInt32BE(0),
+            h2: d.readUInt32BE(4),
+            name: job.name,
+        });
     });
     const keyed = chainGroups(jobs, groups);
     // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
@@ -56938,7 +57268,9 @@ class PlanError extends Error {
  */
 async function makePlan(settings, deps = {}) {
     const loaded = await loadJobFile(settings.config);
-    const prices = wantsLivePrices(loaded.jobFile) ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps }) : {};
+    const prices = wantsLivePrices(loaded.jobFile)
+        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+        : {};
     const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
     // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
     const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
@@ -56966,7 +57298,13 @@ async function makePlan(settings, deps = {}) {
 }
 /** A plain-text table of the plan and its estimate, for dry runs and refusals. */
 function renderPlan(plan) {
-    const rows = plan.jobs.map((j) => [j.name, j.type, j.model, `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`, formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : '')]);
+    const rows = plan.jobs.map((j) => [
+        j.name,
+        j.type,
+        j.model,
+        `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
+        formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
+    ]);
     const header = ['job', 'type', 'model', 'units', 'estimate'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
@@ -56991,7 +57329,10 @@ async function runPipeline(settings, deps) {
     const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
     const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
     // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
-    const local = await resolveLocalInputs(planned.jobs, { workspace: deps.workspace ?? process.cwd(), configPath: planned.configPath });
+    const local = await resolveLocalInputs(planned.jobs, {
+        workspace: deps.workspace ?? process.cwd(),
+        configPath: planned.configPath,
+    });
     const plan = { ...planned, jobs: local.jobs };
     await deps.onPlan?.(plan);
     if (settings.dryRun) {
@@ -57002,13 +57343,32 @@ async function runPipeline(settings, deps) {
     await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
-    const dispatcher = new undici/* Agent */.g6({ connections: concurrencyCeiling + settings.downloadConcurrency + 4, keepAliveTimeout: 10_000 });
-    const client = createAtlasClient({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, userAgent: USER_AGENT, dispatcher });
+    const dispatcher = new undici/* Agent */.g6({
+        connections: concurrencyCeiling + settings.downloadConcurrency + 4,
+        keepAliveTimeout: 10_000,
+    });
+    const client = createAtlasClient({
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        userAgent: USER_AGENT,
+        dispatcher,
+    });
     const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE));
     // The key never reaches what the run writes, even when a prompt or an error message carries it.
     const secrets = [settings.apiKey];
-    const safeJournal = { ...journal, record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }) };
-    const webhook = settings.webhookUrl ? createWebhookNotifier({ url: settings.webhookUrl, secret: settings.webhookSecret, userAgent: USER_AGENT, log, run: deps.run }) : undefined;
+    const safeJournal = {
+        ...journal,
+        record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }),
+    };
+    const webhook = settings.webhookUrl
+        ? createWebhookNotifier({
+            url: settings.webhookUrl,
+            secret: settings.webhookSecret,
+            userAgent: USER_AGENT,
+            log,
+            run: deps.run,
+        })
+        : undefined;
     const onJobFinished = withWebhook(deps.onJobFinished, webhook);
     // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
     const upload = mediaUploader(client, log);
@@ -57070,12 +57430,17 @@ function shouldFail(m, failOn) {
 function consoleLog(stream = process.stderr, verbose = false) {
     const w = (s) => stream.write(s + '\n');
     return {
-        debug: (m) => { if (verbose)
-            w(`debug: ${m}`); },
+        debug: (m) => {
+            if (verbose)
+                w(`debug: ${m}`);
+        },
         info: (m) => w(m),
         warning: (m, at) => w(`warning: ${at?.file ? `${at.file}:${at.line ?? 0}: ` : ''}${m}`),
         error: (m, at) => w(`error: ${at?.file ? `${at.file}:${at.line ?? 0}: ` : ''}${m}`),
-        group: async (title, fn) => { w(title); return fn(); },
+        group: async (title, fn) => {
+            w(title);
+            return fn();
+        },
     };
 }
 /** A log that keeps every line, for tests and for the report. */
@@ -57087,7 +57452,10 @@ function memoryLog() {
         info: (m) => lines.push(m),
         warning: (m) => lines.push(`warning: ${m}`),
         error: (m) => lines.push(`error: ${m}`),
-        group: async (title, fn) => { lines.push(title); return fn(); },
+        group: async (title, fn) => {
+            lines.push(title);
+            return fn();
+        },
     };
 }
 
@@ -57135,9 +57503,22 @@ function progress_formatDuration(ms) {
 
 
 const VALUE_FLAGS = [
-    'config', 'api-key', 'base-url', 'concurrency', 'max-concurrency', 'download-concurrency', 'output-dir', 'fail-on', 'jobs',
-    'poll-interval', 'max-poll-interval', 'max-cost', 'grace-period',
-    'webhook-url', 'webhook-secret', 'workspace',
+    'config',
+    'api-key',
+    'base-url',
+    'concurrency',
+    'max-concurrency',
+    'download-concurrency',
+    'output-dir',
+    'fail-on',
+    'jobs',
+    'poll-interval',
+    'max-poll-interval',
+    'max-cost',
+    'grace-period',
+    'webhook-url',
+    'webhook-secret',
+    'workspace',
 ];
 const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'];
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
@@ -57172,11 +57553,11 @@ async function cli(argv, env, out = process.stderr) {
     const { values, positionals } = parsed;
     const command = positionals[0] ?? 'run';
     if (values['help'])
-        return out.write(USAGE + '\n'), 0;
+        return (out.write(USAGE + '\n'), 0);
     if (values['version'])
-        return process.stdout.write(VERSION + '\n'), 0;
+        return (process.stdout.write(VERSION + '\n'), 0);
     if (command === 'schema')
-        return process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0;
+        return (process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
     if (command !== 'run' && command !== 'plan') {
         out.write(`unknown command "${command}"\n\n${USAGE}\n`);
         return 2;
@@ -57199,7 +57580,7 @@ async function cli(argv, env, out = process.stderr) {
     }
     catch (e) {
         if (e instanceof SettingsError)
-            return out.write(e.message.replaceAll('input ', '--') + '\n'), 2;
+            return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
         throw e;
     }
     const cancel = new AbortController();
@@ -57226,7 +57607,13 @@ async function cli(argv, env, out = process.stderr) {
     };
     try {
         const ws = values['workspace'];
-        const result = await runPipeline(settings, { log, signal: cancel.signal, onProgress, workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(), run: runInfoFromEnv(env) });
+        const result = await runPipeline(settings, {
+            log,
+            signal: cancel.signal,
+            onProgress,
+            workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
+            run: runInfoFromEnv(env),
+        });
         if (live)
             out.write('\n');
         if (!result.manifest)
@@ -57246,9 +57633,9 @@ async function cli(argv, env, out = process.stderr) {
         if (live)
             out.write('\n');
         if (e instanceof JobFileError)
-            return out.write(e.message + '\n'), 2;
+            return (out.write(e.message + '\n'), 2);
         if (e instanceof PlanError)
-            return out.write(e.message + '\n'), 2;
+            return (out.write(e.message + '\n'), 2);
         throw e;
     }
     finally {

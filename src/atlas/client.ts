@@ -5,7 +5,14 @@ import { Blob } from 'node:buffer';
 import { Agent, FormData, request, type Dispatcher } from 'undici';
 import { backoffMs, sleep } from '../shared/abort.js';
 import { AtlasError, classifyHttp } from './errors.js';
-import { errorMessage, parseModels, parsePrediction, parseRetryAfter, parseSubmitReply, parseUploadReply } from './responses.js';
+import {
+  errorMessage,
+  parseModels,
+  parsePrediction,
+  parseRetryAfter,
+  parseSubmitReply,
+  parseUploadReply,
+} from './responses.js';
 import type { AtlasClient, ClientEvents, ModelInfo, Prediction, SubmitResult } from './types.js';
 import type { MediaType } from '../jobfile/schema.js';
 
@@ -105,7 +112,10 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
   const events = opts.events ?? {};
 
   // ---- secrets -------------------------------------------------------------------------
-  const secrets = opts.apiKey === '' ? [] : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
+  const secrets =
+    opts.apiKey === ''
+      ? []
+      : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
   const scrub = (s: string): string => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
   const hasSecret = (s: string): boolean => secrets.some((k) => s.includes(k));
   /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
@@ -113,7 +123,9 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
     const err =
       e instanceof AtlasError
         ? e
-        : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, { op });
+        : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
+            op,
+          });
     err.message = scrub(err.message);
     if (err.stack !== undefined) err.stack = scrub(err.stack);
     if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret)) err.cause = undefined;
@@ -121,7 +133,10 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
   };
 
   const aborted = (op: string, signal: AbortSignal | undefined, when = ''): AtlasError =>
-    new AtlasError('aborted', `${op}: aborted${when}`, { op, ...(signal?.reason !== undefined ? { cause: signal.reason } : {}) });
+    new AtlasError('aborted', `${op}: aborted${when}`, {
+      op,
+      ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
 
   const checkAbort = (op: string, signal?: AbortSignal) => {
     if (signal?.aborted) throw aborted(op, signal);
@@ -150,7 +165,8 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
     const transportFailure = (e: unknown, phase: 'send' | 'body'): Exchange => {
       if (signal?.aborted) {
         // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-        const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+        const note =
+          op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
         throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
       }
       const f = errorFacts(e);
@@ -169,7 +185,10 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
         ok: false,
         preSend,
         retryable: !fatal,
-        error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, { op: label, cause: e }),
+        error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
+          op: label,
+          cause: e,
+        }),
       };
     };
     let res: Dispatcher.ResponseData;
@@ -214,7 +233,11 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
     events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
 
   // ---- the retry loop --------------------------------------------------------------------
-  async function run<T>(label: string, signal: AbortSignal | undefined, attempt: (n: number) => Promise<Outcome<T>>): Promise<T> {
+  async function run<T>(
+    label: string,
+    signal: AbortSignal | undefined,
+    attempt: (n: number) => Promise<Outcome<T>>,
+  ): Promise<T> {
     try {
       for (let n = 1; ; n++) {
         checkAbort(label, signal);
@@ -225,7 +248,9 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
           throw o.error;
         }
         const wait =
-          o.error.retryAfterMs !== undefined ? Math.min(o.error.retryAfterMs, retryAfterCap) : backoffMs(n - 1, baseMs, capMs, random);
+          o.error.retryAfterMs !== undefined
+            ? Math.min(o.error.retryAfterMs, retryAfterCap)
+            : backoffMs(n - 1, baseMs, capMs, random);
         try {
           await sleep(wait, signal);
         } catch {
@@ -246,7 +271,14 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
       try {
         json = JSON.parse(r.text);
       } catch {
-        return { error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }), retry: true };
+        return {
+          error: new AtlasError(
+            'protocol',
+            `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`,
+            { op: label, status: r.status },
+          ),
+          retry: true,
+        };
       }
       try {
         return { value: parse(json) };
@@ -274,11 +306,11 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
     const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
     const label = 'submit';
     const unknownFate = (reason: string, status?: number, retryAfterMs?: number): Outcome<SubmitResult> => ({
-      error: new AtlasError(
-        'unknown-fate',
-        `submit: the prediction may or may not have been created (${reason})`,
-        { op: label, ...(status !== undefined ? { status } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-      ),
+      error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
+        op: label,
+        ...(status !== undefined ? { status } : {}),
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      }),
       retry: retryUnknown,
     });
 
@@ -296,7 +328,10 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
         try {
           json = JSON.parse(r.text);
         } catch {
-          return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
+          return unknownFate(
+            `HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`,
+            r.status,
+          );
         }
         try {
           return { value: { ...parseSubmitReply(json), attempts: n } };
@@ -323,7 +358,8 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
       }
       if (r.status === 503) return { error: err, retry: true };
       // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
-      if (r.status >= 500 && err.kind === 'server') return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+      if (r.status >= 500 && err.kind === 'server')
+        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
       // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
       return { error: err, retry: false };
     });
@@ -332,13 +368,19 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
   async function poll(id: string, signal?: AbortSignal): Promise<Prediction> {
     const label = `poll ${id}`;
     return run(label, signal, async () =>
-      interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) =>
-        parsePrediction(j, id),
+      interpret(
+        'poll',
+        label,
+        await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal),
+        (j) => parsePrediction(j, id),
       ),
     );
   }
 
-  async function uploadMedia(file: { name: string; data: Uint8Array; contentType?: string }, signal?: AbortSignal): Promise<string> {
+  async function uploadMedia(
+    file: { name: string; data: Uint8Array; contentType?: string },
+    signal?: AbortSignal,
+  ): Promise<string> {
     const label = `upload ${file.name}`;
     const form = () => {
       const f = new FormData();
@@ -346,14 +388,24 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
       return f;
     };
     return run(label, signal, async () =>
-      interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply),
+      interpret(
+        'upload',
+        label,
+        await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal),
+        parseUploadReply,
+      ),
     );
   }
 
   async function listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const label = 'models';
     return run(label, signal, async () =>
-      interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels),
+      interpret(
+        'models',
+        label,
+        await exchange('models', label, 'GET', '/models', { auth: false }, signal),
+        parseModels,
+      ),
     );
   }
 

@@ -36,7 +36,7 @@ function messageOf(v: unknown): string | undefined {
   return (
     str(v['msg']) ??
     str(v['message']) ??
-    (isObj(err) ? str(err['message']) ?? str(err['msg']) : undefined) ??
+    (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
     str(err) ??
     str(v['detail'])
   );
@@ -175,7 +175,9 @@ export function parsePrediction(json: unknown, id: string): Prediction {
 
   const p: Prediction = { id: findId(json) ?? id, state, rawStatus, outputs };
   if (state === 'failed') {
-    p.error = reason ?? `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
+    p.error =
+      reason ??
+      `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
   } else if (state === 'completed' && outputs.length === 0) {
     p.state = 'failed';
     p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
@@ -210,7 +212,8 @@ export function parseUploadReply(json: unknown): string {
   if (!isObj(json)) throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
   checkBodyCode(json, op);
   const d = json['data'];
-  const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
+  const url =
+    (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
   if (url === undefined) throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
   return url;
 }
@@ -218,7 +221,8 @@ export function parseUploadReply(json: unknown): string {
 /** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
 export function parseModels(json: unknown): ModelInfo[] {
   const op = 'models';
-  if (!isObj(json) && !Array.isArray(json)) throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+  if (!isObj(json) && !Array.isArray(json))
+    throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
   if (isObj(json)) checkBodyCode(json, op);
   const list = Array.isArray(json) ? json : json['data'];
   if (!Array.isArray(list)) throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });

@@ -55,7 +55,12 @@ export interface ClientEvents {
 
 export interface AtlasClient {
   /** POST /model/generate{Image,Video}. Billable: resent only where the server cannot have created a prediction. */
-  submit(type: MediaType, body: Record<string, unknown>, signal?: AbortSignal, opts?: { retryUnknown?: boolean; retryRateLimited?: boolean }): Promise<SubmitResult>;
+  submit(
+    type: MediaType,
+    body: Record<string, unknown>,
+    signal?: AbortSignal,
+    opts?: { retryUnknown?: boolean; retryRateLimited?: boolean },
+  ): Promise<SubmitResult>;
   /** GET /model/prediction/{id}, retried by class. */
   poll(id: string, signal?: AbortSignal): Promise<Prediction>;
   /** POST /model/uploadMedia; returns the URL to pass as a parameter. */

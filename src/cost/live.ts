@@ -24,7 +24,9 @@ export function livePriceTable(models: readonly ModelInfo[]): Record<string, Liv
     const price = m.basePrice;
     if (price === undefined || !Number.isFinite(price) || price < 0) continue;
     const type = m.type.trim();
-    const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase()) ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]! : undefined;
+    const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
+      ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]!
+      : undefined;
     if (!unit) continue;
     table[m.model] = { unit, price, note: liveNote(type, unit) };
   }
@@ -67,12 +69,16 @@ export async function fetchLivePrices(opts: LivePriceOptions): Promise<PriceTabl
     const models = await client.listModels(opts.signal);
     const live = livePriceTable(models);
     const n = Object.keys(live).length;
-    opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
+    opts.log?.info(
+      `pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`,
+    );
     return { live };
   } catch (e) {
     if (opts.signal?.aborted) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
+    opts.log?.warning(
+      `pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`,
+    );
     return {};
   } finally {
     await dispatcher?.close().catch(() => undefined);

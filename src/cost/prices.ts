@@ -35,9 +35,14 @@ export interface PriceTables {
   live?: Readonly<Record<string, ModelPrice & { note?: string }>>;
 }
 
-export function priceOf(model: string, type: MediaType, tables: PriceTables = {}): { price: ModelPrice & { note?: string }; source: PriceSource } {
+export function priceOf(
+  model: string,
+  type: MediaType,
+  tables: PriceTables = {},
+): { price: ModelPrice & { note?: string }; source: PriceSource } {
   // Own properties only: a model id like "constructor" must not find Object's.
-  const own = <P extends ModelPrice>(t: Readonly<Record<string, P>> | undefined) => (t && Object.hasOwn(t, model) ? t[model] : undefined);
+  const own = <P extends ModelPrice>(t: Readonly<Record<string, P>> | undefined) =>
+    t && Object.hasOwn(t, model) ? t[model] : undefined;
   const fromFile = own(tables.file);
   if (fromFile) return { price: fromFile, source: 'file' };
   const live = own(tables.live);
@@ -63,7 +68,12 @@ export function videoSeconds(body: Record<string, unknown>): number | undefined 
   return undefined;
 }
 
-export function estimateCost(model: string, type: MediaType, body: Record<string, unknown>, tables: PriceTables = {}): CostEstimate {
+export function estimateCost(
+  model: string,
+  type: MediaType,
+  body: Record<string, unknown>,
+  tables: PriceTables = {},
+): CostEstimate {
   const { price, source } = priceOf(model, type, tables);
   const notes: string[] = [];
   if (source === 'guess') notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);

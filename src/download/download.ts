@@ -57,7 +57,11 @@ export class DownloadError extends Error {
   /** Attempts made before giving up (set on the error downloadOutput finally throws). */
   attempts?: number;
 
-  constructor(kind: DownloadErrorKind, message: string, extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    kind: DownloadErrorKind,
+    message: string,
+    extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.kind = kind;
     if (extra.status !== undefined) this.status = extra.status;
@@ -73,7 +77,18 @@ const RETRY_AFTER_MAX_MS = 60_000;
 
 /** Errors that come from the local file system: the disk is full, read-only, or the path is unusable. */
 const DISK_CODES = new Set([
-  'ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EIO', 'EEXIST',
+  'ENOSPC',
+  'EDQUOT',
+  'EFBIG',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'EISDIR',
+  'ENOTDIR',
+  'ENAMETOOLONG',
+  'ELOOP',
+  'EIO',
+  'EEXIST',
 ]);
 /** undici's "the peer closed the connection before the body ended" errors. */
 const SHORT_BODY_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
@@ -83,7 +98,12 @@ const SHORT_BODY_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_
  * a connection closed mid-body means a truncated file, before it a network failure.
  * Exported for tests (a full disk cannot be simulated everywhere).
  */
-export function toDownloadError(err: unknown, where: string, signal?: AbortSignal, phase: 'request' | 'body' = 'request'): DownloadError {
+export function toDownloadError(
+  err: unknown,
+  where: string,
+  signal?: AbortSignal,
+  phase: 'request' | 'body' = 'request',
+): DownloadError {
   if (err instanceof DownloadError) return err;
   const e = err as { name?: string; code?: string; message?: string } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
@@ -96,16 +116,20 @@ export function toDownloadError(err: unknown, where: string, signal?: AbortSigna
     return new DownloadError('disk', `download of ${where}: ${what} (${code}): ${detail}`, { cause: err });
   }
   if (phase === 'body' && code !== undefined && SHORT_BODY_CODES.has(code)) {
-    return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, { cause: err });
+    return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, {
+      cause: err,
+    });
   }
-  return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, { cause: err });
+  return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, {
+    cause: err,
+  });
 }
 
 /** A URL fit for logs: no query string (it carries the signature), no credentials. */
 export function redactUrl(source: string): string {
   if (source.startsWith('data:')) {
     const comma = source.indexOf(',');
-    return `${(comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60)))},…`;
+    return `${comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60))},…`;
   }
   try {
     const u = new URL(source);
@@ -133,13 +157,25 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v;
 }
 
-function statusError(status: number, headers: Record<string, string | string[] | undefined>, where: string): DownloadError {
+function statusError(
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  where: string,
+): DownloadError {
   if (status === 403 || status === 410) {
-    return new DownloadError('expired', `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`, { status });
+    return new DownloadError(
+      'expired',
+      `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`,
+      { status },
+    );
   }
   if (status === 404) return new DownloadError('not-found', `download of ${where}: HTTP 404 not found`, { status });
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
-  return new DownloadError('http', `download of ${where}: HTTP ${status}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+  return new DownloadError(
+    'http',
+    `download of ${where}: HTTP ${status}`,
+    retryAfterMs === undefined ? { status } : { status, retryAfterMs },
+  );
 }
 
 function checkProtocol(u: URL, where: string): void {
@@ -172,7 +208,9 @@ async function get(start: URL, opts: DownloadOptions): Promise<{ res: Dispatcher
     const location = header(headers, 'location');
     if ([301, 302, 303, 307, 308].includes(statusCode) && location) {
       if (hop >= MAX_REDIRECTS) {
-        throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, { status: statusCode });
+        throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, {
+          status: statusCode,
+        });
       }
       let next: URL;
       try {
@@ -265,7 +303,15 @@ function percentDecode(s: string): Buffer {
   if (!input.includes(0x25)) return input;
   const out = Buffer.allocUnsafe(input.length);
   const hex = (b: number | undefined) =>
-    b === undefined ? -1 : b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1;
+    b === undefined
+      ? -1
+      : b >= 0x30 && b <= 0x39
+        ? b - 0x30
+        : b >= 0x41 && b <= 0x46
+          ? b - 0x37
+          : b >= 0x61 && b <= 0x66
+            ? b - 0x57
+            : -1;
   let j = 0;
   for (let i = 0; i < input.length; i++) {
     const b = input[i]!;
@@ -287,14 +333,19 @@ export function decodeDataUri(uri: string): { data: Buffer; mediaType?: string }
   if (!/^data:/i.test(uri) || comma < 0) {
     throw new DownloadError('http', `malformed data: URI (${redactUrl(uri)})`);
   }
-  const params = uri.slice(5, comma).split(';').map((p) => p.trim());
+  const params = uri
+    .slice(5, comma)
+    .split(';')
+    .map((p) => p.trim());
   const base64 = params.length > 1 && params[params.length - 1]!.toLowerCase() === 'base64';
   const mediaType = params[0] ? params[0].toLowerCase() : undefined;
   const payload = uri.slice(comma + 1);
   let data: Buffer;
   if (base64) {
     // Node's base64 decoder skips whitespace and stops at padding; percent-escapes are undone first.
-    data = payload.includes('%') ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64') : Buffer.from(payload, 'base64');
+    data = payload.includes('%')
+      ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64')
+      : Buffer.from(payload, 'base64');
   } else {
     data = percentDecode(payload);
   }
@@ -340,7 +391,8 @@ export async function downloadOutput(source: string, destStem: string, opts: Dow
     try {
       const { res, url: finalUrl } = await get(url, opts);
       const lengthHeader = header(res.headers, 'content-length');
-      const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+      const expected =
+        lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
       return await writeBody(res.body, {
         stem,
         where,

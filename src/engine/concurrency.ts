@@ -30,12 +30,19 @@ export function fixedConcurrency(slots: Slots, limit: number): ConcurrencyContro
     rateLimited(_running, retryAfterMs) {
       if (retryAfterMs) slots.holdUntil(Date.now() + retryAfterMs);
     },
-    get limit() { return slots.limit; },
-    get round() { return 0; },
+    get limit() {
+      return slots.limit;
+    },
+    get round() {
+      return 0;
+    },
   };
 }
 
-export function adaptiveConcurrency(slots: Slots, opts: { start: number; max: number; now?: () => number }): ConcurrencyController {
+export function adaptiveConcurrency(
+  slots: Slots,
+  opts: { start: number; max: number; now?: () => number },
+): ConcurrencyController {
   const now = opts.now ?? Date.now;
   let window = Math.max(1, Math.min(opts.start, opts.max));
   let slowStart = true;
@@ -52,8 +59,12 @@ export function adaptiveConcurrency(slots: Slots, opts: { start: number; max: nu
   };
 
   return {
-    get limit() { return window; },
-    get round() { return round; },
+    get limit() {
+      return window;
+    },
+    get round() {
+      return round;
+    },
     accepted() {
       successes++;
       if (slowStart) {

@@ -22,7 +22,11 @@ const MIN_SIGMA = 0.05;
 /** Past this share of the distribution the schedule hands over to geometric backoff. */
 const SCHEDULE_COVERAGE = 0.9995;
 
-interface ModelStats { n: number; sumLog: number; sumLog2: number }
+interface ModelStats {
+  n: number;
+  sumLog: number;
+  sumLog2: number;
+}
 
 export interface LatencyModel {
   /** Record a finished job's latency (ms from submit to completion). */
@@ -48,7 +52,11 @@ export function createLatencyModel(bounds: PollBounds): LatencyModel {
   const global: ModelStats = { n: 0, sumLog: 0, sumLog2: 0 };
   const kappaMs = bounds.floorMs;
 
-  function add(s: ModelStats, x: number) { s.n++; s.sumLog += x; s.sumLog2 += x * x; }
+  function add(s: ModelStats, x: number) {
+    s.n++;
+    s.sumLog += x;
+    s.sumLog2 += x * x;
+  }
 
   function distribution(job: PlannedJob): { medianMs: number; sigma: number } | undefined {
     const scale = Math.log(sizeFactor(job));
@@ -63,7 +71,10 @@ export function createLatencyModel(bounds: PollBounds): LatencyModel {
     }
     if (global.n > 0) {
       const ratio = global.sumLog / global.n;
-      return { medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale), sigma: UNSEEN_MODEL_SIGMA };
+      return {
+        medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale),
+        sigma: UNSEEN_MODEL_SIGMA,
+      };
     }
     return undefined;
   }
@@ -145,6 +156,8 @@ export function normalPdf(z: number): number {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }

@@ -18,7 +18,13 @@ import { createLatencyModel, type LatencyModel, type PollBounds } from './latenc
 import { setAtPath } from '../jobfile/chain.js';
 import { LocalInputError, mediaUploader, type MediaUploader } from '../inputs/local.js';
 
-export interface Downloaded { path: string; bytes: number; sha256: string; contentType: string; ext: string }
+export interface Downloaded {
+  path: string;
+  bytes: number;
+  sha256: string;
+  contentType: string;
+  ext: string;
+}
 export type DownloadFn = (source: string, destStem: string, signal: AbortSignal) => Promise<Downloaded>;
 
 export interface EngineOptions {
@@ -98,7 +104,9 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   // finished-but-not-downloaded jobs would pile up without bound (memory, and output URLs expiring
   // before they are fetched). So at most this many jobs are alive at once: in flight at Atlas plus
   // waiting for or doing their downloads. A download still never holds an Atlas slot.
-  const alive = createSlots((typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency);
+  const alive = createSlots(
+    (typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency,
+  );
 
   // Two signals: `submitting` stops new paid calls (cancel, out of credit, bad key);
   // `hard` ends every wait once the grace period after a cancel is over.
@@ -114,7 +122,9 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   };
   const onCancel = () => {
     haltSubmits({ reason: 'cancelled', kind: 'cancelled', fatal: false });
-    log.warning(`Cancelled: no new jobs are submitted; finishing what is in flight for up to ${Math.round(opts.graceMs / 1000)} s.`);
+    log.warning(
+      `Cancelled: no new jobs are submitted; finishing what is in flight for up to ${Math.round(opts.graceMs / 1000)} s.`,
+    );
     graceTimer = setTimeout(() => hard.abort(new Error('cancelled')), opts.graceMs);
   };
   if (opts.signal?.aborted) onCancel();
@@ -128,7 +138,14 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   let running = 0;
   let rateLimited = 0;
   const progress = () =>
-    opts.onProgress?.({ total: jobs.length, done, running, queued: jobs.length - done - running, spent: roundUsd(spent), failed });
+    opts.onProgress?.({
+      total: jobs.length,
+      done,
+      running,
+      queued: jobs.length - done - running,
+      spent: roundUsd(spent),
+      failed,
+    });
 
   // Chains: a job that takes other jobs' outputs waits until they have settled.
   const byName = new Map(jobs.map((j) => [j.name, j]));
@@ -189,20 +206,39 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     let resumed = false;
     let submittedAtMs = Date.now();
 
-    if (!opts.force && prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+    if (
+      !opts.force &&
+      prior?.event === 'downloaded' &&
+      prior.files &&
+      (await filesIntact(opts.outputDir, prior.files))
+    ) {
       // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
       release();
-      log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
-      const outputs: OutputFile[] = prior.files.map((f) => ({ url: f.url, path: f.path, bytes: f.bytes, sha256: f.sha256, content_type: f.content_type, error: null }));
+      log.info(
+        `${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`,
+      );
+      const outputs: OutputFile[] = prior.files.map((f) => ({
+        url: f.url,
+        path: f.path,
+        bytes: f.bytes,
+        sha256: f.sha256,
+        content_type: f.content_type,
+        error: null,
+      }));
       return withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
     }
-    if ((prior?.event === 'submitting' || prior?.event === 'unknown') && !prior.prediction_id && !opts.retryUnknownSubmits) {
+    if (
+      (prior?.event === 'submitting' || prior?.event === 'unknown') &&
+      !prior.prediction_id &&
+      !opts.retryUnknownSubmits
+    ) {
       release();
       return {
         ...r,
         status: 'unknown',
         error_kind: 'unknown-fate',
-        error: 'an earlier run sent this job to Atlas and never learned whether it was accepted; not submitted again (see "Settling unknown jobs" in the README, or set retry-unknown-submits: true)',
+        error:
+          'an earlier run sent this job to Atlas and never learned whether it was accepted; not submitted again (see "Settling unknown jobs" in the README, or set retry-unknown-submits: true)',
       };
     }
 
@@ -225,7 +261,11 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       }
       if (opts.maxCost !== undefined && spent + reserved + job.estimate.cost > opts.maxCost + 1e-9) {
         release();
-        return skipped(r, `budget: spent ${roundUsd(spent + reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`, 'budget');
+        return skipped(
+          r,
+          `budget: spent ${roundUsd(spent + reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`,
+          'budget',
+        );
       }
       reserved += job.estimate.cost;
       try {
@@ -247,19 +287,31 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         const kind = submitting.signal.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
         r.attempts.submits = Math.max(1, r.attempts.submits);
         if (kind === 'aborted') {
-          await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: 'cancelled before submit' });
+          await journal?.record({
+            identity: job.identity,
+            name: job.name,
+            event: 'refused',
+            error: 'cancelled before submit',
+          });
           // `stop` is set by the abort that got us here; TypeScript cannot see that across the await.
           const why = stop as Stop | undefined;
           return skipped(r, why?.reason ?? 'cancelled', why?.kind ?? 'cancelled');
         }
         if (kind === 'unknown-fate') {
           await journal?.record({ identity: job.identity, name: job.name, event: 'unknown', error: messageOf(e) });
-          return { ...r, status: 'unknown', error_kind: kind, error: `${messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")` };
+          return {
+            ...r,
+            status: 'unknown',
+            error_kind: kind,
+            error: `${messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")`,
+          };
         }
         await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: messageOf(e) });
         if (kind === 'credit') {
           haltSubmits({ reason: 'out of credit at Atlas', kind: 'credit', fatal: false });
-          log.error(`Atlas says the account is out of credit: no further jobs are submitted; in-flight jobs finish. (${messageOf(e)})`);
+          log.error(
+            `Atlas says the account is out of credit: no further jobs are submitted; in-flight jobs finish. (${messageOf(e)})`,
+          );
         } else if (kind === 'auth') {
           haltSubmits({ reason: 'Atlas refused the API key', kind: 'auth', fatal: true });
         }
@@ -276,10 +328,18 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     while (!finished) {
       const elapsed = Date.now() - submittedAtMs;
       if (Date.now() >= deadline) {
-        return { ...r, status: 'failed', error_kind: 'timeout', error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${predictionId} is kept in the journal so a re-run resumes it instead of paying again` };
+        return {
+          ...r,
+          status: 'failed',
+          error_kind: 'timeout',
+          error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${predictionId} is kept in the journal so a re-run resumes it instead of paying again`,
+        };
       }
       // A resumed prediction may be long finished: look at once.
-      lastDelay = resumed && r.attempts.polls === 0 ? 0 : Math.min(latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
+      lastDelay =
+        resumed && r.attempts.polls === 0
+          ? 0
+          : Math.min(latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
       try {
         await sleep(lastDelay, hard.signal);
       } catch {
@@ -301,7 +361,12 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
           log.debug(`${job.name}: poll failed (${messageOf(e)}); polling on`);
           continue;
         }
-        return { ...r, status: 'failed', error_kind: kind, error: `polling prediction ${predictionId}: ${messageOf(e)}` };
+        return {
+          ...r,
+          status: 'failed',
+          error_kind: kind,
+          error: `polling prediction ${predictionId}: ${messageOf(e)}`,
+        };
       }
     }
 
@@ -313,11 +378,23 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
     latency.observe(job, observedLatency(finished, submittedAtMs, lastPendingAt, seenAt));
 
     if (finished.state === 'failed') {
-      await journal?.record({ identity: job.identity, name: job.name, event: 'failed', prediction_id: predictionId, error: finished.error });
+      await journal?.record({
+        identity: job.identity,
+        name: job.name,
+        event: 'failed',
+        prediction_id: predictionId,
+        error: finished.error,
+      });
       return { ...r, status: 'failed', error_kind: 'generation', error: finished.error ?? 'generation failed' };
     }
 
-    await journal?.record({ identity: job.identity, name: job.name, event: 'completed', prediction_id: predictionId, outputs: finished.outputs });
+    await journal?.record({
+      identity: job.identity,
+      name: job.name,
+      event: 'completed',
+      prediction_id: predictionId,
+      outputs: finished.outputs,
+    });
     const paid = actualCost(job.estimate, finished.outputs.length);
     const outputs = await downloadAll(job, finished.outputs);
     r.timings.downloaded_at = new Date().toISOString();
@@ -329,7 +406,13 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         name: job.name,
         event: 'downloaded',
         prediction_id: predictionId,
-        files: outputs.map((o) => ({ url: o.url, path: o.path!, sha256: o.sha256!, bytes: o.bytes!, content_type: o.content_type! })),
+        files: outputs.map((o) => ({
+          url: o.url,
+          path: o.path!,
+          sha256: o.sha256!,
+          bytes: o.bytes!,
+          content_type: o.content_type!,
+        })),
       });
       return { ...withFiles, status: 'success' };
     }
@@ -346,13 +429,20 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
    * learn from it (auto shrinks its window; Retry-After holds every slot), and queue the job again
    * at the front. It is never failed for being rate limited, only for running out of time.
    */
-  const submitThroughRateLimits = async (job: PlannedJob, body: Record<string, unknown>, slot: SlotHandle): Promise<SubmitResult> => {
+  const submitThroughRateLimits = async (
+    job: PlannedJob,
+    body: Record<string, unknown>,
+    slot: SlotHandle,
+  ): Promise<SubmitResult> => {
     const started = Date.now();
     let sends = 0;
     for (let attempt = 0; ; attempt++) {
       const round = control.round;
       try {
-        const sub = await client.submit(job.type, body, submitting.signal, { retryUnknown: opts.retryUnknownSubmits, retryRateLimited: false });
+        const sub = await client.submit(job.type, body, submitting.signal, {
+          retryUnknown: opts.retryUnknownSubmits,
+          retryRateLimited: false,
+        });
         return { ...sub, attempts: sends + sub.attempts };
       } catch (e) {
         if (errorKind(e) !== 'rate-limited' || Date.now() - started > job.timeoutMs) throw e;
@@ -380,7 +470,14 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         }
         try {
           const d = await deps.download(src, stem, hard.signal);
-          return { url, path: relative(opts.outputDir, d.path).split('\\').join('/'), bytes: d.bytes, sha256: d.sha256, content_type: d.contentType, error: null };
+          return {
+            url,
+            path: relative(opts.outputDir, d.path).split('\\').join('/'),
+            bytes: d.bytes,
+            sha256: d.sha256,
+            content_type: d.contentType,
+            error: null,
+          };
         } catch (e) {
           return { url, path: null, bytes: null, sha256: null, content_type: null, error: messageOf(e) };
         } finally {
@@ -398,7 +495,8 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
       if (!res) return `dependency failed: ${x.job} (${dep ? 'not run' : 'not in this run'})`;
       if (res.status !== 'success' && res.status !== 'cached') return `dependency failed: ${x.job} (${res.status})`;
       const out = res.outputs[x.output - 1];
-      if (!out?.path) return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
+      if (!out?.path)
+        return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
     }
     return undefined;
   };
@@ -419,13 +517,21 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
         const shown = `the output of "${dep.name}" (${out.path})`;
         try {
           url = await uploadFile(
-            { sha256: out.sha256!, realPath: join(opts.outputDir, out.path!), bytes: out.bytes!, name: basename(out.path!), contentType: out.content_type ?? 'application/octet-stream' },
+            {
+              sha256: out.sha256!,
+              realPath: join(opts.outputDir, out.path!),
+              bytes: out.bytes!,
+              name: basename(out.path!),
+              contentType: out.content_type ?? 'application/octet-stream',
+            },
             shown,
             signal,
           );
         } catch (e) {
           if (errorKind(e) === 'aborted' || e instanceof LocalInputError) throw e;
-          throw new LocalInputError(`uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${messageOf(e)}`);
+          throw new LocalInputError(
+            `uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${messageOf(e)}`,
+          );
         }
       }
       log.debug(`${job.name}: ${x.path.join('.')} takes ${url} (output ${x.output} of "${dep.name}")`);
@@ -489,7 +595,10 @@ export async function runJobs(jobs: PlannedJob[], deps: EngineDeps, opts: Engine
   await Promise.all(tasks);
   if (graceTimer) clearTimeout(graceTimer);
   opts.signal?.removeEventListener('abort', onCancel);
-  if (rateLimited) log.info(`Atlas answered 429 to ${rateLimited} submit${rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`);
+  if (rateLimited)
+    log.info(
+      `Atlas answered 429 to ${rateLimited} submit${rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`,
+    );
   return { results, stopped: stop?.reason ?? null, concurrency: control.limit, rateLimited };
 }
 
@@ -548,7 +657,8 @@ async function filesIntact(outputDir: string, files: { path: string; bytes: numb
 }
 
 function errorKind(e: unknown): string {
-  if (e && typeof e === 'object' && 'kind' in e && typeof (e as { kind: unknown }).kind === 'string') return (e as { kind: string }).kind;
+  if (e && typeof e === 'object' && 'kind' in e && typeof (e as { kind: unknown }).kind === 'string')
+    return (e as { kind: string }).kind;
   if (e instanceof Error && e.name === 'AbortError') return 'aborted';
   return 'internal';
 }

@@ -21,7 +21,11 @@ export function createSlots(initialLimit: number, now: () => number = Date.now):
   function pump(): void {
     const wait = heldUntil - now();
     if (wait > 0) {
-      if (!timer) timer = setTimeout(() => { timer = undefined; pump(); }, wait);
+      if (!timer)
+        timer = setTimeout(() => {
+          timer = undefined;
+          pump();
+        }, wait);
       return;
     }
     while (inUse < limit && waiters.length > 0) {
@@ -32,13 +36,20 @@ export function createSlots(initialLimit: number, now: () => number = Date.now):
   }
 
   return {
-    get inUse() { return inUse; },
-    get limit() { return limit; },
+    get inUse() {
+      return inUse;
+    },
+    get limit() {
+      return limit;
+    },
     acquire(signal, opts) {
       if (signal?.aborted) return Promise.reject(signal.reason);
       return new Promise<void>((resolve, reject) => {
         const waiter = {
-          grant: () => { signal?.removeEventListener('abort', onAbort); resolve(); },
+          grant: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
         };
         const onAbort = () => {
           const i = waiters.indexOf(waiter);
@@ -62,7 +73,10 @@ export function createSlots(initialLimit: number, now: () => number = Date.now):
     holdUntil(t) {
       if (t <= heldUntil) return;
       heldUntil = t;
-      if (timer) { clearTimeout(timer); timer = undefined; }
+      if (timer) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
       pump();
     },
   };

@@ -58,7 +58,10 @@ function fit(base: string, suffix: string): string {
  * index + 1, so shards read 1-of-n … n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
  * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
  */
-export function uniqueArtifactName(base: string, ctx: { runAttempt?: number; shard?: { index: number; total: number } }): string {
+export function uniqueArtifactName(
+  base: string,
+  ctx: { runAttempt?: number; shard?: { index: number; total: number } },
+): string {
   let suffix = '';
   if (ctx.shard && ctx.shard.total > 1) {
     const { index, total } = ctx.shard;
@@ -72,7 +75,10 @@ export function uniqueArtifactName(base: string, ctx: { runAttempt?: number; sha
 }
 
 /** The artifact's page: {server}/{owner}/{repo}/actions/runs/{run}/artifacts/{id}. */
-export function artifactUrl(ctx: { serverUrl: string; repository: string; runId: string | number }, id: number | string): string {
+export function artifactUrl(
+  ctx: { serverUrl: string; repository: string; runId: string | number },
+  id: number | string,
+): string {
   return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
 }
 
@@ -200,7 +206,9 @@ async function stage(file: string, name: string): Promise<{ file: string; cleanu
  * unzips to the same layout); with perJob, one artifact per job. Never throws; on failure logs an error
  * and returns it with whatever was uploaded before the failure.
  */
-export async function uploadOutputs(opts: UploadOutputsOptions): Promise<{ artifacts: UploadedArtifact[]; error?: string }> {
+export async function uploadOutputs(
+  opts: UploadOutputsOptions,
+): Promise<{ artifacts: UploadedArtifact[]; error?: string }> {
   const { log } = opts;
   const artifacts: UploadedArtifact[] = [];
   const root = path.resolve(opts.outputDir);
@@ -226,7 +234,9 @@ export async function uploadOutputs(opts: UploadOutputsOptions): Promise<{ artif
 
   const plans = opts.perJob ? planPerJob(opts, root, all, log) : [{ name: opts.name, files: all, raw: false }];
   if (plans.length > MAX_ARTIFACTS_PER_JOB) {
-    return fail(`per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`);
+    return fail(
+      `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`,
+    );
   }
   for (const p of plans) {
     const bad = artifactNameProblem(p.name);
@@ -249,7 +259,10 @@ export async function uploadOutputs(opts: UploadOutputsOptions): Promise<{ artif
       if (p.raw) {
         staged = await stage(p.files[0]!, p.name);
         log.debug(`artifact: uploading ${path.relative(root, p.files[0]!)} as ${p.name} (no zip)`);
-        res = await client.uploadArtifact(p.name, [staged.file], path.dirname(staged.file), { ...base, skipArchive: true });
+        res = await client.uploadArtifact(p.name, [staged.file], path.dirname(staged.file), {
+          ...base,
+          skipArchive: true,
+        });
       } else {
         log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
         res = await client.uploadArtifact(p.name, p.files, root, base);
@@ -260,7 +273,9 @@ export async function uploadOutputs(opts: UploadOutputsOptions): Promise<{ artif
       if (res.size !== undefined) a.size = res.size;
       if (opts.urlContext) a.url = artifactUrl(opts.urlContext, res.id);
       artifacts.push(a);
-      log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+      log.info(
+        `Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`,
+      );
     } catch (e) {
       const left = plans.length - artifacts.length;
       const more = plans.length > 1 ? ` (${artifacts.length} of ${plans.length} artifacts uploaded; ${left} not)` : '';

@@ -44,7 +44,10 @@ export interface CacheKeys {
 
 /** 16 hex characters of sha256 over the sorted identities: order-independent, changes with any identity. */
 export function planHash(identities: readonly string[]): string {
-  return createHash('sha256').update([...identities].sort().join('\n')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update([...identities].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function cacheKeys(ctx: CacheKeyContext): CacheKeys {
@@ -77,15 +80,19 @@ export function cacheServiceAvailable(env: NodeJS.ProcessEnv = process.env): boo
 export function cachePathFor(outputDir: string, root = process.cwd()): { path?: string; why?: string } {
   const rel = relative(root, outputDir);
   if (rel === '') return { why: 'the output directory is the workspace itself' };
-  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep)) return { why: `the output directory ${outputDir} is outside the workspace ${root}` };
+  if (isAbsolute(rel) || rel === '..' || rel.startsWith('..' + sep))
+    return { why: `the output directory ${outputDir} is outside the workspace ${root}` };
   const path = rel.split(sep).join('/');
   // @actions/cache globs its paths: keep names that would mean something to a glob out.
-  if (/[*?[\]{}\n\r]/.test(path) || /(^|\/)[!#]/.test(path)) return { why: `the output directory name "${path}" has glob characters` };
+  if (/[*?[\]{}\n\r]/.test(path) || /(^|\/)[!#]/.test(path))
+    return { why: `the output directory name "${path}" has glob characters` };
   return { path };
 }
 
 const warn = (log: Log, what: string, e: unknown) =>
-  log.warning(`Actions cache: ${what}: ${e instanceof Error ? e.message : String(e)}. The run goes on; jobs not found locally may be paid for again.`);
+  log.warning(
+    `Actions cache: ${what}: ${e instanceof Error ? e.message : String(e)}. The run goes on; jobs not found locally may be paid for again.`,
+  );
 
 /** Run fn with GITHUB_WORKSPACE set (the cache library reads it at call time). */
 async function withWorkspace<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
@@ -102,14 +109,19 @@ async function withWorkspace<T>(workspace: string, fn: () => Promise<T>): Promis
 /** sha256 of the journal file, or 'absent': tells whether a run recorded anything new. */
 export async function journalDigest(outputDir: string): Promise<string> {
   try {
-    return createHash('sha256').update(await readFile(join(outputDir, JOURNAL_FILE))).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(join(outputDir, JOURNAL_FILE)))
+      .digest('hex');
   } catch {
     return 'absent';
   }
 }
 
 async function exists(p: string): Promise<boolean> {
-  return stat(p).then(() => true, () => false);
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function moveInto(src: string, dest: string): Promise<void> {
@@ -143,7 +155,12 @@ export function mergeJournalText(cached: string, local: string): string {
 }
 
 /** Merge a restored tree into the output directory without overwriting anything local. */
-async function mergeTree(src: string, dest: string, top: boolean, counts: { added: number; kept: number }): Promise<void> {
+async function mergeTree(
+  src: string,
+  dest: string,
+  top: boolean,
+  counts: { added: number; kept: number },
+): Promise<void> {
   if (!(await exists(dest))) {
     await moveInto(src, dest);
     counts.added++;
@@ -196,7 +213,9 @@ export async function restoreOutputs(outputDir: string, keys: CacheKeys, log: Lo
       if (await exists(restored)) {
         const counts = { added: 0, kept: 0 };
         await mergeTree(restored, outputDir, true, counts);
-        log.info(`Actions cache: restored ${path} from ${hit}${counts.kept ? ` (${counts.kept} local file${counts.kept === 1 ? '' : 's'} kept as they were)` : ''}.`);
+        log.info(
+          `Actions cache: restored ${path} from ${hit}${counts.kept ? ` (${counts.kept} local file${counts.kept === 1 ? '' : 's'} kept as they were)` : ''}.`,
+        );
       } else {
         log.warning(`Actions cache: the entry ${hit} did not contain ${path}; nothing restored.`);
         hit = undefined;
@@ -228,14 +247,20 @@ export async function saveOutputs(outputDir: string, key: string, log: Log, opts
   try {
     if (!(await exists(outputDir))) return;
     if (opts.unlessJournal !== undefined && (await journalDigest(outputDir)) === opts.unlessJournal) {
-      log.info('Actions cache: nothing new was generated; the restored entry still covers every job, so none is saved.');
+      log.info(
+        'Actions cache: nothing new was generated; the restored entry still covers every job, so none is saved.',
+      );
       return;
     }
     const root = process.cwd();
     const id = await withWorkspace(root, () => cache.saveCache([path], key));
     const mode = (process.env['ACTIONS_CACHE_MODE'] ?? '').trim().toLowerCase();
-    if (id === -1 && (mode === 'read' || mode === 'none')) log.info(`Actions cache: not saved: this run may not write to the cache (cache mode ${mode}).`);
-    else if (id === -1) log.warning(`Actions cache: ${path} was not saved under ${key} (see the message above). A re-run may pay again for jobs it cannot resume.`);
+    if (id === -1 && (mode === 'read' || mode === 'none'))
+      log.info(`Actions cache: not saved: this run may not write to the cache (cache mode ${mode}).`);
+    else if (id === -1)
+      log.warning(
+        `Actions cache: ${path} was not saved under ${key} (see the message above). A re-run may pay again for jobs it cannot resume.`,
+      );
     else log.info(`Actions cache: saved ${path} as ${key}.`);
   } catch (e) {
     warn(log, 'save failed', e);
@@ -279,6 +304,12 @@ export async function carryOutputs(
     keys,
     hit: restored.hit,
     // After a hit, an unchanged journal means nothing new to keep; after a miss, always save.
-    save: () => (saving ??= saveOutputs(plan.outputDir, keys.primary, log, restored.hit ? { unlessJournal: restored.journalDigest } : {})),
+    save: () =>
+      (saving ??= saveOutputs(
+        plan.outputDir,
+        keys.primary,
+        log,
+        restored.hit ? { unlessJournal: restored.journalDigest } : {},
+      )),
   };
 }

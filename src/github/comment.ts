@@ -32,7 +32,12 @@ export interface EventContext {
   };
 }
 
-const PR_EVENTS = new Set(['pull_request', 'pull_request_target', 'pull_request_review', 'pull_request_review_comment']);
+const PR_EVENTS = new Set([
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
 
 function asNumber(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
@@ -89,7 +94,7 @@ function withMarker(body: string, marker: string, log: Log): string {
   let b = body.includes(marker) ? body : `${marker}\n${body}`;
   if (b.length > COMMENT_MAX_CHARS) {
     log.warning(`The PR comment was ${b.length} characters, over GitHub's ${COMMENT_MAX_CHARS}: it was cut.`);
-    const note = '\n\n… cut to fit GitHub\'s comment limit: see the job summary.';
+    const note = "\n\n… cut to fit GitHub's comment limit: see the job summary.";
     b = b.slice(0, COMMENT_MAX_CHARS - note.length - marker.length - 1);
     const last = b.charCodeAt(b.length - 1);
     if (last >= 0xd800 && last <= 0xdbff) b = b.slice(0, -1);
@@ -103,7 +108,9 @@ function withMarker(body: string, marker: string, log: Log): string {
  * Creates or updates our comment on the issue/PR. Returns what it did, or undefined when it could
  * not (after a warning saying why). Never throws.
  */
-export async function upsertStickyComment(o: UpsertOptions): Promise<{ id: number; action: 'created' | 'updated' } | undefined> {
+export async function upsertStickyComment(
+  o: UpsertOptions,
+): Promise<{ id: number; action: 'created' | 'updated' } | undefined> {
   const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
   try {
     const marker = commentMarker(o.tag);
@@ -148,7 +155,9 @@ export async function upsertStickyComment(o: UpsertOptions): Promise<{ id: numbe
           `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`,
       );
     } else {
-      o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
+      o.log.warning(
+        `Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`,
+      );
     }
     return undefined;
   }

@@ -33,7 +33,10 @@ export async function readEventPayload(path: string | undefined): Promise<Record
   }
 }
 
-export function runContextFromEnv(env: Record<string, string | undefined>, payload: Record<string, unknown>): RunContext {
+export function runContextFromEnv(
+  env: Record<string, string | undefined>,
+  payload: Record<string, unknown>,
+): RunContext {
   return {
     serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
     repository: env['GITHUB_REPOSITORY'] || '',
@@ -66,8 +69,16 @@ export interface Delivery {
   commentId?: number;
 }
 
-export async function deliver(m: Manifest, outputDir: string, settings: Settings, ctx: RunContext, log: Log, lineOf: (name: string) => number | undefined): Promise<Delivery> {
-  const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+export async function deliver(
+  m: Manifest,
+  outputDir: string,
+  settings: Settings,
+  ctx: RunContext,
+  log: Log,
+  lineOf: (name: string) => number | undefined,
+): Promise<Delivery> {
+  const runUrl =
+    ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
   const delivery: Delivery = { artifacts: [] };
 
   if (settings.artifactName) {
@@ -100,12 +111,21 @@ export async function deliver(m: Manifest, outputDir: string, settings: Settings
   // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
   if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
     if (!pr) log.warning('comment: always, but this run is not for a pull request: no comment posted.');
-    else if (!settings.githubToken) log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+    else if (!settings.githubToken)
+      log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
     else {
       const [owner, repo] = ctx.repository.split('/') as [string, string];
       const octokit = getOctokit(settings.githubToken);
       const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
-      const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+      const res = await upsertStickyComment({
+        octokit,
+        owner,
+        repo,
+        issueNumber: pr,
+        tag: settings.commentTag,
+        body,
+        log,
+      });
       delivery.commentId = res?.id;
     }
   }

@@ -30,10 +30,21 @@ export interface CollectedShards {
 }
 
 /** List the run's shard artifacts and download each one's files (manifest.json among them) under `into`. */
-export async function collectShards(base: string, into: string, client: ArtifactClient, log: Log): Promise<CollectedShards> {
+export async function collectShards(
+  base: string,
+  into: string,
+  client: ArtifactClient,
+  log: Log,
+): Promise<CollectedShards> {
   const { artifacts } = await client.listArtifacts();
-  const picked = pickShardArtifacts(base, artifacts.map((a) => ({ name: a.name, id: a.id, createdAt: a.createdAt })));
-  for (const a of picked.ignored) log.warning(`report: ignoring artifact ${a.name}: another shard count than the newest shard artifact's (${picked.total})`);
+  const picked = pickShardArtifacts(
+    base,
+    artifacts.map((a) => ({ name: a.name, id: a.id, createdAt: a.createdAt })),
+  );
+  for (const a of picked.ignored)
+    log.warning(
+      `report: ignoring artifact ${a.name}: another shard count than the newest shard artifact's (${picked.total})`,
+    );
   const parts: ShardPart[] = [];
   const dirs = new Map<string, string>();
   const total = picked.total;
@@ -42,7 +53,11 @@ export async function collectShards(base: string, into: string, client: Artifact
     const shard = `${i}/${total}`;
     const a = picked.found.get(i);
     if (!a) {
-      parts.push({ shard, missing: true, reason: `no artifact ${shardArtifactName(base, { index: i, total }, 1)} in this run` });
+      parts.push({
+        shard,
+        missing: true,
+        reason: `no artifact ${shardArtifactName(base, { index: i, total }, 1)} in this run`,
+      });
       continue;
     }
     const dir = join(into, `shard-${i}-of-${total}`);
@@ -51,7 +66,9 @@ export async function collectShards(base: string, into: string, client: Artifact
       const manifest = Manifest.parse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
       parts.push({ shard, manifest });
       dirs.set(shard, dir);
-      log.info(`report: shard ${shard}: ${manifest.results.length} job${manifest.results.length === 1 ? '' : 's'} from artifact ${a.name}`);
+      log.info(
+        `report: shard ${shard}: ${manifest.results.length} job${manifest.results.length === 1 ? '' : 's'} from artifact ${a.name}`,
+      );
     } catch (e) {
       const why = e instanceof Error ? e.message.split('\n')[0]! : String(e);
       log.warning(`report: shard ${shard}: artifact ${a.name} has no readable ${MANIFEST_FILE}: ${why}`);
@@ -61,17 +78,28 @@ export async function collectShards(base: string, into: string, client: Artifact
   return { total, parts, dirs };
 }
 
-export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, log: Log, client?: ArtifactClient): Promise<void> {
+export async function runReportStep(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+  client?: ArtifactClient,
+): Promise<void> {
   try {
     if (!settings.artifactName) {
-      return core.setFailed('mode: report reads the shards\' artifacts: artifact-name must be set (the same as the shards\').');
+      return core.setFailed(
+        "mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').",
+      );
     }
     const artifacts = client ?? new DefaultArtifactClient();
     const work = await mkdtemp(join(env['RUNNER_TEMP'] || tmpdir(), 'atlas-report-'));
     const collected = await collectShards(settings.artifactName, work, artifacts, log);
     if (collected.total === undefined) {
       const msg = `mode: report found no shard artifacts named ${settings.artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
-      await core.summary.addHeading('❌ Atlas media: no shard reported', 2).addRaw(msg, true).write().catch(() => undefined);
+      await core.summary
+        .addHeading('❌ Atlas media: no shard reported', 2)
+        .addRaw(msg, true)
+        .write()
+        .catch(() => undefined);
       return core.setFailed(msg);
     }
     const merged = mergeManifests(collected.parts);
@@ -81,7 +109,8 @@ export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, 
     if (!settings.artifactPerJob) {
       for (const dir of collected.dirs.values()) {
         for (const name of await readdir(dir)) {
-          if (!PER_RUN_FILES.has(name)) await cp(join(dir, name), join(outputDir, name), { recursive: true, force: true });
+          if (!PER_RUN_FILES.has(name))
+            await cp(join(dir, name), join(outputDir, name), { recursive: true, force: true });
         }
       }
     }
@@ -89,20 +118,36 @@ export async function runReportStep(settings: Settings, env: NodeJS.ProcessEnv, 
     await writeFile(join(outputDir, REPORT_FILE_NAME), renderReportFile(merged));
     await writeGallery(outputDir, merged);
     const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
-    for (const s of missing) log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, { title: 'Missing shard' });
-    core.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`);
+    for (const s of missing)
+      log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
+        title: 'Missing shard',
+      });
+    core.info(
+      `Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`,
+    );
 
     // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
     const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await import('./deliver.js');
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-    const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
+    const d = await deliver(
+      merged,
+      outputDir,
+      { ...settings, shard: undefined },
+      runContextFromEnv(env, payload),
+      log,
+      () => undefined,
+    );
 
     setRunOutputs(merged, manifestPath, outputDir, d);
     if (shouldFail(merged, settings.failOn)) {
-      const what = missing.length ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})` : '';
+      const what = missing.length
+        ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
+        : '';
       const bad = merged.failed + merged.unknown;
       const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
-      core.setFailed(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);
+      core.setFailed(
+        `${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`,
+      );
     }
   } catch (e) {
     core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));

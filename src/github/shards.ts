@@ -7,9 +7,14 @@ import { uniqueArtifactName } from './artifact.js';
  * (`shard.index` 1-based, as in the input). A `1/1` shard is still named `-1-of-1`, so the report step
  * finds it and its own `<base>` artifact never collides with a shard's.
  */
-export function shardArtifactName(base: string, shard: { index: number; total: number } | undefined, runAttempt: number): string {
+export function shardArtifactName(
+  base: string,
+  shard: { index: number; total: number } | undefined,
+  runAttempt: number,
+): string {
   if (!shard) return uniqueArtifactName(base, { runAttempt });
-  if (shard.total > 1) return uniqueArtifactName(base, { runAttempt, shard: { index: shard.index - 1, total: shard.total } });
+  if (shard.total > 1)
+    return uniqueArtifactName(base, { runAttempt, shard: { index: shard.index - 1, total: shard.total } });
   return uniqueArtifactName(`${base}-1-of-1`, { runAttempt });
 }
 
@@ -60,7 +65,10 @@ export function pickShardArtifacts(base: string, artifacts: readonly ListedArtif
   });
   const newer = (x: { a: ListedArtifact; p: ShardArtifactName }, y: { a: ListedArtifact; p: ShardArtifactName }) =>
     x.p.attempt - y.p.attempt || (x.a.createdAt?.getTime() ?? 0) - (y.a.createdAt?.getTime() ?? 0) || x.a.id - y.a.id;
-  const newest = parsed.reduce<(typeof parsed)[number] | undefined>((best, x) => (!best || newer(x, best) > 0 ? x : best), undefined);
+  const newest = parsed.reduce<(typeof parsed)[number] | undefined>(
+    (best, x) => (!best || newer(x, best) > 0 ? x : best),
+    undefined,
+  );
   const found = new Map<number, ListedArtifact>();
   if (!newest) return { found, ignored: [] };
   const total = newest.p.total;

@@ -101,7 +101,11 @@ export interface LocalInputs {
   /** Each distinct file by content. */
   files: LocalFile[];
   /** The body to send for a job: local paths replaced by uploaded URLs, each file uploaded once per run. */
-  uploader(client: MediaClient, log?: Log, shared?: MediaUploader): (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
+  uploader(
+    client: MediaClient,
+    log?: Log,
+    shared?: MediaUploader,
+  ): (job: PlannedJob, signal: AbortSignal) => Promise<Record<string, unknown>>;
 }
 
 export interface MediaClient {
@@ -124,9 +128,14 @@ export function mediaUploader(client: MediaClient, log?: Log): MediaUploader {
       p = (async () => {
         const data = await readFile(file.realPath);
         const sha = createHash('sha256').update(data).digest('hex');
-        if (sha !== file.sha256) throw new LocalInputError(`${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`);
+        if (sha !== file.sha256)
+          throw new LocalInputError(
+            `${shown} changed after the plan was made (its content no longer matches the planned sha256); re-run`,
+          );
         const url = await client.uploadMedia({ name: file.name, data, contentType: file.contentType }, signal);
-        log?.info(`Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`);
+        log?.info(
+          `Uploaded ${shown} (${file.bytes} bytes, sha256 ${file.sha256.slice(0, 12)}…) for image and video inputs.`,
+        );
         return url;
       })();
       uploads.set(file.sha256, p);
@@ -182,7 +191,10 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
       const kind = classifyValue(ref.value)!;
       if (kind === 'absolute') {
         if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
-          problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
+          problem(
+            ref,
+            'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it',
+          );
           ok = false;
         }
         continue;
@@ -204,12 +216,20 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
         real = await realpath(abs);
       } catch (e) {
         const code = codeOf(e);
-        problem(ref, code === 'ENOENT' || code === 'ENOTDIR' ? `is not a file in the workspace (looked for ${abs})` : `cannot be read (${code})`);
+        problem(
+          ref,
+          code === 'ENOENT' || code === 'ENOTDIR'
+            ? `is not a file in the workspace (looked for ${abs})`
+            : `cannot be read (${code})`,
+        );
         ok = false;
         continue;
       }
       if (!inside(realRoot, real)) {
-        problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
+        problem(
+          ref,
+          `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`,
+        );
         ok = false;
         continue;
       }
@@ -261,7 +281,9 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
           } catch (e) {
             if (isAbort(e)) throw e;
             if (e instanceof LocalInputError) throw e;
-            throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+            throw new LocalInputError(
+              `uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`,
+            );
           }
         }
         return mapRefs(job.body, (value) => urls.get(value) ?? value);
@@ -302,14 +324,16 @@ function mapRefs(body: Record<string, unknown>, fn: (value: string) => string): 
 function copyObject(o: Record<string, unknown>, fn: (v: unknown, k: string) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   // defineProperty: a key such as "__proto__" stays an own key.
-  for (const [k, v] of Object.entries(o)) Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(o))
+    Object.defineProperty(out, k, { value: fn(v, k), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
 async function describeFile(real: string, maxBytes: number): Promise<LocalFile> {
   const s = await stat(real);
   if (!s.isFile()) throw new LocalInputError(`is not a regular file`);
-  if (s.size > maxBytes) throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
+  if (s.size > maxBytes)
+    throw new LocalInputError(`is ${mb(s.size)}, above the ${mb(maxBytes)} limit for local inputs`);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
   return {

@@ -22,7 +22,11 @@ export function isChainRef(v: unknown): v is { from: unknown } {
 }
 
 /** Every reference in a value (a body or a params mapping), at any depth, with its path. */
-export function findChainRefs(value: unknown, path: Array<string | number> = [], depth = 0): Array<{ path: Array<string | number>; from: unknown }> {
+export function findChainRefs(
+  value: unknown,
+  path: Array<string | number> = [],
+  depth = 0,
+): Array<{ path: Array<string | number>; from: unknown }> {
   if (depth > 64) return [];
   if (isChainRef(value)) return [{ path, from: value.from }];
   if (Array.isArray(value)) return value.flatMap((v, i) => findChainRefs(v, [...path, i], depth + 1));
@@ -31,14 +35,24 @@ export function findChainRefs(value: unknown, path: Array<string | number> = [],
 }
 
 /** A copy of the value with every reference replaced by fn(reference's `from`, its path). Other values are shared, not copied. */
-export function mapChainRefs<T>(value: T, fn: (from: unknown, path: Array<string | number>) => unknown, path: Array<string | number> = [], depth = 0): T {
+export function mapChainRefs<T>(
+  value: T,
+  fn: (from: unknown, path: Array<string | number>) => unknown,
+  path: Array<string | number> = [],
+  depth = 0,
+): T {
   if (depth > 64) return value;
   if (isChainRef(value)) return fn(value.from, path) as T;
   if (Array.isArray(value)) return value.map((v, i) => mapChainRefs(v, fn, [...path, i], depth + 1)) as T;
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: mapChainRefs(v, fn, [...path, k], depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: mapChainRefs(v, fn, [...path, k], depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out as T;
   }
@@ -46,14 +60,23 @@ export function mapChainRefs<T>(value: T, fn: (from: unknown, path: Array<string
 }
 
 /** A copy of a body with the value at `path` replaced. */
-export function setAtPath(body: Record<string, unknown>, path: ReadonlyArray<string | number>, value: unknown): Record<string, unknown> {
+export function setAtPath(
+  body: Record<string, unknown>,
+  path: ReadonlyArray<string | number>,
+  value: unknown,
+): Record<string, unknown> {
   const put = (node: unknown, i: number): unknown => {
     if (i === path.length) return value;
     const seg = path[i]!;
     if (Array.isArray(node)) return node.map((v, j) => (j === seg ? put(v, i + 1) : v));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      Object.defineProperty(out, k, { value: k === String(seg) ? put(v, i + 1) : v, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: k === String(seg) ? put(v, i + 1) : v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   };
@@ -142,7 +165,7 @@ export function topologicalOrder(deps: ReadonlyArray<readonly number[]>): number
         continue;
       }
       const d = out[top.next++]!;
-      if (state[d] === 1) throw new Error('the jobs\' inputs form a cycle (validate the file with parseJobFile first)');
+      if (state[d] === 1) throw new Error("the jobs' inputs form a cycle (validate the file with parseJobFile first)");
       if (state[d] === 0) {
         state[d] = 1;
         stack.push({ node: d, next: 0 });

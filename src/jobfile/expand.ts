@@ -67,7 +67,10 @@ export function substituteDeep(value: unknown, values: ReadonlyMap<string, Matri
 }
 
 /** Every placeholder in a JSON value, with the path of the string it is in. */
-export function placeholdersDeep(value: unknown, path: Array<string | number> = []): Array<{ path: Array<string | number>; key: string }> {
+export function placeholdersDeep(
+  value: unknown,
+  path: Array<string | number> = [],
+): Array<{ path: Array<string | number>; key: string }> {
   if (typeof value === 'string') return placeholdersIn(value).map((key) => ({ path, key }));
   if (Array.isArray(value)) return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
   if (isPlainObject(value)) return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
@@ -75,7 +78,10 @@ export function placeholdersDeep(value: unknown, path: Array<string | number> = 
 }
 
 /** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
-export function combinationCount(matrix: Readonly<Record<string, readonly MatrixValue[]>> | undefined, cap = Number.MAX_SAFE_INTEGER): number {
+export function combinationCount(
+  matrix: Readonly<Record<string, readonly MatrixValue[]>> | undefined,
+  cap = Number.MAX_SAFE_INTEGER,
+): number {
   let n = 1;
   for (const values of Object.values(matrix ?? {})) {
     n *= values.length;

@@ -8,7 +8,10 @@ import { closestNames } from './names.js';
  * themselves hold several lines are split.
  */
 export function parsePatterns(patterns: readonly string[]): string[] {
-  return patterns.flatMap((p) => p.split(/\r?\n|\r/)).map((p) => p.trim()).filter((p) => p !== '');
+  return patterns
+    .flatMap((p) => p.split(/\r?\n|\r/))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
 /**
@@ -48,7 +51,10 @@ export function filterJobs(jobs: PlannedJob[], patterns: string[]): PlannedJob[]
  * Chains: the selected jobs plus every job they take outputs from, directly or not, in file order.
  * `added` lists each job added that way (not selected itself) with the selected job that needs it.
  */
-export function withDependencies(all: PlannedJob[], picked: PlannedJob[]): { jobs: PlannedJob[]; added: Array<{ name: string; neededBy: string }> } {
+export function withDependencies(
+  all: PlannedJob[],
+  picked: PlannedJob[],
+): { jobs: PlannedJob[]; added: Array<{ name: string; neededBy: string }> } {
   const byName = new Map(all.map((j) => [j.name, j]));
   const keep = new Set(picked.map((j) => j.name));
   const added: Array<{ name: string; neededBy: string }> = [];

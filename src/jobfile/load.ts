@@ -1,7 +1,18 @@
 // Reading and validating the job file. Every problem is reported at once, each at its
 // line and column, naming the field (jobs[2].model) and saying what to do.
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { z } from 'zod';
 import { JobFile, JobSpec, MATRIX_KEY, MAX_COUNT, type JobDefaults, type MatrixValue } from './schema.js';
 import { BODY_FIELDS, mergeJob } from './plan.js';
@@ -68,7 +79,8 @@ export function formatField(path: ReadonlyArray<PropertyKey>): string {
 }
 
 export function parseJobFile(text: string | Uint8Array, file: string): { jobFile: JobFile; jobLines: number[] } {
-  const whole = (message: string, line = 1, col = 1): JobFileError => new JobFileError([{ file, line, col, field: '', message }]);
+  const whole = (message: string, line = 1, col = 1): JobFileError =>
+    new JobFileError([{ file, line, col, field: '', message }]);
 
   const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
   if (size > MAX_JOB_FILE_BYTES) throw whole(tooLargeMessage(size));
@@ -80,7 +92,11 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
       source = new TextDecoder('utf-8', { fatal: true }).decode(text);
     } catch {
       const at = invalidUtf8Position(text);
-      throw whole(`the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`, at.line, at.col);
+      throw whole(
+        `the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`,
+        at.line,
+        at.col,
+      );
     }
   }
   if (source.charCodeAt(0) === 0xfeff) source = source.slice(1);
@@ -118,7 +134,11 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
   } catch (e) {
     if (e instanceof ReferenceError && /alias/i.test(e.message)) {
       const { line, col } = posOf(firstAliasOffset(doc));
-      throw whole(`YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`, line, col);
+      throw whole(
+        `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`,
+        line,
+        col,
+      );
     }
     throw whole(`the job file could not be read as YAML: ${errorText(e)}`);
   }
@@ -137,7 +157,12 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
   const parsed = JobFile.safeParse(data);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      for (const p of describeIssue(issue, data)) add(p.prefer === 'key' ? offsetOf(p.path, 'key') : p.missing ? offsetOf(p.path.slice(0, -1)) : offsetOf(p.path), p.path, p.text);
+      for (const p of describeIssue(issue, data))
+        add(
+          p.prefer === 'key' ? offsetOf(p.path, 'key') : p.missing ? offsetOf(p.path.slice(0, -1)) : offsetOf(p.path),
+          p.path,
+          p.text,
+        );
     }
   }
 
@@ -157,7 +182,11 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
     const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
     for (const key of ['model', 'prompt'] as const) {
       if (job[key] === undefined && defaults?.[key] === undefined) {
-        add(offsetOf(['jobs', i]), ['jobs', i, key], `job${label} has no ${key}; set ${key}: on the job or in defaults:`);
+        add(
+          offsetOf(['jobs', i]),
+          ['jobs', i, key],
+          `job${label} has no ${key}; set ${key}: on the job or in defaults:`,
+        );
       }
     }
     checkParams(job, ['jobs', i], add, offsetOf);
@@ -166,7 +195,8 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
     else if (typeof job['name'] === 'string') names.push({ index: i, name: job['name'] });
   });
 
-  const where = (e: NameEntry): string => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
+  const where = (e: NameEntry): string =>
+    `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
   // An entry whose matrix makes many clashing names gets a few messages and a count, not thousands.
   const nameProblems = new Map<number, number>();
   const nameProblem = (e: NameEntry, text: string): void => {
@@ -178,16 +208,27 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
   for (const e of names) {
     const first = firstByName.get(e.name);
     if (first === undefined) firstByName.set(e.name, e);
-    else nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
+    else
+      nameProblem(
+        e,
+        `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`,
+      );
   }
   for (const clash of stemClashes(names.map((n) => n.name))) {
     const a = names[clash.a]!;
     const b = names[clash.b]!;
-    nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
+    nameProblem(
+      b,
+      `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`,
+    );
   }
   for (const [index, n] of nameProblems) {
     if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
-      add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
+      add(
+        offsetOf(['jobs', index, 'name']),
+        ['jobs', index, 'name'],
+        `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`,
+      );
     }
   }
   checkChains(names, firstByName, add, offsetOf);
@@ -202,7 +243,8 @@ export function parseJobFile(text: string | Uint8Array, file: string): { jobFile
 }
 
 export async function loadJobFile(path: string): Promise<{ jobFile: JobFile; jobLines: number[]; path: string }> {
-  const whole = (message: string): JobFileError => new JobFileError([{ file: path, line: 1, col: 1, field: '', message }]);
+  const whole = (message: string): JobFileError =>
+    new JobFileError([{ file: path, line: 1, col: 1, field: '', message }]);
   let info;
   try {
     info = await stat(path);
@@ -241,38 +283,82 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): IssueText[] {
   switch (issue.code) {
     case 'invalid_key': {
       const inner = issue.issues[0]?.message;
-      return [{ path, prefer: 'key' as const, text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}` }];
+      return [
+        {
+          path,
+          prefer: 'key' as const,
+          text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
+        },
+      ];
     }
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ path: [...path, key], prefer: 'key' as const, text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}` }));
+      return issue.keys.map((key) => ({
+        path: [...path, key],
+        prefer: 'key' as const,
+        text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
+      }));
     case 'invalid_type': {
       if (value === undefined) {
-        return [{ path, missing: true, text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing' }];
+        return [
+          {
+            path,
+            missing: true,
+            text:
+              last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
+          },
+        ];
       }
       let hint = '';
-      if (path.length === 1 && last === 'jobs' && isPlainObject(value)) hint = ' (jobs: is a list: start each job with "- name: …")';
-      else if (path.length === 1 && last === 'pricing' && typeof value === 'string') hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
-      else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) hint = ` (quote it: "${String(value)}")`;
-      else if ((issue.expected === 'number' || issue.expected === 'int') && typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) hint = ' (remove the quotes)';
+      if (path.length === 1 && last === 'jobs' && isPlainObject(value))
+        hint = ' (jobs: is a list: start each job with "- name: …")';
+      else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
+        hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
+      else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
+        hint = ` (quote it: "${String(value)}")`;
+      else if (
+        (issue.expected === 'number' || issue.expected === 'int') &&
+        typeof value === 'string' &&
+        /^\s*-?\d+(\.\d+)?\s*$/.test(value)
+      )
+        hint = ' (remove the quotes)';
       else if (value === null) hint = ' (the value is empty)';
       return [{ path, text: `expected ${expectedWord(issue.expected)}, got ${describeValue(value)}${hint}` }];
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => JSON.stringify(v));
       const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
-      return [{ path, text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}` }];
+      return [
+        {
+          path,
+          text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
+        },
+      ];
     }
     case 'too_small': {
       const min = Number(issue.minimum);
-      if (issue.origin === 'array') return [{ path, text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)` }];
-      if (issue.origin === 'string') return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
-      return [{ path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` }];
+      if (issue.origin === 'array')
+        return [
+          {
+            path,
+            text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
+          },
+        ];
+      if (issue.origin === 'string')
+        return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
+      return [
+        { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
+      ];
     }
     case 'too_big': {
       const max = Number(issue.maximum);
-      if (issue.origin === 'string') return [{ path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` }];
+      if (issue.origin === 'string')
+        return [
+          { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
+        ];
       if (issue.origin === 'array') return [{ path, text: `has too many items (at most ${max})` }];
-      return [{ path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` }];
+      return [
+        { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
+      ];
     }
     default:
       return [{ path, text: issue.message }];
@@ -340,7 +426,8 @@ function checkJsonValue(value: unknown, path: Path, depth: number, add: Add, off
   }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) add(offsetOf(path), path, `${String(value)} cannot be sent as JSON; use a finite number`);
+    if (!Number.isFinite(value))
+      add(offsetOf(path), path, `${String(value)} cannot be sent as JSON; use a finite number`);
     return;
   }
   if (Array.isArray(value)) {
@@ -351,7 +438,12 @@ function checkJsonValue(value: unknown, path: Path, depth: number, add: Add, off
     for (const [k, v] of Object.entries(value)) checkJsonValue(v, [...path, k], depth + 1, add, offsetOf);
     return;
   }
-  const kind = value instanceof Uint8Array ? 'binary data (!!binary)' : typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'special'} value` : `a ${typeof value}`;
+  const kind =
+    value instanceof Uint8Array
+      ? 'binary data (!!binary)'
+      : typeof value === 'object'
+        ? `a ${(value as object).constructor?.name ?? 'special'} value`
+        : `a ${typeof value}`;
   add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
 }
 
@@ -391,15 +483,24 @@ function checkChains(names: NameEntry[], byName: ReadonlyMap<string, NameEntry>,
   for (const e of names) {
     if (byName.get(e.name) !== e) continue; // a duplicate name: reported already
     for (const ref of e.refs ?? []) {
-      const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+      const hint =
+        'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
       if (typeof ref.from !== 'string' || ref.from === '') {
         problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
         continue;
       }
       const parsed = parseChainRef(ref.from, known);
       if (parsed.kind === 'unknown') {
-        const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
-        problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+        const close = closestNames(
+          parsed.job,
+          all.filter((n) => n !== e.name),
+          1,
+        )[0];
+        problem(
+          e,
+          ref,
+          `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`,
+        );
       } else if (parsed.kind === 'bad-output') {
         problem(
           e,
@@ -409,7 +510,11 @@ function checkChains(names: NameEntry[], byName: ReadonlyMap<string, NameEntry>,
             : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
         );
       } else if (parsed.job === e.name) {
-        problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
+        problem(
+          e,
+          ref,
+          `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`,
+        );
       } else {
         const out = edges.get(e.name) ?? [];
         if (!out.includes(parsed.job)) {
@@ -421,12 +526,19 @@ function checkChains(names: NameEntry[], byName: ReadonlyMap<string, NameEntry>,
     }
   }
   for (const [index, n] of perEntry) {
-    if (n > MAX_NAME_PROBLEMS_PER_ENTRY) add(offsetOf(['jobs', index]), ['jobs', index], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`);
+    if (n > MAX_NAME_PROBLEMS_PER_ENTRY)
+      add(
+        offsetOf(['jobs', index]),
+        ['jobs', index],
+        `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`,
+      );
   }
   const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
   for (const cycle of findCycles(nodes, edges)) {
     const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
-    edgeRef.get(`${cycle[0]}\u0000${cycle[1]}`)?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
+    edgeRef
+      .get(`${cycle[0]}\u0000${cycle[1]}`)
+      ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
   }
 }
 
@@ -459,7 +571,11 @@ function checkExpansion(
     if (!isPlainObject(rawMatrix)) return undefined;
     const keys = Object.keys(rawMatrix);
     if (keys.length === 0) {
-      add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
+      add(
+        offsetOf(at('matrix')),
+        at('matrix'),
+        'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}',
+      );
       return undefined;
     }
     let ok = true;
@@ -476,7 +592,11 @@ function checkExpansion(
         if (first === undefined) seen.set(text, j);
         else {
           ok = false;
-          add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
+          add(
+            offsetOf(at('matrix', key, j)),
+            at('matrix', key, j),
+            `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`,
+          );
         }
       });
       setOwn(matrix, key, values);
@@ -484,7 +604,11 @@ function checkExpansion(
     if (!ok) return undefined;
   }
   const rawCount = job['count'];
-  if (rawCount !== undefined && !(Number.isSafeInteger(rawCount) && (rawCount as number) >= 1 && (rawCount as number) <= MAX_COUNT)) return undefined;
+  if (
+    rawCount !== undefined &&
+    !(Number.isSafeInteger(rawCount) && (rawCount as number) >= 1 && (rawCount as number) <= MAX_COUNT)
+  )
+    return undefined;
   const count = (rawCount as number | undefined) ?? 1;
   const expands = rawMatrix !== undefined || count > 1;
 
@@ -493,13 +617,20 @@ function checkExpansion(
   const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
   if (made > MAX_JOBS_PER_ENTRY) {
     const path = rawMatrix !== undefined ? at('matrix') : at('count');
-    const how = combos > MAX_JOBS_PER_ENTRY ? `more than ${MAX_JOBS_PER_ENTRY} jobs` : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
+    const how =
+      combos > MAX_JOBS_PER_ENTRY
+        ? `more than ${MAX_JOBS_PER_ENTRY} jobs`
+        : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
     add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
     return undefined;
   }
   if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
     const path = rawMatrix !== undefined ? at('matrix') : at('count');
-    add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
+    add(
+      offsetOf(path),
+      path,
+      `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`,
+    );
     return undefined;
   }
   budget.added += made - 1;
@@ -511,9 +642,17 @@ function checkExpansion(
 
   /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
   const report = (path: Path, text: string): void => {
-    const own = path[0] === 'params' && path.length > 1 ? isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1]!) : Object.hasOwn(job, path[0]!);
+    const own =
+      path[0] === 'params' && path.length > 1
+        ? isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1]!)
+        : Object.hasOwn(job, path[0]!);
     if (own || !defaults) add(offsetOf(at(...path)), at(...path), text);
-    else add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
+    else
+      add(
+        offsetOf(at()),
+        at(...path),
+        `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`,
+      );
   };
 
   // Every ${key} must be a matrix key.
@@ -529,10 +668,16 @@ function checkExpansion(
     unknown = true;
     const literal = `$\${${key}}`;
     if (rawMatrix === undefined) {
-      report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
+      report(
+        path,
+        `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`,
+      );
     } else {
       const close = closestNames(key, keys, 1)[0];
-      report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
+      report(
+        path,
+        `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`,
+      );
     }
   }
   if (unknown) return undefined;
@@ -541,7 +686,11 @@ function checkExpansion(
   const inName = placeholdersIn(name);
   const missing = keys.filter((k) => matrix[k]!.length > 1 && !inName.includes(k));
   if (missing.length) {
-    add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
+    add(
+      offsetOf(at('name')),
+      at('name'),
+      `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`,
+    );
     return undefined;
   }
 
@@ -559,7 +708,8 @@ function checkExpansion(
   for (const x of expandJob(merged as JobSpec)) {
     const made = expands ? describeCombination(x.combination, x.variation) : undefined;
     const job2 = x.job as Record<string, unknown>;
-    const uses = (field: string) => typeof merged[field] === 'string' && placeholdersIn(merged[field] as string).length > 0;
+    const uses = (field: string) =>
+      typeof merged[field] === 'string' && placeholdersIn(merged[field] as string).length > 0;
     const problem = (field: string, text: string) => {
       bad = true;
       report([field], made ? `${text} (made with ${made})` : text);
@@ -568,10 +718,17 @@ function checkExpansion(
     if (!uses('name') && x.variation === undefined) {
       // The name is as written: the schema checks it.
     } else if (n === '') problem('name', 'the name is empty once the matrix values are put in');
-    else if (n.length > 200) problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
-    if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model'])) problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
-    if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt'])) problem('prompt', 'the prompt is blank once the matrix values are put in');
-    if (uses('resolution') && job2['resolution'] === '') problem('resolution', 'the resolution is empty once the matrix values are put in');
+    else if (n.length > 200)
+      problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
+    if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model']))
+      problem(
+        'model',
+        `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`,
+      );
+    if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt']))
+      problem('prompt', 'the prompt is blank once the matrix values are put in');
+    if (uses('resolution') && job2['resolution'] === '')
+      problem('resolution', 'the resolution is empty once the matrix values are put in');
     const refs = refsOf(job2, made);
     entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
     if (bad) break; // one combination's problem is enough to show
@@ -626,7 +783,12 @@ function locateNode(doc: Document.Parsed, path: Path): Located {
   return { deepest, ...(value !== undefined ? { value } : {}), ...(key !== undefined ? { key } : {}) };
 }
 
-function findPair(doc: Document.Parsed, map: unknown, seg: string | number, depth: number): { key: unknown; value: unknown } | undefined {
+function findPair(
+  doc: Document.Parsed,
+  map: unknown,
+  seg: string | number,
+  depth: number,
+): { key: unknown; value: unknown } | undefined {
   if (!isMap(map) || depth > 8) return undefined;
   let merged: { key: unknown; value: unknown } | undefined;
   for (const item of map.items) {
@@ -724,13 +886,21 @@ function valueAt(data: unknown, path: Path): unknown {
 
 function expectedWord(expected: string): string {
   switch (expected) {
-    case 'string': return 'text';
-    case 'number': return 'a number';
-    case 'int': return 'a whole number';
-    case 'object': case 'record': return 'a mapping (key: value)';
-    case 'array': return 'a list';
-    case 'boolean': return 'true or false';
-    default: return expected;
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'int':
+      return 'a whole number';
+    case 'object':
+    case 'record':
+      return 'a mapping (key: value)';
+    case 'array':
+      return 'a list';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return expected;
   }
 }
 

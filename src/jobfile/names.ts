@@ -10,7 +10,19 @@ const HASH_CHARS = 8;
 
 /** Letters NFKD does not decompose into ASCII. */
 const TRANSLITERATE: Readonly<Record<string, string>> = {
-  ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', đ: 'd', ð: 'd', þ: 'th', ł: 'l', ı: 'i', ħ: 'h', ŋ: 'ng', ſ: 's', ĸ: 'k',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  ı: 'i',
+  ħ: 'h',
+  ŋ: 'ng',
+  ſ: 's',
+  ĸ: 'k',
 };
 
 /** Windows device names: a file called e.g. `con.png` cannot be created there. */

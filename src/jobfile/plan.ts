@@ -67,7 +67,9 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(value) ?? 'null';
   }
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -108,7 +110,11 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
   const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   // The job file's own prices win over any given file table. No prototype: a model id
   // such as "constructor" must not find Object's.
-  const filePrices: Record<string, ModelPrice> = Object.assign(Object.create(null) as Record<string, ModelPrice>, opts.prices?.file, filePriceTable(jobFile.pricing));
+  const filePrices: Record<string, ModelPrice> = Object.assign(
+    Object.create(null) as Record<string, ModelPrice>,
+    opts.prices?.file,
+    filePriceTable(jobFile.pricing),
+  );
   const tables: PriceTables = { ...opts.prices, file: filePrices };
 
   const planned: PlannedJob[] = [];
@@ -121,7 +127,9 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
       const job = x.job;
       const { model, prompt } = job;
       if (model === undefined || prompt === undefined) {
-        throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+        throw new Error(
+          `job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`,
+        );
       }
       const type = job.type ?? inferType(model);
       const body: Record<string, unknown> = {};
@@ -130,7 +138,10 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
         if (v !== undefined) body[field] = v;
       }
       for (const [k, v] of Object.entries(job.params ?? {})) {
-        if (Object.hasOwn(body, k)) throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+        if (Object.hasOwn(body, k))
+          throw new Error(
+            `job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`,
+          );
         setOwn(body, k, v);
       }
       const p: PlannedJob = {
@@ -175,7 +186,9 @@ function linkInputs(jobs: PlannedJob[]): PlannedJob[] {
     const inputs: ChainInput[] = refs.map(({ path, from }) => {
       const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
       if (ref?.kind !== 'ok' || ref.job === job.name) {
-        throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+        throw new Error(
+          `job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`,
+        );
       }
       return { path, job: ref.job, output: ref.output };
     });
@@ -190,9 +203,14 @@ function linkInputs(jobs: PlannedJob[]): PlannedJob[] {
  * dependency (another prompt, another input file) changes every job downstream of it. A job whose
  * dependency is not in `jobs` is keyed to the dependency's name instead.
  */
-export function identifyJobs(jobs: PlannedJob[], keyBody: (job: PlannedJob) => Record<string, unknown> = (job) => job.body): PlannedJob[] {
+export function identifyJobs(
+  jobs: PlannedJob[],
+  keyBody: (job: PlannedJob) => Record<string, unknown> = (job) => job.body,
+): PlannedJob[] {
   const byName = new Map(jobs.map((j, i) => [j.name, i]));
-  const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d): d is number => d !== undefined));
+  const deps = jobs.map((j) =>
+    (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d): d is number => d !== undefined),
+  );
   const out = jobs.slice();
   for (const i of topologicalOrder(deps)) {
     const job = jobs[i]!;

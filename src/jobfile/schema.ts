@@ -22,10 +22,14 @@ export const Pricing = z
     live: z
       .boolean()
       .optional()
-      .describe('`true`: read current prices from GET /models (no API key needed, also on dry runs). The list gives a price but not its unit, so the unit is taken from the model type (Image: per image, Video: per second) and the estimate says so. If the list cannot be read the run warns and uses the built-in table. Prices given here for a model still win over live ones.'),
+      .describe(
+        '`true`: read current prices from GET /models (no API key needed, also on dry runs). The list gives a price but not its unit, so the unit is taken from the model type (Image: per image, Video: per second) and the estimate says so. If the list cannot be read the run warns and uses the built-in table. Prices given here for a model still win over live ones.',
+      ),
   })
   .catchall(ModelPrice)
-  .describe('Prices per model id (USD), overriding the built-in table, and `live: true` to use the current prices Atlas lists. Precedence: this table, then live prices, then the built-in table, then a guess of 0.05 per unit (said to be one).');
+  .describe(
+    'Prices per model id (USD), overriding the built-in table, and `live: true` to use the current prices Atlas lists. Precedence: this table, then live prices, then the built-in table, then a guess of 0.05 per unit (said to be one).',
+  );
 export type Pricing = z.infer<typeof Pricing>;
 
 /** A matrix key: a name used as `${key}` in the job's name, prompt, model, resolution and params. */
@@ -41,7 +45,9 @@ export type MatrixValue = z.infer<typeof MatrixValue>;
 
 const matrixField = z
   .record(
-    z.string().regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'),
+    z
+      .string()
+      .regex(MATRIX_KEY, 'a matrix key is a name of letters, digits and _ (not starting with a digit), used as ${key}'),
     z.array(MatrixValue).min(1).max(MAX_MATRIX_VALUES),
   )
   .describe(
@@ -72,12 +78,16 @@ export const ChainRef = z
 const jobFields = {
   type: z
     .enum(MEDIA_TYPES)
-    .describe('image or video. When omitted: video if the model id ends in …-to-video (text-to-video, image-to-video, …), else image. An explicit type wins over the model id.'),
+    .describe(
+      'image or video. When omitted: video if the model id ends in …-to-video (text-to-video, image-to-video, …), else image. An explicit type wins over the model id.',
+    ),
   model: z
     .string()
     .min(1)
     .regex(/^\S+$/, 'a model id has no spaces')
-    .describe('Atlas model id, e.g. black-forest-labs/flux-2-pro/text-to-image. Required on every job, or in defaults.'),
+    .describe(
+      'Atlas model id, e.g. black-forest-labs/flux-2-pro/text-to-image. Required on every job, or in defaults.',
+    ),
   prompt: z
     .string()
     .regex(/\S/, 'the prompt is blank')
@@ -88,12 +98,16 @@ const jobFields = {
   resolution: z.string().min(1).describe('Video resolution such as 720p or 1080p (sent as-is).'),
   params: z
     .record(z.string(), z.union([ChainRef, z.unknown()]))
-    .describe('Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …). A value `{from: "Product Hero"}` (at any depth) takes another job’s output instead (see `params.<key>.from`).'),
+    .describe(
+      'Model parameters passed to the API as written, `${key}` matrix placeholders filled in (size, aspect_ratio, num_images, image, seed, …). Must not repeat a key set by a named field (model, prompt, width, …). A value `{from: "Product Hero"}` (at any depth) takes another job’s output instead (see `params.<key>.from`).',
+    ),
   timeout: z
     .number()
     .positive()
     .max(86_400)
-    .describe('Seconds this job may take from submit to completion before it is abandoned (default 600 for images, 1800 for videos; at most 86400).'),
+    .describe(
+      'Seconds this job may take from submit to completion before it is abandoned (default 600 for images, 1800 for videos; at most 86400).',
+    ),
 } as const;
 
 /** The fields a job and `defaults:` share, every one optional (model and prompt are checked after merging). */
@@ -101,7 +115,9 @@ const sharedFields = z.strictObject(jobFields).partial().shape;
 
 export const JobDefaults = z
   .strictObject(sharedFields)
-  .describe('Any job key except name, merged into every job; a job’s own keys win, and `params` are merged key by key.');
+  .describe(
+    'Any job key except name, merged into every job; a job’s own keys win, and `params` are merged key by key.',
+  );
 export type JobDefaults = z.infer<typeof JobDefaults>;
 
 export const JobSpec = z
@@ -110,7 +126,9 @@ export const JobSpec = z
       .string()
       .min(1)
       .max(200)
-      .describe('Unique name (at most 200 characters); also the output file name, made safe (lowercase ASCII letters, digits, - and _).'),
+      .describe(
+        'Unique name (at most 200 characters); also the output file name, made safe (lowercase ASCII letters, digits, - and _).',
+      ),
     ...sharedFields,
     matrix: matrixField.optional(),
     count: countField.optional(),
@@ -120,8 +138,17 @@ export type JobSpec = z.infer<typeof JobSpec>;
 
 export const JobFile = z
   .strictObject({
-    output_dir: z.string().min(1).optional().describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
-    max_workers: z.int().min(1).max(256).optional().describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
+    output_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Where images/, videos/ and manifest.json go (default ./output). The action input output-dir wins.'),
+    max_workers: z
+      .int()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Predictions in flight at Atlas at once (the action input concurrency wins; default 3).'),
     defaults: JobDefaults.optional(),
     pricing: Pricing.optional(),
     jobs: z.array(JobSpec).min(1).describe('The generations to run, in order.'),

@@ -16,7 +16,13 @@ export type JournalEvent =
   | 'failed' // the prediction finished failed
   | 'downloaded'; // every output is on disk with these hashes
 
-export interface JournalFile { url: string | null; path: string; sha256: string; bytes: number; content_type: string }
+export interface JournalFile {
+  url: string | null;
+  path: string;
+  sha256: string;
+  bytes: number;
+  content_type: string;
+}
 
 export interface JournalEntry {
   at: string;
@@ -41,7 +47,11 @@ export interface Journal {
 /** Makes `e` the latest entry of its job; a later entry keeps the prediction id and outputs of the ones before it. */
 function fold(latest: Map<string, JournalEntry>, e: JournalEntry): void {
   const prev = latest.get(e.identity);
-  latest.set(e.identity, { ...e, prediction_id: e.prediction_id ?? prev?.prediction_id, outputs: e.outputs ?? prev?.outputs });
+  latest.set(e.identity, {
+    ...e,
+    prediction_id: e.prediction_id ?? prev?.prediction_id,
+    outputs: e.outputs ?? prev?.outputs,
+  });
 }
 
 export async function readJournal(path: string): Promise<Map<string, JournalEntry>> {

@@ -20,7 +20,9 @@ export interface RunMeta {
 }
 
 /** The manifest's totals, one definition for a run and for merged shards (cached jobs count as successful). */
-export function resultTotals(results: JobResult[]): Pick<Manifest, 'total_cost' | 'total_jobs' | 'successful' | 'failed' | 'unknown' | 'skipped' | 'cached'> {
+export function resultTotals(
+  results: JobResult[],
+): Pick<Manifest, 'total_cost' | 'total_jobs' | 'successful' | 'failed' | 'unknown' | 'skipped' | 'cached'> {
   const count = (s: JobResult['status']) => results.filter((r) => r.status === s).length;
   return {
     total_cost: roundUsd(results.reduce((s, r) => s + r.cost, 0)),
@@ -35,11 +37,19 @@ export function resultTotals(results: JobResult[]): Pick<Manifest, 'total_cost' 
 
 export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: RunMeta): Manifest {
   const shard = meta.shard;
-  if (shard) results = results.map((r, i) => (shard.fileIndex[i] !== undefined ? { ...r, file_index: shard.fileIndex[i] } : r));
+  if (shard)
+    results = results.map((r, i) => (shard.fileIndex[i] !== undefined ? { ...r, file_index: shard.fileIndex[i] } : r));
   const byModel: Manifest['cost_by_model'] = {};
   for (const job of jobs) {
     const r = results[job.index];
-    const m = (byModel[job.model] ??= { jobs: 0, cost: 0, estimated_cost: 0, unit: job.estimate.unit, price: job.estimate.unitPrice, source: job.estimate.source });
+    const m = (byModel[job.model] ??= {
+      jobs: 0,
+      cost: 0,
+      estimated_cost: 0,
+      unit: job.estimate.unit,
+      price: job.estimate.unitPrice,
+      source: job.estimate.source,
+    });
     m.jobs++;
     m.estimated_cost = roundUsd(m.estimated_cost + job.estimate.cost);
     m.cost = roundUsd(m.cost + (r?.cost ?? 0));

@@ -277,7 +277,9 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
           if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
             disabled = true;
             queue.length = 0;
-            log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
+            log.warning(
+              `webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`,
+            );
           }
         });
         pump();
@@ -336,6 +338,7 @@ export function runInfoFromEnv(env: Record<string, string | undefined>): RunInfo
   if (runId) info.run_id = runId;
   const attempt = Number(env['GITHUB_RUN_ATTEMPT']);
   if (Number.isInteger(attempt) && attempt > 0) info.run_attempt = attempt;
-  if (repository && runId) info.url = `${env['GITHUB_SERVER_URL'] || 'https://github.com'}/${repository}/actions/runs/${runId}`;
+  if (repository && runId)
+    info.url = `${env['GITHUB_SERVER_URL'] || 'https://github.com'}/${repository}/actions/runs/${runId}`;
   return info;
 }

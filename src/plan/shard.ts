@@ -119,13 +119,22 @@ export function partition(jobs: readonly PlannedJob[], total: number): number[][
       return;
     }
     const d = createHash('sha256').update(job.identity).digest();
-    groups.set(job.identity, { members: [i], weight: jobWeight(job), h1: d.readUInt32BE(0), h2: d.readUInt32BE(4), name: job.name });
+    groups.set(job.identity, {
+      members: [i],
+      weight: jobWeight(job),
+      h1: d.readUInt32BE(0),
+      h2: d.readUInt32BE(4),
+      name: job.name,
+    });
   });
   const keyed = chainGroups(jobs, groups);
   // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
   // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
   const cls = (w: number) => Math.floor(Math.log2(w));
-  keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  keyed.sort(
+    (a, b) =>
+      cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const W = keyed.reduce((s, k) => s + k.weight, 0);
   const cap = ((1 + EPSILON) * W) / total;
   const load = new Array<number>(total).fill(0);
@@ -155,7 +164,7 @@ function chainGroups(jobs: readonly PlannedJob[], groups: Map<string, Keyed>): K
   const root = (k: string): string => {
     let r = k;
     while (parent.get(r) !== r) r = parent.get(r)!;
-    for (let c = k; c !== r; ) {
+    for (let c = k; c !== r;) {
       const next = parent.get(c)!;
       parent.set(c, r);
       c = next;
@@ -218,7 +227,11 @@ export interface ShardInfo {
  * This shard's plan: its jobs re-indexed for the engine (as makePlan does for the `jobs` filter),
  * its estimate, and its part of `maxCost`. `plan` is the validated whole plan.
  */
-export function shardOf(plan: Plan, shard: { index: number; total: number }, maxCost?: number): Plan & { shard: ShardInfo } {
+export function shardOf(
+  plan: Plan,
+  shard: { index: number; total: number },
+  maxCost?: number,
+): Plan & { shard: ShardInfo } {
   const parts = partition(plan.jobs, shard.total);
   const mine = parts[shard.index - 1];
   if (!mine) throw new RangeError(`shard ${shard.index}/${shard.total} does not exist`);

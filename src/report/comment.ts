@@ -31,7 +31,10 @@ const MAX_COMMENT_THUMBNAILS = 12;
  * early (`-->`) or make one tag's marker a prefix of another's.
  */
 export function commentMarker(tag: string): string {
-  const safe = encodeURIComponent(tag.trim() || 'default').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const safe = encodeURIComponent(tag.trim() || 'default').replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
   return `<!-- atlas-media-action:tag=${safe} -->`;
 }
 

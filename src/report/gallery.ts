@@ -21,12 +21,18 @@ export interface GalleryOptions {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => {
     switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      case "'": return '&#39;';
-      default: return '&#96;';
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case "'":
+        return '&#39;';
+      default:
+        return '&#96;';
     }
   });
 }
@@ -37,7 +43,10 @@ export function escapeHtml(s: string): string {
  * (a fragment, a query, a scheme). Leading slashes and `.` segments are dropped.
  */
 export function relativeHref(path: string): string {
-  const segments = path.replace(/\\/g, '/').split('/').filter((s) => s !== '' && s !== '.');
+  const segments = path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   return segments.map((s) => encodeURIComponent(s)).join('/');
 }
 
@@ -120,20 +129,26 @@ function metaHtml(r: JobResult, multi: boolean): string {
 function mediaHtml(r: JobResult, out: OutputFile, alt: string): string {
   if (out.path === null) {
     const why = out.error ?? 'the file was not downloaded';
-    return `<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
-      `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`;
+    return (
+      `<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
+      `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`
+    );
   }
   const href = relativeHref(out.path);
   switch (mediaKind(out)) {
     case 'image':
       return `<a class="media" href="${escapeHtml(href)}"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></a>`;
     case 'video':
-      return `<div class="media"><video controls preload="metadata" playsinline src="${escapeHtml(href)}">` +
-        `<a href="${escapeHtml(href)}">${escapeHtml(fileName(out.path))}</a></video></div>`;
+      return (
+        `<div class="media"><video controls preload="metadata" playsinline src="${escapeHtml(href)}">` +
+        `<a href="${escapeHtml(href)}">${escapeHtml(fileName(out.path))}</a></video></div>`
+      );
     default:
-      return `<div class="media file"><a class="filelink" href="${escapeHtml(href)}" download>` +
+      return (
+        `<div class="media file"><a class="filelink" href="${escapeHtml(href)}" download>` +
         `<span class="fileicon" aria-hidden="true">⬇</span>${escapeHtml(fileName(out.path))}</a>` +
-        `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`;
+        `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`
+      );
   }
 }
 
@@ -149,21 +164,31 @@ function outputCard(r: JobResult, out: OutputFile, index: number, count: number)
     ? `<p class="filelinks"><a href="${escapeHtml(relativeHref(out.path!))}">${escapeHtml(out.path!)}</a>` +
       `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
     : '';
-  return `<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
+  return (
+    `<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
     `<header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${counter}${badge}</header>` +
     (ok && r.error ? `<p class="error">${escapeHtml(r.error)}</p>` : '') +
-    metaHtml(r, multi) + promptHtml(prompt) + link + `</div></article>`;
+    metaHtml(r, multi) +
+    promptHtml(prompt) +
+    link +
+    `</div></article>`
+  );
 }
 
 function jobCard(r: JobResult): string {
   const prompt = promptOf(r);
   const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
-  const kind = r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
+  const kind =
+    r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
   const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
-  return `<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
+  return (
+    `<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
     `<div class="body"><header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${statusBadge(r.status)}</header>` +
     (error !== null ? `<p class="error st-${r.status}">${escapeHtml(error)}${kind}</p>` : '') +
-    metaHtml(r, false) + promptHtml(prompt) + `</div></article>`;
+    metaHtml(r, false) +
+    promptHtml(prompt) +
+    `</div></article>`
+  );
 }
 
 function cards(m: Manifest): string {
@@ -188,21 +213,32 @@ function summaryHtml(m: Manifest): string {
   if (m.cached) stats.push(['cached', 'Cached', String(m.cached)]);
   stats.push(['cost', 'Total cost', formatUsd(m.total_cost)]);
   stats.push(['est', 'Estimated', formatUsd(m.estimated_total_cost)]);
-  const tiles = stats.map(([k, label, v]) => `<div class="stat stat-${k}"><span class="v">${escapeHtml(v)}</span><span class="l">${label}</span></div>`).join('');
+  const tiles = stats
+    .map(
+      ([k, label, v]) =>
+        `<div class="stat stat-${k}"><span class="v">${escapeHtml(v)}</span><span class="l">${label}</span></div>`,
+    )
+    .join('');
   return `<div class="stats">${tiles}</div>`;
 }
 
 function costTable(m: Manifest): string {
   const models = Object.entries(m.cost_by_model).sort((a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]));
   if (models.length === 0) return '';
-  const rows = models.map(([model, c]) =>
-    `<tr><td><code>${escapeHtml(model)}</code></td><td class="num">${c.jobs}</td><td class="num">${escapeHtml(formatUsd(c.cost))}</td>` +
-    `<td class="num">${escapeHtml(formatUsd(c.estimated_cost))}</td><td class="num">${escapeHtml(formatUsd(c.price))} / ${escapeHtml(c.unit)}</td>` +
-    `<td>${escapeHtml(c.source)}</td></tr>`).join('');
-  return `<details class="costs" open><summary>Cost by model</summary><div class="tablewrap"><table><thead><tr><th>Model</th><th class="num">Jobs</th>` +
+  const rows = models
+    .map(
+      ([model, c]) =>
+        `<tr><td><code>${escapeHtml(model)}</code></td><td class="num">${c.jobs}</td><td class="num">${escapeHtml(formatUsd(c.cost))}</td>` +
+        `<td class="num">${escapeHtml(formatUsd(c.estimated_cost))}</td><td class="num">${escapeHtml(formatUsd(c.price))} / ${escapeHtml(c.unit)}</td>` +
+        `<td>${escapeHtml(c.source)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<details class="costs" open><summary>Cost by model</summary><div class="tablewrap"><table><thead><tr><th>Model</th><th class="num">Jobs</th>` +
     `<th class="num">Cost</th><th class="num">Estimated</th><th class="num">Price</th><th>Price source</th></tr></thead><tbody>${rows}</tbody>` +
     `<tfoot><tr><th>Total</th><th class="num">${m.total_jobs}</th><th class="num">${escapeHtml(formatUsd(m.total_cost))}</th>` +
-    `<th class="num">${escapeHtml(formatUsd(m.estimated_total_cost))}</th><th></th><th></th></tr></tfoot></table></div></details>`;
+    `<th class="num">${escapeHtml(formatUsd(m.estimated_total_cost))}</th><th></th><th></th></tr></tfoot></table></div></details>`
+  );
 }
 
 const CSS = `

@@ -65,7 +65,9 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
   const costByModel: Manifest['cost_by_model'] = {};
   for (const { manifest } of present) {
     for (const [model, c] of Object.entries(manifest.cost_by_model)) {
-      const m = Object.hasOwn(costByModel, model) ? costByModel[model]! : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+      const m = Object.hasOwn(costByModel, model)
+        ? costByModel[model]!
+        : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
       m.jobs += c.jobs;
       m.cost = roundUsd(m.cost + c.cost);
       m.estimated_cost = roundUsd(m.estimated_cost + c.estimated_cost);
@@ -85,9 +87,12 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
   const missing = ordered.filter((p) => !('manifest' in p));
   if (missing.length) {
     const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
-    stops.push(`${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`);
+    stops.push(
+      `${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`,
+    );
   }
-  for (const { shard, manifest } of present) if (manifest.run.stopped) stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+  for (const { shard, manifest } of present)
+    if (manifest.run.stopped) stops.push(`shard ${shard}: ${manifest.run.stopped}`);
 
   const first = present[0]?.manifest;
   return {
@@ -114,7 +119,13 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
     },
     shards: ordered.map((p) =>
       'manifest' in p
-        ? { shard: p.shard, status: 'merged' as const, jobs: p.manifest.results.length, cost: p.manifest.total_cost, reason: null }
+        ? {
+            shard: p.shard,
+            status: 'merged' as const,
+            jobs: p.manifest.results.length,
+            cost: p.manifest.total_cost,
+            reason: null,
+          }
         : { shard: p.shard, status: 'missing' as const, jobs: 0, cost: 0, reason: p.reason ?? null },
     ),
   };

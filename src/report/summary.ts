@@ -38,7 +38,7 @@ const ENTITY: Record<string, string> = {
   '\\': '&#92;',
   '`': '&#96;',
   '*': '&#42;',
-  '_': '&#95;',
+  _: '&#95;',
   '~': '&#126;',
   '[': '&#91;',
   ']': '&#93;',
@@ -71,11 +71,48 @@ export function codeText(s: string, maxChars?: number): string {
 
 /** Query parameter names that carry a signature, a credential or an expiring grant. */
 const SIGNED_PARAM = new Set([
-  'sig', 'signature', 'se', 'sp', 'sv', 'sr', 'st', 'spr', 'srt', 'ss', 'skoid', 'sktid', 'skt', 'ske', 'sks', 'skv', 'sdd',
-  'expires', 'expiry', 'exp', 'policy', 'key-pair-id', 'token', 'access_token', 'auth', 'authorization', 'jwt', 'hmac',
-  'hdnts', 'hdnea', 'verify', 'key', 'apikey', 'api_key', 'credential', 'credentials', 'password', 'secret', 'code',
+  'sig',
+  'signature',
+  'se',
+  'sp',
+  'sv',
+  'sr',
+  'st',
+  'spr',
+  'srt',
+  'ss',
+  'skoid',
+  'sktid',
+  'skt',
+  'ske',
+  'sks',
+  'skv',
+  'sdd',
+  'expires',
+  'expiry',
+  'exp',
+  'policy',
+  'key-pair-id',
+  'token',
+  'access_token',
+  'auth',
+  'authorization',
+  'jwt',
+  'hmac',
+  'hdnts',
+  'hdnea',
+  'verify',
+  'key',
+  'apikey',
+  'api_key',
+  'credential',
+  'credentials',
+  'password',
+  'secret',
+  'code',
 ]);
-const SIGNED_PARAM_PATTERN = /^(x-amz-|x-goog-|x-ms-|x-oss-|x-cos-|x-obs-)|sig|signature|token|secret|credential|passw/i;
+const SIGNED_PARAM_PATTERN =
+  /^(x-amz-|x-goog-|x-ms-|x-oss-|x-cos-|x-obs-)|sig|signature|token|secret|credential|passw/i;
 
 /** True when a query string looks like it grants access (a signature, a token, an expiry). */
 export function hasSignedQuery(url: URL): boolean {
@@ -109,7 +146,9 @@ export function publicUrl(raw: string | null | undefined): string | undefined {
 
 /** A URL ready for an href/src attribute inside Markdown and HTML. */
 function attrUrl(href: string): string {
-  return href.replace(/[&<>"'|`\s()[\]]/g, (c) => (c === '&' ? '&amp;' : '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')));
+  return href.replace(/[&<>"'|`\s()[\]]/g, (c) =>
+    c === '&' ? '&amp;' : '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
+  );
 }
 
 /** An HTML link; `textHtml` must already be escaped. Only pass URLs that passed publicUrl. */
@@ -211,7 +250,10 @@ export function subHeadline(m: Manifest, opts: { artifactUrl?: string; runUrl?: 
   const meta = [`${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`, `concurrency ${m.run.concurrency}`];
   if (m.config) meta.push(`from ${codeText(m.config, 200)}`);
   lines.push(meta.join(', ') + (links.length ? ' · ' + links.join(' · ') : ''));
-  if (m.run.stopped) lines.push(`> [!WARNING]\n> The run stopped early: ${escapeText(m.run.stopped, 500)}. Jobs not started are listed as skipped.`);
+  if (m.run.stopped)
+    lines.push(
+      `> [!WARNING]\n> The run stopped early: ${escapeText(m.run.stopped, 500)}. Jobs not started are listed as skipped.`,
+    );
   return lines;
 }
 
@@ -231,12 +273,19 @@ export function costTable(m: Manifest, compact = false): string {
   if (compact) {
     rows.push('| Model | Jobs | Price | Estimated | Actual | Source |', '| --- | ---: | ---: | ---: | ---: | --- |');
     for (const [model, c] of entries) {
-      rows.push(`| ${codeText(model, 120)} | ${c.jobs} | ${priceCell(c.price, c.unit)} | ${formatUsd(c.estimated_cost)} | ${formatUsd(c.cost)} | ${sourceCell(c.source)} |`);
+      rows.push(
+        `| ${codeText(model, 120)} | ${c.jobs} | ${priceCell(c.price, c.unit)} | ${formatUsd(c.estimated_cost)} | ${formatUsd(c.cost)} | ${sourceCell(c.source)} |`,
+      );
     }
   } else {
-    rows.push('| Model | Jobs | Unit | Price | Estimated | Actual | Source |', '| --- | ---: | --- | ---: | ---: | ---: | --- |');
+    rows.push(
+      '| Model | Jobs | Unit | Price | Estimated | Actual | Source |',
+      '| --- | ---: | --- | ---: | ---: | ---: | --- |',
+    );
     for (const [model, c] of entries) {
-      rows.push(`| ${codeText(model, 200)} | ${c.jobs} | ${escapeText(c.unit)} | ${formatUsd(c.price)} | ${formatUsd(c.estimated_cost)} | ${formatUsd(c.cost)} | ${sourceCell(c.source)} |`);
+      rows.push(
+        `| ${codeText(model, 200)} | ${c.jobs} | ${escapeText(c.unit)} | ${formatUsd(c.price)} | ${formatUsd(c.estimated_cost)} | ${formatUsd(c.cost)} | ${sourceCell(c.source)} |`,
+      );
     }
   }
   const jobs = entries.reduce((s, [, c]) => s + c.jobs, 0);
@@ -340,7 +389,8 @@ function nameCell(r: JobResult, opts: JobRowOptions): string {
   return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }
 
-export const JOB_TABLE_HEADER = '| Job | Model | Type | Status | Cost | Time | Files |\n| --- | --- | --- | --- | ---: | ---: | --- |';
+export const JOB_TABLE_HEADER =
+  '| Job | Model | Type | Status | Cost | Time | Files |\n| --- | --- | --- | --- | ---: | ---: | --- |';
 
 export function jobRow(r: JobResult, opts: JobRowOptions = {}): string {
   const cost = r.status === 'skipped' ? '—' : formatUsd(r.cost);
@@ -361,7 +411,9 @@ export function thumbnails(m: Manifest, width = 160): string[] {
       const url = publicUrl(o.url);
       if (!url || !isImageOutput(r, o)) continue;
       const alt = escapeText(r.name, 100);
-      out.push(`<a href="${attrUrl(url)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
+      out.push(
+        `<a href="${attrUrl(url)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
+      );
     }
   }
   return out;
@@ -379,7 +431,13 @@ export const utf16Length: Measure = (s) => s.length;
  * Items that fit in `budget` (each joined by `sep`), keeping at least `reserve` for a
  * trailing note. Returns how many were taken and their total size.
  */
-export function takeFitting(items: readonly string[], budget: number, measure: Measure, sep = '\n', reserve = 0): { taken: string[]; size: number } {
+export function takeFitting(
+  items: readonly string[],
+  budget: number,
+  measure: Measure,
+  sep = '\n',
+  reserve = 0,
+): { taken: string[]; size: number } {
   const taken: string[] = [];
   let size = 0;
   const sepSize = measure(sep);
@@ -496,7 +554,12 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
   const where = `the full report is ${REPORT_FILE_NAME} in the artifact`;
   const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
-  const rowOpts: JobRowOptions = { maxFiles: 10, artifactUrl: opts.artifactUrl, promptInline: 100, promptMaxChars: 2000 };
+  const rowOpts: JobRowOptions = {
+    maxFiles: 10,
+    artifactUrl: opts.artifactUrl,
+    promptInline: 100,
+    promptMaxChars: 2000,
+  };
   const rows = m.results.map((r) => jobRow(r, rowOpts));
   const thumbs = thumbnails(m, 160);
   const lists: ListSection[] = [
@@ -526,7 +589,12 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
 
 /** The full report (report.md in the output directory): every row, never shortened. */
 export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): string {
-  const parts: string[] = [headline(m, opts.title ?? 'Atlas media report', 1), ...subHeadline(m, opts), '## Cost by model', costTable(m)];
+  const parts: string[] = [
+    headline(m, opts.title ?? 'Atlas media report', 1),
+    ...subHeadline(m, opts),
+    '## Cost by model',
+    costTable(m),
+  ];
   const { failed, unknown } = failureItems(m);
   if (failed.length) parts.push(`## Failed jobs (${failed.length})`, failed.join('\n'));
   if (unknown.length) {
@@ -537,9 +605,14 @@ export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxByt
     );
   }
   const rowOpts: JobRowOptions = { relativeLinks: true, artifactUrl: opts.artifactUrl, promptInline: 100 };
-  parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
+  parts.push(
+    `## Jobs (${m.results.length})`,
+    JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'),
+  );
   const thumbs = thumbnails(m, 160);
   if (thumbs.length) parts.push('## Images', thumbs.join(' '));
-  parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
+  parts.push(
+    `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`,
+  );
   return parts.join('\n\n') + '\n';
 }

@@ -19,11 +19,16 @@ export interface Where {
 export function consoleLog(stream: NodeJS.WritableStream = process.stderr, verbose = false): Log {
   const w = (s: string) => stream.write(s + '\n');
   return {
-    debug: (m) => { if (verbose) w(`debug: ${m}`); },
+    debug: (m) => {
+      if (verbose) w(`debug: ${m}`);
+    },
     info: (m) => w(m),
     warning: (m, at) => w(`warning: ${at?.file ? `${at.file}:${at.line ?? 0}: ` : ''}${m}`),
     error: (m, at) => w(`error: ${at?.file ? `${at.file}:${at.line ?? 0}: ` : ''}${m}`),
-    group: async (title, fn) => { w(title); return fn(); },
+    group: async (title, fn) => {
+      w(title);
+      return fn();
+    },
   };
 }
 
@@ -36,6 +41,9 @@ export function memoryLog(): Log & { lines: string[] } {
     info: (m) => lines.push(m),
     warning: (m) => lines.push(`warning: ${m}`),
     error: (m) => lines.push(`error: ${m}`),
-    group: async (title, fn) => { lines.push(title); return fn(); },
+    group: async (title, fn) => {
+      lines.push(title);
+      return fn();
+    },
   };
 }

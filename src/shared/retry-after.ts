@@ -1,7 +1,10 @@
 // The Retry-After header, read one way everywhere it matters (Atlas, output downloads, webhooks).
 
 /** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | string[] | undefined | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  header: string | string[] | undefined | null,
+  now: number = Date.now(),
+): number | undefined {
   const raw = Array.isArray(header) ? header[0] : header;
   if (typeof raw !== 'string') return undefined;
   const v = raw.trim();

@@ -140,7 +140,9 @@ describe('retries by class', () => {
   });
 
   it('500 on submit after creating: unknown-fate, never resent', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 500, created: true, message: 'upstream exploded' }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 500, created: true, message: 'upstream exploded' }],
+    });
     const c = client(e.url);
     const err = await caught(c.submit('image', { model: MODEL, prompt: 'five-hundred' }));
     expect(err.kind).toBe('unknown-fate');
@@ -226,7 +228,13 @@ describe('failing at once', () => {
     const e = await emulator();
     const c = createAtlasClient({ baseUrl: e.url, apiKey: 'wrong-key-xyz', userAgent: UA, retry: { baseMs: 1 } });
     let n = 0;
-    const c2 = createAtlasClient({ baseUrl: e.url, apiKey: 'wrong-key-xyz', userAgent: UA, retry: { baseMs: 1 }, events: { onRequest: () => n++ } });
+    const c2 = createAtlasClient({
+      baseUrl: e.url,
+      apiKey: 'wrong-key-xyz',
+      userAgent: UA,
+      retry: { baseMs: 1 },
+      events: { onRequest: () => n++ },
+    });
     expect((await caught(c.submit('image', { model: MODEL, prompt: 'a' }))).kind).toBe('auth');
     const err = await caught(c2.poll('whatever'));
     expect(err.kind).toBe('auth');
@@ -243,7 +251,9 @@ describe('failing at once', () => {
   });
 
   it('an "insufficient balance" body code with HTTP 200 → credit, not resent', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'body-code', status: 400, message: 'Insufficient balance' }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'body-code', status: 400, message: 'Insufficient balance' }],
+    });
     const c = client(e.url);
     const err = await caught(c.submit('image', { model: MODEL, prompt: 'a' }));
     expect(err.kind).toBe('credit');
@@ -259,7 +269,9 @@ describe('failing at once', () => {
   });
 
   it('422 on submit → bad-request', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 422, message: 'size must be 1024*1024' }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 422, message: 'size must be 1024*1024' }],
+    });
     const c = client(e.url);
     const err = await caught(c.submit('image', { model: MODEL, prompt: 'a' }));
     expect(err.kind).toBe('bad-request');
@@ -362,7 +374,11 @@ describe('upload and models', () => {
   it('uploads a file as multipart field `file` and returns its URL', async () => {
     const e = await emulator();
     const c = client(e.url);
-    const url = await c.uploadMedia({ name: 'in.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), contentType: 'image/png' });
+    const url = await c.uploadMedia({
+      name: 'in.png',
+      data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
+      contentType: 'image/png',
+    });
     expect(url).toMatch(/^https?:\/\//);
   });
 

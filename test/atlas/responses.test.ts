@@ -23,7 +23,9 @@ function kindOf(fn: () => unknown): string | undefined {
 
 describe('parseSubmitReply', () => {
   it('reads the id wherever a dialect puts it', () => {
-    expect(parseSubmitReply({ code: 200, message: '', data: { id: 'a', status: 'processing', outputs: null } })).toEqual({ id: 'a' });
+    expect(
+      parseSubmitReply({ code: 200, message: '', data: { id: 'a', status: 'processing', outputs: null } }),
+    ).toEqual({ id: 'a' });
     expect(parseSubmitReply({ id: 'b', status: 'starting' })).toEqual({ id: 'b' });
     expect(parseSubmitReply({ code: 200, data: { request_id: 'c' } })).toEqual({ id: 'c' });
     expect(parseSubmitReply({ request_id: 'd' })).toEqual({ id: 'd' });
@@ -126,7 +128,14 @@ describe('parsePrediction', () => {
 
   it('reads metrics and timestamps', () => {
     const p = parsePrediction(
-      env({ id: 'z', status: 'succeeded', outputs: ['u'], metrics: { predict_time: 45.2 }, created_at: '2025-01-01T00:00:00Z', completed_at: '2025-01-01T00:00:45Z' }),
+      env({
+        id: 'z',
+        status: 'succeeded',
+        outputs: ['u'],
+        metrics: { predict_time: 45.2 },
+        created_at: '2025-01-01T00:00:00Z',
+        completed_at: '2025-01-01T00:00:45Z',
+      }),
       'fallback',
     );
     expect(p).toEqual({
@@ -142,7 +151,10 @@ describe('parsePrediction', () => {
   });
 
   it('reads the bare dialect', () => {
-    expect(parsePrediction({ id: 'b', status: 'success', output: { url: 'u' } }, 'b')).toMatchObject({ state: 'completed', outputs: ['u'] });
+    expect(parsePrediction({ id: 'b', status: 'success', output: { url: 'u' } }, 'b')).toMatchObject({
+      state: 'completed',
+      outputs: ['u'],
+    });
   });
 
   it('throws by body code', () => {
@@ -166,7 +178,9 @@ describe('errorMessage', () => {
 
   it('gives a trimmed snippet of a non-JSON body', () => {
     expect(errorMessage('  upstream timed out \n')).toBe('upstream timed out');
-    expect(errorMessage('<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>')).toBe('502 Bad Gateway 502');
+    expect(errorMessage('<html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>')).toBe(
+      '502 Bad Gateway 502',
+    );
     const long = errorMessage('x'.repeat(5000));
     expect(long.length).toBeLessThanOrEqual(201);
     expect(errorMessage('{broken')).toBe('{broken');
@@ -184,13 +198,16 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(['7'], now)).toBe(7000);
   });
   it('ignores what it cannot read', () => {
-    for (const v of [undefined, null, '', 'soon', '-5', '1e3', 'NaN', '12abc']) expect(parseRetryAfter(v, now)).toBeUndefined();
+    for (const v of [undefined, null, '', 'soon', '-5', '1e3', 'NaN', '12abc'])
+      expect(parseRetryAfter(v, now)).toBeUndefined();
   });
 });
 
 describe('parseUploadReply / parseModels', () => {
   it('reads every upload shape', () => {
-    expect(parseUploadReply({ code: 200, data: { type: 'image', download_url: 'https://d', filename: 'a', size: 1 } })).toBe('https://d');
+    expect(
+      parseUploadReply({ code: 200, data: { type: 'image', download_url: 'https://d', filename: 'a', size: 1 } }),
+    ).toBe('https://d');
     expect(parseUploadReply({ url: 'https://u' })).toBe('https://u');
     expect(parseUploadReply({ code: 200, data: { url: 'https://v' } })).toBe('https://v');
     expect(kindOf(() => parseUploadReply({ code: 200, data: {} }))).toBe('protocol');
@@ -235,7 +252,12 @@ describe('classifyHttp', () => {
 });
 
 describe('properties: no input makes the readers throw anything but an AtlasError', () => {
-  const anyInput = fc.oneof(fc.jsonValue(), fc.string(), fc.anything(), fc.json().map((s) => JSON.parse(s) as unknown));
+  const anyInput = fc.oneof(
+    fc.jsonValue(),
+    fc.string(),
+    fc.anything(),
+    fc.json().map((s) => JSON.parse(s) as unknown),
+  );
   // Replies shaped like the API's, so the interesting branches are reached, not only "not an object".
   const item = fc.oneof(fc.string(), fc.record({ url: fc.jsonValue() }, { requiredKeys: [] }), fc.jsonValue());
   const replyLike = fc.record(
@@ -249,7 +271,11 @@ describe('properties: no input makes the readers throw anything but an AtlasErro
         fc.record(
           {
             id: fc.oneof(fc.string(), fc.integer(), fc.jsonValue()),
-            status: fc.oneof(fc.constantFrom('completed', 'failed', 'queued', 'succeeded', 'error'), fc.string(), fc.jsonValue()),
+            status: fc.oneof(
+              fc.constantFrom('completed', 'failed', 'queued', 'succeeded', 'error'),
+              fc.string(),
+              fc.jsonValue(),
+            ),
             outputs: fc.oneof(item, fc.array(item)),
             output: fc.oneof(item, fc.array(item)),
             error: fc.jsonValue(),
@@ -277,10 +303,14 @@ describe('properties: no input makes the readers throw anything but an AtlasErro
     }
   };
   // A reply with no `code` field can only be unreadable ('protocol'); a body code may say credit, auth, …
-  const hasCode = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && 'code' in v && (v as { code?: unknown }).code != null;
+  const hasCode = (v: unknown) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && 'code' in v && (v as { code?: unknown }).code != null;
 
   it('parseSubmitReply', () => {
-    fc.assert(fc.property(input, (v) => onlyAtlas(() => parseSubmitReply(v), hasCode)(v)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(input, (v) => onlyAtlas(() => parseSubmitReply(v), hasCode)(v)),
+      { numRuns: 2000 },
+    );
   });
   it('parsePrediction', () => {
     fc.assert(
@@ -302,7 +332,10 @@ describe('properties: no input makes the readers throw anything but an AtlasErro
       fc.property(input, (v) => {
         onlyAtlas(() => parseUploadReply(v), hasCode)(v);
         onlyAtlas(() => parseModels(v), hasCode)(v);
-        onlyAtlas(() => checkBodyCode(v, 'x'), () => true)(v);
+        onlyAtlas(
+          () => checkBodyCode(v, 'x'),
+          () => true,
+        )(v);
       }),
       { numRuns: 1000 },
     );
@@ -317,13 +350,17 @@ describe('properties: no input makes the readers throw anything but an AtlasErro
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.constantFrom('Wed, 21 Oct 2015 07:28:00 GMT', '120', '0')), fc.integer({ min: 0, max: 4e12 }), (h, now) => {
-        const r = parseRetryAfter(h, now);
-        if (r !== undefined) {
-          expect(Number.isFinite(r)).toBe(true);
-          expect(r).toBeGreaterThanOrEqual(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.constantFrom('Wed, 21 Oct 2015 07:28:00 GMT', '120', '0')),
+        fc.integer({ min: 0, max: 4e12 }),
+        (h, now) => {
+          const r = parseRetryAfter(h, now);
+          if (r !== undefined) {
+            expect(Number.isFinite(r)).toBe(true);
+            expect(r).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -65,7 +65,11 @@ describe('livePriceTable', () => {
       { model: 'constructor', type: 'video', basePrice: 0.5 },
     ]);
     expect(Object.keys(table)).toEqual(['constructor']);
-    expect(table['constructor']).toEqual({ unit: 'second', price: 0.5, note: 'live price from GET /models; unit assumed from the model type (video: per second)' });
+    expect(table['constructor']).toEqual({
+      unit: 'second',
+      price: 0.5,
+      note: 'live price from GET /models; unit assumed from the model type (video: per second)',
+    });
     expect(Object.getPrototypeOf(table)).toBeNull();
   });
 });
@@ -81,7 +85,14 @@ describe('precedence: the file’s table > live > built-in > guess', () => {
     expect(priceOf(FLUX, 'image', { live })).toEqual({ price: live[FLUX], source: 'live' });
     expect(priceOf(SEEDANCE, 'video', { live })).toEqual({ price: BUILTIN_PRICES[SEEDANCE], source: 'builtin' });
     expect(priceOf('x/y/text-to-video', 'video', { live }).source).toBe('guess');
-    expect(estimateCost(VEO, 'video', { duration: 4 }, { live })).toEqual({ unit: 'second', units: 4, unitPrice: 0.035, cost: 0.14, source: 'live', note: VIDEO_NOTE });
+    expect(estimateCost(VEO, 'video', { duration: 4 }, { live })).toEqual({
+      unit: 'second',
+      units: 4,
+      unitPrice: 0.035,
+      cost: 0.14,
+      source: 'live',
+      note: VIDEO_NOTE,
+    });
     expect(estimateCost(VEO, 'video', {}, { live }).note).toBe(`${VIDEO_NOTE}; no duration given: assumed 5 s`);
   });
 
@@ -91,16 +102,19 @@ describe('precedence: the file’s table > live > built-in > guess', () => {
       'f.yml',
     );
     const jobs = planJobs(jobFile, { jobLines, prices: { live } });
-    expect(jobs.map((j) => [j.estimate.source, j.estimate.cost])).toEqual([['live', 0.045], ['file', 1]]);
+    expect(jobs.map((j) => [j.estimate.source, j.estimate.cost])).toEqual([
+      ['live', 0.045],
+      ['file', 1],
+    ]);
   });
 
   it('pricing: live (a string) is refused with the shape to write', () => {
     expect(() => parseJobFile(`pricing: live\njobs:\n  - {name: a, model: ${FLUX}, prompt: p}\n`, 'f.yml')).toThrow(
       'f.yml:1:10: pricing: expected a mapping (key: value), got "live" (for the current prices Atlas lists, write pricing: {live: true})',
     );
-    expect(() => parseJobFile(`pricing: {live: yes please}\njobs:\n  - {name: a, model: ${FLUX}, prompt: p}\n`, 'f.yml')).toThrow(
-      'pricing.live: expected true or false, got "yes please"',
-    );
+    expect(() =>
+      parseJobFile(`pricing: {live: yes please}\njobs:\n  - {name: a, model: ${FLUX}, prompt: p}\n`, 'f.yml'),
+    ).toThrow('pricing.live: expected true or false, got "yes please"');
   });
 });
 
@@ -110,7 +124,9 @@ describe('fetchLivePrices', () => {
     const log = memoryLog();
     const tables = await fetchLivePrices({ baseUrl: e.url, userAgent: 'atlas-media-action/test', log });
     expect(tables.live?.[FLUX]).toEqual({ unit: 'image', price: 0.045, note: IMAGE_NOTE });
-    expect(log.lines.join('\n')).toContain('pricing: live: 8 model prices read from GET /models (units assumed from the model type)');
+    expect(log.lines.join('\n')).toContain(
+      'pricing: live: 8 model prices read from GET /models (units assumed from the model type)',
+    );
   });
 
   it('warns and returns nothing when GET /models fails', async () => {
@@ -118,7 +134,9 @@ describe('fetchLivePrices', () => {
     const log = memoryLog();
     const tables = await fetchLivePrices({ baseUrl: e.url, userAgent: 'atlas-media-action/test', log });
     expect(tables).toEqual({});
-    expect(log.lines.join('\n')).toMatch(/pricing: live: could not read the price list \(GET \/models\): .*500.*; the estimate uses the job file's prices, then the built-in table/);
+    expect(log.lines.join('\n')).toMatch(
+      /pricing: live: could not read the price list \(GET \/models\): .*500.*; the estimate uses the job file's prices, then the built-in table/,
+    );
     // Retried a little, not for long.
     expect(e.stats().modelLists).toBe(3);
   });
@@ -144,7 +162,8 @@ describe('the CLI with pricing: {live: true}', () => {
     const run = await runCli(['plan', '--config', config], { baseUrl: e.url, outputDir: join(dir, 'out'), apiKey: '' });
     expect(run.code, run.output).toBe(0);
     // One row per job, columns padded: compare with the padding squeezed.
-    const row = (name: string) => (run.output.split('\n').find((l) => l.startsWith(`${name} `)) ?? '').replace(/ +/g, ' ');
+    const row = (name: string) =>
+      (run.output.split('\n').find((l) => l.startsWith(`${name} `)) ?? '').replace(/ +/g, ' ');
     expect(row('flux')).toBe(`flux image ${FLUX} 2 images $0.09 (${IMAGE_NOTE})`);
     expect(row('pixel')).toBe(`pixel image acme/pixel-1/text-to-image 1 image $0.013 (${IMAGE_NOTE})`);
     expect(row('reel')).toBe(`reel video acme/reel-2/text-to-video 4 seconds $0.28 (${VIDEO_NOTE})`);
@@ -158,7 +177,10 @@ describe('the CLI with pricing: {live: true}', () => {
     const e = await emulator({ models: MODELS });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobFile);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     const m = await run.manifest();
     expect(Object.fromEntries(m.results.map((r) => [r.name, [r.cost_source, r.estimated_cost]]))).toEqual({
@@ -177,7 +199,10 @@ describe('the CLI with pricing: {live: true}', () => {
   });
 
   it('falls back to the built-in table with a warning when GET /models fails; the plan still succeeds', async () => {
-    const e = await emulator({ models: MODELS, faults: [{ op: 'models', kind: 'status', status: 500, times: Infinity }] });
+    const e = await emulator({
+      models: MODELS,
+      faults: [{ op: 'models', kind: 'status', status: 500, times: Infinity }],
+    });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobFile);
     const run = await runCli(['plan', '--config', config], { baseUrl: e.url, outputDir: join(dir, 'out'), apiKey: '' });

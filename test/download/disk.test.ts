@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DownloadError, downloadOutput, toDownloadError } from '../../src/download/download.js';
 import { startServer, type TestServer } from './server.js';
 
-const errno = (code: string, syscall = 'write') => Object.assign(new Error(`${code}: failed, ${syscall}`), { code, syscall });
+const errno = (code: string, syscall = 'write') =>
+  Object.assign(new Error(`${code}: failed, ${syscall}`), { code, syscall });
 
 // A full disk cannot be produced portably (it needs a small file system), so the mapping is tested
 // directly here; the real thing runs below only where a tmpfs can be mounted (root on Linux).
@@ -25,7 +26,9 @@ describe('toDownloadError', () => {
     const closed = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     expect(toDownloadError(closed, 'x', undefined, 'body').kind).toBe('truncated');
     expect(toDownloadError(closed, 'x', undefined, 'request').kind).toBe('network');
-    expect(toDownloadError(Object.assign(new Error('t'), { code: 'UND_ERR_BODY_TIMEOUT' }), 'x', undefined, 'body').kind).toBe('network');
+    expect(
+      toDownloadError(Object.assign(new Error('t'), { code: 'UND_ERR_BODY_TIMEOUT' }), 'x', undefined, 'body').kind,
+    ).toBe('network');
   });
 
   it('maps anything that happens once the signal has fired to aborted', () => {
@@ -59,7 +62,11 @@ describe('local write failures', () => {
 
   it('reports disk, without retrying, when the destination directory cannot be made', async () => {
     await writeFile(path.join(root, 'a-file'), 'x');
-    const err = await downloadOutput(`${server.origin}/x`, path.join(root, 'a-file', 'sub', 'out'), { userAgent: 't', baseMs: 1, capMs: 2 }).catch((e: unknown) => e);
+    const err = await downloadOutput(`${server.origin}/x`, path.join(root, 'a-file', 'sub', 'out'), {
+      userAgent: 't',
+      baseMs: 1,
+      capMs: 2,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect((err as DownloadError).kind).toBe('disk');
     expect(server.requests).toHaveLength(0);
@@ -77,7 +84,11 @@ describe('local write failures', () => {
     }
     try {
       server.requests.length = 0;
-      const err = await downloadOutput(`${server.origin}/big`, path.join(mnt, 'out'), { userAgent: 't', baseMs: 1, capMs: 2 }).catch((e: unknown) => e);
+      const err = await downloadOutput(`${server.origin}/big`, path.join(mnt, 'out'), {
+        userAgent: 't',
+        baseMs: 1,
+        capMs: 2,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DownloadError);
       expect((err as DownloadError).kind).toBe('disk');
       expect((err as DownloadError).message).toMatch(/ENOSPC/);

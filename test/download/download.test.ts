@@ -79,7 +79,13 @@ describe('downloadOutput over HTTP', () => {
     server.handle((_req, res) => send(res, body));
     const stem = path.join(dir, 'out-0');
     const got = await downloadOutput(`${server.origin}/o/9f3a?X-Amz-Signature=abc&X-Amz-Expires=3600`, stem, opts());
-    expect(got).toEqual({ path: `${stem}.png`, bytes: body.length, sha256: sha(body), contentType: 'image/png', ext: 'png' });
+    expect(got).toEqual({
+      path: `${stem}.png`,
+      bytes: body.length,
+      sha256: sha(body),
+      contentType: 'image/png',
+      ext: 'png',
+    });
     expect(sha(await readFile(got.path))).toBe(sha(body));
     expect(await files()).toEqual(['out-0.png']);
   });
@@ -89,7 +95,15 @@ describe('downloadOutput over HTTP', () => {
     ['webp', 'image/webp', Buffer.concat([Buffer.from('RIFF\x00\x10\x00\x00WEBPVP8 ', 'latin1'), randomBytes(500)])],
     ['gif', 'image/gif', Buffer.concat([Buffer.from('GIF89a'), randomBytes(500)])],
     ['mp4', 'video/mp4', Buffer.concat([Buffer.from('\x00\x00\x00\x20ftypisom', 'latin1'), randomBytes(500)])],
-    ['webm', 'video/webm', Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), Buffer.from('\x42\x82\x84webm', 'latin1'), randomBytes(500)])],
+    [
+      'webm',
+      'video/webm',
+      Buffer.concat([
+        Buffer.from([0x1a, 0x45, 0xdf, 0xa3]),
+        Buffer.from('\x42\x82\x84webm', 'latin1'),
+        randomBytes(500),
+      ]),
+    ],
   ])('sniffs a served %s despite a wrong Content-Type', async (ext, contentType, body) => {
     server.handle((_req, res) => send(res, body, 'text/html'));
     const got = await downloadOutput(`${server.origin}/file.png`, path.join(dir, 'x'), opts());
@@ -100,7 +114,9 @@ describe('downloadOutput over HTTP', () => {
 
   it('falls back to Content-Type, then the URL path, then bin', async () => {
     const text = Buffer.from('v 0 0 0\nv 1 0 0\nf 1 2 1\n');
-    server.handle((req, res) => send(res, text, req.url?.startsWith('/typed') ? 'model/obj' : 'application/octet-stream'));
+    server.handle((req, res) =>
+      send(res, text, req.url?.startsWith('/typed') ? 'model/obj' : 'application/octet-stream'),
+    );
     expect((await downloadOutput(`${server.origin}/typed`, path.join(dir, 'a'), opts())).ext).toBe('obj');
     const byUrl = await downloadOutput(`${server.origin}/mesh.obj?sig=1`, path.join(dir, 'b'), opts());
     expect(byUrl).toMatchObject({ ext: 'obj', contentType: 'application/octet-stream' });
@@ -182,7 +198,11 @@ describe('downloadOutput over HTTP', () => {
       else send(res, body);
     });
     const started = Date.now();
-    const got = await downloadOutput(`${server.origin}/s`, path.join(dir, 's'), opts({ baseMs: 60_000, capMs: 60_000 }));
+    const got = await downloadOutput(
+      `${server.origin}/s`,
+      path.join(dir, 's'),
+      opts({ baseMs: 60_000, capMs: 60_000 }),
+    );
     expect(got.sha256).toBe(sha(body));
     expect(server.requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -196,7 +216,9 @@ describe('downloadOutput over HTTP', () => {
   });
 
   it.each([403, 410])('maps %i to expired without retrying', async (status) => {
-    server.handle((_req, res) => res.writeHead(status, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code></Error>'));
+    server.handle((_req, res) =>
+      res.writeHead(status, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code></Error>'),
+    );
     const err = await failure(downloadOutput(`${server.origin}/e?X-Amz-Signature=SECRET`, path.join(dir, 'e'), opts()));
     expect(err).toMatchObject({ kind: 'expired', status });
     expect(err.message).not.toContain('SECRET'); // the signature stays out of logs
@@ -301,7 +323,13 @@ describe('aborting', () => {
       setTimeout(() => ac.abort(), 50);
     });
     const t0 = Date.now();
-    const err = await failure(downloadOutput(`${server.origin}/w`, path.join(dir, 'w'), opts({ signal: ac.signal, baseMs: 60_000, capMs: 60_000 })));
+    const err = await failure(
+      downloadOutput(
+        `${server.origin}/w`,
+        path.join(dir, 'w'),
+        opts({ signal: ac.signal, baseMs: 60_000, capMs: 60_000 }),
+      ),
+    );
     expect(err.kind).toBe('aborted');
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(server.requests).toHaveLength(1);
@@ -309,7 +337,9 @@ describe('aborting', () => {
 
   it('does nothing when already aborted', async () => {
     server.handle((_req, res) => send(res, png(100)));
-    const err = await failure(downloadOutput(`${server.origin}/a`, path.join(dir, 'a'), opts({ signal: AbortSignal.abort() })));
+    const err = await failure(
+      downloadOutput(`${server.origin}/a`, path.join(dir, 'a'), opts({ signal: AbortSignal.abort() })),
+    );
     expect(err.kind).toBe('aborted');
     expect(server.requests).toHaveLength(0);
   });
@@ -318,7 +348,11 @@ describe('aborting', () => {
 describe('data: URIs', () => {
   it('decodes base64 and names the file by its magic', async () => {
     const body = png(3000);
-    const got = await downloadOutput(`data:application/octet-stream;base64,${body.toString('base64')}`, path.join(dir, 'd'), opts());
+    const got = await downloadOutput(
+      `data:application/octet-stream;base64,${body.toString('base64')}`,
+      path.join(dir, 'd'),
+      opts(),
+    );
     expect(got).toMatchObject({ ext: 'png', contentType: 'image/png', bytes: body.length, sha256: sha(body) });
     expect(sha(await readFile(got.path))).toBe(sha(body));
     expect(await files()).toEqual(['d.png']);

@@ -17,7 +17,11 @@ describe('sniff', () => {
     ['avif', 'image/avif', b([0, 0, 0, 0x1c], 'ftypavif')],
     ['heic', 'image/heic', b([0, 0, 0, 0x18], 'ftypheic')],
     ['webm', 'video/webm', b([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84], 'webm')],
-    ['mkv', 'video/x-matroska', b([0x1a, 0x45, 0xdf, 0xa3, 0xa3, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x88], 'matroska')],
+    [
+      'mkv',
+      'video/x-matroska',
+      b([0x1a, 0x45, 0xdf, 0xa3, 0xa3, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x88], 'matroska'),
+    ],
     ['webm', 'video/webm', b([0x1a, 0x45, 0xdf, 0xa3])],
     ['glb', 'model/gltf-binary', b('glTF', [2, 0, 0, 0])],
     ['wav', 'audio/wav', b('RIFF', [0x24, 0, 0, 0], 'WAVEfmt ')],
@@ -72,9 +76,15 @@ describe('fallbacks', () => {
     const text = b('v 1 2 3\n');
     expect(classify(png, 'video/mp4', 'https://x/a.gif')).toEqual({ ext: 'png', contentType: 'image/png' });
     expect(classify(text, 'model/obj', 'https://x/a.glb')).toEqual({ ext: 'obj', contentType: 'model/obj' });
-    expect(classify(text, 'application/octet-stream', 'https://x/a.obj?sig=1')).toEqual({ ext: 'obj', contentType: 'application/octet-stream' });
+    expect(classify(text, 'application/octet-stream', 'https://x/a.obj?sig=1')).toEqual({
+      ext: 'obj',
+      contentType: 'application/octet-stream',
+    });
     expect(classify(text, undefined, 'https://x/a.obj')).toEqual({ ext: 'obj', contentType: 'model/obj' });
-    expect(classify(text, 'text/plain; charset=utf-8', 'https://x/a')).toEqual({ ext: 'bin', contentType: 'text/plain' });
+    expect(classify(text, 'text/plain; charset=utf-8', 'https://x/a')).toEqual({
+      ext: 'bin',
+      contentType: 'text/plain',
+    });
     expect(classify(text)).toEqual({ ext: 'bin', contentType: 'application/octet-stream' });
   });
 });

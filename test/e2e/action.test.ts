@@ -70,7 +70,9 @@ describe('the bundled action', () => {
     expect(run.outputs['succeeded']).toBe(String(m.total_jobs));
     expect(run.outputs['failed']).toBe('0');
     expect(Number(run.outputs['total-cost'])).toBeCloseTo(m.total_cost);
-    expect(run.outputs['artifact-url']).toBe(`https://github.com/acme/shop/actions/runs/4242/artifacts/${run.outputs['artifact-id']}`);
+    expect(run.outputs['artifact-url']).toBe(
+      `https://github.com/acme/shop/actions/runs/4242/artifacts/${run.outputs['artifact-id']}`,
+    );
     expect(JSON.parse(run.outputs['results']!)).toHaveLength(m.total_jobs);
 
     // The artifact, downloaded with the real client: every media file identical to what the emulator serves.
@@ -104,8 +106,18 @@ describe('the bundled action', () => {
     expect(comments[0]!.body).toContain('atlas-media-action');
     // The ::add-mask:: command is how the runner learns to mask the key; it is consumed, never shown.
     expect(run.stdout).toContain('::add-mask::sk-e2e-secret-key');
-    const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
-    for (const text of [shown, run.stderr, run.summary, comments[0]!.body, await readFile(manifestPath, 'utf8'), await readFile(join(back, 'index.html'), 'utf8')]) {
+    const shown = run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
+    for (const text of [
+      shown,
+      run.stderr,
+      run.summary,
+      comments[0]!.body,
+      await readFile(manifestPath, 'utf8'),
+      await readFile(join(back, 'index.html'), 'utf8'),
+    ]) {
       expect(text).not.toContain('sk-e2e-secret-key');
     }
 
@@ -118,11 +130,19 @@ describe('the bundled action', () => {
   it('reports a bad job file as annotations with file and line, and fails before any paid call', async () => {
     const work = await tempDir();
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(work, 'jobs.yml'), 'jobs:\n  - name: x\n    model: black-forest-labs/flux-2-pro/text-to-image\n    promt: hi\n');
+    await writeFile(
+      join(work, 'jobs.yml'),
+      'jobs:\n  - name: x\n    model: black-forest-labs/flux-2-pro/text-to-image\n    promt: hi\n',
+    );
     const before = emu.stats().submitsReceived;
-    const run = await runAction({ inputs: { config: 'jobs.yml', 'api-key': 'sk-e2e-secret-key', 'base-url': emu.url, 'artifact-name': '' }, cwd: work });
+    const run = await runAction({
+      inputs: { config: 'jobs.yml', 'api-key': 'sk-e2e-secret-key', 'base-url': emu.url, 'artifact-name': '' },
+      cwd: work,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^::error title=Invalid job file,file=jobs\.yml,line=4,col=5::.*promt.*did you mean "prompt"/m);
+    expect(run.stdout).toMatch(
+      /^::error title=Invalid job file,file=jobs\.yml,line=4,col=5::.*promt.*did you mean "prompt"/m,
+    );
     expect(emu.stats().submitsReceived).toBe(before);
   });
 });

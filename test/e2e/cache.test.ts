@@ -39,7 +39,12 @@ async function workspace(jobFile: { from: URL } | { text: string }): Promise<str
   return w;
 }
 
-async function run(w: string, runId: string, attempt: number, extra: Record<string, string> = {}): Promise<{ run: ActionRun; m: Manifest }> {
+async function run(
+  w: string,
+  runId: string,
+  attempt: number,
+  extra: Record<string, string> = {},
+): Promise<{ run: ActionRun; m: Manifest }> {
   const inputs = {
     config: 'jobs.yml',
     'api-key': KEY,
@@ -52,7 +57,11 @@ async function run(w: string, runId: string, attempt: number, extra: Record<stri
     comment: 'never',
     ...extra,
   };
-  const r = await runAction({ inputs, cwd: w, env: { ...svc.env(), GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: String(attempt) } });
+  const r = await runAction({
+    inputs,
+    cwd: w,
+    env: { ...svc.env(), GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: String(attempt) },
+  });
   const m = JSON.parse(await readFile(join(w, 'out', 'manifest.json'), 'utf8')) as Manifest;
   return { run: r, m };
 }
@@ -93,7 +102,12 @@ describe('the Actions cache across runs', () => {
     // Nothing new was paid for, so no new entry is written.
     expect(svc.entries()).toHaveLength(1);
 
-    for (const text of [first.run.stdout, second.run.stdout].map((s) => s.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'))) {
+    for (const text of [first.run.stdout, second.run.stdout].map((s) =>
+      s
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    )) {
       expect(text).not.toContain(KEY);
     }
   });
@@ -114,21 +128,28 @@ describe('the Actions cache across runs', () => {
     // What is actually broken today: no new prediction is created.
     expect(emu.stats().predictionsCreated).toBe(created + first.m.total_jobs);
     expect(forced.m.results.map((r) => r.prediction_id)).not.toEqual(first.m.results.map((r) => r.prediction_id));
-    expect(svc.entries().map((e) => e.key).at(-1)).toMatch(/-5102-1$/);
+    expect(
+      svc
+        .entries()
+        .map((e) => e.key)
+        .at(-1),
+    ).toMatch(/-5102-1$/);
   });
 
   it('"re-run failed jobs" resumes the journaled prediction instead of paying again', async () => {
     svc.clear();
-    const jobs = { text: [
-      'jobs:',
-      '  - name: alpha',
-      '    model: black-forest-labs/flux-2-pro/text-to-image',
-      '    prompt: a lighthouse at dawn, watercolour',
-      '  - name: beta',
-      '    model: black-forest-labs/flux-2-pro/text-to-image',
-      '    prompt: a lighthouse at night, BETA-MARK, oil painting',
-      '',
-    ].join('\n') };
+    const jobs = {
+      text: [
+        'jobs:',
+        '  - name: alpha',
+        '    model: black-forest-labs/flux-2-pro/text-to-image',
+        '    prompt: a lighthouse at dawn, watercolour',
+        '  - name: beta',
+        '    model: black-forest-labs/flux-2-pro/text-to-image',
+        '    prompt: a lighthouse at night, BETA-MARK, oil painting',
+        '',
+      ].join('\n'),
+    };
     // Attempt 1: beta's output URL answers 410 every time, so it is paid for but never downloaded.
     emu.setOptions({ faults: [{ op: 'download', kind: 'status', status: 410, match: 'BETA-MARK', times: Infinity }] });
     const before = emu.stats().predictionsCreated;
@@ -162,6 +183,11 @@ describe('the Actions cache across runs', () => {
     expect(sha(await readFile(join(w2, 'out', file.path!)))).toBe(file.sha256);
     expect(attempt2.run.stdout).toMatch(/restored out from atlas-media-v1-[0-9a-f]{16}-6001-1/);
     // This attempt downloaded something new: saved under its own key.
-    expect(svc.entries().map((e) => e.key).at(-1)).toMatch(/-6001-2$/);
+    expect(
+      svc
+        .entries()
+        .map((e) => e.key)
+        .at(-1),
+    ).toMatch(/-6001-2$/);
   });
 });

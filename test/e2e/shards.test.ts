@@ -34,8 +34,19 @@ afterAll(async () => {
 
 // 9 images ($0.04) and 2 five-second videos ($0.15): $0.66 in all.
 const JOBS = [
-  ...Array.from({ length: 9 }, (_, i) => ({ name: `image-${i + 1}`, model: 'black-forest-labs/flux-2-pro/text-to-image', prompt: `product shot ${i + 1}, studio light`, width: 512, height: 512 })),
-  ...Array.from({ length: 2 }, (_, i) => ({ name: `video-${i + 1}`, model: 'google/veo3.1/text-to-video', prompt: `a slow dolly shot, take ${i + 1}`, duration: 5 })),
+  ...Array.from({ length: 9 }, (_, i) => ({
+    name: `image-${i + 1}`,
+    model: 'black-forest-labs/flux-2-pro/text-to-image',
+    prompt: `product shot ${i + 1}, studio light`,
+    width: 512,
+    height: 512,
+  })),
+  ...Array.from({ length: 2 }, (_, i) => ({
+    name: `video-${i + 1}`,
+    model: 'google/veo3.1/text-to-video',
+    prompt: `a slow dolly shot, take ${i + 1}`,
+    duration: 5,
+  })),
 ];
 const ESTIMATE = 0.66;
 
@@ -71,7 +82,12 @@ async function shard(i: number, n: number, extra: Record<string, string>, prNumb
 
 /** The report job: a fresh runner with no job file and no API key. */
 async function report(extra: Record<string, string>, prNumber: number): Promise<ActionRun> {
-  return runAction({ inputs: { mode: 'report', 'output-dir': 'merged', 'github-token': 'ghs_faketoken', ...extra }, env: env(), event: pr(prNumber), cwd: await tempDir() });
+  return runAction({
+    inputs: { mode: 'report', 'output-dir': 'merged', 'github-token': 'ghs_faketoken', ...extra },
+    env: env(),
+    event: pr(prNumber),
+    cwd: await tempDir(),
+  });
 }
 
 describe('a matrix of shards and the report step', () => {
@@ -95,7 +111,9 @@ describe('a matrix of shards and the report step', () => {
     // Budget split by estimate: no shard skipped a job for budget.
     expect(manifests.flatMap((m) => m.results).filter((r) => r.status !== 'success')).toEqual([]);
     const artifactNames = results.artifacts().map((a) => a.name);
-    expect(artifactNames).toEqual(expect.arrayContaining(['atlas-media-1-of-3', 'atlas-media-2-of-3', 'atlas-media-3-of-3']));
+    expect(artifactNames).toEqual(
+      expect.arrayContaining(['atlas-media-1-of-3', 'atlas-media-2-of-3', 'atlas-media-3-of-3']),
+    );
 
     const rep = await report({}, 7);
     expect(rep.code, rep.stdout + rep.stderr).toBe(0);
@@ -104,7 +122,10 @@ describe('a matrix of shards and the report step', () => {
     expect(merged.results.map((r) => r.name)).toEqual(JOBS.map((j) => j.name));
     expect(merged.total_jobs).toBe(JOBS.length);
     expect(merged.successful).toBe(JOBS.length);
-    expect(merged.total_cost).toBeCloseTo(manifests.reduce((s, m) => s + m.total_cost, 0), 6);
+    expect(merged.total_cost).toBeCloseTo(
+      manifests.reduce((s, m) => s + m.total_cost, 0),
+      6,
+    );
     expect(merged.shards?.map((s) => `${s.shard}:${s.status}`)).toEqual(['1/3:merged', '2/3:merged', '3/3:merged']);
     expect(rep.outputs['succeeded']).toBe(String(JOBS.length));
     // One summary with every job, and exactly one comment on the PR.
@@ -125,7 +146,8 @@ describe('a matrix of shards and the report step', () => {
     }
     const inArtifact = JSON.parse(await readFile(join(back, 'manifest.json'), 'utf8')) as Manifest;
     expect(inArtifact.results.map((r) => r.name)).toEqual(JOBS.map((j) => j.name));
-    for (const r of inArtifact.results) for (const o of r.outputs) expect((await readFile(join(back, o.path!))).length).toBe(o.bytes);
+    for (const r of inArtifact.results)
+      for (const o of r.outputs) expect((await readFile(join(back, o.path!))).length).toBe(o.bytes);
   }, 120_000);
 
   it('every shard refuses a plan over max-cost before any paid call', async () => {

@@ -65,7 +65,9 @@ const opts: EmulatorOptions = {
 
 const emulator = await startEmulator(opts);
 process.stdout.write(`${emulator.url}\n`);
-process.stderr.write(`atlas emulator listening; api key: ${opts.apiKey === null ? '(any)' : (opts.apiKey ?? 'test-key')}\n`);
+process.stderr.write(
+  `atlas emulator listening; api key: ${opts.apiKey === null ? '(any)' : (opts.apiKey ?? 'test-key')}\n`,
+);
 
 let stopping = false;
 const shutdown = async () => {

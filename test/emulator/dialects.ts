@@ -103,7 +103,10 @@ export function predictionBody(d: Dialect, view: PredictionView): Record<string,
 }
 
 /** Upload reply: `data.download_url` as the clients use it; 'bare' gives the docs page's top-level `url`. */
-export function uploadBody(d: Dialect, file: { url: string; type: string; filename: string; size: number }): Record<string, unknown> {
+export function uploadBody(
+  d: Dialect,
+  file: { url: string; type: string; filename: string; size: number },
+): Record<string, unknown> {
   if (d === 'bare') return { url: file.url, type: file.type, filename: file.filename, size: file.size };
   const data = { type: file.type, download_url: file.url, filename: file.filename, size: file.size };
   return { code: d === 'string-code' ? '200' : 200, message: '', data };

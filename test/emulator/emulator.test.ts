@@ -33,7 +33,10 @@ interface Reply {
   json: any;
 }
 
-async function call(url: string, init: { method?: 'GET' | 'POST'; body?: unknown; key?: string | null; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: unknown; key?: string | null; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { 'user-agent': UA, ...init.headers };
   if (init.key !== null) headers.authorization = `Bearer ${init.key ?? 'test-key'}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -52,7 +55,8 @@ async function call(url: string, init: { method?: 'GET' | 'POST'; body?: unknown
   return { status: res.statusCode, headers: res.headers, text, json };
 }
 
-const submit = (e: Emulator, body: Record<string, unknown>, type = 'Image') => call(`${e.url}/model/generate${type}`, { body });
+const submit = (e: Emulator, body: Record<string, unknown>, type = 'Image') =>
+  call(`${e.url}/model/generate${type}`, { body });
 const poll = (e: Emulator, id: string) => call(`${e.url}/model/prediction/${id}`);
 
 /** Where each dialect puts the id. */
@@ -218,7 +222,9 @@ describe('requests the API refuses', () => {
     const i2v = 'bytedance/seedance-v1.5-pro/image-to-video';
     expect((await submit(e, { model: i2v, prompt: 'x' }, 'Video')).status).toBe(422);
     expect((await submit(e, { model: i2v, prompt: 'x', image: './local.png' }, 'Video')).status).toBe(422);
-    expect((await submit(e, { model: i2v, prompt: 'x', image: 'https://example.com/a.png' }, 'Video')).status).toBe(200);
+    expect((await submit(e, { model: i2v, prompt: 'x', image: 'https://example.com/a.png' }, 'Video')).status).toBe(
+      200,
+    );
   });
 
   it('refuses downloads that carry a Referer (hotlink protection)', async () => {
@@ -285,7 +291,9 @@ describe('dialects', () => {
       first = d.outputs[0];
     }
     const bytes =
-      dialect === 'data-uri' ? Buffer.from(first.replace(/^data:image\/png;base64,/, ''), 'base64') : (await download(first)).bytes;
+      dialect === 'data-uri'
+        ? Buffer.from(first.replace(/^data:image\/png;base64,/, ''), 'base64')
+        : (await download(first)).bytes;
     expect(decodePng(bytes).width).toBe(16);
   });
 
@@ -295,7 +303,9 @@ describe('dialects', () => {
       const out: string[] = [];
       for (let i = 0; i < 24; i++) {
         const r = await submit(e, { model: FLUX, prompt: `rotate ${i}` });
-        out.push(JSON.stringify([typeof r.json.code, Object.keys(r.json).sort(), Object.keys(r.json.data ?? {}).sort()]));
+        out.push(
+          JSON.stringify([typeof r.json.code, Object.keys(r.json).sort(), Object.keys(r.json.data ?? {}).sort()]),
+        );
       }
       return out;
     };
@@ -477,7 +487,9 @@ describe('latency', () => {
     expect(e.latencySeconds(SEEDANCE, { prompt: 'x', duration: 10 })).toBeCloseTo(90);
     expect(e.latencySeconds('acme/custom/text-to-image', { prompt: 'x' })).toBeCloseTo(3);
     // Unknown ids: the type comes from the id.
-    expect(e.latencySeconds('nobody/thing/text-to-video', { prompt: 'x' })).toBeGreaterThan(e.latencySeconds('nobody/thing', { prompt: 'x' }));
+    expect(e.latencySeconds('nobody/thing/text-to-video', { prompt: 'x' })).toBeGreaterThan(
+      e.latencySeconds('nobody/thing', { prompt: 'x' }),
+    );
   });
 
   it('does not depend on arrival order', async () => {
@@ -531,7 +543,16 @@ describe('big videos', () => {
     const dir = mkdtempSync(join(tmpdir(), 'emu-'));
     try {
       writeFileSync(join(dir, 'v'), f.bytes);
-      const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'json', join(dir, 'v')]);
+      const out = execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-count_frames',
+        '-show_entries',
+        'stream=codec_name,nb_read_frames',
+        '-of',
+        'json',
+        join(dir, 'v'),
+      ]);
       const stream = JSON.parse(out.toString()).streams[0];
       expect(stream.codec_name).toBe('h264');
       expect(Number(stream.nb_read_frames)).toBeGreaterThan(0);
@@ -564,7 +585,11 @@ describe('uploads and the model list', () => {
     const e = await start({ dialect: 'bare' });
     const form = new FormData();
     form.append('file', new Blob([Buffer.from('GIF89a....')]), 'x.gif');
-    const res = await request(`${e.url}/model/uploadMedia`, { method: 'POST', headers: { authorization: 'Bearer test-key' }, body: form });
+    const res = await request(`${e.url}/model/uploadMedia`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key' },
+      body: form,
+    });
     const j = (await res.body.json()) as any;
     expect(j.code).toBeUndefined();
     expect(j.type).toBe('image/gif');
@@ -572,7 +597,11 @@ describe('uploads and the model list', () => {
   });
 
   it('lists models without auth, prices as strings, with a schema document', async () => {
-    const e = await start({ models: { 'acme/cheap/text-to-image': { type: 'image', typicalSeconds: 2, price: { unit: 'image', price: 0.01 } } } });
+    const e = await start({
+      models: {
+        'acme/cheap/text-to-image': { type: 'image', typicalSeconds: 2, price: { unit: 'image', price: 0.01 } },
+      },
+    });
     const r = await call(`${e.url}/models`, { key: null });
     expect(r.status).toBe(200);
     expect(r.json.code).toBe('200');

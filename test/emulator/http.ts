@@ -64,7 +64,12 @@ export interface Shaping {
  * Writes chunks with backpressure, so a 500 MB body streams in constant memory, and stops quietly
  * when the client disconnects or the emulator closes.
  */
-export async function writeBody(res: ServerResponse, chunks: Iterable<Buffer>, shaping: Shaping, signal: AbortSignal): Promise<void> {
+export async function writeBody(
+  res: ServerResponse,
+  chunks: Iterable<Buffer>,
+  shaping: Shaping,
+  signal: AbortSignal,
+): Promise<void> {
   // `destroyed` covers a client that left before we started (e.g. during a sync-mode wait).
   let closed = res.destroyed;
   res.once('close', () => (closed = true));

@@ -11,10 +11,22 @@ export interface ModelProfile {
 
 /** Typical times from Atlas's docs (image 2–10 s, video 30 s – 3 min) and the article's prices. */
 export const BUILTIN_MODELS: Readonly<Record<string, ModelProfile>> = {
-  'black-forest-labs/flux-2-pro/text-to-image': { type: 'image', typicalSeconds: 4, price: { unit: 'image', price: 0.04 } },
+  'black-forest-labs/flux-2-pro/text-to-image': {
+    type: 'image',
+    typicalSeconds: 4,
+    price: { unit: 'image', price: 0.04 },
+  },
   'google/imagen4-ultra/text-to-image': { type: 'image', typicalSeconds: 7, price: { unit: 'image', price: 0.06 } },
-  'bytedance/seedance-v1.5-pro/text-to-video': { type: 'video', typicalSeconds: 45, price: { unit: 'second', price: 0.022 } },
-  'bytedance/seedance-v1.5-pro/image-to-video': { type: 'video', typicalSeconds: 50, price: { unit: 'second', price: 0.022 } },
+  'bytedance/seedance-v1.5-pro/text-to-video': {
+    type: 'video',
+    typicalSeconds: 45,
+    price: { unit: 'second', price: 0.022 },
+  },
+  'bytedance/seedance-v1.5-pro/image-to-video': {
+    type: 'video',
+    typicalSeconds: 50,
+    price: { unit: 'second', price: 0.022 },
+  },
   'google/veo3.1/text-to-video': { type: 'video', typicalSeconds: 70, price: { unit: 'second', price: 0.03 } },
   'openai/sora-v2/text-to-video': { type: 'video', typicalSeconds: 90, price: { unit: 'second', price: 0.15 } },
 };
@@ -55,7 +67,9 @@ export function jobKey(model: string, body: Record<string, unknown>): string {
 export function seededUniforms(parts: ReadonlyArray<string | number>, count: number): number[] {
   const out: number[] = [];
   for (let block = 0; out.length < count; block++) {
-    const digest = createHash('sha256').update(`${block}\u0000${parts.join('\u0000')}`).digest();
+    const digest = createHash('sha256')
+      .update(`${block}\u0000${parts.join('\u0000')}`)
+      .digest();
     for (let i = 0; i + 4 <= digest.length && out.length < count; i += 4) {
       // +0.5 keeps it strictly inside (0, 1) so log() below never sees 0.
       out.push((digest.readUInt32BE(i) + 0.5) / 2 ** 32);

@@ -57,7 +57,12 @@ export function makePng(key: string, size: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
   // compression, filter, interlace: all 0
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /**
@@ -90,7 +95,11 @@ export function videoSize(sample: Buffer, targetBytes: number | undefined): numb
  * and players skip unknown/free top-level boxes. The tail is one reused zero buffer, so serving
  * 500 MB costs 64 KB of memory.
  */
-export function* videoChunks(sample: Buffer, targetBytes: number | undefined, chunkBytes = 64 * 1024): Generator<Buffer> {
+export function* videoChunks(
+  sample: Buffer,
+  targetBytes: number | undefined,
+  chunkBytes = 64 * 1024,
+): Generator<Buffer> {
   yield sample;
   const pad = paddingBytes(sample.length, targetBytes);
   if (pad === 0) return;
@@ -107,7 +116,8 @@ export function* videoChunks(sample: Buffer, targetBytes: number | undefined, ch
   }
   yield header;
   const zeros = Buffer.alloc(chunkBytes);
-  for (let left = pad - header.length; left > 0; left -= chunkBytes) yield left >= chunkBytes ? zeros : zeros.subarray(0, left);
+  for (let left = pad - header.length; left > 0; left -= chunkBytes)
+    yield left >= chunkBytes ? zeros : zeros.subarray(0, left);
 }
 
 /** Magic-byte sniffing for uploads, so the upload reply can say what it got. */

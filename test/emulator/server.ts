@@ -7,7 +7,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DIALECTS, errorBody, predictionBody, uploadBody, type Dialect, type PredictionView } from './dialects.js';
 import { BodyTooLarge, delay, parseMultipart, readBody, writeBody, type Shaping } from './http.js';
-import { BUILTIN_MODELS, jobKey, latencySeconds, profileFor, seededUniforms, simToRealMs, type ModelProfile } from './latency.js';
+import {
+  BUILTIN_MODELS,
+  jobKey,
+  latencySeconds,
+  profileFor,
+  seededUniforms,
+  simToRealMs,
+  type ModelProfile,
+} from './latency.js';
 import { loadSampleMp4, makePng, sniffType, videoChunks, videoSize } from './media.js';
 
 export type { Dialect } from './dialects.js';
@@ -16,7 +24,15 @@ export { floorMakespan } from './latency.js';
 
 export interface FaultRule {
   op: 'submit' | 'poll' | 'download' | 'upload' | 'models';
-  kind: 'status' | 'reset-before-body' | 'reset-after-receive' | 'malformed-json' | 'body-code' | 'truncate' | 'slow' | 'hang';
+  kind:
+    | 'status'
+    | 'reset-before-body'
+    | 'reset-after-receive'
+    | 'malformed-json'
+    | 'body-code'
+    | 'truncate'
+    | 'slow'
+    | 'hang';
   /** For 'status' (429, 500, 502, 503, 504, 402, 401, 403, 404, 410, 422) and 'body-code' (HTTP 200, body code = status). */
   status?: number;
   /** Retry-After header value (sent whenever set). */
@@ -253,7 +269,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       faultCounts[i] = seen + 1;
       const skip = rule.skip ?? 0;
       if (seen >= skip && seen < skip + (rule.times ?? 1)) {
-        stats.faultsFired.push(rule.status === undefined ? { op, kind: rule.kind } : { op, kind: rule.kind, status: rule.status });
+        stats.faultsFired.push(
+          rule.status === undefined ? { op, kind: rule.kind } : { op, kind: rule.kind, status: rule.status },
+        );
         return rule;
       }
     }
@@ -276,17 +294,35 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     shaping: Shaping,
     head = false,
   ): Promise<void> {
-        if (status === 429) stats.rateLimited++;
+    if (status === 429) stats.rateLimited++;
     res.writeHead(status, { ...headers, 'content-length': body.length });
     if (head) return void res.end();
     await writeBody(res, Buffer.isBuffer(body) ? [body] : body.chunks, shaping, stop.signal);
   }
 
-  function sendJson(res: ServerResponse, status: number, obj: unknown, shaping: Shaping = {}, headers: Record<string, string | number> = {}) {
-    return send(res, status, { 'content-type': 'application/json; charset=utf-8', ...headers }, Buffer.from(JSON.stringify(obj)), shaping);
+  function sendJson(
+    res: ServerResponse,
+    status: number,
+    obj: unknown,
+    shaping: Shaping = {},
+    headers: Record<string, string | number> = {},
+  ) {
+    return send(
+      res,
+      status,
+      { 'content-type': 'application/json; charset=utf-8', ...headers },
+      Buffer.from(JSON.stringify(obj)),
+      shaping,
+    );
   }
 
-  function sendError(res: ServerResponse, status: number, msg?: string, shaping: Shaping = {}, headers: Record<string, string | number> = {}) {
+  function sendError(
+    res: ServerResponse,
+    status: number,
+    msg?: string,
+    shaping: Shaping = {},
+    headers: Record<string, string | number> = {},
+  ) {
     return sendJson(res, status, errorBody(status, msg ?? STATUS_TEXT[status] ?? 'error'), shaping, headers);
   }
 
@@ -296,12 +332,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     switch (fault.kind) {
       case 'status': {
         const status = fault.status ?? 500;
-        const headers: Record<string, string | number> = fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
+        const headers: Record<string, string | number> =
+          fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
         await sendError(res, status, fault.message, shaping, headers);
         return true;
       }
       case 'body-code':
-        await sendJson(res, 200, errorBody(fault.status ?? 500, fault.message ?? STATUS_TEXT[fault.status ?? 500] ?? 'error'));
+        await sendJson(
+          res,
+          200,
+          errorBody(fault.status ?? 500, fault.message ?? STATUS_TEXT[fault.status ?? 500] ?? 'error'),
+        );
         return true;
       case 'malformed-json':
         await send(res, 200, { 'content-type': 'application/json' }, Buffer.from('{"code":200,"data":{'), shaping);
@@ -345,7 +386,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     // A resubmitted job gets a fresh fate, so a retry can succeed, but run to run it is the same.
     const attempt = attempts.get(key) ?? 0;
     attempts.set(key, attempt + 1);
-    const [uFail, uDialect, uReason, uVariant] = seededUniforms([cfg.seed, 'fate', key, attempt], 4) as [number, number, number, number];
+    const [uFail, uDialect, uReason, uVariant] = seededUniforms([cfg.seed, 'fate', key, attempt], 4) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     const profile = profileFor(model, cfg.models);
     const latency = latencySeconds(cfg.seed, model, body, cfg.models, cfg.jitter);
     const latencyMs = simToRealMs(latency, cfg.timeScale);
@@ -370,7 +416,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     };
     if (!failed) {
       const count = outputCount(profile.type, body);
-      const ttlMs = cfg.outputTtlSeconds === undefined ? 7 * 24 * 3600 * 1000 : simToRealMs(cfg.outputTtlSeconds, cfg.timeScale);
+      const ttlMs =
+        cfg.outputTtlSeconds === undefined ? 7 * 24 * 3600 * 1000 : simToRealMs(cfg.outputTtlSeconds, cfg.timeScale);
       const expires = Math.floor((wallStart + p.completesAtMs + ttlMs) / 1000);
       for (let n = 0; n < count; n++) {
         if (dialect === 'data-uri') {
@@ -471,7 +518,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (cfg.accountConcurrency !== undefined && runningCount(now()) >= cfg.accountConcurrency) {
       const headers: Record<string, string | number> =
         cfg.accountRetryAfter === undefined ? {} : { 'retry-after': String(cfg.accountRetryAfter) };
-      return sendError(res, 429, `too many requests: account concurrency limit (${cfg.accountConcurrency}) reached`, shaping, headers);
+      return sendError(
+        res,
+        429,
+        `too many requests: account concurrency limit (${cfg.accountConcurrency}) reached`,
+        shaping,
+        headers,
+      );
     }
     const p = createPrediction(b.model as string, b);
     if (b.enable_sync_mode === true) {
@@ -506,7 +559,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     return sendJson(res, 200, predictionBody(p.dialect, viewOf(p, at)), shaping);
   }
 
-  async function onDownload(req: IncomingMessage, res: ServerResponse, id: string, n: number, sig: string | null): Promise<void> {
+  async function onDownload(
+    req: IncomingMessage,
+    res: ServerResponse,
+    id: string,
+    n: number,
+    sig: string | null,
+  ): Promise<void> {
     stats.downloads++;
     const p = predictions.get(id);
     const fault = pickFault('download', p?.prompt);
@@ -514,10 +573,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const shaping = shapingOf(fault);
     const at = now();
     const xml = (status: number, code: string, message: string) =>
-      send(res, status, { 'content-type': 'application/xml' }, Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`), shaping);
+      send(
+        res,
+        status,
+        { 'content-type': 'application/xml' },
+        Buffer.from(
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>\n`,
+        ),
+        shaping,
+      );
     // Object storage, not the API: errors are XML, as real buckets send them.
     if (req.headers.referer !== undefined) return xml(403, 'AccessDenied', 'hotlink protection: Referer not allowed');
-    if (!p || !isDone(p, at) || p.failed || n >= p.outputs.length || !Number.isInteger(n)) return xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    if (!p || !isDone(p, at) || p.failed || n >= p.outputs.length || !Number.isInteger(n))
+      return xml(404, 'NoSuchKey', 'The specified key does not exist.');
     if (sig !== signature(id, n)) return xml(403, 'SignatureDoesNotMatch', 'invalid signature');
     if (cfg.outputTtlSeconds !== undefined && at > p.completesAtMs + simToRealMs(cfg.outputTtlSeconds, cfg.timeScale)) {
       return xml(403, 'AccessDenied', 'Request has expired');
@@ -538,7 +606,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     try {
       raw = await readBody(req, MAX_UPLOAD_BYTES);
     } catch (e) {
-      if (e instanceof BodyTooLarge && !res.headersSent) await sendError(res, 413, `file over ${MAX_UPLOAD_BYTES} bytes`);
+      if (e instanceof BodyTooLarge && !res.headersSent)
+        await sendError(res, 413, `file over ${MAX_UPLOAD_BYTES} bytes`);
       return;
     }
     if (fault && (await answerFault(res, fault))) return;
@@ -594,7 +663,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         required.push('image');
       }
     }
-    return { openapi: '3.0.0', info: { title: model, version: '1' }, components: { schemas: { Input: { type: 'object', required, properties } } } };
+    return {
+      openapi: '3.0.0',
+      info: { title: model, version: '1' },
+      components: { schemas: { Input: { type: 'object', required, properties } } },
+    };
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -616,11 +689,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       if (!file) return sendError(res, 404);
       return send(res, 200, { 'content-type': file.type }, file.data, {});
     }
-    if ((m = /^\/schemas\/(.+)\.json$/.exec(path)) && method === 'GET') return sendJson(res, 200, schemaFor(decodeURIComponent(m[1]!)));
+    if ((m = /^\/schemas\/(.+)\.json$/.exec(path)) && method === 'GET')
+      return sendJson(res, 200, schemaFor(decodeURIComponent(m[1]!)));
 
     if (!path.startsWith('/api/v1/')) return sendError(res, 404);
     if (cfg.requireUserAgent && ua === undefined) {
-      const page = Buffer.from('<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>');
+      const page = Buffer.from(
+        '<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>',
+      );
       return send(res, 403, { 'content-type': 'text/html' }, page, {});
     }
     const api = path.slice('/api/v1'.length);
@@ -630,7 +706,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return sendError(res, 401, 'invalid api key');
     }
     if (/^\/model\/generate(Image|Video|Audio)$/.test(api) && method === 'POST') return onSubmit(req, res);
-    if ((m = /^\/model\/(?:prediction|result)\/([^/]+)$/.exec(api)) && method === 'GET') return onPoll(res, decodeURIComponent(m[1]!));
+    if ((m = /^\/model\/(?:prediction|result)\/([^/]+)$/.exec(api)) && method === 'GET')
+      return onPoll(res, decodeURIComponent(m[1]!));
     if (api === '/model/uploadMedia' && method === 'POST') return onUpload(req, res);
     return sendError(res, 404);
   }

@@ -12,14 +12,21 @@ afterEach(async () => {
 });
 
 const jobs = (n: number) =>
-  'jobs:\n' + Array.from({ length: n }, (_, i) => `  - name: job ${i}\n    model: black-forest-labs/flux-2-pro/text-to-image\n    prompt: product ${i}\n`).join('');
+  'jobs:\n' +
+  Array.from(
+    { length: n },
+    (_, i) => `  - name: job ${i}\n    model: black-forest-labs/flux-2-pro/text-to-image\n    prompt: product ${i}\n`,
+  ).join('');
 
 describe('concurrency: auto', () => {
   it('discovers an account limit of 4 from 429s without failing or repeating a job', async () => {
     emu = await startEmulator({ timeScale: 200, accountConcurrency: 4 });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobs(60));
-    const run = await runCli(['run', '--config', config, '--concurrency', 'auto', '--max-concurrency', '16', ...FAST_POLL], { baseUrl: emu.url, outputDir: join(dir, 'out') });
+    const run = await runCli(
+      ['run', '--config', config, '--concurrency', 'auto', '--max-concurrency', '16', ...FAST_POLL],
+      { baseUrl: emu.url, outputDir: join(dir, 'out') },
+    );
     expect(run.code, run.output).toBe(0);
     const m = await run.manifest();
     expect(m.successful).toBe(60);
@@ -36,7 +43,10 @@ describe('concurrency: auto', () => {
     emu = await startEmulator({ timeScale: 1000, accountConcurrency: 2, accountRetryAfter: 0 });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobs(12));
-    const run = await runCli(['run', '--config', config, '--concurrency', '5', ...FAST_POLL], { baseUrl: emu.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, '--concurrency', '5', ...FAST_POLL], {
+      baseUrl: emu.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     expect((await run.manifest()).successful).toBe(12);
     expect(emu.stats().rateLimited).toBeGreaterThan(0);

@@ -27,7 +27,8 @@ async function emulator(opts: EmulatorOptions = {}): Promise<Emulator> {
 const IMG = 'black-forest-labs/flux-2-pro/text-to-image';
 const I2V = 'bytedance/seedance-v1.5-pro/image-to-video';
 
-const job = (name: string, model: string, prompt: string, extra = '') => `  - name: ${name}\n    model: ${model}\n    prompt: ${prompt}\n${extra}`;
+const job = (name: string, model: string, prompt: string, extra = '') =>
+  `  - name: ${name}\n    model: ${model}\n    prompt: ${prompt}\n${extra}`;
 
 /** Hero (image) → Clip (image-to-video from Hero), then an independent job later in the file. */
 const chainFile = (heroExtra = '', from = 'Hero', clipPrompt = 'slow orbit') =>
@@ -44,10 +45,17 @@ describe('chained jobs', () => {
     const e = await emulator();
     const dir = await tempDir();
     const config = await writeJobFile(dir, chainFile());
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     const m = await run.manifest();
-    expect(m.results.map((r) => [r.name, r.status])).toEqual([['Hero', 'success'], ['Clip', 'success'], ['Later', 'success']]);
+    expect(m.results.map((r) => [r.name, r.status])).toEqual([
+      ['Hero', 'success'],
+      ['Clip', 'success'],
+      ['Later', 'success'],
+    ]);
 
     const [hero] = byPrompt(e, 'hero bottle');
     const [clip] = byPrompt(e, 'slow orbit');
@@ -57,7 +65,9 @@ describe('chained jobs', () => {
     expect(clip!.body['image']).toBe(m.results[0]!.output_url);
     // Submitted only after the hero was done (and downloaded: after the manifest's downloaded_at).
     expect(clip!.submittedAtMs).toBeGreaterThan(hero!.completesAtMs);
-    expect(Date.parse(m.results[1]!.timings.submitted_at!)).toBeGreaterThanOrEqual(Date.parse(m.results[0]!.timings.downloaded_at!));
+    expect(Date.parse(m.results[1]!.timings.submitted_at!)).toBeGreaterThanOrEqual(
+      Date.parse(m.results[0]!.timings.downloaded_at!),
+    );
     // The job after the chain in the file did not wait for it.
     expect(later!.submittedAtMs).toBeLessThan(clip!.submittedAtMs);
     // The manifest keeps the parameter as written; nothing was uploaded.
@@ -66,14 +76,24 @@ describe('chained jobs', () => {
   });
 
   it('skips the dependent (error_kind dependency) without submitting it when its input failed', async () => {
-    const e = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 422, match: 'hero bottle', times: Infinity }] });
+    const e = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 422, match: 'hero bottle', times: Infinity }],
+    });
     const dir = await tempDir();
     const config = await writeJobFile(dir, chainFile());
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code).toBe(1);
     const m = await run.manifest();
     expect(m.results.map((r) => r.status)).toEqual(['failed', 'skipped', 'success']);
-    expect(m.results[1]).toMatchObject({ status: 'skipped', error_kind: 'dependency', error: 'dependency failed: Hero (failed)', prediction_id: null });
+    expect(m.results[1]).toMatchObject({
+      status: 'skipped',
+      error_kind: 'dependency',
+      error: 'dependency failed: Hero (failed)',
+      prediction_id: null,
+    });
     expect(m.results[1]!.attempts.submits).toBe(0);
     expect(byPrompt(e, 'slow orbit')).toHaveLength(0);
     expect(e.stats().submitsReceived).toBe(2);
@@ -84,14 +104,19 @@ describe('chained jobs', () => {
     const dir = await tempDir();
     const text = `${chainFile('    params: {num_images: 2}\n', 'Hero#2')}${job('Third', I2V, 'third frame', `    duration: 5\n    params: {image: {from: "Hero#3"}}\n`)}`;
     const config = await writeJobFile(dir, text);
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     const m = await run.manifest();
     const [hero] = byPrompt(e, 'hero bottle');
     expect(hero!.outputs).toHaveLength(2);
     expect(byPrompt(e, 'slow orbit')[0]!.body['image']).toBe(hero!.outputs[1]);
     expect(m.results[1]!.status).toBe('success');
     expect(m.results[3]).toMatchObject({ status: 'skipped', error_kind: 'dependency' });
-    expect(m.results[3]!.error).toMatch(/^dependency failed: Hero \(success, but it made 2 outputs and this job takes #3\)$/);
+    expect(m.results[3]!.error).toMatch(
+      /^dependency failed: Hero \(success, but it made 2 outputs and this job takes #3\)$/,
+    );
     expect(byPrompt(e, 'third frame')).toHaveLength(0);
   });
 
@@ -129,12 +154,19 @@ describe('chained jobs', () => {
         '',
       ].join('\n'),
     );
-    const run = await runCli(['run', '--config', config, ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code).toBe(2);
-    expect(run.output).toMatch(/jobs\.yml:8:\d+: jobs\[1\]\.params\.image\.from: unknown job "Product Hro" in from: \(did you mean "Product Hero"\?\)/);
+    expect(run.output).toMatch(
+      /jobs\.yml:8:\d+: jobs\[1\]\.params\.image\.from: unknown job "Product Hro" in from: \(did you mean "Product Hero"\?\)/,
+    );
     expect(run.output).toMatch(/jobs\.yml:13:\d+: jobs\[2\]\.params\.image\.from: the job takes its own output/);
     expect(run.output).toMatch(/jobs\.yml:17:\d+: jobs\[3\]\.params\.image\.from: chain cycle: "A" → "B" → "A"/);
-    expect(run.output).toMatch(/jobs\.yml:25:\d+: jobs\[5\]\.params\.image\.from: #0 is not an output: outputs count from 1/);
+    expect(run.output).toMatch(
+      /jobs\.yml:25:\d+: jobs\[5\]\.params\.image\.from: #0 is not an output: outputs count from 1/,
+    );
     expect(run.output).toMatch(/jobs\.yml:25:\d+: jobs\[5\]\.params\.end\.from: "#last" is not an output number/);
     expect(e.stats().submitsReceived + e.stats().uploads).toBe(0);
   });
@@ -143,10 +175,16 @@ describe('chained jobs', () => {
     const e = await emulator();
     const dir = await tempDir();
     const out = join(dir, 'out');
-    const first = await runCli(['run', '--config', await writeJobFile(dir, chainFile()), ...FAST_POLL], { baseUrl: e.url, outputDir: out });
+    const first = await runCli(['run', '--config', await writeJobFile(dir, chainFile()), ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: out,
+    });
     expect(first.code, first.output).toBe(0);
     // Same hero, another clip: the hero is reused from disk, the clip is new.
-    const second = await runCli(['run', '--config', await writeJobFile(dir, chainFile('', 'Hero', 'fast zoom')), ...FAST_POLL], { baseUrl: e.url, outputDir: out });
+    const second = await runCli(
+      ['run', '--config', await writeJobFile(dir, chainFile('', 'Hero', 'fast zoom')), ...FAST_POLL],
+      { baseUrl: e.url, outputDir: out },
+    );
     expect(second.code, second.output).toBe(0);
     const m = await second.manifest();
     expect(m.results.map((r) => r.status)).toEqual(['cached', 'success', 'cached']);
@@ -162,7 +200,10 @@ describe('chained jobs', () => {
   it('an output that came as a data: URI is uploaded and its URL sent', async () => {
     const e = await emulator({ dialect: 'data-uri' });
     const dir = await tempDir();
-    const run = await runCli(['run', '--config', await writeJobFile(dir, chainFile()), ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', await writeJobFile(dir, chainFile()), ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     expect(e.stats().uploads).toBe(1);
     expect(String(byPrompt(e, 'slow orbit')[0]!.body['image']).startsWith(`${e.origin}/uploads/`)).toBe(true);
@@ -172,7 +213,10 @@ describe('chained jobs', () => {
     const e = await emulator();
     const dir = await tempDir();
     const config = await writeJobFile(dir, chainFile());
-    const run = await runCli(['run', '--config', config, '--jobs', 'Clip', ...FAST_POLL], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, '--jobs', 'Clip', ...FAST_POLL], {
+      baseUrl: e.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     expect((await run.manifest()).results.map((r) => r.name)).toEqual(['Hero', 'Clip']);
     expect(run.output).toMatch(/running it too: "Hero" \(input of "Clip"\)/);
@@ -220,7 +264,10 @@ describe('chained jobs: plan', () => {
     );
     const picked = withDependencies(jobs, filterJobs(jobs, ['C']));
     expect(picked.jobs.map((j) => j.name)).toEqual(['A', 'B', 'C']);
-    expect(picked.added).toEqual([{ name: 'B', neededBy: 'C' }, { name: 'A', neededBy: 'B' }]);
+    expect(picked.added).toEqual([
+      { name: 'B', neededBy: 'C' },
+      { name: 'A', neededBy: 'B' },
+    ]);
     for (const total of [2, 3, 5]) {
       const parts = partition(jobs, total);
       const shardOf = (name: string) => parts.findIndex((p) => p.some((i) => jobs[i]!.name === name));

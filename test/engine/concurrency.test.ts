@@ -40,6 +40,11 @@ describe('adaptiveConcurrency', () => {
     let granted = false;
     c.rateLimited(2, 60_000, c.round);
     void slots.acquire().then(() => (granted = true));
-    return new Promise<void>((resolve) => setTimeout(() => { expect(granted).toBe(false); resolve(); }, 30));
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(granted).toBe(false);
+        resolve();
+      }, 30),
+    );
   });
 });

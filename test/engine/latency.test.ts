@@ -4,7 +4,15 @@ import { createLatencyModel, inspectionSchedule, normalCdf } from '../../src/eng
 import type { PlannedJob } from '../../src/jobfile/job.js';
 
 const job = (model: string, type: 'image' | 'video' = 'image', duration?: number): PlannedJob => ({
-  index: 0, name: 'j', fileStem: 'j', type, model, prompt: 'p', body: duration ? { duration } : {}, timeoutMs: 1e6, identity: 'x',
+  index: 0,
+  name: 'j',
+  fileStem: 'j',
+  type,
+  model,
+  prompt: 'p',
+  body: duration ? { duration } : {},
+  timeoutMs: 1e6,
+  identity: 'x',
   estimate: { unit: 'image', units: 1, unitPrice: 0.04, cost: 0.04, source: 'builtin' },
 });
 

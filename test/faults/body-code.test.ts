@@ -8,8 +8,16 @@ const emulator = emulators();
 
 describe('a body code other than 200 with HTTP 200', () => {
   it('402 on a submit: out of credit, submits stop, the rest is skipped, exit 1', async () => {
-    const emu = await emulator({ faults: [{ op: 'submit', kind: 'body-code', status: 402, message: 'insufficient balance', skip: 1 }] });
-    const ws = await workspace(emu, jobFile([1, 2, 3, 4].map((i) => ({ name: `j${i}`, prompt: `credit ${i}` })), ['max_workers: 1']));
+    const emu = await emulator({
+      faults: [{ op: 'submit', kind: 'body-code', status: 402, message: 'insufficient balance', skip: 1 }],
+    });
+    const ws = await workspace(
+      emu,
+      jobFile(
+        [1, 2, 3, 4].map((i) => ({ name: `j${i}`, prompt: `credit ${i}` })),
+        ['max_workers: 1'],
+      ),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 1 });
     expect(manifest.results.map((r) => r.status)).toEqual(['success', 'failed', 'skipped', 'skipped']);
@@ -19,8 +27,16 @@ describe('a body code other than 200 with HTTP 200', () => {
   });
 
   it('422 on a submit: that job fails bad-request (not resent), the others run; fail-on never exits 0', async () => {
-    const emu = await emulator({ faults: [{ op: 'submit', kind: 'body-code', status: 422, message: 'size not supported', match: 'odd size' }] });
-    const ws = await workspace(emu, jobFile([{ name: 'odd', prompt: 'odd size' }, { name: 'even', prompt: 'even size' }]));
+    const emu = await emulator({
+      faults: [{ op: 'submit', kind: 'body-code', status: 422, message: 'size not supported', match: 'odd size' }],
+    });
+    const ws = await workspace(
+      emu,
+      jobFile([
+        { name: 'odd', prompt: 'odd size' },
+        { name: 'even', prompt: 'even size' },
+      ]),
+    );
     const run = await ws.run(['--fail-on', 'never']);
     const { manifest } = await assertInvariants(emu, run, { exitCode: 0 });
     expect(manifest.results[0]).toMatchObject({ status: 'failed', error_kind: 'bad-request' });

@@ -11,8 +11,14 @@ const emulator = emulators();
 describe('connection reset', () => {
   it('mid-body on a video download (64 KiB of 1 MiB, then the socket dies): retried, the file is whole, no partial file left', async () => {
     const videoBytes = 1024 * 1024;
-    const emu = await emulator({ videoBytes, faults: [{ op: 'download', kind: 'truncate', bytes: 64 * 1024, times: 2 }] });
-    const ws = await workspace(emu, jobFile([{ name: 'clip', prompt: 'reset clip', model: VID, extra: ['duration: 5'] }]));
+    const emu = await emulator({
+      videoBytes,
+      faults: [{ op: 'download', kind: 'truncate', bytes: 64 * 1024, times: 2 }],
+    });
+    const ws = await workspace(
+      emu,
+      jobFile([{ name: 'clip', prompt: 'reset clip', model: VID, extra: ['duration: 5'] }]),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 0, videoBytes });
     expect(manifest.results[0]!.status).toBe('success');
@@ -40,7 +46,13 @@ describe('connection reset', () => {
 
   it('on a submit after the server read it (and created the prediction): unknown, created once, never resent', async () => {
     const emu = await emulator({ faults: [{ op: 'submit', kind: 'reset-after-receive', match: 'lost' }] });
-    const ws = await workspace(emu, jobFile([{ name: 'lost', prompt: 'lost reply' }, { name: 'fine', prompt: 'fine reply' }]));
+    const ws = await workspace(
+      emu,
+      jobFile([
+        { name: 'lost', prompt: 'lost reply' },
+        { name: 'fine', prompt: 'fine reply' },
+      ]),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 1 });
     expect(manifest.results.map((r) => r.status)).toEqual(['unknown', 'success']);

@@ -27,7 +27,13 @@ describe('disk full', () => {
   it('a 2 MiB video on a 1 MiB disk: failed "disk full", URL kept, receipts written; after freeing space the re-run downloads it without a second submit', async (ctx) => {
     const videoBytes = 2 * 1024 * 1024;
     const emu = await emulator({ videoBytes });
-    const ws = await workspace(emu, jobFile([{ name: 'still', prompt: 'small still' }, { name: 'clip', prompt: 'big clip', model: VID, extra: ['duration: 5'] }]));
+    const ws = await workspace(
+      emu,
+      jobFile([
+        { name: 'still', prompt: 'small still' },
+        { name: 'clip', prompt: 'big clip', model: VID, extra: ['duration: 5'] },
+      ]),
+    );
     await mkdir(ws.out);
     const why = mountTmpfs(ws.out, '1m');
     if (why) return ctx.skip(why);

@@ -5,17 +5,24 @@ import { assertInvariants, jobFile } from './invariants.js';
 import { emulators, workspace } from './harness.js';
 
 const emulator = emulators();
-const pair = jobFile([{ name: 'gone', prompt: 'gone output' }, { name: 'kept', prompt: 'kept output' }]);
+const pair = jobFile([
+  { name: 'gone', prompt: 'gone output' },
+  { name: 'kept', prompt: 'kept output' },
+]);
 
 describe('output URL that 404s or expires', () => {
   it('404 on every try: a few retries, then failed with the URL kept', async () => {
-    const emu = await emulator({ faults: [{ op: 'download', kind: 'status', status: 404, match: 'gone', times: Infinity }] });
+    const emu = await emulator({
+      faults: [{ op: 'download', kind: 'status', status: 404, match: 'gone', times: Infinity }],
+    });
     const ws = await workspace(emu, pair);
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 1 });
     expect(manifest.results[0]).toMatchObject({ status: 'failed', error_kind: 'download' });
     expect(manifest.results[0]!.outputs[0]!.error).toMatch(/404/);
-    expect(manifest.results[0]!.output_url).toBe(emu.stats().predictions.find((p) => p.prompt === 'gone output')!.outputs[0]);
+    expect(manifest.results[0]!.output_url).toBe(
+      emu.stats().predictions.find((p) => p.prompt === 'gone output')!.outputs[0],
+    );
     expect(manifest.results[1]!.status).toBe('success');
     expect(emu.stats().faultsFired.length).toBeLessThanOrEqual(3);
   });

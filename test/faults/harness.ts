@@ -33,6 +33,10 @@ export async function workspace(emu: Emulator, yamlText: string): Promise<Worksp
     config,
     out,
     run: (args = [], opts = {}) =>
-      runCli(['run', '--config', config, ...FAST_POLL, ...args], { baseUrl: emu.url, outputDir: opts.outputDir ?? out, ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}) }),
+      runCli(['run', '--config', config, ...FAST_POLL, ...args], {
+        baseUrl: emu.url,
+        outputDir: opts.outputDir ?? out,
+        ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
+      }),
   };
 }

@@ -96,7 +96,8 @@ export async function assertInvariants(emu: Emulator, run: RunLike, opts: Invari
       expect(sha256(bytes), `${r.name}: ${o.path} hash`).toBe(o.sha256);
       expect((await stat(file)).size).toBe(o.bytes);
       const served = servedSha(emu, o.url, r.type, opts);
-      if (served !== undefined) expect(sha256(bytes), `${r.name}: ${o.path} differs from what the emulator served`).toBe(served);
+      if (served !== undefined)
+        expect(sha256(bytes), `${r.name}: ${o.path} differs from what the emulator served`).toBe(served);
     }
   }
 
@@ -108,10 +109,15 @@ export async function assertInvariants(emu: Emulator, run: RunLike, opts: Invari
     if (!r) {
       // The client never learned the id (submit fate unknown): the job must say so, with a reason.
       const prompt = (x: JobResult) => String(x.params['prompt'] ?? '');
-      const unknown = manifest.results.find((x) => x.status === 'unknown' && (prompt(x) === p.prompt || prompt(x).includes('***')));
+      const unknown = manifest.results.find(
+        (x) => x.status === 'unknown' && (prompt(x) === p.prompt || prompt(x).includes('***')),
+      );
       // Opted in to retry-unknown-submits: the first, orphaned prediction is the accepted price of the resend.
       if (!unknown && opts.allowResubmit && manifest.results.some((x) => prompt(x) === p.prompt)) continue;
-      expect(unknown, `prediction ${p.id} ("${p.prompt}", ${p.state}) is in neither the manifest nor an unknown job`).toBeTruthy();
+      expect(
+        unknown,
+        `prediction ${p.id} ("${p.prompt}", ${p.state}) is in neither the manifest nor an unknown job`,
+      ).toBeTruthy();
       expect(unknown!.error).toBeTruthy();
       continue;
     }
@@ -158,7 +164,11 @@ export interface JobSpec {
 export function jobFile(jobs: JobSpec[], top: string[] = []): string {
   const lines = [...top, 'jobs:'];
   for (const j of jobs) {
-    lines.push(`  - name: ${JSON.stringify(j.name)}`, `    model: ${j.model ?? IMG}`, `    prompt: ${JSON.stringify(j.prompt)}`);
+    lines.push(
+      `  - name: ${JSON.stringify(j.name)}`,
+      `    model: ${j.model ?? IMG}`,
+      `    prompt: ${JSON.stringify(j.prompt)}`,
+    );
     for (const e of j.extra ?? []) lines.push(`    ${e}`);
   }
   return lines.join('\n') + '\n';

@@ -5,7 +5,10 @@ import { assertInvariants, jobFile } from './invariants.js';
 import { emulators, workspace } from './harness.js';
 
 const emulator = emulators();
-const pair = jobFile([{ name: 'garbled', prompt: 'garbled reply' }, { name: 'clean', prompt: 'clean reply' }]);
+const pair = jobFile([
+  { name: 'garbled', prompt: 'garbled reply' },
+  { name: 'clean', prompt: 'clean reply' },
+]);
 
 describe('malformed JSON', () => {
   it.each([true, false])('on submit (prediction created: %s): unknown, not resent', async (created) => {

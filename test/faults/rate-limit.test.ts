@@ -25,7 +25,13 @@ describe('429 storms', () => {
 
   it('an account concurrency limit (429 on every submit beyond 1 running): all jobs end created once', async () => {
     const emu = await emulator({ accountConcurrency: 1 });
-    const ws = await workspace(emu, jobFile([1, 2, 3, 4].map((i) => ({ name: `j${i}`, prompt: `limited ${i}` })), ['max_workers: 4']));
+    const ws = await workspace(
+      emu,
+      jobFile(
+        [1, 2, 3, 4].map((i) => ({ name: `j${i}`, prompt: `limited ${i}` })),
+        ['max_workers: 4'],
+      ),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 0 });
     expect(manifest.successful).toBe(4);
@@ -53,7 +59,7 @@ describe('429 storms', () => {
     expect(emu.stats().faultsFired.filter((f) => f.op === 'poll')).toHaveLength(2);
   });
 
-  it('a poll storm longer than one call\'s 5 attempts (12 × 429, Retry-After: 0): the engine keeps polling and finishes', async () => {
+  it("a poll storm longer than one call's 5 attempts (12 × 429, Retry-After: 0): the engine keeps polling and finishes", async () => {
     const emu = await emulator({ faults: [{ op: 'poll', kind: 'status', status: 429, retryAfter: 0, times: 12 }] });
     const ws = await workspace(emu, jobFile([{ name: 'polled', prompt: 'long storm' }]));
     const run = await ws.run();

@@ -17,7 +17,13 @@ const emulator = emulators();
 const KEY = 'sk-atlas-LEAKCHECK-7f3a9c2e51';
 
 const faults = [
-  { op: 'submit' as const, kind: 'status' as const, status: 422, message: `invalid parameter for key ${KEY}`, match: 'broken' },
+  {
+    op: 'submit' as const,
+    kind: 'status' as const,
+    status: 422,
+    message: `invalid parameter for key ${KEY}`,
+    match: 'broken',
+  },
   { op: 'poll' as const, kind: 'status' as const, status: 500, message: `upstream rejected Bearer ${KEY}`, times: 2 },
   { op: 'download' as const, kind: 'status' as const, status: 503, message: `storage denied ${KEY}` },
 ];
@@ -44,21 +50,39 @@ describe('the API key is never echoed', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'atlas-secrets-'));
     await writeFile(join(cwd, 'jobs.yml'), jobs);
     const run = await runAction({
-      inputs: { config: 'jobs.yml', 'api-key': KEY, 'base-url': emu.url, 'output-dir': 'out', 'poll-interval': '0.001', 'max-poll-interval': '0.02', 'artifact-name': '', comment: 'never', cache: 'false' },
+      inputs: {
+        config: 'jobs.yml',
+        'api-key': KEY,
+        'base-url': emu.url,
+        'output-dir': 'out',
+        'poll-interval': '0.001',
+        'max-poll-interval': '0.02',
+        'artifact-name': '',
+        comment: 'never',
+        cache: 'false',
+      },
       cwd,
     });
     const out = join(cwd, 'out');
     const { manifest } = await assertInvariants(emu, { code: run.code, outputDir: out }, { exitCode: 1 });
     expect(manifest.results.map((r) => r.status)).toEqual(['success', 'failed', 'success']);
     // The faults really echoed it, and Atlas got the prompt as written.
-    expect(emu.stats().faultsFired.map((f) => f.op).sort()).toEqual(['download', 'poll', 'poll', 'submit']);
+    expect(
+      emu
+        .stats()
+        .faultsFired.map((f) => f.op)
+        .sort(),
+    ).toEqual(['download', 'poll', 'poll', 'submit']);
     expect(emu.stats().createdByPrompt[`a neon sign that reads ${KEY}`]).toBe(1);
     expect(manifest.results[0]!.params['prompt']).toBe('a neon sign that reads ***');
     expect(manifest.results[1]!.error).toMatch(/invalid parameter for key \*\*\*/);
 
     // The runner learns the key from ::add-mask:: and consumes that line; everything else is shown.
     expect(run.stdout).toContain(`::add-mask::${KEY}`);
-    const shown = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    const shown = run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
     const texts: Array<[string, string]> = [
       ['stdout', shown],
       ['stderr', run.stderr],
@@ -66,7 +90,9 @@ describe('the API key is never echoed', () => {
       ['step outputs', JSON.stringify(run.outputs)],
       ...(await allFiles(out)).map((f) => [f.path, f.text] as [string, string]),
     ];
-    expect(texts.map(([name]) => name.split('/').pop())).toEqual(expect.arrayContaining(['manifest.json', 'report.md', 'index.html', '.atlas-journal.jsonl']));
+    expect(texts.map(([name]) => name.split('/').pop())).toEqual(
+      expect.arrayContaining(['manifest.json', 'report.md', 'index.html', '.atlas-journal.jsonl']),
+    );
     expect(run.summary.length).toBeGreaterThan(0);
     for (const [name, text] of texts) expect(text.includes(KEY), `the key is in ${name}`).toBe(false);
   });

@@ -21,22 +21,27 @@ describe('5xx on submit', () => {
     expect(emu.stats().createdByPrompt['busy upstream']).toBe(1);
   });
 
-  it.each([500, 502, 504])('%i after the server created the prediction: unknown, created once, never resent, not even by a re-run', async (status) => {
-    const emu = await emulator({ faults: [{ op: 'submit', kind: 'status', status, created: true, match: 'fragile' }] });
-    const ws = await workspace(emu, pair);
-    const first = await ws.run();
-    const { manifest } = await assertInvariants(emu, first, { exitCode: 1 });
-    expect(manifest.results.map((r) => r.status)).toEqual(['unknown', 'success']);
-    expect(manifest.results[0]).toMatchObject({ error_kind: 'unknown-fate', attempts: { submits: 1 } });
-    expect(manifest.results[0]!.error).toMatch(new RegExp(`HTTP ${status}.*not resent`));
-    expect(emu.stats().createdByPrompt['fragile vase']).toBe(1);
-    const sent = emu.stats().submitsReceived;
+  it.each([500, 502, 504])(
+    '%i after the server created the prediction: unknown, created once, never resent, not even by a re-run',
+    async (status) => {
+      const emu = await emulator({
+        faults: [{ op: 'submit', kind: 'status', status, created: true, match: 'fragile' }],
+      });
+      const ws = await workspace(emu, pair);
+      const first = await ws.run();
+      const { manifest } = await assertInvariants(emu, first, { exitCode: 1 });
+      expect(manifest.results.map((r) => r.status)).toEqual(['unknown', 'success']);
+      expect(manifest.results[0]).toMatchObject({ error_kind: 'unknown-fate', attempts: { submits: 1 } });
+      expect(manifest.results[0]!.error).toMatch(new RegExp(`HTTP ${status}.*not resent`));
+      expect(emu.stats().createdByPrompt['fragile vase']).toBe(1);
+      const sent = emu.stats().submitsReceived;
 
-    const second = await ws.run();
-    const again = await assertInvariants(emu, second, { exitCode: 1 });
-    expect(again.manifest.results.map((r) => r.status)).toEqual(['unknown', 'cached']);
-    expect(emu.stats().submitsReceived).toBe(sent);
-  });
+      const second = await ws.run();
+      const again = await assertInvariants(emu, second, { exitCode: 1 });
+      expect(again.manifest.results.map((r) => r.status)).toEqual(['unknown', 'cached']);
+      expect(emu.stats().submitsReceived).toBe(sent);
+    },
+  );
 
   it('500 without creating anything: still unknown (the client cannot tell) and not resent', async () => {
     const emu = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 500, match: 'fragile' }] });
@@ -49,7 +54,9 @@ describe('5xx on submit', () => {
   });
 
   it('retry-unknown-submits: true (opted in) resends after a 502 and may pay twice', async () => {
-    const emu = await emulator({ faults: [{ op: 'submit', kind: 'status', status: 502, created: true, match: 'fragile' }] });
+    const emu = await emulator({
+      faults: [{ op: 'submit', kind: 'status', status: 502, created: true, match: 'fragile' }],
+    });
     const ws = await workspace(emu, pair);
     const run = await ws.run(['--retry-unknown-submits']);
     const { manifest } = await assertInvariants(emu, run, { exitCode: 0, allowResubmit: true });
@@ -78,7 +85,10 @@ describe('5xx on download', () => {
         { op: 'download', kind: 'status', status: 503, retryAfter: 0 },
       ],
     });
-    const ws = await workspace(emu, jobFile([{ name: 'dl', prompt: 'download 5xx', extra: ['params: { num_images: 2 }'] }]));
+    const ws = await workspace(
+      emu,
+      jobFile([{ name: 'dl', prompt: 'download 5xx', extra: ['params: { num_images: 2 }'] }]),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 0 });
     expect(manifest.results[0]!.status).toBe('success');

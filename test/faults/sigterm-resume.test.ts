@@ -14,7 +14,12 @@ const emulator = emulators();
 const jobs = jobFile(
   [
     { name: 'still', prompt: 'a still first' },
-    ...[1, 2, 3, 4, 5].map((i) => ({ name: `clip ${i}`, prompt: `slow clip ${i}`, model: VID, extra: ['duration: 5'] })),
+    ...[1, 2, 3, 4, 5].map((i) => ({
+      name: `clip ${i}`,
+      prompt: `slow clip ${i}`,
+      model: VID,
+      extra: ['duration: 5'],
+    })),
   ],
   ['max_workers: 3'],
 );
@@ -51,7 +56,10 @@ describe('SIGTERM mid-batch, then resume', () => {
     const { manifest, journal } = await assertInvariants(emu, { code: first.code, outputDir: out }, { exitCode: 1 });
     const cancelled = manifest.results.filter((r) => r.error_kind === 'cancelled');
     const inFlight = cancelled.filter((r) => r.status === 'failed');
-    expect(inFlight.length, JSON.stringify(manifest.results.map((r) => [r.name, r.status, r.error_kind]))).toBeGreaterThan(0);
+    expect(
+      inFlight.length,
+      JSON.stringify(manifest.results.map((r) => [r.name, r.status, r.error_kind])),
+    ).toBeGreaterThan(0);
     for (const r of inFlight) {
       expect(r.prediction_id).toBeTruthy();
       expect(journal.some((e) => e.prediction_id === r.prediction_id)).toBe(true);
@@ -66,7 +74,8 @@ describe('SIGTERM mid-batch, then resume', () => {
     expect(second.code, second.stdout + second.stderr).toBe(0);
     const resumed = await assertInvariants(emu, { code: second.code, outputDir: out }, { exitCode: 0 });
     expect(resumed.manifest.results.every((r) => r.status === 'success' || r.status === 'cached')).toBe(true);
-    for (const r of inFlight) expect(resumed.manifest.results.find((x) => x.name === r.name)!.prediction_id).toBe(r.prediction_id);
+    for (const r of inFlight)
+      expect(resumed.manifest.results.find((x) => x.name === r.name)!.prediction_id).toBe(r.prediction_id);
     expect(Object.values(emu.stats().createdByPrompt)).toEqual([1, 1, 1, 1, 1, 1]);
     expect(second.stdout).toMatch(/resuming prediction/);
   });
@@ -81,7 +90,11 @@ describe('SIGTERM mid-batch, then resume', () => {
       return true;
     };
     const first = await runAction({ inputs: inputs(emu.url, '5'), cwd, kill: { signal: 'SIGTERM', when } });
-    const { manifest } = await assertInvariants(emu, { code: first.code, outputDir: join(cwd, 'out') }, { exitCode: 1 });
+    const { manifest } = await assertInvariants(
+      emu,
+      { code: first.code, outputDir: join(cwd, 'out') },
+      { exitCode: 1 },
+    );
     const submitted = manifest.results.filter((r) => r.status !== 'skipped');
     // Every job that was submitted ended with its files on disk: the grace period covered it.
     for (const r of submitted) expect(r.status, r.name).toBe('success');

@@ -18,8 +18,16 @@ describe('truncated download (fewer bytes than Content-Length)', () => {
   });
 
   it('always: the job fails with its output URL and prediction id in the manifest, no partial file on disk, the other job is kept', async () => {
-    const emu = await emulator({ faults: [{ op: 'download', kind: 'truncate', bytes: 100, match: 'always short', times: Infinity }] });
-    const ws = await workspace(emu, jobFile([{ name: 'short', prompt: 'always short' }, { name: 'whole', prompt: 'whole file' }]));
+    const emu = await emulator({
+      faults: [{ op: 'download', kind: 'truncate', bytes: 100, match: 'always short', times: Infinity }],
+    });
+    const ws = await workspace(
+      emu,
+      jobFile([
+        { name: 'short', prompt: 'always short' },
+        { name: 'whole', prompt: 'whole file' },
+      ]),
+    );
     const run = await ws.run();
     const { manifest } = await assertInvariants(emu, run, { exitCode: 1 });
     const [short, whole] = manifest.results;

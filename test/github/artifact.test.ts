@@ -54,7 +54,9 @@ async function writeFile(rel: string, data: Buffer | string) {
 let clientOutput: string[] = [];
 beforeEach(({ onTestFailed }) => {
   clientOutput = [];
-  onTestFailed(() => { process.stderr.write(`--- @actions/core output ---\n${clientOutput.join('')}`); });
+  onTestFailed(() => {
+    process.stderr.write(`--- @actions/core output ---\n${clientOutput.join('')}`);
+  });
 });
 
 beforeAll(async () => {
@@ -112,12 +114,25 @@ describe('uploadOutputs against the real client', () => {
     expect(seen.retentionDays).toBeUndefined();
 
     const source = await tree(outputDir);
-    expect([...source.keys()].sort()).toEqual(['images/product-hero-1.png', 'images/product-hero-2.png', 'index.html', 'manifest.json', 'videos/launch-teaser.mp4']);
+    expect([...source.keys()].sort()).toEqual([
+      'images/product-hero-1.png',
+      'images/product-hero-2.png',
+      'index.html',
+      'manifest.json',
+      'videos/launch-teaser.mp4',
+    ]);
     expect(await download(a!.id)).toEqual(source);
   });
 
   it('passes retentionDays through as expires_at', async () => {
-    const res = await uploadOutputs({ outputDir, name: 'retained', retentionDays: 7, manifest, log: memoryLog(), client });
+    const res = await uploadOutputs({
+      outputDir,
+      name: 'retained',
+      retentionDays: 7,
+      manifest,
+      log: memoryLog(),
+      client,
+    });
     expect(res.error).toBeUndefined();
     const seen = service.artifacts().find((x) => x.name === 'retained')!;
     expect(seen.retentionDays).toBe(7);
@@ -155,7 +170,15 @@ describe('uploadOutputs against the real client', () => {
   });
 
   it('perJob: one artifact per job (single files unzipped) plus the rest, bytes round-trip', async () => {
-    const res = await uploadOutputs({ outputDir, name: 'pj', perJob: true, manifest, log: memoryLog(), client, urlContext });
+    const res = await uploadOutputs({
+      outputDir,
+      name: 'pj',
+      perJob: true,
+      manifest,
+      log: memoryLog(),
+      client,
+      urlContext,
+    });
     expect(res.error).toBeUndefined();
     // The failed job has no files and no artifact.
     expect(res.artifacts.map((a) => a.name)).toEqual(['pj', 'pj-product-hero', 'pj-launch-teaser.mp4']);
@@ -165,18 +188,29 @@ describe('uploadOutputs against the real client', () => {
 
     const source = await tree(outputDir);
     const [rest, hero, teaser] = res.artifacts;
-    expect(await download(rest!.id)).toEqual(new Map([['index.html', source.get('index.html')], ['manifest.json', source.get('manifest.json')]]));
-    expect(await download(hero!.id)).toEqual(new Map([
-      ['images/product-hero-1.png', source.get('images/product-hero-1.png')],
-      ['images/product-hero-2.png', source.get('images/product-hero-2.png')],
-    ]));
-    expect(await download(teaser!.id)).toEqual(new Map([['pj-launch-teaser.mp4', source.get('videos/launch-teaser.mp4')]]));
+    expect(await download(rest!.id)).toEqual(
+      new Map([
+        ['index.html', source.get('index.html')],
+        ['manifest.json', source.get('manifest.json')],
+      ]),
+    );
+    expect(await download(hero!.id)).toEqual(
+      new Map([
+        ['images/product-hero-1.png', source.get('images/product-hero-1.png')],
+        ['images/product-hero-2.png', source.get('images/product-hero-2.png')],
+      ]),
+    );
+    expect(await download(teaser!.id)).toEqual(
+      new Map([['pj-launch-teaser.mp4', source.get('videos/launch-teaser.mp4')]]),
+    );
   });
 });
 
 describe('uploadOutputs without the service', () => {
   const never: ArtifactClient = new Proxy({} as ArtifactClient, {
-    get: (_t, prop) => () => { throw new Error(`client.${String(prop)} must not be called`); },
+    get: (_t, prop) => () => {
+      throw new Error(`client.${String(prop)} must not be called`);
+    },
   });
 
   it(`refuses more than ${MAX_ARTIFACTS_PER_JOB} per-job artifacts before uploading any`, async () => {
@@ -186,10 +220,23 @@ describe('uploadOutputs without the service', () => {
       const rel = `images/job-${i}.png`;
       await fs.mkdir(path.join(dir, 'images'), { recursive: true });
       await fs.writeFile(path.join(dir, rel), String(i));
-      results.push(jobResult({ name: `Job ${i}`, local_path: rel, outputs: [{ url: null, path: rel, bytes: 1, sha256: null, content_type: 'image/png', error: null }] }));
+      results.push(
+        jobResult({
+          name: `Job ${i}`,
+          local_path: rel,
+          outputs: [{ url: null, path: rel, bytes: 1, sha256: null, content_type: 'image/png', error: null }],
+        }),
+      );
     }
     const log = memoryLog();
-    const res = await uploadOutputs({ outputDir: dir, name: 'many', perJob: true, manifest: fixtureManifest(results), log, client: never });
+    const res = await uploadOutputs({
+      outputDir: dir,
+      name: 'many',
+      perJob: true,
+      manifest: fixtureManifest(results),
+      log,
+      client: never,
+    });
     expect(res.artifacts).toEqual([]);
     expect(res.error).toMatch(/501 artifacts; GitHub allows at most 500 per job — nothing was uploaded/);
     expect(log.lines.some((l) => l.startsWith('error: artifact upload failed'))).toBe(true);
@@ -208,9 +255,17 @@ describe('names and URLs', () => {
     expect(artifactNameProblem('')).toMatch(/empty/);
     expect(artifactNameProblem('   ')).toMatch(/empty/);
     const cases: Array<[string, RegExp]> = [
-      ['a"b', /double quote/], ['a:b', /colon/], ['a<b', /less than/], ['a>b', /greater than/], ['a|b', /vertical bar/],
-      ['a*b', /asterisk/], ['a?b', /question mark/], ['a\rb', /carriage return/], ['a\nb', /line feed/],
-      ['a\\b', /backslash/], ['a/b', /forward slash/],
+      ['a"b', /double quote/],
+      ['a:b', /colon/],
+      ['a<b', /less than/],
+      ['a>b', /greater than/],
+      ['a|b', /vertical bar/],
+      ['a*b', /asterisk/],
+      ['a?b', /question mark/],
+      ['a\rb', /carriage return/],
+      ['a\nb', /line feed/],
+      ['a\\b', /backslash/],
+      ['a/b', /forward slash/],
     ];
     for (const [name, re] of cases) expect(artifactNameProblem(name), JSON.stringify(name)).toMatch(re);
     expect(artifactNameProblem('x'.repeat(256))).toBeUndefined();
@@ -222,7 +277,9 @@ describe('names and URLs', () => {
     expect(uniqueArtifactName('media', { runAttempt: 1 })).toBe('media');
     expect(uniqueArtifactName('media', { runAttempt: 3 })).toBe('media-attempt-3');
     expect(uniqueArtifactName('media', { shard: { index: 0, total: 4 } })).toBe('media-1-of-4');
-    expect(uniqueArtifactName('media', { shard: { index: 3, total: 4 }, runAttempt: 2 })).toBe('media-4-of-4-attempt-2');
+    expect(uniqueArtifactName('media', { shard: { index: 3, total: 4 }, runAttempt: 2 })).toBe(
+      'media-4-of-4-attempt-2',
+    );
     expect(uniqueArtifactName('media', { shard: { index: 0, total: 1 } })).toBe('media');
     expect(() => uniqueArtifactName('media', { shard: { index: 4, total: 4 } })).toThrow(RangeError);
     const long = uniqueArtifactName('x'.repeat(300), { runAttempt: 2 });
@@ -231,6 +288,8 @@ describe('names and URLs', () => {
   });
 
   it('artifactUrl', () => {
-    expect(artifactUrl({ serverUrl: 'https://github.com/', repository: 'acme/shop', runId: '77' }, 9)).toBe('https://github.com/acme/shop/actions/runs/77/artifacts/9');
+    expect(artifactUrl({ serverUrl: 'https://github.com/', repository: 'acme/shop', runId: '77' }, 9)).toBe(
+      'https://github.com/acme/shop/actions/runs/77/artifacts/9',
+    );
   });
 });

@@ -21,7 +21,12 @@ import {
   saveOutputs,
 } from '../../src/github/cache.js';
 
-const ctx = (ids: string[], runId = '100', runAttempt = 1) => ({ configPath: '.github/atlas-media.yml', jobIdentities: ids, runId, runAttempt });
+const ctx = (ids: string[], runId = '100', runAttempt = 1) => ({
+  configPath: '.github/atlas-media.yml',
+  jobIdentities: ids,
+  runId,
+  runAttempt,
+});
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('cache keys', () => {
@@ -31,7 +36,11 @@ describe('cache keys', () => {
     expect(cacheKeys(ctx(['id-c', 'id-a', 'id-b']))).toEqual(a);
     expect(a.primary).toMatch(/^atlas-media-v1-[0-9a-f]{16}-100-1$/);
     expect(a.primary).toBe(`${CACHE_KEY_PREFIX}${planHash(['id-b', 'id-c', 'id-a'])}-100-1`);
-    for (const changed of [['id-a', 'id-b', 'id-X'], ['id-a', 'id-b'], ['id-a', 'id-b', 'id-c', 'id-d']]) {
+    for (const changed of [
+      ['id-a', 'id-b', 'id-X'],
+      ['id-a', 'id-b'],
+      ['id-a', 'id-b', 'id-c', 'id-d'],
+    ]) {
       expect(cacheKeys(ctx(changed)).primary).not.toBe(a.primary);
     }
   });
@@ -62,9 +71,17 @@ describe('cache keys', () => {
 
   it('merge journals by time and drop duplicates and torn lines', () => {
     const line = (at: string, event: string) => JSON.stringify({ at, identity: 'i', name: 'n', event });
-    const cached = [line('2025-01-01T00:00:01Z', 'submitting'), line('2025-01-01T00:00:03Z', 'downloaded')].join('\n') + '\n';
-    const local = [line('2025-01-01T00:00:01Z', 'submitting'), line('2025-01-01T00:00:02Z', 'submitted'), '{"torn'].join('\n');
-    const merged = mergeJournalText(cached, local).trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event);
+    const cached =
+      [line('2025-01-01T00:00:01Z', 'submitting'), line('2025-01-01T00:00:03Z', 'downloaded')].join('\n') + '\n';
+    const local = [
+      line('2025-01-01T00:00:01Z', 'submitting'),
+      line('2025-01-01T00:00:02Z', 'submitted'),
+      '{"torn',
+    ].join('\n');
+    const merged = mergeJournalText(cached, local)
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { event: string }).event);
     expect(merged).toEqual(['submitting', 'submitted', 'downloaded']);
   });
 });
@@ -78,7 +95,11 @@ describe('save and restore through the real @actions/cache client', () => {
   beforeAll(async () => {
     azurite = await startAzurite();
     svc = await startCacheService(azurite);
-    restoreEnv = applyEnv({ ...svc.env(), RUNNER_TEMP: await tempDir('atlas-runner-temp-'), GITHUB_WORKSPACE: undefined });
+    restoreEnv = applyEnv({
+      ...svc.env(),
+      RUNNER_TEMP: await tempDir('atlas-runner-temp-'),
+      GITHUB_WORKSPACE: undefined,
+    });
   }, 60_000);
   afterAll(async () => {
     restoreEnv?.();
@@ -101,7 +122,9 @@ describe('save and restore through the real @actions/cache client', () => {
     const files: Record<string, Buffer> = {
       'images/hero.png': randomBytes(300_000),
       'videos/spin.mp4': randomBytes(1_200_000),
-      [JOURNAL_FILE]: Buffer.from(JSON.stringify({ at: '2025-01-01T00:00:00Z', identity: 'i1', name: 'hero', event: 'downloaded' }) + '\n'),
+      [JOURNAL_FILE]: Buffer.from(
+        JSON.stringify({ at: '2025-01-01T00:00:00Z', identity: 'i1', name: 'hero', event: 'downloaded' }) + '\n',
+      ),
     };
     for (const [p, b] of Object.entries(files)) await writeFile(join(out, p), b);
     return Object.fromEntries(Object.entries(files).map(([p, b]) => [p, sha(b)]));
@@ -167,7 +190,14 @@ describe('save and restore through the real @actions/cache client', () => {
     const out = join(w2, 'out');
     await mkdir(join(out, 'images'), { recursive: true });
     await writeFile(join(out, 'images', 'hero.png'), 'local, newer');
-    const localLine = JSON.stringify({ at: '2025-02-01T00:00:00Z', identity: 'i2', name: 'other', event: 'submitted', prediction_id: 'p2' }) + '\n';
+    const localLine =
+      JSON.stringify({
+        at: '2025-02-01T00:00:00Z',
+        identity: 'i2',
+        name: 'other',
+        event: 'submitted',
+        prediction_id: 'p2',
+      }) + '\n';
     await writeFile(join(out, JOURNAL_FILE), localLine);
     expect((await restoreOutputs(out, cacheKeys(ctx(['i1'], '9', 2)), log)).hit).toBe(k.primary);
     expect(await readFile(join(out, 'images', 'hero.png'), 'utf8')).toBe('local, newer');
@@ -194,9 +224,16 @@ describe('save and restore through the real @actions/cache client', () => {
 
     // Something paid for since the restore: saved under this attempt's key (once, however often asked).
     const carried2 = await carryOutputs(plan, settings, env, log);
-    await writeFile(join(plan.outputDir, JOURNAL_FILE), JSON.stringify({ at: new Date().toISOString(), identity: 'i1', name: 'hero', event: 'submitted' }) + '\n', { flag: 'a' });
+    await writeFile(
+      join(plan.outputDir, JOURNAL_FILE),
+      JSON.stringify({ at: new Date().toISOString(), identity: 'i1', name: 'hero', event: 'submitted' }) + '\n',
+      { flag: 'a' },
+    );
     await Promise.all([carried2!.save(), carried2!.save()]);
-    expect(svc.entries().map((e) => e.key)).toEqual([cacheKeys(ctx(['i1'], '20', 1)).primary, cacheKeys(ctx(['i1'], '21', 1)).primary]);
+    expect(svc.entries().map((e) => e.key)).toEqual([
+      cacheKeys(ctx(['i1'], '20', 1)).primary,
+      cacheKeys(ctx(['i1'], '21', 1)).primary,
+    ]);
 
     // Off, dry run, or no service: nothing is done at all.
     expect(await carryOutputs(plan, { ...settings, cache: false }, env, log)).toBeUndefined();

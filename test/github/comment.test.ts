@@ -96,7 +96,9 @@ describe('upsertStickyComment against a local GitHub', () => {
     fake.seed(OWNER, REPO, PR, 250);
     const a = await upsert('media', `${commentMarker('media')}\nfirst`);
     expect(a?.action).toBe('created');
-    const pages = fake.requests.filter((r) => r.method === 'GET').map((r) => new URL(r.path, fake.url).searchParams.get('page'));
+    const pages = fake.requests
+      .filter((r) => r.method === 'GET')
+      .map((r) => new URL(r.path, fake.url).searchParams.get('page'));
     expect(pages).toEqual([null, '2', '3']);
     expect(fake.comments(OWNER, REPO, PR)).toHaveLength(251);
   });
@@ -127,7 +129,10 @@ describe('upsertStickyComment against a local GitHub', () => {
     await upsert('videos', `${commentMarker('videos')}\nvideos`);
     await upsert('images', `${commentMarker('images')}\nimages again`);
     const stored = fake.comments(OWNER, REPO, PR);
-    expect(stored.map((c) => c.body)).toEqual([`${commentMarker('images')}\nimages again`, `${commentMarker('videos')}\nvideos`]);
+    expect(stored.map((c) => c.body)).toEqual([
+      `${commentMarker('images')}\nimages again`,
+      `${commentMarker('videos')}\nvideos`,
+    ]);
   });
 
   it('adds the marker when the body lacks it', async () => {
@@ -160,7 +165,9 @@ describe('pullRequestNumber', () => {
   });
 
   it('reads issue_comment only on a pull request', () => {
-    expect(pullRequestNumber({ eventName: 'issue_comment', payload: { issue: { number: 5, pull_request: { url: 'x' } } } })).toBe(5);
+    expect(
+      pullRequestNumber({ eventName: 'issue_comment', payload: { issue: { number: 5, pull_request: { url: 'x' } } } }),
+    ).toBe(5);
     expect(pullRequestNumber({ eventName: 'issue_comment', payload: { issue: { number: 5 } } })).toBeUndefined();
   });
 

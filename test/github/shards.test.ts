@@ -12,9 +12,20 @@ describe('shard artifact names', () => {
 
   it('reads them back, and nothing else (per-job artifacts, other bases, impossible indexes)', () => {
     expect(parseShardArtifactName('atlas-media', 'atlas-media-2-of-4')).toEqual({ index: 2, total: 4, attempt: 1 });
-    expect(parseShardArtifactName('atlas-media', 'atlas-media-3-of-4-attempt-2')).toEqual({ index: 3, total: 4, attempt: 2 });
+    expect(parseShardArtifactName('atlas-media', 'atlas-media-3-of-4-attempt-2')).toEqual({
+      index: 3,
+      total: 4,
+      attempt: 2,
+    });
     expect(parseShardArtifactName('a.b', 'a.b-1-of-2')).toEqual({ index: 1, total: 2, attempt: 1 });
-    for (const n of ['atlas-media', 'atlas-media-2-of-4-hero.png', 'other-1-of-2', 'atlas-media-5-of-4', 'atlas-media-0-of-4', 'axb-1-of-2']) {
+    for (const n of [
+      'atlas-media',
+      'atlas-media-2-of-4-hero.png',
+      'other-1-of-2',
+      'atlas-media-5-of-4',
+      'atlas-media-0-of-4',
+      'axb-1-of-2',
+    ]) {
       expect(parseShardArtifactName(n.startsWith('axb') ? 'a.b' : 'atlas-media', n), n).toBeUndefined();
     }
   });
@@ -29,7 +40,10 @@ describe('shard artifact names', () => {
       { name: 'm-1-of-3-hero.png', id: 10 },
     ]);
     expect(picked.total).toBe(3);
-    expect([...picked.found].map(([i, a]) => [i, a.id])).toEqual([[1, 1], [2, 5]]);
+    expect([...picked.found].map(([i, a]) => [i, a.id])).toEqual([
+      [1, 1],
+      [2, 5],
+    ]);
     expect(picked.ignored.map((a) => a.name)).toEqual(['m-1-of-2']);
     expect(pickShardArtifacts('m', [{ name: 'm', id: 1 }]).total).toBeUndefined();
   });

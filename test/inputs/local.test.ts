@@ -88,7 +88,15 @@ describe('classifyValue: which parameter values are local paths', () => {
   });
 
   it('never reads model, prompt or negative_prompt as paths; finds nested values', () => {
-    const refs = findRefs({ model: 'x/y.png', prompt: './assets/logo.png', negative_prompt: 'blur.png', image: './a.png', images: ['b.jpg', 'https://x/y.png'], ref: { url: '../c.webp' }, n: 3 });
+    const refs = findRefs({
+      model: 'x/y.png',
+      prompt: './assets/logo.png',
+      negative_prompt: 'blur.png',
+      image: './a.png',
+      images: ['b.jpg', 'https://x/y.png'],
+      ref: { url: '../c.webp' },
+      n: 3,
+    });
     expect(refs).toEqual([
       { field: 'image', value: './a.png' },
       { field: 'images[0]', value: 'b.jpg' },
@@ -168,7 +176,9 @@ describe('resolveLocalInputs', () => {
       '    params: { image: ./assets }',
       '',
     ].join('\n');
-    const err = await resolveLocalInputs(plan(yaml), { workspace: root, configPath: 'jobs.yml' }).catch((e: unknown) => e);
+    const err = await resolveLocalInputs(plan(yaml), { workspace: root, configPath: 'jobs.yml' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(JobFileError);
     const problems = (err as JobFileError).problems;
     expect(problems.map((p) => [p.line, p.field])).toEqual([
@@ -179,7 +189,9 @@ describe('resolveLocalInputs', () => {
       [22, 'folder.image'],
     ]);
     const text = (err as Error).message;
-    expect(text).toContain('jobs.yml:6:1: job "climber" (line 6), parameter image: "../../etc/passwd" is outside the workspace');
+    expect(text).toContain(
+      'jobs.yml:6:1: job "climber" (line 6), parameter image: "../../etc/passwd" is outside the workspace',
+    );
     expect(text).toContain('jobs.yml:10:1: job "absolute" (line 10), parameter image:');
     expect(text).toMatch(/"absolute".*is an absolute path/);
     expect(text).toMatch(/"linker".*symbolic link to a file outside the workspace/);
@@ -190,10 +202,16 @@ describe('resolveLocalInputs', () => {
   it('refuses an absolute path even to a file inside the workspace, and a file above the size limit', async () => {
     const { root } = await workspace();
     const yaml = (v: string) => `jobs:\n  - name: j\n    model: ${I2V}\n    prompt: p\n    params: { image: "${v}" }\n`;
-    await expect(resolveLocalInputs(plan(yaml(join(root, 'assets', 'logo.png'))), { workspace: root, configPath: 'f' })).rejects.toThrow(/absolute path/);
-    await expect(resolveLocalInputs(plan(yaml('./assets/logo.png')), { workspace: root, configPath: 'f', maxBytes: 10 })).rejects.toThrow(/above the 0\.0 MB limit/);
+    await expect(
+      resolveLocalInputs(plan(yaml(join(root, 'assets', 'logo.png'))), { workspace: root, configPath: 'f' }),
+    ).rejects.toThrow(/absolute path/);
+    await expect(
+      resolveLocalInputs(plan(yaml('./assets/logo.png')), { workspace: root, configPath: 'f', maxBytes: 10 }),
+    ).rejects.toThrow(/above the 0\.0 MB limit/);
     // A symlink that stays inside is fine.
-    await expect(resolveLocalInputs(plan(yaml('./assets/alias.png')), { workspace: root, configPath: 'f' })).resolves.toBeTruthy();
+    await expect(
+      resolveLocalInputs(plan(yaml('./assets/alias.png')), { workspace: root, configPath: 'f' }),
+    ).resolves.toBeTruthy();
     // An absolute value that names no file and has no media extension is not a path: left alone.
     const left = await resolveLocalInputs(plan(yaml('/not/a/file')), { workspace: root, configPath: 'f' });
     expect(left.jobs[0]!.body['image']).toBe('/not/a/file');
@@ -204,7 +222,12 @@ describe('resolveLocalInputs', () => {
     const jobs = plan(
       [
         'jobs:',
-        ...['./assets/logo.png', 'assets/logo.png', './copies/same.png', './assets/alias.png'].flatMap((v, i) => [`  - name: j${i}`, `    model: ${I2V}`, '    prompt: ./assets/logo.png', `    params: { image: "${v}" }`]),
+        ...['./assets/logo.png', 'assets/logo.png', './copies/same.png', './assets/alias.png'].flatMap((v, i) => [
+          `  - name: j${i}`,
+          `    model: ${I2V}`,
+          '    prompt: ./assets/logo.png',
+          `    params: { image: "${v}" }`,
+        ]),
         '  - name: many',
         `    model: ${IMG}`,
         '    prompt: p',
@@ -235,7 +258,16 @@ describe('resolveLocalInputs', () => {
     const jobs = plan(
       [
         'jobs:',
-        ...[['a', './assets/logo.png'], ['b', './copies/same.png'], ['c', './assets/other.png']].flatMap(([n, v]) => [`  - name: ${n}`, `    model: ${I2V}`, '    prompt: p', `    params: { image: "${v}" }`]),
+        ...[
+          ['a', './assets/logo.png'],
+          ['b', './copies/same.png'],
+          ['c', './assets/other.png'],
+        ].flatMap(([n, v]) => [
+          `  - name: ${n}`,
+          `    model: ${I2V}`,
+          '    prompt: p',
+          `    params: { image: "${v}" }`,
+        ]),
         '  - name: plain',
         `    model: ${IMG}`,
         '    prompt: p',
@@ -258,7 +290,10 @@ describe('resolveLocalInputs', () => {
 
   it('refuses to upload a file that changed after the plan', async () => {
     const { root } = await workspace();
-    const local = await resolveLocalInputs(plan(`jobs:\n  - name: j\n    model: ${I2V}\n    prompt: p\n    params: { image: ./assets/other.png }\n`), { workspace: root, configPath: 'f' });
+    const local = await resolveLocalInputs(
+      plan(`jobs:\n  - name: j\n    model: ${I2V}\n    prompt: p\n    params: { image: ./assets/other.png }\n`),
+      { workspace: root, configPath: 'f' },
+    );
     await writeFile(join(root, 'assets', 'other.png'), LOGO);
     const client = fakeClient();
     await expect(local.uploader(client)(local.jobs[0]!, signal)).rejects.toThrow(/changed after the plan/);
@@ -268,7 +303,16 @@ describe('resolveLocalInputs', () => {
 
 describe('local inputs through the CLI, against the emulator', () => {
   const jobsYaml = (jobs: [string, string, string][]) =>
-    ['jobs:', ...jobs.flatMap(([name, model, image]) => [`  - name: ${name}`, `    model: ${model}`, `    prompt: ${name} prompt`, `    params: { image: "${image}" }`]), ''].join('\n');
+    [
+      'jobs:',
+      ...jobs.flatMap(([name, model, image]) => [
+        `  - name: ${name}`,
+        `    model: ${model}`,
+        `    prompt: ${name} prompt`,
+        `    params: { image: "${image}" }`,
+      ]),
+      '',
+    ].join('\n');
 
   it('uploads the shared PNG once, submits the upload URL, and a re-run reuses every output without uploading', async () => {
     emu = await startEmulator({ timeScale: 1000 });
@@ -284,7 +328,10 @@ describe('local inputs through the CLI, against the emulator', () => {
       ]),
     );
     const out = join(root, 'out');
-    const run = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], { baseUrl: emu.url, outputDir: out });
+    const run = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], {
+      baseUrl: emu.url,
+      outputDir: out,
+    });
     expect(run.code, run.output).toBe(0);
     const s = emu.stats();
     expect(s.uploads).toBe(1);
@@ -297,12 +344,27 @@ describe('local inputs through the CLI, against the emulator', () => {
     expect(sha(new Uint8Array(await (await fetch(url!)).arrayBuffer()))).toBe(sha(LOGO));
     const m = await run.manifest();
     expect(m.successful).toBe(5);
-    expect(m.results.map((r) => r.params['image'])).toEqual(['./assets/logo.png', './assets/logo.png', 'assets/logo.png', './copies/../assets/logo.png', './copies/same.png']);
+    expect(m.results.map((r) => r.params['image'])).toEqual([
+      './assets/logo.png',
+      './assets/logo.png',
+      'assets/logo.png',
+      './copies/../assets/logo.png',
+      './copies/same.png',
+    ]);
 
     // Same files, same identities: the journal knows them, so nothing is uploaded or paid again.
-    const again = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], { baseUrl: emu.url, outputDir: out });
+    const again = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], {
+      baseUrl: emu.url,
+      outputDir: out,
+    });
     expect(again.code, again.output).toBe(0);
-    expect((await again.manifest()).results.map((r) => r.status)).toEqual(['cached', 'cached', 'cached', 'cached', 'cached']);
+    expect((await again.manifest()).results.map((r) => r.status)).toEqual([
+      'cached',
+      'cached',
+      'cached',
+      'cached',
+      'cached',
+    ]);
     expect(emu.stats().uploads).toBe(1);
     expect(emu.stats().predictions).toHaveLength(5);
   });
@@ -320,11 +382,20 @@ describe('local inputs through the CLI, against the emulator', () => {
       ]),
     );
     for (const cmd of ['run', 'plan']) {
-      const run = await runCli([cmd, '--config', config, '--workspace', root, ...FAST_POLL], { baseUrl: emu.url, outputDir: join(root, 'out') });
+      const run = await runCli([cmd, '--config', config, '--workspace', root, ...FAST_POLL], {
+        baseUrl: emu.url,
+        outputDir: join(root, 'out'),
+      });
       expect(run.code, run.output).toBe(2);
-      expect(run.output).toContain(`${config}:6:1: job "Climber" (line 6), parameter image: "../../etc/passwd" is outside the workspace`);
-      expect(run.output).toContain(`${config}:10:1: job "Absolute" (line 10), parameter image: "/etc/passwd" is an absolute path`);
-      expect(run.output).toContain(`${config}:14:1: job "Linker" (line 14), parameter image: "./assets/escape.png" resolves through a symbolic link to a file outside the workspace`);
+      expect(run.output).toContain(
+        `${config}:6:1: job "Climber" (line 6), parameter image: "../../etc/passwd" is outside the workspace`,
+      );
+      expect(run.output).toContain(
+        `${config}:10:1: job "Absolute" (line 10), parameter image: "/etc/passwd" is an absolute path`,
+      );
+      expect(run.output).toContain(
+        `${config}:14:1: job "Linker" (line 14), parameter image: "./assets/escape.png" resolves through a symbolic link to a file outside the workspace`,
+      );
       expect(run.output).not.toContain('Fine');
       expect(run.output).not.toContain(outside);
     }
@@ -333,10 +404,22 @@ describe('local inputs through the CLI, against the emulator', () => {
   });
 
   it('a failed upload fails only the jobs that need the file (error_kind upload); the others run', async () => {
-    emu = await startEmulator({ timeScale: 1000, faults: [{ op: 'upload', kind: 'status', status: 422, message: 'unsupported file', times: Infinity }] });
+    emu = await startEmulator({
+      timeScale: 1000,
+      faults: [{ op: 'upload', kind: 'status', status: 422, message: 'unsupported file', times: Infinity }],
+    });
     const { root } = await workspace();
-    const config = await writeJobFile(root, `${jobsYaml([['Needs file', I2V, './assets/logo.png'], ['Same file', IMG, './copies/same.png']])}  - name: Plain\n    model: ${IMG}\n    prompt: plain prompt\n`);
-    const run = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], { baseUrl: emu.url, outputDir: join(root, 'out') });
+    const config = await writeJobFile(
+      root,
+      `${jobsYaml([
+        ['Needs file', I2V, './assets/logo.png'],
+        ['Same file', IMG, './copies/same.png'],
+      ])}  - name: Plain\n    model: ${IMG}\n    prompt: plain prompt\n`,
+    );
+    const run = await runCli(['run', '--config', config, '--workspace', root, ...FAST_POLL], {
+      baseUrl: emu.url,
+      outputDir: join(root, 'out'),
+    });
     expect(run.code).toBe(1);
     const m = await run.manifest();
     expect(m.results.map((r) => [r.name, r.status, r.error_kind])).toEqual([

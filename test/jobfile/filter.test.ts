@@ -4,7 +4,10 @@ import { parseJobFile } from '../../src/jobfile/load.js';
 import { planJobs } from '../../src/jobfile/plan.js';
 
 const names = ['hero-banner', 'hero-square', 'teaser-clip', 'Teaser-Long', '#tagged', '.hidden', 'a [v2]'];
-const jobs = planJobs(parseJobFile(`jobs:\n${names.map((n) => `  - {name: ${JSON.stringify(n)}, model: m, prompt: p}`).join('\n')}\n`, 'f').jobFile);
+const jobs = planJobs(
+  parseJobFile(`jobs:\n${names.map((n) => `  - {name: ${JSON.stringify(n)}, model: m, prompt: p}`).join('\n')}\n`, 'f')
+    .jobFile,
+);
 const pick = (...patterns: string[]) => filterJobs(jobs, patterns).map((j) => j.name);
 
 describe('filterJobs', () => {

@@ -3,7 +3,13 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobFileError, MAX_JOB_FILE_BYTES, loadJobFile, parseJobFile, type JobFileProblem } from '../../src/jobfile/load.js';
+import {
+  JobFileError,
+  MAX_JOB_FILE_BYTES,
+  loadJobFile,
+  parseJobFile,
+  type JobFileProblem,
+} from '../../src/jobfile/load.js';
 import { planJobs } from '../../src/jobfile/plan.js';
 
 function problemsOf(text: string | Uint8Array): JobFileProblem[] {
@@ -54,7 +60,10 @@ describe('hostile job files', () => {
   });
 
   it('accepted: a UTF-8 byte-order mark is ignored', () => {
-    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('jobs:\n  - {name: a, model: m, prompt: p}\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('jobs:\n  - {name: a, model: m, prompt: p}\n'),
+    ]);
     expect(parseJobFile(bytes, 'f').jobLines).toEqual([2]);
   });
 
@@ -89,8 +98,12 @@ describe('hostile job files', () => {
   });
 
   it('error: a __proto__ key in params (no prototype pollution)', () => {
-    const ps = problemsOf('jobs:\n  - name: a\n    model: m\n    prompt: p\n    params:\n      __proto__: {polluted: true}\n');
-    expect(ps.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual(['6:7 jobs[0].params.__proto__: the key "__proto__" is not allowed']);
+    const ps = problemsOf(
+      'jobs:\n  - name: a\n    model: m\n    prompt: p\n    params:\n      __proto__: {polluted: true}\n',
+    );
+    expect(ps.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
+      '6:7 jobs[0].params.__proto__: the key "__proto__" is not allowed',
+    ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
@@ -100,7 +113,9 @@ describe('hostile job files', () => {
   });
 
   it('error: binary data, infinities and NaN in params cannot be sent as JSON', () => {
-    const ps = problemsOf('jobs:\n  - name: a\n    model: m\n    prompt: p\n    params:\n      img: !!binary aGVsbG8=\n      x: .inf\n      y: [.nan]\n');
+    const ps = problemsOf(
+      'jobs:\n  - name: a\n    model: m\n    prompt: p\n    params:\n      img: !!binary aGVsbG8=\n      x: .inf\n      y: [.nan]\n',
+    );
     expect(ps.map((p) => p.message)).toEqual([
       'jobs[0].params.img: binary data (!!binary) cannot be sent as JSON; use text, numbers, booleans, lists and mappings',
       'jobs[0].params.x: Infinity cannot be sent as JSON; use a finite number',
@@ -119,14 +134,20 @@ describe('hostile job files', () => {
   });
 
   it('safe stem: NUL and control characters in names are accepted and sanitised', () => {
-    const { jobFile } = parseJobFile('jobs:\n  - {name: "hero\\0shot\\x07\\e[31m", model: m, prompt: p}\n  - {name: "\\0\\0", model: m, prompt: p}\n', 'f');
+    const { jobFile } = parseJobFile(
+      'jobs:\n  - {name: "hero\\0shot\\x07\\e[31m", model: m, prompt: p}\n  - {name: "\\0\\0", model: m, prompt: p}\n',
+      'f',
+    );
     const jobs = planJobs(jobFile);
     expect(jobs[0]!.name).toBe('hero\u0000shot\u0007\u001b[31m');
     expect(jobs.map((j) => j.fileStem)).toEqual(['hero-shot-31m', 'job']);
   });
 
   it('safe stem: path traversal and device names in job names', () => {
-    const { jobFile } = parseJobFile('jobs:\n  - {name: ../../../etc/passwd, model: m, prompt: p}\n  - {name: CON, model: m, prompt: p}\n  - {name: "C:\\\\Windows\\\\x", model: m, prompt: p}\n', 'f');
+    const { jobFile } = parseJobFile(
+      'jobs:\n  - {name: ../../../etc/passwd, model: m, prompt: p}\n  - {name: CON, model: m, prompt: p}\n  - {name: "C:\\\\Windows\\\\x", model: m, prompt: p}\n',
+      'f',
+    );
     expect(planJobs(jobFile).map((j) => j.fileStem)).toEqual(['etc-passwd', 'con-file', 'c-windows-x']);
   });
 
@@ -141,6 +162,8 @@ describe('hostile job files', () => {
 
   it('error: a control-character-laden unknown key is quoted, not echoed raw', () => {
     const ps = problemsOf('jobs:\n  - {name: a, model: m, prompt: p, "\\e[2Jx": 1}\n');
-    expect(ps[0]!.message).toBe('jobs[0]["\\u001b[2Jx"]: unknown key "\\u001b[2Jx" (model parameters go under params:)');
+    expect(ps[0]!.message).toBe(
+      'jobs[0]["\\u001b[2Jx"]: unknown key "\\u001b[2Jx" (model parameters go under params:)',
+    );
   });
 });

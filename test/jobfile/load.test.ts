@@ -139,28 +139,40 @@ describe('problems', () => {
   });
 
   it('reports duplicate names at the second, naming the first and its line', () => {
-    const ps = problemsOf('jobs:\n  - {name: a, model: m, prompt: p}\n  - {name: b, model: m, prompt: p}\n  - {name: a, model: m, prompt: q}\n');
+    const ps = problemsOf(
+      'jobs:\n  - {name: a, model: m, prompt: p}\n  - {name: b, model: m, prompt: p}\n  - {name: a, model: m, prompt: q}\n',
+    );
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ line: 4, col: 12, field: 'jobs[2].name' });
-    expect(ps[0]!.message).toBe('jobs[2].name: duplicate job name "a" (first used by jobs[0] at line 2); job names must be unique');
+    expect(ps[0]!.message).toBe(
+      'jobs[2].name: duplicate job name "a" (first used by jobs[0] at line 2); job names must be unique',
+    );
   });
 
   it("reports names that make the same file name ('Hero!' vs 'hero?')", () => {
-    const ps = problemsOf('jobs:\n  - {name: "Hero!", model: m, prompt: p}\n  - {name: "hero?", model: m, prompt: p}\n');
+    const ps = problemsOf(
+      'jobs:\n  - {name: "Hero!", model: m, prompt: p}\n  - {name: "hero?", model: m, prompt: p}\n',
+    );
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ line: 3, field: 'jobs[1].name' });
-    expect(ps[0]!.message).toContain('"hero?" makes the same file name "hero" as "Hero!" (jobs[0] at line 2); rename one');
+    expect(ps[0]!.message).toContain(
+      '"hero?" makes the same file name "hero" as "Hero!" (jobs[0] at line 2); rename one',
+    );
   });
 
   it('needs model and prompt after defaults are merged, said at the job', () => {
     const ok = parseJobFile('defaults: {model: m}\njobs:\n  - {name: a, prompt: p}\n', 'f');
     expect(ok.jobFile.jobs).toHaveLength(1);
     const ps = problemsOf('defaults: {prompt: p}\njobs:\n  - name: a\n  - name: b\n    model: m\n');
-    expect(ps.map((p) => [p.line, p.col, p.message])).toEqual([[3, 5, 'jobs[0].model: job "a" has no model; set model: on the job or in defaults:']]);
+    expect(ps.map((p) => [p.line, p.col, p.message])).toEqual([
+      [3, 5, 'jobs[0].model: job "a" has no model; set model: on the job or in defaults:'],
+    ]);
   });
 
   it('refuses a params key that repeats a named field at the same level, with its line', () => {
-    const ps = problemsOf('jobs:\n  - name: a\n    model: m\n    prompt: p\n    width: 5\n    params:\n      width: 6\n      prompt: x\n');
+    const ps = problemsOf(
+      'jobs:\n  - name: a\n    model: m\n    prompt: p\n    width: 5\n    params:\n      width: 6\n      prompt: x\n',
+    );
     expect(ps.map((p) => `${p.line}:${p.col} ${p.message}`)).toEqual([
       '7:7 jobs[0].params.width: width is also set by jobs[0].width; keep one',
       '8:7 jobs[0].params.prompt: set prompt with prompt: on the job (or in defaults:), not in params',
@@ -191,7 +203,9 @@ describe('problems', () => {
     expect(problemsOf('output_dir: x\n')[0]!.message).toBe('jobs: missing: the file needs a jobs: list');
     expect(problemsOf('jobs: []\n')[0]!.message).toBe('jobs: needs at least one job');
     expect(problemsOf('jobs:\n  hero: {model: m}\n')[0]!.message).toContain('start each job with "- name: …"');
-    const ps = problemsOf('jobs:\n  - name: a\n    model: m\n    prompt: p\n    width: "1024"\n    resolution: 1080\n    height:\n');
+    const ps = problemsOf(
+      'jobs:\n  - name: a\n    model: m\n    prompt: p\n    width: "1024"\n    resolution: 1080\n    height:\n',
+    );
     expect(ps.map((p) => p.message)).toEqual([
       'jobs[0].width: expected a number, got "1024" (remove the quotes)',
       'jobs[0].resolution: expected text, got 1080 (quote it: "1080")',
@@ -202,11 +216,16 @@ describe('problems', () => {
 
   it('names the missing key of a job at the job', () => {
     const ps = problemsOf('jobs:\n  - model: m\n    prompt: p\n');
-    expect(ps).toEqual([{ file: 'jobs.yml', line: 2, col: 5, field: 'jobs[0].name', message: 'jobs[0].name: required key is missing' }]);
+    expect(ps).toEqual([
+      { file: 'jobs.yml', line: 2, col: 5, field: 'jobs[0].name', message: 'jobs[0].name: required key is missing' },
+    ]);
   });
 
   it('accepts YAML anchors and merge keys', () => {
-    const { jobFile } = parseJobFile('jobs:\n  - &a {name: a, model: m, prompt: p, width: 512}\n  - {<<: *a, name: b}\n', 'f');
+    const { jobFile } = parseJobFile(
+      'jobs:\n  - &a {name: a, model: m, prompt: p, width: 512}\n  - {<<: *a, name: b}\n',
+      'f',
+    );
     expect(jobFile.jobs[1]).toEqual({ name: 'b', model: 'm', prompt: 'p', width: 512 });
   });
 

@@ -57,23 +57,46 @@ describe('matrix expansion', () => {
       'Outro',
     ]);
     expect(jobs.map((j) => j.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(jobs.map((j) => j.fileStem)).toEqual(['intro', 'hero-mug-flat', 'hero-mug-photo', 'hero-mug-ink', 'hero-tee-shirt-flat', 'hero-tee-shirt-photo', 'hero-tee-shirt-ink', 'outro']);
+    expect(jobs.map((j) => j.fileStem)).toEqual([
+      'intro',
+      'hero-mug-flat',
+      'hero-mug-photo',
+      'hero-mug-ink',
+      'hero-tee-shirt-flat',
+      'hero-tee-shirt-photo',
+      'hero-tee-shirt-ink',
+      'outro',
+    ]);
     expect(jobs[5]!.prompt).toBe('A tee shirt on a table, photo style');
-    expect(jobs[5]!.body).toEqual({ model: IMG, prompt: 'A tee shirt on a table, photo style', aspect_ratio: '1:1', tags: ['tee shirt', { look: 'photo-ish' }] });
+    expect(jobs[5]!.body).toEqual({
+      model: IMG,
+      prompt: 'A tee shirt on a table, photo style',
+      aspect_ratio: '1:1',
+      tags: ['tee shirt', { look: 'photo-ish' }],
+    });
     // Every expanded job points at its entry's line; the others keep theirs.
     expect(jobs.map((j) => j.line)).toEqual([4, 6, 6, 6, 6, 6, 6, 14]);
-    expect(jobs[5]!.expandedFrom).toEqual({ entry: 1, name: 'Hero ${product} (${style})', combination: { product: 'tee shirt', style: 'photo' } });
+    expect(jobs[5]!.expandedFrom).toEqual({
+      entry: 1,
+      name: 'Hero ${product} (${style})',
+      combination: { product: 'tee shirt', style: 'photo' },
+    });
     expect(jobs[0]!.expandedFrom).toBeUndefined();
     expect(new Set(jobs.map((j) => j.identity)).size).toBe(8);
   });
 
   it('the jobs filter sees the expanded names', () => {
     const jobs = plan(file);
-    expect(filterJobs(jobs, ['Hero mug*']).map((j) => j.name)).toEqual(['Hero mug (flat)', 'Hero mug (photo)', 'Hero mug (ink)']);
+    expect(filterJobs(jobs, ['Hero mug*']).map((j) => j.name)).toEqual([
+      'Hero mug (flat)',
+      'Hero mug (photo)',
+      'Hero mug (ink)',
+    ]);
   });
 
   it('substitutes in model and resolution too; a params value that is exactly ${key} keeps its type', () => {
-    const jobs = plan(`
+    const jobs = plan(
+      `
 jobs:
   - name: clip \${m} \${res} \${secs}
     model: vendor/\${m}/text-to-video
@@ -81,12 +104,19 @@ jobs:
     resolution: \${res}
     matrix: {m: [fast, slow], res: [720p], secs: [4]}
     params: {duration: "\${secs}", label: "\${secs} s", hd: "\${hd}"}
-`.replace(', hd: "${hd}"', ''));
+`.replace(', hd: "${hd}"', ''),
+    );
     expect(jobs.map((j) => [j.name, j.model, j.type])).toEqual([
       ['clip fast 720p 4', 'vendor/fast/text-to-video', 'video'],
       ['clip slow 720p 4', 'vendor/slow/text-to-video', 'video'],
     ]);
-    expect(jobs[0]!.body).toEqual({ model: 'vendor/fast/text-to-video', prompt: 'waves', resolution: '720p', duration: 4, label: '4 s' });
+    expect(jobs[0]!.body).toEqual({
+      model: 'vendor/fast/text-to-video',
+      prompt: 'waves',
+      resolution: '720p',
+      duration: 4,
+      label: '4 s',
+    });
     expect(jobs[0]!.estimate).toMatchObject({ unit: 'second', units: 4 });
   });
 
@@ -118,12 +148,25 @@ jobs:
   });
 
   it('numbers and booleans are written as JSON writes them; ${{ … }} and ${not a name} are not placeholders', () => {
-    const values = new Map<string, string | number | boolean>([['n', 0.5], ['b', false], ['s', 'x']]);
+    const values = new Map<string, string | number | boolean>([
+      ['n', 0.5],
+      ['b', false],
+      ['s', 'x'],
+    ]);
     expect(substituteText('${n}|${b}|${ s }|${{ s }}|${a b}', values)).toBe('0.5|false|x|${{ s }}|${a b}');
     expect(substituteValue('${n}', values)).toBe(0.5);
     expect(substituteValue(' ${n}', values)).toBe(' 0.5');
     expect(placeholdersIn('${a} ${b} ${a} $${c} ${{ d }}')).toEqual(['a', 'b']);
-    expect(combinations({ a: [1, 2], b: ['x'] })).toEqual([[['a', 1], ['b', 'x']], [['a', 2], ['b', 'x']]]);
+    expect(combinations({ a: [1, 2], b: ['x'] })).toEqual([
+      [
+        ['a', 1],
+        ['b', 'x'],
+      ],
+      [
+        ['a', 2],
+        ['b', 'x'],
+      ],
+    ]);
     expect(combinations(undefined)).toEqual([[]]);
   });
 });
@@ -165,10 +208,16 @@ describe('matrix errors point at the entry and name the combination', () => {
   });
 
   it('a matrix job whose name does not use a key with several values: "add ${key} to the name"', () => {
-    const ps = problemsOf('jobs:\n  - name: hero ${product}\n    model: m/x\n    prompt: a ${product} in ${style}\n    matrix: {product: [mug, tee], style: [flat, ink], size: [1]}\n');
-    expect(at(ps)).toEqual(['2:11 jobs[0].name: the matrix makes 4 jobs from this one and each needs its own name: add ${style} to the name']);
+    const ps = problemsOf(
+      'jobs:\n  - name: hero ${product}\n    model: m/x\n    prompt: a ${product} in ${style}\n    matrix: {product: [mug, tee], style: [flat, ink], size: [1]}\n',
+    );
+    expect(at(ps)).toEqual([
+      '2:11 jobs[0].name: the matrix makes 4 jobs from this one and each needs its own name: add ${style} to the name',
+    ]);
     const none = problemsOf('jobs:\n  - name: hero\n    model: m/x\n    prompt: a ${p}\n    matrix: {p: [a, b]}\n');
-    expect(none.map((p) => p.message)).toEqual(['jobs[0].name: the matrix makes 2 jobs from this one and each needs its own name: add ${p} to the name']);
+    expect(none.map((p) => p.message)).toEqual([
+      'jobs[0].name: the matrix makes 2 jobs from this one and each needs its own name: add ${p} to the name',
+    ]);
   });
 
   it('duplicate names after expansion: between combinations, and with another job; the combination is named', () => {
@@ -238,16 +287,28 @@ describe('matrix errors point at the entry and name the combination', () => {
     expect(at(ps)).toEqual([
       '3:12 jobs[0].model: the model id "v/two words" is not one word (a model id has no spaces) (made with m="two words")',
       '8:13 jobs[1].prompt: the prompt is blank once the matrix values are put in (made with s="  ")',
-      '10:11 jobs[2].name: the name is too long once the matrix values are put in: 201 characters (at most 200) (made with s="' + 'y'.repeat(201) + '")',
+      '10:11 jobs[2].name: the name is too long once the matrix values are put in: 201 characters (at most 200) (made with s="' +
+        'y'.repeat(201) +
+        '")',
     ]);
   });
 
   it('at most 1000 jobs per entry, count between 1 and 100', () => {
-    const big = problemsOf(`jobs:\n  - name: "\${a} \${b}"\n    model: m/x\n    prompt: p\n    count: 3\n    matrix: {a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}], b: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]}\n`);
-    expect(at(big)).toEqual(['6:13 jobs[0].matrix: this job would make 1200 jobs (400 combinations × count 3); at most 1000 per job']);
-    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 0}\n'))).toEqual(['2:45 jobs[0].count: must be at least 1, got 0']);
-    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 101}\n'))).toEqual(['2:45 jobs[0].count: must be at most 100, got 101']);
-    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 1.5}\n'))).toEqual(['2:45 jobs[0].count: expected a whole number, got 1.5']);
+    const big = problemsOf(
+      `jobs:\n  - name: "\${a} \${b}"\n    model: m/x\n    prompt: p\n    count: 3\n    matrix: {a: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}], b: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]}\n`,
+    );
+    expect(at(big)).toEqual([
+      '6:13 jobs[0].matrix: this job would make 1200 jobs (400 combinations × count 3); at most 1000 per job',
+    ]);
+    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 0}\n'))).toEqual([
+      '2:45 jobs[0].count: must be at least 1, got 0',
+    ]);
+    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 101}\n'))).toEqual([
+      '2:45 jobs[0].count: must be at most 100, got 101',
+    ]);
+    expect(at(problemsOf('jobs:\n  - {name: a, model: m/x, prompt: p, count: 1.5}\n'))).toEqual([
+      '2:45 jobs[0].count: expected a whole number, got 1.5',
+    ]);
   });
 
   it('matrix and count are not defaults', () => {
@@ -259,7 +320,9 @@ describe('matrix errors point at the entry and name the combination', () => {
 
 describe('count', () => {
   it('names the variations <name>-1 … <name>-N; without a seed the bodies are equal and the identities are not', () => {
-    const jobs = plan(`jobs:\n  - {name: Hero, model: ${IMG}, prompt: p, count: 3}\n  - {name: Other, model: ${IMG}, prompt: q}\n`);
+    const jobs = plan(
+      `jobs:\n  - {name: Hero, model: ${IMG}, prompt: p, count: 3}\n  - {name: Other, model: ${IMG}, prompt: q}\n`,
+    );
     expect(jobs.map((j) => [j.name, j.fileStem, j.line])).toEqual([
       ['Hero-1', 'hero-1', 2],
       ['Hero-2', 'hero-2', 2],
@@ -296,8 +359,12 @@ describe('count', () => {
   it('a matrix key used only in the name also makes distinct paid generations', () => {
     const jobs = plan(`jobs:\n  - {name: "take \${n}", model: ${IMG}, prompt: p, matrix: {n: [1, 2, 3]}}\n`);
     expect(jobs.map((j) => j.name)).toEqual(['take 1', 'take 2', 'take 3']);
-    expect(jobs.map((j) => j.identity)).toEqual([1, 2, 3].map((k) => jobIdentity('image', IMG, { model: IMG, prompt: 'p' }, k)));
-    expect(jobIdentity('image', IMG, { model: IMG, prompt: 'p' }, 1)).toBe(jobIdentity('image', IMG, { model: IMG, prompt: 'p' }));
+    expect(jobs.map((j) => j.identity)).toEqual(
+      [1, 2, 3].map((k) => jobIdentity('image', IMG, { model: IMG, prompt: 'p' }, k)),
+    );
+    expect(jobIdentity('image', IMG, { model: IMG, prompt: 'p' }, 1)).toBe(
+      jobIdentity('image', IMG, { model: IMG, prompt: 'p' }),
+    );
   });
 
   it('count: 1 changes nothing', () => {
@@ -307,8 +374,12 @@ describe('count', () => {
   });
 
   it('a variation name clashing with another job is reported at the entry', () => {
-    const ps = problemsOf('jobs:\n  - {name: a-2, model: m/x, prompt: p}\n  - {name: a, model: m/x, prompt: p, count: 2}\n');
-    expect(at(ps)).toEqual(['3:12 jobs[1].name: duplicate job name "a-2" (made with variation 2) (first used by jobs[0] at line 2); job names must be unique']);
+    const ps = problemsOf(
+      'jobs:\n  - {name: a-2, model: m/x, prompt: p}\n  - {name: a, model: m/x, prompt: p, count: 2}\n',
+    );
+    expect(at(ps)).toEqual([
+      '3:12 jobs[1].name: duplicate job name "a-2" (made with variation 2) (first used by jobs[0] at line 2); job names must be unique',
+    ]);
   });
 });
 
@@ -330,21 +401,37 @@ jobs:
       ['tee shot-2', 'tee-shot-2', 'a tee', 6],
     ]);
     expect(new Set(jobs.map((j) => j.identity)).size).toBe(4);
-    expect(jobs[3]!.expandedFrom).toEqual({ entry: 0, name: '${p} shot', combination: { p: 'tee' }, variation: 2, count: 2 });
+    expect(jobs[3]!.expandedFrom).toEqual({
+      entry: 0,
+      name: '${p} shot',
+      combination: { p: 'tee' },
+      variation: 2,
+      count: 2,
+    });
   });
 });
 
 describe('properties', () => {
   const key = fc.constantFrom('a', 'b', 'style', 'x_1');
-  const value = fc.oneof(fc.string({ maxLength: 8 }).filter((s) => !s.includes('$')), fc.integer({ min: -3, max: 3 }), fc.boolean());
+  const value = fc.oneof(
+    fc.string({ maxLength: 8 }).filter((s) => !s.includes('$')),
+    fc.integer({ min: -3, max: 3 }),
+    fc.boolean(),
+  );
   const entry = fc.record(
     {
       name: fc.constantFrom('n ${a}', 'n ${a} ${b}', '${style}/${x_1}', 'plain', '${a}${b}${style}${x_1}', '${zzz}'),
       model: fc.constantFrom('m/x/text-to-image', 'v/${a}/text-to-video'),
       prompt: fc.constantFrom('p ${a}', 'p', '$${a} ${b}'),
-      matrix: fc.oneof(fc.dictionary(key, fc.array(value, { minLength: 1, maxLength: 3 }), { maxKeys: 3 }), fc.constant(undefined)),
+      matrix: fc.oneof(
+        fc.dictionary(key, fc.array(value, { minLength: 1, maxLength: 3 }), { maxKeys: 3 }),
+        fc.constant(undefined),
+      ),
       count: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.constant(undefined)),
-      params: fc.oneof(fc.constant(undefined), fc.record({ seed: fc.oneof(fc.integer({ min: -2, max: 9 }), fc.constant('${a}')) })),
+      params: fc.oneof(
+        fc.constant(undefined),
+        fc.record({ seed: fc.oneof(fc.integer({ min: -2, max: 9 }), fc.constant('${a}')) }),
+      ),
     },
     { requiredKeys: ['name', 'model', 'prompt'] },
   );
@@ -352,7 +439,9 @@ describe('properties', () => {
   it('a file with matrices and counts either plans to unique names and stems, one job per combination and variation, or throws JobFileError', () => {
     fc.assert(
       fc.property(fc.array(entry, { minLength: 1, maxLength: 4 }), (jobs) => {
-        const text = stringify({ jobs: jobs.map((j) => Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))) });
+        const text = stringify({
+          jobs: jobs.map((j) => Object.fromEntries(Object.entries(j).filter(([, v]) => v !== undefined))),
+        });
         let parsed;
         try {
           parsed = parseJobFile(text, 'p.yml');
@@ -362,7 +451,10 @@ describe('properties', () => {
           return;
         }
         const planned = planJobs(parsed.jobFile, { jobLines: parsed.jobLines });
-        const expected = parsed.jobFile.jobs.reduce((s, j) => s + Object.values(j.matrix ?? {}).reduce((n, v) => n * v.length, 1) * (j.count ?? 1), 0);
+        const expected = parsed.jobFile.jobs.reduce(
+          (s, j) => s + Object.values(j.matrix ?? {}).reduce((n, v) => n * v.length, 1) * (j.count ?? 1),
+          0,
+        );
         expect(planned).toHaveLength(expected);
         expect(new Set(planned.map((j) => j.name)).size).toBe(planned.length);
         expect(new Set(planned.map((j) => j.fileStem)).size).toBe(planned.length);

@@ -25,8 +25,21 @@ jobs:
     model: c/d/text-to-image
     params: {seed: 2, style: raw}
 `);
-    expect(jobs[0]!.body).toEqual({ model: 'a/b/text-to-image', prompt: 'p1', width: 512, aspect_ratio: '16:9', seed: 1 });
-    expect(jobs[1]!.body).toEqual({ model: 'c/d/text-to-image', prompt: 'p2', width: 1024, aspect_ratio: '16:9', seed: 2, style: 'raw' });
+    expect(jobs[0]!.body).toEqual({
+      model: 'a/b/text-to-image',
+      prompt: 'p1',
+      width: 512,
+      aspect_ratio: '16:9',
+      seed: 1,
+    });
+    expect(jobs[1]!.body).toEqual({
+      model: 'c/d/text-to-image',
+      prompt: 'p2',
+      width: 1024,
+      aspect_ratio: '16:9',
+      seed: 2,
+      style: 'raw',
+    });
     expect(jobs.map((j) => j.timeoutMs)).toEqual([30_000, 30_000]);
     expect(jobs.map((j) => j.line)).toEqual([8, 10]);
   });
@@ -71,7 +84,9 @@ jobs:
   });
 
   it('uses the default timeouts given', () => {
-    const jobs = plan('jobs:\n  - {name: v, model: x/y/text-to-video, prompt: p}\n', { defaultTimeoutSeconds: { image: 1, video: 2 } });
+    const jobs = plan('jobs:\n  - {name: v, model: x/y/text-to-video, prompt: p}\n', {
+      defaultTimeoutSeconds: { image: 1, video: 2 },
+    });
     expect(jobs[0]!.timeoutMs).toBe(2000);
   });
 });
@@ -83,7 +98,9 @@ describe('identity', () => {
   it('is a sha256 hex, stable across runs and key order, and independent of name and timeout', () => {
     expect(id(base)).toMatch(/^[0-9a-f]{64}$/);
     expect(id(base)).toBe(id(base));
-    expect(id('jobs:\n  - {params: {style: raw, seed: 1}, prompt: a cat, model: m/x/text-to-image, name: b, timeout: 5}\n')).toBe(id(base));
+    expect(
+      id('jobs:\n  - {params: {style: raw, seed: 1}, prompt: a cat, model: m/x/text-to-image, name: b, timeout: 5}\n'),
+    ).toBe(id(base));
   });
 
   it('changes with the prompt, the params, the model and the type', () => {
@@ -99,7 +116,9 @@ describe('identity', () => {
   });
 
   it('canonicalJson sorts keys at every level', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { y: 1, x: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"x":2,"y":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { y: 1, x: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"x":2,"y":1}]},"b":1}',
+    );
   });
 });
 
@@ -113,7 +132,12 @@ jobs:
   - {name: a, model: m/x/text-to-image, prompt: p, params: {num_images: 3}}
   - {name: b, model: v/x/text-to-video, prompt: p, duration: 4}
 `,
-      { prices: { file: { 'm/x/text-to-image': { unit: 'image', price: 9 } }, live: { 'v/x/text-to-video': { unit: 'second', price: 0.1 } } } },
+      {
+        prices: {
+          file: { 'm/x/text-to-image': { unit: 'image', price: 9 } },
+          live: { 'v/x/text-to-video': { unit: 'second', price: 0.1 } },
+        },
+      },
     );
     expect(jobs[0]!.estimate).toMatchObject({ unit: 'image', units: 3, unitPrice: 0.5, cost: 1.5, source: 'file' });
     expect(jobs[1]!.estimate).toMatchObject({ unit: 'second', units: 4, cost: 0.4, source: 'live' });

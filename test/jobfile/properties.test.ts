@@ -26,19 +26,83 @@ function parsesOrJobFileError(input: string | Uint8Array): void {
 }
 
 const yamlBits = fc.constantFrom(
-  'jobs:', '\n', '  ', '- ', 'name: ', 'model: ', 'prompt: ', 'width: ', 'params: ', 'defaults:', 'pricing:', 'type: ',
-  'video', 'image', 'a/b/text-to-video', '1024', '-1', '.inf', '&x ', '*x', '<<: ', '[', ']', '{', '}', ', ', ': ', '"', "'",
-  '#', '!!binary ', '!t ', '---\n', '|\n', '>\n', '? ', '\t', '\u0000', '\uFEFF', 'é', '__proto__', 'widht: ',
+  'jobs:',
+  '\n',
+  '  ',
+  '- ',
+  'name: ',
+  'model: ',
+  'prompt: ',
+  'width: ',
+  'params: ',
+  'defaults:',
+  'pricing:',
+  'type: ',
+  'video',
+  'image',
+  'a/b/text-to-video',
+  '1024',
+  '-1',
+  '.inf',
+  '&x ',
+  '*x',
+  '<<: ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ', ',
+  ': ',
+  '"',
+  "'",
+  '#',
+  '!!binary ',
+  '!t ',
+  '---\n',
+  '|\n',
+  '>\n',
+  '? ',
+  '\t',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '__proto__',
+  'widht: ',
 );
-const jobKeys = fc.constantFrom('name', 'model', 'prompt', 'type', 'width', 'height', 'duration', 'resolution', 'params', 'timeout', 'widht', 'num_images');
-const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('image', 'video', 'm/x/text-to-video', 'p'));
-const jobLike = fc.dictionary(jobKeys, fc.oneof(scalar, fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }))), { maxKeys: 8 });
+const jobKeys = fc.constantFrom(
+  'name',
+  'model',
+  'prompt',
+  'type',
+  'width',
+  'height',
+  'duration',
+  'resolution',
+  'params',
+  'timeout',
+  'widht',
+  'num_images',
+);
+const scalar = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('image', 'video', 'm/x/text-to-video', 'p'),
+);
+const jobLike = fc.dictionary(jobKeys, fc.oneof(scalar, fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }))), {
+  maxKeys: 8,
+});
 const fileLike = fc.record(
   {
     output_dir: scalar,
     max_workers: fc.oneof(fc.integer({ min: -2, max: 300 }), scalar),
     defaults: jobLike,
-    pricing: fc.dictionary(fc.string(), fc.record({ unit: fc.constantFrom('image', 'second', 'frame'), price: fc.double() }, { requiredKeys: [] })),
+    pricing: fc.dictionary(
+      fc.string(),
+      fc.record({ unit: fc.constantFrom('image', 'second', 'frame'), price: fc.double() }, { requiredKeys: [] }),
+    ),
     jobs: fc.oneof(fc.array(jobLike, { maxLength: 6 }), scalar),
     extra: scalar,
   },
@@ -57,7 +121,13 @@ describe('properties', () => {
   });
 
   it('parseJobFile on YAML-ish fragments returns or throws JobFileError', () => {
-    fc.assert(fc.property(fc.array(yamlBits, { maxLength: 60 }).map((a) => a.join('')), parsesOrJobFileError), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(yamlBits, { maxLength: 60 }).map((a) => a.join('')),
+        parsesOrJobFileError,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('parseJobFile on arbitrary bytes returns or throws JobFileError', () => {
@@ -65,7 +135,10 @@ describe('properties', () => {
   });
 
   it('parseJobFile on JSON-ish objects dumped to YAML returns or throws JobFileError', () => {
-    fc.assert(fc.property(fc.oneof(fileLike, fc.jsonValue()), (obj) => parsesOrJobFileError(stringify(obj))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.oneof(fileLike, fc.jsonValue()), (obj) => parsesOrJobFileError(stringify(obj))),
+      { numRuns: 300 },
+    );
   });
 
   it('parseJobFile on well-formed files with arbitrary names succeeds unless names clash', () => {
@@ -88,7 +161,12 @@ describe('properties', () => {
     const names = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 300 }),
       fc.string({ unit: 'grapheme', maxLength: 120 }),
-      fc.array(fc.constantFrom('con', 'CON', 'nul', 'com1', 'lpt9', '.', '..', '/', '\\', '-', '_', ' ', 'a', 'é', '\u0000'), { maxLength: 12 }).map((a) => a.join('')),
+      fc
+        .array(
+          fc.constantFrom('con', 'CON', 'nul', 'com1', 'lpt9', '.', '..', '/', '\\', '-', '_', ' ', 'a', 'é', '\u0000'),
+          { maxLength: 12 },
+        )
+        .map((a) => a.join('')),
     );
     fc.assert(
       fc.property(names, (name) => {

@@ -28,11 +28,20 @@ describe('generated files', () => {
       const row = table.split('\n').find((l) => l.startsWith(`| \`jobs[].${key}\` |`));
       expect(row, key).toBeDefined();
       const field = JobSpec.shape[key as keyof typeof JobSpec.shape] as z.ZodType;
-      const description = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType).description : field.description;
+      const description =
+        field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType).description : field.description;
       expect(description, key).toBeTruthy();
       expect(row).toContain(description!.replace(/\|/g, '\\|'));
     }
-    for (const key of ['output_dir', 'max_workers', 'defaults', 'pricing', 'jobs', 'pricing.<model>.unit', 'pricing.<model>.price']) {
+    for (const key of [
+      'output_dir',
+      'max_workers',
+      'defaults',
+      'pricing',
+      'jobs',
+      'pricing.<model>.unit',
+      'pricing.<model>.price',
+    ]) {
       expect(table).toContain(`| \`${key}\` |`);
     }
     expect(table).toContain(JobDefaults.description);

@@ -5,7 +5,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createWebhookNotifier, urlRedactor, withWebhook, type BatchMessage, type JobMessage } from '../../src/notify/webhook.js';
+import {
+  createWebhookNotifier,
+  urlRedactor,
+  withWebhook,
+  type BatchMessage,
+  type JobMessage,
+} from '../../src/notify/webhook.js';
 import { memoryLog } from '../../src/shared/log.js';
 import { jobResult, manifest } from '../support/manifest-fixture.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
@@ -38,7 +44,10 @@ afterEach(async () => {
 });
 
 /** `reply(n, body)` decides the n-th (0-based) request's answer: a status, or 'hang'. */
-async function receiver(reply: (n: number, r: Received) => number | 'hang' | Promise<number> = () => 200, path = '/hooks/T0K3N-very-secret?key=qwerty123'): Promise<Receiver> {
+async function receiver(
+  reply: (n: number, r: Received) => number | 'hang' | Promise<number> = () => 200,
+  path = '/hooks/T0K3N-very-secret?key=qwerty123',
+): Promise<Receiver> {
   const got: Received[] = [];
   let inFlight = 0;
   const state = { maxInFlight: 0 };
@@ -47,7 +56,12 @@ async function receiver(reply: (n: number, r: Received) => number | 'hang' | Pro
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const r: Received = { headers: req.headers, raw, json: JSON.parse(raw.toString('utf8')) as JobMessage, at: Date.now() };
+      const r: Received = {
+        headers: req.headers,
+        raw,
+        json: JSON.parse(raw.toString('utf8')) as JobMessage,
+        at: Date.now(),
+      };
       const n = got.push(r) - 1;
       inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, inFlight);
@@ -95,8 +109,19 @@ describe('webhook notifier', () => {
     const rx = await receiver();
     const log = memoryLog();
     const secret = 'whsec_0123456789';
-    const n = createWebhookNotifier({ url: rx.url, secret, userAgent: 'atlas-media-action/test', log, run: { repository: 'o/r', run_id: '42' }, ...FAST });
-    const results = [jobResult({ name: 'a' }), jobResult({ name: 'b', status: 'failed', error: 'boom', error_kind: 'generation', outputs: [], cost: 0 }), jobResult({ name: 'c' })];
+    const n = createWebhookNotifier({
+      url: rx.url,
+      secret,
+      userAgent: 'atlas-media-action/test',
+      log,
+      run: { repository: 'o/r', run_id: '42' },
+      ...FAST,
+    });
+    const results = [
+      jobResult({ name: 'a' }),
+      jobResult({ name: 'b', status: 'failed', error: 'boom', error_kind: 'generation', outputs: [], cost: 0 }),
+      jobResult({ name: 'c' }),
+    ];
     for (const r of results) n.jobFinished(r);
     await n.batchFinished(manifest(results));
 
@@ -112,7 +137,9 @@ describe('webhook notifier', () => {
       status: 'success',
       cost: 0.04,
       prediction_id: 'pred-1',
-      outputs: [{ url: 'https://cdn.example.test/out/hero-1?sig=abc', path: 'images/product-hero.png', sha256: 'a'.repeat(64) }],
+      outputs: [
+        { url: 'https://cdn.example.test/out/hero-1?sig=abc', path: 'images/product-hero.png', sha256: 'a'.repeat(64) },
+      ],
       error: null,
       error_kind: null,
     });
@@ -123,7 +150,11 @@ describe('webhook notifier', () => {
     const batch = rx.got[3]!.json as BatchMessage;
     expect(batch.event).toBe('batch.finished');
     expect(batch.totals).toMatchObject({ jobs: 3, successful: 2, failed: 1, cost: 0.08 });
-    expect(batch.jobs).toEqual([{ name: 'a', status: 'success' }, { name: 'b', status: 'failed' }, { name: 'c', status: 'success' }]);
+    expect(batch.jobs).toEqual([
+      { name: 'a', status: 'success' },
+      { name: 'b', status: 'failed' },
+      { name: 'c', status: 'success' },
+    ]);
 
     for (const r of rx.got) {
       expect(verified(secret, r)).toBe(true);
@@ -188,13 +219,22 @@ describe('webhook notifier', () => {
     const all = log.lines.join('\n');
     expect(all).toMatch(/warning: webhook/);
     expect(all).toMatch(/ECONNREFUSED/);
-    for (const piece of [url, `127.0.0.1:${port}`, 'T0K3N', 'qwerty123', 'whsec_abc', '/hooks/']) expect(all).not.toContain(piece);
+    for (const piece of [url, `127.0.0.1:${port}`, 'T0K3N', 'qwerty123', 'whsec_abc', '/hooks/'])
+      expect(all).not.toContain(piece);
   });
 
   it('stops sending job messages after repeated failures, still tries the batch', async () => {
     const rx = await receiver(() => 503);
     const log = memoryLog();
-    const n = createWebhookNotifier({ url: rx.url, userAgent: 'ua', log, maxAttempts: 2, concurrency: 1, giveUpAfter: 2, ...FAST });
+    const n = createWebhookNotifier({
+      url: rx.url,
+      userAgent: 'ua',
+      log,
+      maxAttempts: 2,
+      concurrency: 1,
+      giveUpAfter: 2,
+      ...FAST,
+    });
     for (let i = 0; i < 10; i++) n.jobFinished(jobResult({ name: `j${i}` }));
     await n.batchFinished(manifest([jobResult()]));
     const jobPosts = rx.got.filter((r) => r.json.event === 'job.finished');
@@ -206,7 +246,15 @@ describe('webhook notifier', () => {
   it('bounds a hanging receiver by its timeout', async () => {
     const rx = await receiver(() => 'hang');
     const log = memoryLog();
-    const n = createWebhookNotifier({ url: rx.url, userAgent: 'ua', log, maxAttempts: 2, retryBaseMs: 5, retryCapMs: 10, timeoutMs: 150 });
+    const n = createWebhookNotifier({
+      url: rx.url,
+      userAgent: 'ua',
+      log,
+      maxAttempts: 2,
+      retryBaseMs: 5,
+      retryCapMs: 10,
+      timeoutMs: 150,
+    });
     const t0 = Date.now();
     n.jobFinished(jobResult());
     await n.flush();
@@ -239,7 +287,9 @@ describe('webhook notifier', () => {
 
   it('urlRedactor hides the URL, its host and its tokens', () => {
     const red = urlRedactor('https://user:pw@hooks.example.com/services/T000/B000/XXXXXXXXXXXX?token=abc');
-    const s = red('connect to hooks.example.com failed for https://user:pw@hooks.example.com/services/T000/B000/XXXXXXXXXXXX?token=abc (XXXXXXXXXXXX)');
+    const s = red(
+      'connect to hooks.example.com failed for https://user:pw@hooks.example.com/services/T000/B000/XXXXXXXXXXXX?token=abc (XXXXXXXXXXXX)',
+    );
     expect(s).not.toMatch(/hooks\.example|XXXXXXXXXXXX|token=abc/);
   });
 });
@@ -251,12 +301,18 @@ describe('webhooks through the CLI, against the emulator', () => {
     emu = await startEmulator({ timeScale: 1000 });
     const rx = await receiver();
     const dir = await tempDir();
-    const config = await writeJobFile(dir, `jobs:\n  - name: one\n    model: ${IMG}\n    prompt: first\n  - name: two\n    model: ${IMG}\n    prompt: second\n`);
-    const run = await runCli(['run', '--config', config, '--webhook-url', rx.url, '--webhook-secret', 'whsec_cli', ...FAST_POLL], {
-      baseUrl: emu.url,
-      outputDir: join(dir, 'out'),
-      env: { GITHUB_REPOSITORY: 'acme/site', GITHUB_RUN_ID: '777' },
-    });
+    const config = await writeJobFile(
+      dir,
+      `jobs:\n  - name: one\n    model: ${IMG}\n    prompt: first\n  - name: two\n    model: ${IMG}\n    prompt: second\n`,
+    );
+    const run = await runCli(
+      ['run', '--config', config, '--webhook-url', rx.url, '--webhook-secret', 'whsec_cli', ...FAST_POLL],
+      {
+        baseUrl: emu.url,
+        outputDir: join(dir, 'out'),
+        env: { GITHUB_REPOSITORY: 'acme/site', GITHUB_RUN_ID: '777' },
+      },
+    );
     expect(run.code, run.output).toBe(0);
     expect(rx.got.map((r) => r.json.event)).toEqual(['job.finished', 'job.finished', 'batch.finished']);
     const m = await run.manifest();
@@ -271,7 +327,12 @@ describe('webhooks through the CLI, against the emulator', () => {
       expect(j.prediction_id).toBe(res.prediction_id);
       expect(j.outputs).toEqual(res.outputs.map((o) => ({ url: o.url, path: o.path, sha256: o.sha256 })));
     }
-    expect((rx.got[2]!.json as BatchMessage).totals).toMatchObject({ jobs: 2, successful: 2, failed: 0, cost: m.total_cost });
+    expect((rx.got[2]!.json as BatchMessage).totals).toMatchObject({
+      jobs: 2,
+      successful: 2,
+      failed: 0,
+      cost: m.total_cost,
+    });
     expect(run.output).not.toContain(rx.url);
   });
 
@@ -281,7 +342,10 @@ describe('webhooks through the CLI, against the emulator', () => {
     const url = `http://127.0.0.1:${port}/hooks/T0K3N-very-secret`;
     const dir = await tempDir();
     const config = await writeJobFile(dir, `jobs:\n  - name: one\n    model: ${IMG}\n    prompt: first\n`);
-    const run = await runCli(['run', '--config', config, '--webhook-url', url, ...FAST_POLL], { baseUrl: emu.url, outputDir: join(dir, 'out') });
+    const run = await runCli(['run', '--config', config, '--webhook-url', url, ...FAST_POLL], {
+      baseUrl: emu.url,
+      outputDir: join(dir, 'out'),
+    });
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/warning: webhook/);
     expect(run.output).not.toContain('T0K3N');

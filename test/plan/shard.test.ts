@@ -8,7 +8,12 @@ import { partition, shardOf, splitBudget, jobWeight, balanceBound, EPSILON } fro
 const IMAGE_PRICES = [0.04, 0.06, 0.05];
 const VIDEO_PRICES = [0.022, 0.03, 0.15];
 
-interface Spec { video: boolean; seconds: number; price: number; id: string }
+interface Spec {
+  video: boolean;
+  seconds: number;
+  price: number;
+  id: string;
+}
 
 function job(s: Spec, name: string, index = 0): PlannedJob {
   const body: Record<string, unknown> = s.video ? { duration: s.seconds } : {};
@@ -23,22 +28,32 @@ function job(s: Spec, name: string, index = 0): PlannedJob {
     body,
     timeoutMs: 600_000,
     identity: s.id,
-    estimate: { unit: s.video ? 'second' : 'image', units: s.video ? s.seconds : 1, unitPrice: s.price, cost, source: 'builtin' },
+    estimate: {
+      unit: s.video ? 'second' : 'image',
+      units: s.video ? s.seconds : 1,
+      unitPrice: s.price,
+      cost,
+      source: 'builtin',
+    },
   };
 }
 
 // Mixes of images and videos (of 4-10 s, cheap to dear): one job in six a video, or (videoShare) more.
-const specOf = (videoShare: number): fc.Arbitrary<Spec> => fc.record({
-  video: fc.integer({ min: 1, max: 1000 }).map((k) => k <= videoShare * 1000),
-  seconds: fc.constantFrom(4, 5, 8, 10),
-  price: fc.nat(2),
-  id: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex')),
-}).map((s) => ({ ...s, price: (s.video ? VIDEO_PRICES : IMAGE_PRICES)[s.price]! }));
+const specOf = (videoShare: number): fc.Arbitrary<Spec> =>
+  fc
+    .record({
+      video: fc.integer({ min: 1, max: 1000 }).map((k) => k <= videoShare * 1000),
+      seconds: fc.constantFrom(4, 5, 8, 10),
+      price: fc.nat(2),
+      id: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex')),
+    })
+    .map((s) => ({ ...s, price: (s.video ? VIDEO_PRICES : IMAGE_PRICES)[s.price]! }));
 const specArb = specOf(1 / 6);
 const jobsArb = (min: number, max: number, spec: fc.Arbitrary<Spec> = specArb) =>
   fc.array(spec, { minLength: min, maxLength: max }).map((specs) => specs.map((s, i) => job(s, `job ${i}`, i)));
 /** Any share of videos, all-images to all-videos. */
-const anyMixArb = (min: number, max: number) => fc.double({ min: 0, max: 1, noNaN: true }).chain((share) => jobsArb(min, max, specOf(share)));
+const anyMixArb = (min: number, max: number) =>
+  fc.double({ min: 0, max: 1, noNaN: true }).chain((share) => jobsArb(min, max, specOf(share)));
 
 /** job name → shard index */
 const assignment = (jobs: PlannedJob[], parts: number[][]) => {
@@ -81,15 +96,20 @@ describe('partition', () => {
         const w = jobs.map(jobWeight);
         const W = w.reduce((s, x) => s + x, 0);
         fc.pre(Math.max(...w) <= (EPSILON * W) / (n - 1));
-        for (const p of partition(jobs, n)) expect(p.reduce((s, i) => s + w[i]!, 0)).toBeLessThanOrEqual(((1 + EPSILON) * W) / n + 1e-9);
+        for (const p of partition(jobs, n))
+          expect(p.reduce((s, i) => s + w[i]!, 0)).toBeLessThanOrEqual(((1 + EPSILON) * W) / n + 1e-9);
       }),
       { numRuns: 50 },
     );
   });
 
   it('balances by time and cost, not by count: ten videos do not share a shard with ten images when split in two', () => {
-    const videos = Array.from({ length: 10 }, (_, i) => job({ video: true, seconds: 5, price: 0.03, id: `v${i}` }, `video ${i}`, i));
-    const images = Array.from({ length: 100 }, (_, i) => job({ video: false, seconds: 0, price: 0.04, id: `i${i}` }, `image ${i}`, 10 + i));
+    const videos = Array.from({ length: 10 }, (_, i) =>
+      job({ video: true, seconds: 5, price: 0.03, id: `v${i}` }, `video ${i}`, i),
+    );
+    const images = Array.from({ length: 100 }, (_, i) =>
+      job({ video: false, seconds: 0, price: 0.04, id: `i${i}` }, `image ${i}`, 10 + i),
+    );
     const jobs = [...videos, ...images];
     const w = jobs.map(jobWeight);
     const loads = partition(jobs, 2).map((p) => p.reduce((s, i) => s + w[i]!, 0));
@@ -100,7 +120,9 @@ describe('partition', () => {
   it('does not depend on the order of the file', () => {
     fc.assert(
       fc.property(
-        jobsArb(0, 150).chain((jobs) => fc.tuple(fc.constant(jobs), fc.shuffledSubarray(jobs, { minLength: jobs.length, maxLength: jobs.length }))),
+        jobsArb(0, 150).chain((jobs) =>
+          fc.tuple(fc.constant(jobs), fc.shuffledSubarray(jobs, { minLength: jobs.length, maxLength: jobs.length })),
+        ),
         fc.integer({ min: 1, max: 10 }),
         ([jobs, shuffled], n) => {
           const reindexed = shuffled.map((j, index) => ({ ...j, index }));
@@ -114,7 +136,10 @@ describe('partition', () => {
   it('keeps jobs with the same identity (the same paid generation) in one shard', () => {
     fc.assert(
       fc.property(jobsArb(1, 80), fc.integer({ min: 2, max: 8 }), (jobs, n) => {
-        const twins = [...jobs, ...jobs.slice(0, 5).map((j, k) => ({ ...j, name: `${j.name} again`, index: jobs.length + k }))];
+        const twins = [
+          ...jobs,
+          ...jobs.slice(0, 5).map((j, k) => ({ ...j, name: `${j.name} again`, index: jobs.length + k })),
+        ];
         const a = assignment(twins, partition(twins, n));
         for (const j of jobs.slice(0, 5)) expect(a.get(`${j.name} again`)).toBe(a.get(j.name));
       }),
@@ -143,15 +168,22 @@ describe('partition', () => {
   });
 
   it('usually moves nothing or one or two jobs when one job is added: median ≤ 2, mean under 6% of the jobs', () => {
-    const samples = fc.sample(fc.tuple(jobsArb(50, 300), specArb, fc.integer({ min: 2, max: 8 })), { numRuns: 400, seed: 42 });
-    const moves = samples.map(([js, extra, n]) => movedByAdding(js, job(extra, 'the new job'), n)).sort((a, b) => a - b);
+    const samples = fc.sample(fc.tuple(jobsArb(50, 300), specArb, fc.integer({ min: 2, max: 8 })), {
+      numRuns: 400,
+      seed: 42,
+    });
+    const moves = samples
+      .map(([js, extra, n]) => movedByAdding(js, job(extra, 'the new job'), n))
+      .sort((a, b) => a - b);
     const jobs = samples.reduce((s, [js]) => s + js.length, 0);
     expect(moves[Math.floor(moves.length / 2)]).toBeLessThanOrEqual(2);
     expect(moves.reduce((s, m) => s + m, 0) / jobs).toBeLessThan(0.06);
   });
 
   it('with one shard, or no jobs, is trivial', () => {
-    const jobs = Array.from({ length: 5 }, (_, i) => job({ video: false, seconds: 0, price: 0.04, id: `x${i}` }, `j${i}`, i));
+    const jobs = Array.from({ length: 5 }, (_, i) =>
+      job({ video: false, seconds: 0, price: 0.04, id: `x${i}` }, `j${i}`, i),
+    );
     expect(partition(jobs, 1)).toEqual([[0, 1, 2, 3, 4]]);
     expect(partition([], 3)).toEqual([[], [], []]);
     expect(() => partition(jobs, 0)).toThrow(RangeError);
@@ -161,14 +193,18 @@ describe('partition', () => {
 describe('splitBudget', () => {
   it('gives each shard at least its estimate and never more than max-cost in total', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 5_000_000 }), { minLength: 1, maxLength: 16 }), fc.integer({ min: 0, max: 5_000_000 }), (micro, slackMicro) => {
-        const estimates = micro.map((m) => m / 1e6);
-        const whole = micro.reduce((s, m) => s + m, 0) / 1e6;
-        const maxCost = whole + slackMicro / 1e6;
-        const shares = splitBudget(estimates, maxCost);
-        shares.forEach((s, i) => expect(s).toBeGreaterThanOrEqual(estimates[i]! - 1e-9));
-        expect(shares.reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(maxCost + 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5_000_000 }), { minLength: 1, maxLength: 16 }),
+        fc.integer({ min: 0, max: 5_000_000 }),
+        (micro, slackMicro) => {
+          const estimates = micro.map((m) => m / 1e6);
+          const whole = micro.reduce((s, m) => s + m, 0) / 1e6;
+          const maxCost = whole + slackMicro / 1e6;
+          const shares = splitBudget(estimates, maxCost);
+          shares.forEach((s, i) => expect(s).toBeGreaterThanOrEqual(estimates[i]! - 1e-9));
+          expect(shares.reduce((s, x) => s + x, 0)).toBeLessThanOrEqual(maxCost + 1e-9);
+        },
+      ),
     );
   });
 
@@ -201,7 +237,10 @@ describe('shardOf', () => {
         for (const s of shards) {
           expect(s.jobs.map((j) => j.index)).toEqual(s.jobs.map((_, i) => i));
           expect(s.shard.fileIndex).toEqual(s.jobs.map((j) => jobs.findIndex((x) => x.name === j.name)));
-          expect(s.estimatedCost).toBeCloseTo(s.jobs.reduce((t, j) => t + j.estimate.cost, 0), 6);
+          expect(s.estimatedCost).toBeCloseTo(
+            s.jobs.reduce((t, j) => t + j.estimate.cost, 0),
+            6,
+          );
           expect(s.shard.maxCost!).toBeGreaterThanOrEqual(s.estimatedCost - 1e-9);
           expect(s.allJobs).toBe(plan.allJobs);
           seen.push(...s.jobs.map((j) => j.name));

@@ -20,7 +20,16 @@ function recorder(): Log & { errors: Array<{ message: string; where?: Where }>; 
 }
 
 function failures(n: number): JobResult[] {
-  return Array.from({ length: n }, (_, i) => jobResult({ name: `Broken ${i}`, status: 'failed', error: `reason ${i}`, error_kind: 'bad-request', cost: 0, outputs: [] }));
+  return Array.from({ length: n }, (_, i) =>
+    jobResult({
+      name: `Broken ${i}`,
+      status: 'failed',
+      error: `reason ${i}`,
+      error_kind: 'bad-request',
+      cost: 0,
+      outputs: [],
+    }),
+  );
 }
 
 describe('annotateFailures', () => {
@@ -29,7 +38,11 @@ describe('annotateFailures', () => {
     const lines: Record<string, number> = { 'Banner <Broken>': 42 };
     annotateFailures(manifest(), log, { configPath: 'jobs/media.yml', lineOf: (n) => lines[n] });
     expect(log.errors).toHaveLength(1);
-    expect(log.errors[0]!.where).toEqual({ title: 'Atlas job failed: Banner <Broken>', file: 'jobs/media.yml', line: 42 });
+    expect(log.errors[0]!.where).toEqual({
+      title: 'Atlas job failed: Banner <Broken>',
+      file: 'jobs/media.yml',
+      line: 42,
+    });
     expect(log.errors[0]!.message).toContain('content policy violation');
     expect(log.errors[0]!.message).toContain('Banner <Broken>');
   });
@@ -37,7 +50,10 @@ describe('annotateFailures', () => {
   it('uses the manifest config when no path is given, and no line when unknown', () => {
     const log = recorder();
     annotateFailures(manifest(), log, {});
-    expect(log.errors[0]!.where).toEqual({ title: 'Atlas job failed: Banner <Broken>', file: '.github/atlas-media.yml' });
+    expect(log.errors[0]!.where).toEqual({
+      title: 'Atlas job failed: Banner <Broken>',
+      file: '.github/atlas-media.yml',
+    });
   });
 
   it('says nothing when nothing failed', () => {
@@ -48,7 +64,11 @@ describe('annotateFailures', () => {
 
   it('annotates unknown jobs with their prediction id', () => {
     const log = recorder();
-    annotateFailures(manifest([jobResult({ name: 'Lost', status: 'unknown', prediction_id: 'pred-77', error: 'poll timed out' })]), log, {});
+    annotateFailures(
+      manifest([jobResult({ name: 'Lost', status: 'unknown', prediction_id: 'pred-77', error: 'poll timed out' })]),
+      log,
+      {},
+    );
     expect(log.errors).toHaveLength(1);
     expect(log.errors[0]!.where?.title).toBe('Atlas job outcome unknown: Lost');
     expect(log.errors[0]!.message).toContain('pred-77');
@@ -60,7 +80,9 @@ describe('annotateFailures', () => {
     annotateFailures(manifest(failures(25)), log, { configPath: 'a.yml', lineOf: () => 3 });
     expect(log.errors.length).toBeLessThanOrEqual(10 + 1);
     expect(log.errors).toHaveLength(10);
-    expect(log.errors.slice(0, 9).map((e) => e.where?.title)).toEqual(Array.from({ length: 9 }, (_, i) => `Atlas job failed: Broken ${i}`));
+    expect(log.errors.slice(0, 9).map((e) => e.where?.title)).toEqual(
+      Array.from({ length: 9 }, (_, i) => `Atlas job failed: Broken ${i}`),
+    );
     expect(log.errors[9]!.message).toBe('and 16 more failed jobs: see the job summary');
     expect(log.errors[9]!.where?.file).toBe('a.yml');
   });
@@ -84,8 +106,19 @@ describe('annotateFailures', () => {
 
   it('keeps signed URLs and data: URIs out of the messages, and survives a throwing lineOf', () => {
     const log = recorder();
-    const m = manifest([jobResult({ name: 'x', status: 'failed', error: 'GET https://b.example.test/a.png?X-Amz-Signature=secretsig failed\nsecond line data:image/png;base64,AAAAsecret' })]);
-    annotateFailures(m, log, { lineOf: () => { throw new Error('boom'); } });
+    const m = manifest([
+      jobResult({
+        name: 'x',
+        status: 'failed',
+        error:
+          'GET https://b.example.test/a.png?X-Amz-Signature=secretsig failed\nsecond line data:image/png;base64,AAAAsecret',
+      }),
+    ]);
+    annotateFailures(m, log, {
+      lineOf: () => {
+        throw new Error('boom');
+      },
+    });
     expect(log.errors[0]!.message).not.toContain('secretsig');
     expect(log.errors[0]!.message).not.toContain('AAAAsecret');
     expect(log.errors[0]!.message).not.toContain('\n');

@@ -12,7 +12,16 @@ function huge(n: number) {
         name: `Job ${i} ${'é'.repeat(i % 30)} 🎨`,
         status: failed ? 'failed' : 'success',
         error: failed ? `upstream error ${i}: ${'lorem ipsum '.repeat(40)}` : null,
-        outputs: [{ url: `https://cdn.example.test/public/${i}.png`, path: `images/${i}.png`, bytes: 1, sha256: null, content_type: 'image/png', error: null }],
+        outputs: [
+          {
+            url: `https://cdn.example.test/public/${i}.png`,
+            path: `images/${i}.png`,
+            bytes: 1,
+            sha256: null,
+            content_type: 'image/png',
+            error: null,
+          },
+        ],
       }),
     );
   }
@@ -57,7 +66,9 @@ describe('renderComment', () => {
     expect([...body].length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(body.startsWith(commentMarker('big'))).toBe(true);
     expect(body).toContain('**Failed jobs (5000)**');
-    expect(body).toMatch(/… and \d+ more failed jobs: see the job summary of the <a href="https:\/\/github.com\/o\/r\/actions\/runs\/9">workflow run<\/a>/);
+    expect(body).toMatch(
+      /… and \d+ more failed jobs: see the job summary of the <a href="https:\/\/github.com\/o\/r\/actions\/runs\/9">workflow run<\/a>/,
+    );
     expect(body).toMatch(/… and \d+ more jobs: /);
     // The <details> around the job table is closed.
     expect(body.split('<details>').length).toBe(body.split('</details>').length);
@@ -72,7 +83,7 @@ describe('renderComment', () => {
     }
   });
 
-  it('caps maxChars at GitHub\'s limit', () => {
+  it("caps maxChars at GitHub's limit", () => {
     const body = renderComment(huge(20_000), { tag: 't', maxChars: 1_000_000 });
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
   });

@@ -28,7 +28,16 @@ function richResults(): JobResult[] {
       params: { prompt: XSS_PROMPT },
       output_url: 'https://cdn.example.test/out/x',
       local_path: ODD_PATH,
-      outputs: [{ url: 'https://cdn.example.test/out/x', path: ODD_PATH, bytes: 900, sha256: null, content_type: 'image/png', error: null }],
+      outputs: [
+        {
+          url: 'https://cdn.example.test/out/x',
+          path: ODD_PATH,
+          bytes: 900,
+          sha256: null,
+          content_type: 'image/png',
+          error: null,
+        },
+      ],
     }),
     jobResult({
       name: 'Forest Flyover',
@@ -39,7 +48,16 @@ function richResults(): JobResult[] {
       generation_time: 95,
       params: { prompt: LONG_PROMPT, duration: 8 },
       local_path: null,
-      outputs: [{ url: 'https://cdn.example.test/out/forest?sig=1', path: null, bytes: null, sha256: null, content_type: null, error: 'HTTP 403 from the CDN after 3 attempts' }],
+      outputs: [
+        {
+          url: 'https://cdn.example.test/out/forest?sig=1',
+          path: null,
+          bytes: null,
+          sha256: null,
+          content_type: null,
+          error: 'HTTP 403 from the CDN after 3 attempts',
+        },
+      ],
       error_kind: 'download',
     }),
     jobResult({
@@ -49,7 +67,16 @@ function richResults(): JobResult[] {
       estimated_cost: 0.1,
       params: { prompt: 'A friendly robot mascot' },
       local_path: 'images/mascot.glb',
-      outputs: [{ url: 'https://cdn.example.test/out/mascot', path: 'images/mascot.glb', bytes: 2048, sha256: null, content_type: 'model/gltf-binary', error: null }],
+      outputs: [
+        {
+          url: 'https://cdn.example.test/out/mascot',
+          path: 'images/mascot.glb',
+          bytes: 2048,
+          sha256: null,
+          content_type: 'model/gltf-binary',
+          error: null,
+        },
+      ],
     }),
     jobResult({
       name: 'Night Variant',
@@ -61,7 +88,17 @@ function richResults(): JobResult[] {
       local_path: null,
       output_url: null,
     }),
-    jobResult({ name: 'Spare Banner', status: 'skipped', cost: 0, estimated_cost: 0.04, error: 'budget of $0.50 reached', error_kind: 'budget', outputs: [], local_path: null, output_url: null }),
+    jobResult({
+      name: 'Spare Banner',
+      status: 'skipped',
+      cost: 0,
+      estimated_cost: 0.04,
+      error: 'budget of $0.50 reached',
+      error_kind: 'budget',
+      outputs: [],
+      local_path: null,
+      output_url: null,
+    }),
   ];
 }
 
@@ -80,12 +117,15 @@ describe('renderGallery (HTML only)', () => {
     expect(html).toContain(escapeHtml(XSS_NAME));
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     // the alt attribute carries the prompt: its quote must not close the attribute
-    expect(html).toMatch(/alt="&lt;script&gt;alert\(1\)&lt;\/script&gt;: &quot;&gt;&lt;img src=x onerror=alert\(2\)&gt; &amp; &#39;quoted&#39; &#96;tick&#96;"/);
+    expect(html).toMatch(
+      /alt="&lt;script&gt;alert\(1\)&lt;\/script&gt;: &quot;&gt;&lt;img src=x onerror=alert\(2\)&gt; &amp; &#39;quoted&#39; &#96;tick&#96;"/,
+    );
     expect(html).toContain('evil/&quot;model&#39;&lt;b&gt;');
     expect(html).toContain('Banner &lt;Broken&gt;');
     expect(html).not.toMatch(/<script/i);
     // no event-handler attribute in any tag (quoted values removed: the escaped prompt in alt="…" is fine)
-    for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) expect(tag.replace(/"[^"]*"/g, '""'), tag).not.toMatch(/\son[a-z]+\s*=/i);
+    for (const tag of html.match(/<[a-z][^>]*>/gi) ?? [])
+      expect(tag.replace(/"[^"]*"/g, '""'), tag).not.toMatch(/\son[a-z]+\s*=/i);
   });
 
   it('links every file by a relative, per-segment encoded path', () => {
@@ -135,7 +175,8 @@ describe('renderGallery (HTML only)', () => {
     expect(html).toMatch(/<span class="v">5<\/span><span class="l">Succeeded<\/span>/);
     expect(html).toMatch(/<span class="v">1<\/span><span class="l">Failed<\/span>/);
     expect(html).toContain(`<span class="v">$${m.total_cost.toFixed(2)}</span><span class="l">Total cost</span>`);
-    for (const model of Object.keys(m.cost_by_model)) expect(html).toContain(`<tr><td><code>${escapeHtml(model)}</code></td>`);
+    for (const model of Object.keys(m.cost_by_model))
+      expect(html).toContain(`<tr><td><code>${escapeHtml(model)}</code></td>`);
     expect(html).toContain('(whole job)'); // the two-output job's cost is not per image
     expect(html).toContain('1 min 35 s');
   });
@@ -172,13 +213,20 @@ describe('gallery in headless Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'gallery-'));
     await mkdir(join(dir, 'images'), { recursive: true });
     await mkdir(join(dir, 'videos'), { recursive: true });
-    await writeFile(join(dir, 'images', 'product-hero-1.png'), gradientPng(320, 240, [255, 140, 66, 255], [120, 40, 200, 255]));
-    await writeFile(join(dir, 'images', 'product-hero-2.png'), gradientPng(240, 320, [20, 160, 200, 255], [240, 240, 120, 255]));
+    await writeFile(
+      join(dir, 'images', 'product-hero-1.png'),
+      gradientPng(320, 240, [255, 140, 66, 255], [120, 40, 200, 255]),
+    );
+    await writeFile(
+      join(dir, 'images', 'product-hero-2.png'),
+      gradientPng(240, 320, [20, 160, 200, 255], [240, 240, 120, 255]),
+    );
     await writeFile(join(dir, ODD_PATH), gradientPng(256, 144, [30, 30, 40, 255], [220, 60, 90, 255]));
     await writeFile(join(dir, 'images', 'mascot.glb'), Buffer.from('glTF\x02\x00\x00\x00', 'latin1'));
     await copyFile(sampleVideo(), join(dir, 'videos', 'launch-teaser.mp4'));
     const m: Manifest = manifest(richResults());
-    for (const r of m.results) for (const o of r.outputs) if (o.path) expect(existsSync(join(dir, o.path)), o.path).toBe(true);
+    for (const r of m.results)
+      for (const o of r.outputs) if (o.path) expect(existsSync(join(dir, o.path)), o.path).toBe(true);
     await writeFile(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
     const index = await writeGallery(dir, m);
     expect(index).toBe(join(dir, 'index.html'));
@@ -186,8 +234,13 @@ describe('gallery in headless Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(pathToFileURL(index).href, { waitUntil: 'load' });
   });
@@ -199,7 +252,12 @@ describe('gallery in headless Chromium', () => {
 
   it('decodes every image', async () => {
     // The page's DOM is typed structurally here: the project's tsconfig has no DOM lib.
-    type Img = { getAttribute(n: string): string | null; naturalWidth: number; decode(): Promise<void>; scrollIntoView(): void };
+    type Img = {
+      getAttribute(n: string): string | null;
+      naturalWidth: number;
+      decode(): Promise<void>;
+      scrollIntoView(): void;
+    };
     const images = await page.$$eval('img', async (els) => {
       const out: { src: string; w: number; error?: string }[] = [];
       for (const img of els as unknown as Img[]) {
@@ -214,7 +272,11 @@ describe('gallery in headless Chromium', () => {
       return out;
     });
     await page.evaluate('window.scrollTo(0, 0)');
-    expect(images.map((i) => i.src).sort()).toEqual(['images/odd%20name%20%231%3F.png', 'images/product-hero-1.png', 'images/product-hero-2.png']);
+    expect(images.map((i) => i.src).sort()).toEqual([
+      'images/odd%20name%20%231%3F.png',
+      'images/product-hero-1.png',
+      'images/product-hero-2.png',
+    ]);
     for (const i of images) {
       expect(i.error, i.src).toBeUndefined();
       expect(i.w, i.src).toBeGreaterThan(0);
@@ -222,8 +284,20 @@ describe('gallery in headless Chromium', () => {
   });
 
   it('loads every video to at least HAVE_METADATA with a positive duration', async () => {
-    await page.waitForFunction("[...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error)", undefined, { timeout: 15_000 });
-    const videos = await page.$$eval('video', (vs) => vs.map((v) => ({ src: v.getAttribute('src'), readyState: v.readyState, duration: v.duration, width: v.videoWidth, error: v.error ? `${v.error.code} ${v.error.message}` : null })));
+    await page.waitForFunction(
+      "[...document.querySelectorAll('video')].every((v) => v.readyState >= 1 || v.error)",
+      undefined,
+      { timeout: 15_000 },
+    );
+    const videos = await page.$$eval('video', (vs) =>
+      vs.map((v) => ({
+        src: v.getAttribute('src'),
+        readyState: v.readyState,
+        duration: v.duration,
+        width: v.videoWidth,
+        error: v.error ? `${v.error.code} ${v.error.message}` : null,
+      })),
+    );
     expect(videos).toHaveLength(1);
     for (const v of videos) {
       expect(v.error, String(v.src)).toBeNull();

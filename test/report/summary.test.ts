@@ -15,7 +15,10 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** Splits a Markdown table row on its unescaped pipes. */
 function cells(row: string): string[] {
-  return row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+  return row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 function tableRows(doc: string, header: string): string[] {
@@ -41,16 +44,50 @@ const SIGNED = [
 const DATA_URI = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk';
 
 function hostileResults(): JobResult[] {
-  const signedOutputs = SIGNED.map((url, i) => ({ url, path: `images/signed-${i}.png`, bytes: 10, sha256: 'a'.repeat(64), content_type: 'image/png', error: null }));
+  const signedOutputs = SIGNED.map((url, i) => ({
+    url,
+    path: `images/signed-${i}.png`,
+    bytes: 10,
+    sha256: 'a'.repeat(64),
+    content_type: 'image/png',
+    error: null,
+  }));
   return [
-    jobResult({ name: 'Public one', output_url: PUBLIC, outputs: [{ url: PUBLIC, path: 'images/public.png', bytes: 10, sha256: 'a'.repeat(64), content_type: 'image/png', error: null }] }),
+    jobResult({
+      name: 'Public one',
+      output_url: PUBLIC,
+      outputs: [
+        {
+          url: PUBLIC,
+          path: 'images/public.png',
+          bytes: 10,
+          sha256: 'a'.repeat(64),
+          content_type: 'image/png',
+          error: null,
+        },
+      ],
+    }),
     jobResult({ name: 'Signed ones', output_url: SIGNED[0]!, outputs: signedOutputs }),
     jobResult({
       name: 'Inline data',
       output_url: DATA_URI,
       outputs: [
-        { url: DATA_URI, path: 'images/inline.png', bytes: 10, sha256: 'a'.repeat(64), content_type: 'image/png', error: null },
-        { url: null, path: 'images/inline-2.png', bytes: 10, sha256: 'a'.repeat(64), content_type: 'image/png', error: null },
+        {
+          url: DATA_URI,
+          path: 'images/inline.png',
+          bytes: 10,
+          sha256: 'a'.repeat(64),
+          content_type: 'image/png',
+          error: null,
+        },
+        {
+          url: null,
+          path: 'images/inline-2.png',
+          bytes: 10,
+          sha256: 'a'.repeat(64),
+          content_type: 'image/png',
+          error: null,
+        },
       ],
       params: { prompt: `make it like ${DATA_URI} and ${SIGNED[1]}` },
     }),
@@ -59,14 +96,49 @@ function hostileResults(): JobResult[] {
       status: 'failed',
       error: `download failed: GET ${SIGNED[2]} answered 403; inline ${DATA_URI}`,
       error_kind: 'download',
-      outputs: [{ url: SIGNED[3]!, path: null, bytes: null, sha256: null, content_type: null, error: `HTTP 403 from ${SIGNED[4]}` }],
+      outputs: [
+        {
+          url: SIGNED[3]!,
+          path: null,
+          bytes: null,
+          sha256: null,
+          content_type: null,
+          error: `HTTP 403 from ${SIGNED[4]}`,
+        },
+      ],
     }),
-    jobResult({ name: 'Plain http', output_url: 'http://cdn.example.test/x.png', outputs: [{ url: 'http://cdn.example.test/x.png', path: 'images/http.png', bytes: 1, sha256: null, content_type: 'image/png', error: null }] }),
+    jobResult({
+      name: 'Plain http',
+      output_url: 'http://cdn.example.test/x.png',
+      outputs: [
+        {
+          url: 'http://cdn.example.test/x.png',
+          path: 'images/http.png',
+          bytes: 1,
+          sha256: null,
+          content_type: 'image/png',
+          error: null,
+        },
+      ],
+    }),
   ];
 }
 
 function assertNoSecrets(doc: string) {
-  for (const s of ['abc123secret', 'deadbeefcafe', 'AKIAEXAMPLE', 'azuresecret', 'googsecret', 'cfsecret', 'KPID', 'sig=', 'X-Amz-Signature', 'Signature=', 'iVBORw0KGgo', 'base64,']) {
+  for (const s of [
+    'abc123secret',
+    'deadbeefcafe',
+    'AKIAEXAMPLE',
+    'azuresecret',
+    'googsecret',
+    'cfsecret',
+    'KPID',
+    'sig=',
+    'X-Amz-Signature',
+    'Signature=',
+    'iVBORw0KGgo',
+    'base64,',
+  ]) {
     expect(doc, `must not contain ${s}`).not.toContain(s);
   }
   expect(doc).not.toMatch(/src="data:/i);
@@ -95,8 +167,24 @@ describe('renderSummary on the fixture', () => {
     const rows = tableRows(doc, '| Model |').map(cells);
     expect(rows).toHaveLength(3);
     // Most expensive model first.
-    expect(rows[0]).toEqual(['<code>bytedance/seedance-v1.5-pro/text-to-video</code>', '1', 'second', '$0.04', '$0.11', '$0.11', 'builtin']);
-    expect(rows[1]).toEqual(['<code>black-forest-labs/flux-2-pro/text-to-image</code>', '2', 'image', '$0.04', '$0.12', '$0.08', 'builtin']);
+    expect(rows[0]).toEqual([
+      '<code>bytedance/seedance-v1.5-pro/text-to-video</code>',
+      '1',
+      'second',
+      '$0.04',
+      '$0.11',
+      '$0.11',
+      'builtin',
+    ]);
+    expect(rows[1]).toEqual([
+      '<code>black-forest-labs/flux-2-pro/text-to-image</code>',
+      '2',
+      'image',
+      '$0.04',
+      '$0.12',
+      '$0.08',
+      'builtin',
+    ]);
     expect(rows[2]).toEqual(['**Total**', '3', '', '', '$0.23', '**$0.19**', '']);
   });
 
@@ -134,7 +222,14 @@ describe('renderSummary on the fixture', () => {
   it('escapes user strings (HTML and table pipes)', () => {
     expect(doc).not.toContain('<Broken>');
     expect(doc).toContain('Banner &lt;Broken&gt;');
-    const m2 = manifest([jobResult({ name: 'a|b', error: null }), jobResult({ name: '<script>alert(1)</script> **bold** [x](javascript:y) @octocat', status: 'failed', error: 'x|y <b>' })]);
+    const m2 = manifest([
+      jobResult({ name: 'a|b', error: null }),
+      jobResult({
+        name: '<script>alert(1)</script> **bold** [x](javascript:y) @octocat',
+        status: 'failed',
+        error: 'x|y <b>',
+      }),
+    ]);
     const out = renderSummary(m2);
     expect(out).not.toContain('a|b');
     expect(out).toContain('a&#124;b');
@@ -146,13 +241,19 @@ describe('renderSummary on the fixture', () => {
 
   it('puts long prompts in <details>', () => {
     const long = 'A very long prompt. '.repeat(30);
-    const out = renderSummary(manifest([jobResult({ params: { prompt: long } }), jobResult({ name: 'short', params: { prompt: 'tiny <b>' } })]));
+    const out = renderSummary(
+      manifest([jobResult({ params: { prompt: long } }), jobResult({ name: 'short', params: { prompt: 'tiny <b>' } })]),
+    );
     expect(out).toMatch(/<details><summary>prompt \(\d+ characters\)<\/summary>A very long prompt/);
     expect(out).toContain('<sub>tiny &lt;b&gt;</sub>');
   });
 
   it('explains unknown jobs with their prediction id', () => {
-    const out = renderSummary(manifest([jobResult({ name: 'Lost', status: 'unknown', prediction_id: 'pred-xyz', error: 'poll timed out', cost: 0 })]));
+    const out = renderSummary(
+      manifest([
+        jobResult({ name: 'Lost', status: 'unknown', prediction_id: 'pred-xyz', error: 'poll timed out', cost: 0 }),
+      ]),
+    );
     expect(out.split('\n')[0]).toContain('1 unknown');
     expect(out).toContain('### Jobs with an unknown outcome (1)');
     expect(out).toContain('pred-xyz');
@@ -173,7 +274,10 @@ describe('renderSummary on the fixture', () => {
 
 describe('URLs', () => {
   it('links public https URLs and shows thumbnails for them only', () => {
-    const out = renderSummary(manifest(hostileResults()), { artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2', runUrl: 'https://github.com/o/r/actions/runs/1' });
+    const out = renderSummary(manifest(hostileResults()), {
+      artifactUrl: 'https://github.com/o/r/actions/runs/1/artifacts/2',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+    });
     expect(out).toContain(`<a href="${PUBLIC}">public.png</a>`);
     const imgs = [...out.matchAll(/<img src="([^"]+)" width="160"/g)].map((x) => x[1]);
     expect(imgs).toEqual([PUBLIC]);
@@ -195,8 +299,20 @@ describe('URLs', () => {
 
   it('publicUrl accepts plain https and refuses the rest', () => {
     expect(publicUrl(PUBLIC)).toBe(PUBLIC);
-    expect(publicUrl('https://cdn.example.test/a.png?w=100&format=webp')).toBe('https://cdn.example.test/a.png?w=100&format=webp');
-    for (const u of [...SIGNED, DATA_URI, 'http://cdn.example.test/a.png', 'https://user:pw@cdn.example.test/a', 'https://127.0.0.1/a.png', 'https://localhost/a.png', 'javascript:alert(1)', 'not a url', '']) {
+    expect(publicUrl('https://cdn.example.test/a.png?w=100&format=webp')).toBe(
+      'https://cdn.example.test/a.png?w=100&format=webp',
+    );
+    for (const u of [
+      ...SIGNED,
+      DATA_URI,
+      'http://cdn.example.test/a.png',
+      'https://user:pw@cdn.example.test/a',
+      'https://127.0.0.1/a.png',
+      'https://localhost/a.png',
+      'javascript:alert(1)',
+      'not a url',
+      '',
+    ]) {
       expect(publicUrl(u), u).toBeUndefined();
     }
   });
@@ -223,7 +339,16 @@ function bigManifest(n: number) {
         error_kind: failed ? 'bad-request' : null,
         prediction_id: `pred-${i}`,
         output_url: `https://cdn.example.test/public/${i}.png`,
-        outputs: [{ url: `https://cdn.example.test/public/${i}.png`, path: `images/job-${i}.png`, bytes: 1000, sha256: 'a'.repeat(64), content_type: 'image/png', error: null }],
+        outputs: [
+          {
+            url: `https://cdn.example.test/public/${i}.png`,
+            path: `images/job-${i}.png`,
+            bytes: 1000,
+            sha256: 'a'.repeat(64),
+            content_type: 'image/png',
+            error: null,
+          },
+        ],
         params: { prompt: `Prompt number ${i}, `.repeat(i % 3 === 0 ? 20 : 1) },
       }),
     );

@@ -10,7 +10,9 @@ import { parse } from 'yaml';
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export function actionDefaults(): Record<string, string> {
-  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
   const out: Record<string, string> = {};
   for (const [name, input] of Object.entries(action.inputs)) out[name] = input.default ?? '';
   return out;
@@ -80,7 +82,11 @@ export async function runAction(opts: {
   let stdout = '';
   let stderr = '';
   const code = await new Promise<number | null>((res) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], { env, cwd: opts.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/index.js')], {
+      env,
+      cwd: opts.cwd ?? dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let sent = false;
     const k = opts.kill;
     child.stdout.on('data', (d) => {
@@ -94,5 +100,11 @@ export async function runAction(opts: {
     if (k && 'afterMs' in k) setTimeout(() => child.kill(k.signal), k.afterMs);
     child.on('exit', (c) => res(c));
   });
-  return { code, stdout, stderr, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
 }

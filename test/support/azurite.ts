@@ -46,12 +46,28 @@ export async function startAzurite(opts: { timeoutMs?: number } = {}): Promise<A
   ].join(' ');
   const child = spawn(
     process.execPath,
-    ['-e', wrapper, '--', '--inMemoryPersistence', '--blobHost', '127.0.0.1', '--blobPort', '0', '--skipApiVersionCheck', '--disableTelemetry'],
+    [
+      '-e',
+      wrapper,
+      '--',
+      '--inMemoryPersistence',
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+    ],
     { cwd: os.tmpdir(), stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, AZURITE_ACCOUNTS: '' } },
   );
   live.add(child);
   installExitHook();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { live.delete(child); resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    }),
+  );
 
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return exited;
@@ -70,7 +86,10 @@ export async function startAzurite(opts: { timeoutMs?: number } = {}): Promise<A
   let output = '';
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${opts.timeoutMs ?? 20_000} ms:\n${output}`)), opts.timeoutMs ?? 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`Azurite did not start within ${opts.timeoutMs ?? 20_000} ms:\n${output}`)),
+        opts.timeoutMs ?? 20_000,
+      );
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const m = /successfully listens on https?:\/\/[^:\s]+:(\d+)/.exec(output);
@@ -80,9 +99,17 @@ export async function startAzurite(opts: { timeoutMs?: number } = {}): Promise<A
         }
       };
       child.stdout!.on('data', onData);
-      child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-      child.once('error', (e) => { clearTimeout(timer); reject(e); });
-      child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`Azurite exited early (${code ?? signal}):\n${output}`)); });
+      child.stderr!.on('data', (c: Buffer) => {
+        output += c.toString();
+      });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`Azurite exited early (${code ?? signal}):\n${output}`));
+      });
     });
     // Keep draining the pipes so the child never blocks on a full buffer.
     child.stdout!.resume();

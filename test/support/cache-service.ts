@@ -53,7 +53,11 @@ export interface CacheService {
 
 const PREFIX = '/twirp/github.actions.results.api.v1.CacheService/';
 
-export async function startCacheService(opts: { blobEndpoint: string; account: string; key: string }): Promise<CacheService> {
+export async function startCacheService(opts: {
+  blobEndpoint: string;
+  account: string;
+  key: string;
+}): Promise<CacheService> {
   const runtimeToken = runtimeTokenFor(randomUUID(), randomUUID());
   const containerName = 'actions-cache';
   const cred = new StorageSharedKeyCredential(opts.account, opts.key);
@@ -90,10 +94,22 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
       const key = str(b.key, 'key');
       const version = str(b.version, 'version');
       if (all.some((e) => e.key === key && e.version === version)) {
-        throw new TwirpError(409, 'already_exists', `cache entry with the same key, version, and scope already exists: ${key}`);
+        throw new TwirpError(
+          409,
+          'already_exists',
+          `cache entry with the same key, version, and scope already exists: ${key}`,
+        );
       }
       const id = nextId++;
-      const e: FakeCacheEntry = { id, key, version, blobName: `${id}/${encodeURIComponent(key)}`, size: 0, createdAt: ++clock, finalized: false };
+      const e: FakeCacheEntry = {
+        id,
+        key,
+        version,
+        blobName: `${id}/${encodeURIComponent(key)}`,
+        size: 0,
+        createdAt: ++clock,
+        finalized: false,
+      };
       all.push(e);
       return { ok: true, signed_upload_url: sign(e.blobName, 'cw') };
     },
@@ -102,7 +118,10 @@ export async function startCacheService(opts: { blobEndpoint: string; account: s
       const version = str(b.version, 'version');
       const e = all.find((x) => x.key === key && x.version === version && !x.finalized);
       if (!e) throw new TwirpError(404, 'not_found', `no cache upload in progress for ${key}`);
-      const props = await container.getBlobClient(e.blobName).getProperties().catch(() => undefined);
+      const props = await container
+        .getBlobClient(e.blobName)
+        .getProperties()
+        .catch(() => undefined);
       if (!props) throw new TwirpError(400, 'failed_precondition', 'the cache archive was never uploaded');
       e.size = Number(b.size_bytes ?? props.contentLength ?? 0);
       e.finalized = true;

@@ -30,7 +30,12 @@ export interface RestFake {
   url: string;
   comments(owner: string, repo: string, n: number): FakeComment[];
   /** Add comments to an issue: a count (bodies "comment i") or the bodies themselves. */
-  seed(owner: string, repo: string, n: number, items: number | Array<string | { body: string; user?: FakeUser }>): FakeComment[];
+  seed(
+    owner: string,
+    repo: string,
+    n: number,
+    items: number | Array<string | { body: string; user?: FakeUser }>,
+  ): FakeComment[];
   /** While on, POST and PATCH answer 403 "Resource not accessible by integration" (a fork's read-only token). */
   forbid(on: boolean): void;
   requests: RecordedRequest[];
@@ -73,11 +78,20 @@ export async function startRestFake(): Promise<RestFake> {
 
   const send = (res: ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(data);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      ...headers,
+    });
     res.end(text);
   };
-  const error = (res: ServerResponse, status: number, message: string, doc: string, extra: Record<string, unknown> = {}) =>
-    send(res, status, { message, documentation_url: doc, status: String(status), ...extra });
+  const error = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    doc: string,
+    extra: Record<string, unknown> = {},
+  ) => send(res, status, { message, documentation_url: doc, status: String(status), ...extra });
 
   const readBody = (req: IncomingMessage) =>
     new Promise<string>((resolve, reject) => {
@@ -131,28 +145,60 @@ export async function startRestFake(): Promise<RestFake> {
         const links: string[] = [];
         if (page < last) links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(last)}>; rel="last"`);
         if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`);
-        return send(res, 200, slice.map((c) => toJson(c, owner, repo, Number(n))), links.length ? { link: links.join(', ') } : {});
+        return send(
+          res,
+          200,
+          slice.map((c) => toJson(c, owner, repo, Number(n))),
+          links.length ? { link: links.join(', ') } : {},
+        );
       }
 
       if (listMatch && method === 'POST') {
         const [, owner, repo, n] = listMatch as unknown as [string, string, string, string];
-        if (forbidden) return error(res, 403, 'Resource not accessible by integration', 'https://docs.github.com/rest/issues/comments#create-an-issue-comment');
+        if (forbidden)
+          return error(
+            res,
+            403,
+            'Resource not accessible by integration',
+            'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          );
         const text = (body as { body?: unknown } | undefined)?.body;
-        if (typeof text !== 'string') return error(res, 422, 'Invalid request.\n\n"body" wasn\'t supplied.', 'https://docs.github.com/rest/issues/comments#create-an-issue-comment');
+        if (typeof text !== 'string')
+          return error(
+            res,
+            422,
+            'Invalid request.\n\n"body" wasn\'t supplied.',
+            'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          );
         if (text.length > MAX_BODY) return tooLong(res);
         const t = now();
         const c: FakeComment = { id: nextId++, body: text, user: BOT, created_at: t, updated_at: t };
         list(owner, repo, Number(n)).push(c);
-        return send(res, 201, toJson(c, owner, repo, Number(n)), { location: `${url}/repos/${owner}/${repo}/issues/comments/${c.id}` });
+        return send(res, 201, toJson(c, owner, repo, Number(n)), {
+          location: `${url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
+        });
       }
 
       if (oneMatch && method === 'PATCH') {
         const [, owner, repo, id] = oneMatch as unknown as [string, string, string, string];
-        if (forbidden) return error(res, 403, 'Resource not accessible by integration', 'https://docs.github.com/rest/issues/comments#update-an-issue-comment');
+        if (forbidden)
+          return error(
+            res,
+            403,
+            'Resource not accessible by integration',
+            'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+          );
         const found = findComment(owner, repo, Number(id));
-        if (!found) return error(res, 404, 'Not Found', 'https://docs.github.com/rest/issues/comments#update-an-issue-comment');
+        if (!found)
+          return error(res, 404, 'Not Found', 'https://docs.github.com/rest/issues/comments#update-an-issue-comment');
         const text = (body as { body?: unknown } | undefined)?.body;
-        if (typeof text !== 'string') return error(res, 422, 'Invalid request.\n\n"body" wasn\'t supplied.', 'https://docs.github.com/rest/issues/comments#update-an-issue-comment');
+        if (typeof text !== 'string')
+          return error(
+            res,
+            422,
+            'Invalid request.\n\n"body" wasn\'t supplied.',
+            'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
+          );
         if (text.length > MAX_BODY) return tooLong(res);
         const { c, n } = found;
         c.body = text;
@@ -169,7 +215,14 @@ export async function startRestFake(): Promise<RestFake> {
   const tooLong = (res: ServerResponse) =>
     send(res, 422, {
       message: 'Validation Failed',
-      errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: 'body is too long (maximum is 65536 characters)',
+        },
+      ],
       documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
       status: '422',
     });
@@ -189,9 +242,10 @@ export async function startRestFake(): Promise<RestFake> {
       const made: FakeComment[] = [];
       for (const b of bodies) {
         const t = now();
-        const c: FakeComment = typeof b === 'string'
-          ? { id: nextId++, body: b, user: HUMAN, created_at: t, updated_at: t }
-          : { id: nextId++, body: b.body, user: b.user ?? HUMAN, created_at: t, updated_at: t };
+        const c: FakeComment =
+          typeof b === 'string'
+            ? { id: nextId++, body: b, user: HUMAN, created_at: t, updated_at: t }
+            : { id: nextId++, body: b.body, user: b.user ?? HUMAN, created_at: t, updated_at: t };
         l.push(c);
         made.push({ ...c });
       }

@@ -47,11 +47,18 @@ const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64ur
 
 /** A JWT the client accepts: it only decodes the payload and reads the `scp` claim. */
 export function runtimeTokenFor(run: string, job: string): string {
-  const payload = { scp: `Actions.ExampleScope Actions.Results:${run}:${job}`, exp: Math.floor(Date.now() / 1000) + 3600 };
+  const payload = {
+    scp: `Actions.ExampleScope Actions.Results:${run}:${job}`,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  };
   return `${b64url({ typ: 'JWT', alg: 'HS256' })}.${b64url(payload)}.${Buffer.from('fake-signature').toString('base64url')}`;
 }
 
-export async function startResultsService(opts: { blobEndpoint: string; account: string; key: string }): Promise<ResultsService> {
+export async function startResultsService(opts: {
+  blobEndpoint: string;
+  account: string;
+  key: string;
+}): Promise<ResultsService> {
   const runBackendId = randomUUID();
   const jobBackendId = randomUUID();
   const runtimeToken = runtimeTokenFor(runBackendId, jobBackendId);
@@ -103,13 +110,22 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
       if (!name) throw new TwirpError(400, 'invalid_argument', 'name is required');
       if (b.version !== 7) throw new TwirpError(400, 'invalid_argument', `unsupported version ${String(b.version)}`);
       if (finalized.some((a) => a.name === name)) {
-        throw new TwirpError(409, 'already_exists', `an artifact with this name already exists on the workflow run: ${name}`);
+        throw new TwirpError(
+          409,
+          'already_exists',
+          `an artifact with this name already exists on the workflow run: ${name}`,
+        );
       }
       const id = nextId++;
       const createdAt = new Date().toISOString();
       const a: FakeArtifact = {
-        name, id, size: 0, digest: undefined, blobName: `${runBackendId}/${jobBackendId}/${id}/${name}`,
-        mimeType: typeof b.mime_type === 'string' ? b.mime_type : undefined, createdAt,
+        name,
+        id,
+        size: 0,
+        digest: undefined,
+        blobName: `${runBackendId}/${jobBackendId}/${id}/${name}`,
+        mimeType: typeof b.mime_type === 'string' ? b.mime_type : undefined,
+        createdAt,
       };
       if (typeof b.expires_at === 'string') {
         a.expiresAt = b.expires_at;
@@ -122,7 +138,10 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
       ownRun(b);
       const a = pending.get(String(b.name));
       if (!a) throw new TwirpError(404, 'not_found', `no artifact upload in progress named ${String(b.name)}`);
-      const props = await container.getBlobClient(a.blobName).getProperties().catch(() => undefined);
+      const props = await container
+        .getBlobClient(a.blobName)
+        .getProperties()
+        .catch(() => undefined);
       if (!props) throw new TwirpError(400, 'failed_precondition', 'the artifact blob was never uploaded');
       pending.delete(a.name);
       a.size = Number(b.size ?? props.contentLength ?? 0);
@@ -134,7 +153,10 @@ export async function startResultsService(opts: { blobEndpoint: string; account:
       ownRun(b);
       const nameFilter = typeof b.name_filter === 'string' ? b.name_filter : undefined;
       const idFilter = b.id_filter !== undefined && b.id_filter !== null ? String(b.id_filter) : undefined;
-      const list = finalized.filter((a) => (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || String(a.id) === idFilter));
+      const list = finalized.filter(
+        (a) =>
+          (nameFilter === undefined || a.name === nameFilter) && (idFilter === undefined || String(a.id) === idFilter),
+      );
       return { artifacts: list.map(wire) };
     },
     async GetSignedArtifactURL(b) {

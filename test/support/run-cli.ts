@@ -26,7 +26,10 @@ export async function writeJobFile(dir: string, yamlText: string, name = 'jobs.y
 /** Fast polling for an emulator at time scale 1000 (a 4 s image takes 4 ms). */
 export const FAST_POLL = ['--poll-interval', '0.001', '--max-poll-interval', '0.02'];
 
-export async function runCli(args: string[], opts: { baseUrl?: string; outputDir: string; apiKey?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  opts: { baseUrl?: string; outputDir: string; apiKey?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<CliRun> {
   let output = '';
   const out = new Writable({
     write(chunk, _enc, cb) {
@@ -34,7 +37,13 @@ export async function runCli(args: string[], opts: { baseUrl?: string; outputDir
       cb();
     },
   });
-  const argv = [...args, '--output-dir', opts.outputDir, ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []), ...(opts.apiKey !== undefined ? ['--api-key', opts.apiKey] : ['--api-key', 'test-key'])];
+  const argv = [
+    ...args,
+    '--output-dir',
+    opts.outputDir,
+    ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []),
+    ...(opts.apiKey !== undefined ? ['--api-key', opts.apiKey] : ['--api-key', 'test-key']),
+  ];
   const code = await cli(argv, opts.env ?? {}, out);
   return {
     code,

@@ -5,12 +5,19 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export class TwirpError extends Error {
-  constructor(readonly status: number, readonly code: string, msg: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    msg: string,
+  ) {
     super(msg);
   }
 }
 
-export type TwirpMethods = Record<string, (body: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>>;
+export type TwirpMethods = Record<
+  string,
+  (body: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>
+>;
 
 export interface TwirpCall {
   method: string;
@@ -27,7 +34,11 @@ export interface TwirpServer {
   close(): Promise<void>;
 }
 
-export async function startTwirpServer(opts: { prefix: string; runtimeToken: string; methods: TwirpMethods }): Promise<TwirpServer> {
+export async function startTwirpServer(opts: {
+  prefix: string;
+  runtimeToken: string;
+  methods: TwirpMethods;
+}): Promise<TwirpServer> {
   const failures = new Map<string, number[]>();
   const callLog: TwirpCall[] = [];
   const server = http.createServer((req, res) => {
@@ -43,16 +54,27 @@ export async function startTwirpServer(opts: { prefix: string; runtimeToken: str
           body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
           const handler = req.method === 'POST' ? opts.methods[method] : undefined;
           if (!handler) throw new TwirpError(404, 'bad_route', `no such method: ${req.method} ${req.url}`);
-          if (req.headers.authorization !== `Bearer ${opts.runtimeToken}`) throw new TwirpError(401, 'unauthenticated', 'bad bearer token');
+          if (req.headers.authorization !== `Bearer ${opts.runtimeToken}`)
+            throw new TwirpError(401, 'unauthenticated', 'bad bearer token');
           const injected = failures.get(method)?.shift();
-          if (injected !== undefined) throw new TwirpError(injected, injected === 409 ? 'already_exists' : 'internal', `injected failure ${injected}`);
+          if (injected !== undefined)
+            throw new TwirpError(
+              injected,
+              injected === 409 ? 'already_exists' : 'internal',
+              `injected failure ${injected}`,
+            );
           out = await handler(body);
         } catch (e) {
           const te = e instanceof TwirpError ? e : new TwirpError(500, 'internal', String(e));
           status = te.status;
           out = { code: te.code, msg: te.message };
         }
-        const shown = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, typeof v === 'string' && k.startsWith('signed_') ? v.replace(/\?.*$/, '?…') : v]));
+        const shown = Object.fromEntries(
+          Object.entries(out).map(([k, v]) => [
+            k,
+            typeof v === 'string' && k.startsWith('signed_') ? v.replace(/\?.*$/, '?…') : v,
+          ]),
+        );
         callLog.push({ method, status, body, out: shown });
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
       })();
