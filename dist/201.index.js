@@ -6,10 +6,13 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _X: () => (/* binding */ uploadSingleFile),
 /* harmony export */   gQ: () => (/* binding */ uploadOutputs),
+/* harmony export */   jb: () => (/* binding */ MAX_ARTIFACTS_PER_JOB),
+/* harmony export */   oy: () => (/* binding */ singleFileArtifactName),
 /* harmony export */   tN: () => (/* binding */ uniqueArtifactName)
 /* harmony export */ });
-/* unused harmony exports MAX_ARTIFACTS_PER_JOB, MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
+/* unused harmony exports MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48161);
@@ -267,6 +270,55 @@ async function uploadOutputs(opts) {
         }
     }
     return { artifacts };
+}
+/**
+ * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
+ * an unzipped artifact with the type its name's extension says). `base` already carries the shard and
+ * attempt suffixes, so names stay unique across shards and re-runs; `used` makes them unique in the run.
+ */
+function singleFileArtifactName(base, relPath, used) {
+    const ext = sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath));
+    const stem = sanitizeName(relPath.slice(0, relPath.length - node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath).length).replace(/[\\/]+/g, '-'));
+    for (let i = 1;; i++) {
+        const candidate = fit(`${base}-${stem}`, `${i === 1 ? '' : `-${i}`}${ext}`);
+        if (!used.has(candidate)) {
+            used.add(candidate);
+            return candidate;
+        }
+    }
+}
+/** Upload one file unzipped (skipArchive) as the artifact `name`. Never throws: returns the artifact or why not. */
+async function uploadSingleFile(opts) {
+    const bad = artifactNameProblem(opts.name);
+    if (bad)
+        return { error: bad };
+    let staged;
+    try {
+        const client = opts.client ?? new _actions_artifact__WEBPACK_IMPORTED_MODULE_3__/* .DefaultArtifactClient */ .t9();
+        const options = { skipArchive: true };
+        if (opts.retentionDays !== undefined && opts.retentionDays > 0)
+            options.retentionDays = opts.retentionDays;
+        // The client names a skipArchive artifact after its file: stage the file under the artifact's name.
+        staged = await stage(opts.file, opts.name);
+        const res = await client.uploadArtifact(opts.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), options);
+        if (res.id === undefined)
+            throw new Error(`the artifact service returned no id for ${opts.name}`);
+        const a = { name: opts.name, id: res.id };
+        if (res.digest !== undefined)
+            a.digest = res.digest;
+        if (res.size !== undefined)
+            a.size = res.size;
+        if (opts.urlContext)
+            a.url = artifactUrl(opts.urlContext, res.id);
+        opts.log.debug(`artifact: uploaded ${opts.name} unzipped${a.url ? `: ${a.url}` : ''}`);
+        return { artifact: a };
+    }
+    catch (e) {
+        return { error: `${opts.name}: ${explain(e, opts.name)}` };
+    }
+    finally {
+        await staged?.cleanup().catch(() => undefined);
+    }
 }
 
 
@@ -626,7 +678,7 @@ async function runReportStep(settings, env, log, client) {
             });
         core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await __webpack_require__.e(/* import() */ 763).then(__webpack_require__.bind(__webpack_require__, 93144));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(203)]).then(__webpack_require__.bind(__webpack_require__, 68584));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);

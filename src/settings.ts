@@ -43,6 +43,8 @@ export interface Settings {
   mode: 'run' | 'report';
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Videos up to this many MB are uploaded as their own unzipped artifact (viewable in the browser); 0: none. */
+  inlineVideoMaxMb: number;
 }
 
 export class SettingsError extends Error {
@@ -162,6 +164,8 @@ export function readSettings(
     cache: bool('cache', true),
     force: bool('force', false),
     mode: oneOf('mode', ['run', 'report'] as const, 'run'),
+    inlineVideoMaxMb:
+      num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
   };
   let shard: Settings['shard'];
   const sh = raw('shard');

@@ -39148,6 +39148,7 @@ function readSettings(get, env = {}) {
         cache: bool('cache', true),
         force: bool('force', false),
         mode: oneOf('mode', ['run', 'report'], 'run'),
+        inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
     };
     let shard;
     const sh = raw('shard');
@@ -55908,6 +55909,10 @@ const REPORT_FILE_NAME = 'report.md';
 const MAX_THUMBNAILS = 200;
 /** Where an unknown job can be checked by hand. */
 const ATLAS_PREDICTION_URL = 'https://api.atlascloud.ai/api/v1/model/prediction/';
+/** Where the files are, in words: in the artifact, or (with no upload) in the run's output directory. */
+function whereFiles(opts) {
+    return opts.noUpload ? 'in the output directory (not uploaded: artifact-name is empty)' : 'in the artifact';
+}
 // ---------------------------------------------------------------------------------------------
 // Escaping and URL hygiene (shared with comment.ts)
 // ---------------------------------------------------------------------------------------------
@@ -56114,11 +56119,14 @@ function subHeadline(m, opts) {
     const lines = [];
     const links = [];
     const run = publicUrl(opts.runUrl);
-    const art = publicUrl(opts.artifactUrl);
+    const art = opts.noUpload ? undefined : publicUrl(opts.artifactUrl);
+    const gallery = opts.noUpload ? undefined : publicUrl(opts.galleryUrl);
+    if (gallery)
+        links.push(`🖼️ ${summary_link(gallery, 'gallery page (opens in the browser)')}`);
     if (run)
         links.push(summary_link(run, 'workflow run'));
     if (art)
-        links.push(summary_link(art, 'artifact with every file, manifest.json and report.md'));
+        links.push(summary_link(art, 'zip with every file, manifest.json and report.md'));
     const meta = [`${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`, `concurrency ${m.run.concurrency}`];
     if (m.config)
         meta.push(`from ${codeText(m.config, 200)}`);
@@ -56201,16 +56209,19 @@ function filesCell(r, opts = {}) {
     const outs = r.outputs ?? [];
     if (outs.length === 0)
         return '—';
-    const art = publicUrl(opts.artifactUrl);
-    const inArtifact = art ? summary_link(art, 'in the artifact') : 'in the artifact';
+    const art = opts.noUpload ? undefined : publicUrl(opts.artifactUrl);
+    const inArtifact = art ? summary_link(art, 'in the artifact') : whereFiles(opts);
     const max = opts.maxFiles ?? Infinity;
     const cells = [];
     for (const o of outs.slice(0, max)) {
         const url = publicUrl(o.url);
         const name = o.path ? escapeText(opts.relativeLinks ? o.path : baseName(o.path), 200) : undefined;
+        const own = o.path && !opts.noUpload ? publicUrl(opts.fileUrls?.get(o.path)) : undefined;
         if (o.path) {
             const rel = opts.relativeLinks ? relativeHref(o.path) : undefined;
-            if (rel)
+            if (own && !rel)
+                cells.push(`${summary_link(own, name)}${url ? ` (${summary_link(url, 'source')})` : ''}`);
+            else if (rel)
                 cells.push(`${summary_link(rel, name)}${url ? ` (${summary_link(url, 'source')})` : ''}`);
             else if (url)
                 cells.push(summary_link(url, name));
@@ -56248,8 +56259,24 @@ function isImageOutput(r, o) {
         return o.content_type.toLowerCase().startsWith('image/');
     return r.type === 'image';
 }
-/** <img> tags for outputs of succeeded image jobs that have a public URL. */
-function thumbnails(m, width = 160) {
+/** <img> tags for the downloaded images of succeeded jobs, by their path relative to the output directory. */
+function relativeImages(m, width = 160) {
+    const out = [];
+    for (const r of m.results) {
+        if (r.status !== 'success' && r.status !== 'cached')
+            continue;
+        for (const o of r.outputs ?? []) {
+            const rel = o.path ? relativeHref(o.path) : undefined;
+            if (!rel || !isImageOutput(r, o))
+                continue;
+            const alt = escapeText(r.name, 100);
+            out.push(`<a href="${attrUrl(rel)}"><img src="${attrUrl(rel)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
+        }
+    }
+    return out;
+}
+/** <img> tags for outputs of succeeded image jobs that have a public URL (linked to the file's own artifact when given). */
+function thumbnails(m, width = 160, fileUrls) {
     const out = [];
     for (const r of m.results) {
         if (r.status !== 'success' && r.status !== 'cached')
@@ -56259,7 +56286,8 @@ function thumbnails(m, width = 160) {
             if (!url || !isImageOutput(r, o))
                 continue;
             const alt = escapeText(r.name, 100);
-            out.push(`<a href="${attrUrl(url)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
+            const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url;
+            out.push(`<a href="${attrUrl(href)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
         }
     }
     return out;
@@ -56371,16 +56399,18 @@ function failureSections(m, reasonChars, leave, where) {
  */
 function renderSummary(m, opts = {}) {
     const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
-    const where = `the full report is ${REPORT_FILE_NAME} in the artifact`;
+    const where = `the full report is ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
     const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
     const rowOpts = {
         maxFiles: 10,
         artifactUrl: opts.artifactUrl,
+        fileUrls: opts.fileUrls,
+        noUpload: opts.noUpload,
         promptInline: 100,
         promptMaxChars: 2000,
     };
     const rows = m.results.map((r) => jobRow(r, rowOpts));
-    const thumbs = thumbnails(m, 160);
+    const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
         // Failures may take at most half of what is left, so some job rows always show.
         ...failureSections(m, 1000, 0.5, where),
@@ -56396,7 +56426,7 @@ function renderSummary(m, opts = {}) {
             items: thumbs.slice(0, MAX_THUMBNAILS),
             hidden: Math.max(0, thumbs.length - MAX_THUMBNAILS),
             sep: ' ',
-            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${whereFiles(opts)}`,
         },
     ];
     const footer = `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)}</sub>`;
@@ -56419,9 +56449,15 @@ function renderReportFile(m, opts = {}) {
     if (unknown.length) {
         parts.push(`## Jobs with an unknown outcome (${unknown.length})`, 'The result of these jobs was never seen. Do not simply re-run them: settle each one first.', unknown.join('\n'));
     }
-    const rowOpts = { relativeLinks: true, artifactUrl: opts.artifactUrl, promptInline: 100 };
+    const rowOpts = {
+        relativeLinks: true,
+        artifactUrl: opts.artifactUrl,
+        noUpload: opts.noUpload,
+        promptInline: 100,
+    };
     parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
-    const thumbs = thumbnails(m, 160);
+    // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
+    const thumbs = relativeImages(m, 240);
     if (thumbs.length)
         parts.push('## Images', thumbs.join(' '));
     parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
@@ -56433,6 +56469,7 @@ function renderReportFile(m, opts = {}) {
 // the unzipped artifact. Everything is inline (CSS, no scripts); the only URLs in the page are
 // relative paths to the files next to it, so it works offline and never calls anything remote.
 // Every string from the job file or the API (names, prompts, model ids, errors) is escaped.
+
 
 
 
@@ -56539,6 +56576,18 @@ const STATUS_LABEL = {
 function statusBadge(status, extra = '') {
     return `<span class="badge st-${status}">${escapeHtml(STATUS_LABEL[status] ?? status)}${extra}</span>`;
 }
+/** The parameters that tell two variations of a job apart, in this order, when the body has them. */
+const KEY_PARAMS = ['seed', 'aspect_ratio', 'size', 'width', 'height', 'duration', 'resolution'];
+function paramText(v) {
+    if (typeof v === 'string')
+        return v;
+    return JSON.stringify(v) ?? String(v);
+}
+/** The job names this job takes an input from (`{from: "Hero"}` in its params). */
+function chainSources(r) {
+    const names = findChainRefs(r.params).map((x) => paramText(x.from));
+    return [...new Set(names)];
+}
 function metaHtml(r, multi) {
     const rows = [
         ['Model', `<code>${escapeHtml(r.model)}</code>`],
@@ -56546,9 +56595,41 @@ function metaHtml(r, multi) {
         ['Cost', `${escapeHtml(formatUsd(r.cost))}${multi ? ' <span class="muted">(whole job)</span>' : ''}`],
         ['Time', escapeHtml(formatSeconds(r.generation_time))],
     ];
-    return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+    for (const k of KEY_PARAMS) {
+        const v = r.params[k];
+        if (v !== undefined && v !== null && v !== '')
+            rows.push([k.replace('_', ' '), `<code>${escapeHtml(paramText(v))}</code>`]);
+    }
+    const from = chainSources(r);
+    if (from.length)
+        rows.push(['From', from.map((n) => `<code>${escapeHtml(n)}</code>`).join(', ')]);
+    if (r.prediction_id)
+        rows.push(['Prediction', `<code>${escapeHtml(r.prediction_id)}</code>`]);
+    const sent = Object.fromEntries(Object.entries(r.params).filter(([k]) => k !== 'prompt'));
+    const params = Object.keys(sent).length
+        ? `<details class="params"><summary>Parameters sent</summary><pre>${escapeHtml(JSON.stringify(sent, null, 2))}</pre></details>`
+        : '';
+    return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${params}`;
 }
-function mediaHtml(r, out, alt) {
+/** The media box of the standalone page: the inlined thumbnail, else a link to the file's own artifact. */
+function standaloneMediaHtml(r, out, alt, sa) {
+    const url = sa.links.get(out.path);
+    const open = url ? `<a class="media" href="${escapeHtml(url)}">` : '<div class="media">';
+    const close = url ? '</a>' : '</div>';
+    const kind = mediaKind(out);
+    const thumb = kind === 'image' ? sa.thumbs.get(out.path) : undefined;
+    if (thumb && typeof thumb !== 'string') {
+        return `${open}<img src="${escapeHtml(thumb.src)}" width="${thumb.width}" height="${thumb.height}" alt="${escapeHtml(alt)}" decoding="async">${close}`;
+    }
+    const icon = kind === 'video' ? '▶' : kind === 'image' ? '🖼' : '⬇';
+    const why = typeof thumb === 'string' ? `no preview: ${thumb}` : (out.content_type ?? r.type);
+    const where = url ? 'open it' : 'in the artifact with every file';
+    return (`${open.replace('class="media"', 'class="media file"')}<span class="fileicon" aria-hidden="true">${icon}</span>` +
+        `<span class="filelink">${escapeHtml(fileName(out.path))}</span><span class="muted">${escapeHtml(why)} · ${where}</span>${close}`);
+}
+function mediaHtml(r, out, alt, sa) {
+    if (out.path !== null && sa)
+        return standaloneMediaHtml(r, { ...out, path: out.path }, alt, sa);
     if (out.path === null) {
         const why = out.error ?? 'the file was not downloaded';
         return (`<div class="media missing"><p class="error">Download failed: ${escapeHtml(why)}</p>` +
@@ -56567,7 +56648,7 @@ function mediaHtml(r, out, alt) {
                 `<span class="muted">${escapeHtml(out.content_type ?? r.type)}</span></div>`);
     }
 }
-function outputCard(r, out, index, count) {
+function outputCard(r, out, index, count, sa) {
     const prompt = gallery_promptOf(r);
     const multi = count > 1;
     const alt = `${r.name}${multi ? ` (${index + 1} of ${count})` : ''}${prompt ? `: ${prompt.slice(0, 200)}` : ''}`;
@@ -56575,11 +56656,12 @@ function outputCard(r, out, index, count) {
     const cls = ok ? `card st-${r.status}` : 'card st-failed';
     const badge = ok ? statusBadge(r.status) : `<span class="badge st-failed">download failed</span>`;
     const counter = multi ? `<span class="counter">${index + 1}/${count}</span>` : '';
+    const href = ok ? (sa ? sa.links.get(out.path) : gallery_relativeHref(out.path)) : undefined;
     const link = ok
-        ? `<p class="filelinks"><a href="${escapeHtml(gallery_relativeHref(out.path))}">${escapeHtml(out.path)}</a>` +
+        ? `<p class="filelinks">${href ? `<a href="${escapeHtml(href)}">${escapeHtml(out.path)}</a>` : escapeHtml(out.path)}` +
             `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
         : '';
-    return (`<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
+    return (`<article class="${cls}">${mediaHtml(r, out, alt, sa)}<div class="body">` +
         `<header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${counter}${badge}</header>` +
         (ok && r.error ? `<p class="error">${escapeHtml(r.error)}</p>` : '') +
         metaHtml(r, multi) +
@@ -56599,14 +56681,14 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m) {
+function cards(m, sa) {
     const out = [];
     for (const r of m.results) {
         if (r.outputs.length === 0) {
             out.push(jobCard(r));
             continue;
         }
-        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length)));
+        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
     }
     return out.join('\n');
 }
@@ -56691,6 +56773,9 @@ details.prompt p{margin:0}
 .error.st-unknown{color:var(--warn);background:var(--warnbg)}.error.st-skipped{color:var(--skip);background:var(--skipbg)}
 .muted{color:var(--muted)}
 .filelinks{margin:8px 0 0;font-size:12px;word-break:break-all}
+.params summary{cursor:pointer;color:var(--muted);font-size:12px}
+.params pre{margin:4px 0 0;padding:6px 8px;background:var(--bg);border-radius:6px;font:11px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere;max-height:220px;overflow:auto}
+a.media{text-decoration:none}
 footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 /** The gallery page for a manifest, as one HTML string. */
@@ -56703,7 +56788,11 @@ function renderGallery(m, opts = {}) {
         ...(m.config ? [`config ${m.config}`] : []),
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
-    const body = m.results.length ? `<div class="grid">\n${cards(m)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+    const sa = opts.standalone;
+    const body = m.results.length ? `<div class="grid">\n${cards(m, sa)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+    const footer = sa
+        ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
+        : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
     return `<!doctype html>
 <html lang="en">
 <head>
@@ -56724,7 +56813,7 @@ ${gallery_costTable(m)}
 <main>
 ${body}
 </main>
-<footer>Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}</footer>
+<footer>${footer}</footer>
 </body>
 </html>
 `;

@@ -286,3 +286,53 @@ export async function uploadOutputs(
   }
   return { artifacts };
 }
+
+/**
+ * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
+ * an unzipped artifact with the type its name's extension says). `base` already carries the shard and
+ * attempt suffixes, so names stay unique across shards and re-runs; `used` makes them unique in the run.
+ */
+export function singleFileArtifactName(base: string, relPath: string, used: Set<string>): string {
+  const ext = sanitizeName(path.extname(relPath));
+  const stem = sanitizeName(relPath.slice(0, relPath.length - path.extname(relPath).length).replace(/[\\/]+/g, '-'));
+  for (let i = 1; ; i++) {
+    const candidate = fit(`${base}-${stem}`, `${i === 1 ? '' : `-${i}`}${ext}`);
+    if (!used.has(candidate)) {
+      used.add(candidate);
+      return candidate;
+    }
+  }
+}
+
+/** Upload one file unzipped (skipArchive) as the artifact `name`. Never throws: returns the artifact or why not. */
+export async function uploadSingleFile(opts: {
+  file: string;
+  name: string;
+  retentionDays?: number;
+  log: Log;
+  client?: ArtifactClient;
+  urlContext?: { serverUrl: string; repository: string; runId: string | number };
+}): Promise<{ artifact?: UploadedArtifact; error?: string }> {
+  const bad = artifactNameProblem(opts.name);
+  if (bad) return { error: bad };
+  let staged: { file: string; cleanup: () => Promise<void> } | undefined;
+  try {
+    const client = opts.client ?? new DefaultArtifactClient();
+    const options: UploadArtifactOptions = { skipArchive: true };
+    if (opts.retentionDays !== undefined && opts.retentionDays > 0) options.retentionDays = opts.retentionDays;
+    // The client names a skipArchive artifact after its file: stage the file under the artifact's name.
+    staged = await stage(opts.file, opts.name);
+    const res = await client.uploadArtifact(opts.name, [staged.file], path.dirname(staged.file), options);
+    if (res.id === undefined) throw new Error(`the artifact service returned no id for ${opts.name}`);
+    const a: UploadedArtifact = { name: opts.name, id: res.id };
+    if (res.digest !== undefined) a.digest = res.digest;
+    if (res.size !== undefined) a.size = res.size;
+    if (opts.urlContext) a.url = artifactUrl(opts.urlContext, res.id);
+    opts.log.debug(`artifact: uploaded ${opts.name} unzipped${a.url ? `: ${a.url}` : ''}`);
+    return { artifact: a };
+  } catch (e) {
+    return { error: `${opts.name}: ${explain(e, opts.name)}` };
+  } finally {
+    await staged?.cleanup().catch(() => undefined);
+  }
+}

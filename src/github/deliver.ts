@@ -2,7 +2,9 @@
 // the annotations. Each channel fails soft (a warning or an error line), never losing the others:
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
@@ -13,6 +15,11 @@ import { renderComment } from '../report/comment.js';
 import { annotateFailures } from '../report/annotations.js';
 import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
 import { shardArtifactName } from './shards.js';
+import { publishBrowsable } from './browse.js';
+import { formatUsd } from '../cost/prices.js';
+import { MANIFEST_FILE } from '../manifest/build.js';
+import { REPORT_FILE_NAME } from '../report/summary.js';
+import { GALLERY_FILE } from '../report/gallery.js';
 
 export interface RunContext {
   serverUrl: string;
@@ -61,12 +68,25 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
     if (first.url) core.setOutput('artifact-url', first.url);
     if (first.digest) core.setOutput('artifact-digest', first.digest);
   }
+  if (d.galleryUrl) core.setOutput('gallery-url', d.galleryUrl);
+  core.setOutput('files', filesWritten(m, outputDir).join('\n'));
+}
+
+/** Every file the run wrote in the output directory: the outputs on disk, then manifest.json, report.md, index.html. */
+export function filesWritten(m: Manifest, outputDir: string): string[] {
+  const paths = m.results.flatMap((r) => r.outputs.flatMap((o) => (o.path ? [join(outputDir, o.path)] : [])));
+  const reports = [MANIFEST_FILE, REPORT_FILE_NAME, GALLERY_FILE].map((f) => join(outputDir, f)).filter(existsSync);
+  return [...new Set([...paths, ...reports])];
 }
 
 export interface Delivery {
   artifacts: UploadedArtifact[];
   artifactError?: string;
   commentId?: number;
+  /** The gallery page's own artifact. */
+  galleryUrl?: string;
+  /** Each file's own artifact page, by output path. */
+  fileUrls?: Map<string, string>;
 }
 
 export async function deliver(
@@ -81,10 +101,14 @@ export async function deliver(
     ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
   const delivery: Delivery = { artifacts: [] };
 
+  const baseName = settings.artifactName
+    ? shardArtifactName(settings.artifactName, settings.shard, ctx.runAttempt)
+    : '';
+  const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
   if (settings.artifactName) {
     const up = await uploadOutputs({
       outputDir,
-      name: shardArtifactName(settings.artifactName, settings.shard, ctx.runAttempt),
+      name: baseName,
       retentionDays: settings.retentionDays,
       compressionLevel: settings.compressionLevel,
       perJob: settings.artifactPerJob,
@@ -95,14 +119,48 @@ export async function deliver(
     delivery.artifacts = up.artifacts;
     delivery.artifactError = up.error;
   }
-  const artifactUrl = delivery.artifacts.length === 1 ? delivery.artifacts[0]!.url : runUrl;
+  const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+  const artifactUrl = !settings.artifactName
+    ? undefined
+    : delivery.artifacts.length === 1 || zip?.name === baseName
+      ? zip?.url
+      : runUrl;
+  // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
+  if (settings.artifactName && !delivery.artifactError) {
+    const browse = await publishBrowsable({
+      outputDir,
+      manifest: m,
+      baseName,
+      videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+      alreadyUploaded: delivery.artifacts,
+      allFilesUrl: artifactUrl,
+      retentionDays: settings.retentionDays,
+      log,
+      urlContext,
+    });
+    delivery.galleryUrl = browse.page?.url;
+    delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url] as [string, string]] : [])));
+    if (browse.error) delivery.artifactError = browse.error;
+  }
+  const links = {
+    artifactUrl,
+    runUrl,
+    galleryUrl: delivery.galleryUrl,
+    fileUrls: delivery.fileUrls,
+    noUpload: !settings.artifactName,
+  };
+  core.notice(
+    `${formatUsd(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+      (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''),
+    { title: 'Atlas media' },
+  );
 
   // GitHub shows 10 error annotations per step; keep one for setFailed's own.
   annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
 
   try {
     const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
-    await core.summary.addRaw(renderSummary(m, { artifactUrl, runUrl, title }), true).write();
+    await core.summary.addRaw(renderSummary(m, { ...links, title }), true).write();
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
   }
@@ -116,7 +174,7 @@ export async function deliver(
     else {
       const [owner, repo] = ctx.repository.split('/') as [string, string];
       const octokit = getOctokit(settings.githubToken);
-      const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
+      const body = renderComment(m, { tag: settings.commentTag, ...links });
       const res = await upsertStickyComment({
         octokit,
         owner,

@@ -19,6 +19,7 @@ import {
   subHeadline,
   thumbnails,
   utf16Length,
+  whereFiles,
   type ListSection,
 } from './summary.js';
 
@@ -42,6 +43,9 @@ export interface CommentOptions {
   tag: string;
   artifactUrl?: string;
   runUrl?: string;
+  galleryUrl?: string;
+  fileUrls?: ReadonlyMap<string, string>;
+  noUpload?: boolean;
   /** Characters (UTF-16 code units, which never undercount GitHub's count); default 65,536. */
   maxChars?: number;
   title?: string;
@@ -54,14 +58,14 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
   const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
   const budget = max - marker.length - 1;
   const run = publicUrl(opts.runUrl);
-  const where = `see the job summary${run ? ` of the ${link(run, 'workflow run')}` : ''}, or ${REPORT_FILE_NAME} in the artifact`;
+  const where = `see the job summary${run ? ` of the ${link(run, 'workflow run')}` : ''}, or ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
   const fixed = [headline(m, opts.title ?? 'Atlas media', 3), ...subHeadline(m, opts), costTable(m, true)];
   const { failed, unknown } = failureItems(m, 300);
   const rows = m.results.map((r) => {
     const files = r.outputs?.length ?? 0;
     return `| ${escapeText(r.name, 120)} | ${codeText(r.model, 80)} | ${statusCell(r.status)} | ${r.status === 'skipped' ? '—' : formatUsd(r.cost)} | ${formatDuration(r.generation_time)} | ${files} |`;
   });
-  const thumbs = thumbnails(m, 120);
+  const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
     {
       head: `**Failed jobs (${failed.length})**\n\n`,
@@ -88,7 +92,7 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
       items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
       hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
       sep: ' ',
-      more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+      more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${whereFiles(opts)}`,
     },
   ];
   const doc = fitSections(fixed, lists, budget, utf16Length);

@@ -6,6 +6,8 @@ import { writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatUsd } from '../cost/prices.js';
 import type { JobResult, Manifest, OutputFile } from '../manifest/schema.js';
+import { findChainRefs } from '../jobfile/chain.js';
+import type { Thumbnail } from './thumbnails.js';
 
 export const GALLERY_FILE = 'index.html';
 const DEFAULT_TITLE = 'Atlas media gallery';
@@ -15,7 +17,20 @@ const PROMPT_PREVIEW = 120;
 
 export interface GalleryOptions {
   title?: string;
+  /**
+   * The page stands alone (uploaded as its own artifact): images are the inlined thumbnails given here
+   * (by output path; a string is why there is none), and files link to their own artifact's page
+   * (`links`, by output path) instead of a relative path that would lead nowhere.
+   */
+  standalone?: {
+    thumbs: ReadonlyMap<string, Thumbnail | string>;
+    links: ReadonlyMap<string, string>;
+    /** The artifact with every file (the zip). */
+    allFilesUrl?: string;
+  };
 }
+
+type Standalone = NonNullable<GalleryOptions['standalone']>;
 
 /** Escapes text for HTML element content and for quoted attribute values. */
 export function escapeHtml(s: string): string {
@@ -116,6 +131,20 @@ function statusBadge(status: JobResult['status'], extra = ''): string {
   return `<span class="badge st-${status}">${escapeHtml(STATUS_LABEL[status] ?? status)}${extra}</span>`;
 }
 
+/** The parameters that tell two variations of a job apart, in this order, when the body has them. */
+const KEY_PARAMS = ['seed', 'aspect_ratio', 'size', 'width', 'height', 'duration', 'resolution'] as const;
+
+function paramText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** The job names this job takes an input from (`{from: "Hero"}` in its params). */
+export function chainSources(r: JobResult): string[] {
+  const names = findChainRefs(r.params).map((x) => paramText(x.from));
+  return [...new Set(names)];
+}
+
 function metaHtml(r: JobResult, multi: boolean): string {
   const rows: [string, string][] = [
     ['Model', `<code>${escapeHtml(r.model)}</code>`],
@@ -123,10 +152,42 @@ function metaHtml(r: JobResult, multi: boolean): string {
     ['Cost', `${escapeHtml(formatUsd(r.cost))}${multi ? ' <span class="muted">(whole job)</span>' : ''}`],
     ['Time', escapeHtml(formatSeconds(r.generation_time))],
   ];
-  return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
+  for (const k of KEY_PARAMS) {
+    const v = r.params[k];
+    if (v !== undefined && v !== null && v !== '')
+      rows.push([k.replace('_', ' '), `<code>${escapeHtml(paramText(v))}</code>`]);
+  }
+  const from = chainSources(r);
+  if (from.length) rows.push(['From', from.map((n) => `<code>${escapeHtml(n)}</code>`).join(', ')]);
+  if (r.prediction_id) rows.push(['Prediction', `<code>${escapeHtml(r.prediction_id)}</code>`]);
+  const sent = Object.fromEntries(Object.entries(r.params).filter(([k]) => k !== 'prompt'));
+  const params = Object.keys(sent).length
+    ? `<details class="params"><summary>Parameters sent</summary><pre>${escapeHtml(JSON.stringify(sent, null, 2))}</pre></details>`
+    : '';
+  return `<dl class="meta">${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>${params}`;
 }
 
-function mediaHtml(r: JobResult, out: OutputFile, alt: string): string {
+/** The media box of the standalone page: the inlined thumbnail, else a link to the file's own artifact. */
+function standaloneMediaHtml(r: JobResult, out: OutputFile & { path: string }, alt: string, sa: Standalone): string {
+  const url = sa.links.get(out.path);
+  const open = url ? `<a class="media" href="${escapeHtml(url)}">` : '<div class="media">';
+  const close = url ? '</a>' : '</div>';
+  const kind = mediaKind(out);
+  const thumb = kind === 'image' ? sa.thumbs.get(out.path) : undefined;
+  if (thumb && typeof thumb !== 'string') {
+    return `${open}<img src="${escapeHtml(thumb.src)}" width="${thumb.width}" height="${thumb.height}" alt="${escapeHtml(alt)}" decoding="async">${close}`;
+  }
+  const icon = kind === 'video' ? '▶' : kind === 'image' ? '🖼' : '⬇';
+  const why = typeof thumb === 'string' ? `no preview: ${thumb}` : (out.content_type ?? r.type);
+  const where = url ? 'open it' : 'in the artifact with every file';
+  return (
+    `${open.replace('class="media"', 'class="media file"')}<span class="fileicon" aria-hidden="true">${icon}</span>` +
+    `<span class="filelink">${escapeHtml(fileName(out.path))}</span><span class="muted">${escapeHtml(why)} · ${where}</span>${close}`
+  );
+}
+
+function mediaHtml(r: JobResult, out: OutputFile, alt: string, sa?: Standalone): string {
+  if (out.path !== null && sa) return standaloneMediaHtml(r, { ...out, path: out.path }, alt, sa);
   if (out.path === null) {
     const why = out.error ?? 'the file was not downloaded';
     return (
@@ -152,7 +213,7 @@ function mediaHtml(r: JobResult, out: OutputFile, alt: string): string {
   }
 }
 
-function outputCard(r: JobResult, out: OutputFile, index: number, count: number): string {
+function outputCard(r: JobResult, out: OutputFile, index: number, count: number, sa?: Standalone): string {
   const prompt = promptOf(r);
   const multi = count > 1;
   const alt = `${r.name}${multi ? ` (${index + 1} of ${count})` : ''}${prompt ? `: ${prompt.slice(0, 200)}` : ''}`;
@@ -160,12 +221,13 @@ function outputCard(r: JobResult, out: OutputFile, index: number, count: number)
   const cls = ok ? `card st-${r.status}` : 'card st-failed';
   const badge = ok ? statusBadge(r.status) : `<span class="badge st-failed">download failed</span>`;
   const counter = multi ? `<span class="counter">${index + 1}/${count}</span>` : '';
+  const href = ok ? (sa ? sa.links.get(out.path!) : relativeHref(out.path!)) : undefined;
   const link = ok
-    ? `<p class="filelinks"><a href="${escapeHtml(relativeHref(out.path!))}">${escapeHtml(out.path!)}</a>` +
+    ? `<p class="filelinks">${href ? `<a href="${escapeHtml(href)}">${escapeHtml(out.path!)}</a>` : escapeHtml(out.path!)}` +
       `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
     : '';
   return (
-    `<article class="${cls}">${mediaHtml(r, out, alt)}<div class="body">` +
+    `<article class="${cls}">${mediaHtml(r, out, alt, sa)}<div class="body">` +
     `<header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${counter}${badge}</header>` +
     (ok && r.error ? `<p class="error">${escapeHtml(r.error)}</p>` : '') +
     metaHtml(r, multi) +
@@ -191,14 +253,14 @@ function jobCard(r: JobResult): string {
   );
 }
 
-function cards(m: Manifest): string {
+function cards(m: Manifest, sa?: Standalone): string {
   const out: string[] = [];
   for (const r of m.results) {
     if (r.outputs.length === 0) {
       out.push(jobCard(r));
       continue;
     }
-    r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length)));
+    r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
   }
   return out.join('\n');
 }
@@ -290,6 +352,9 @@ details.prompt p{margin:0}
 .error.st-unknown{color:var(--warn);background:var(--warnbg)}.error.st-skipped{color:var(--skip);background:var(--skipbg)}
 .muted{color:var(--muted)}
 .filelinks{margin:8px 0 0;font-size:12px;word-break:break-all}
+.params summary{cursor:pointer;color:var(--muted);font-size:12px}
+.params pre{margin:4px 0 0;padding:6px 8px;background:var(--bg);border-radius:6px;font:11px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;overflow-wrap:anywhere;max-height:220px;overflow:auto}
+a.media{text-decoration:none}
 footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 
@@ -303,7 +368,11 @@ export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
     ...(m.config ? [`config ${m.config}`] : []),
   ].join(' · ');
   const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
-  const body = m.results.length ? `<div class="grid">\n${cards(m)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+  const sa = opts.standalone;
+  const body = m.results.length ? `<div class="grid">\n${cards(m, sa)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+  const footer = sa
+    ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
+    : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -324,7 +393,7 @@ ${costTable(m)}
 <main>
 ${body}
 </main>
-<footer>Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}</footer>
+<footer>${footer}</footer>
 </body>
 </html>
 `;

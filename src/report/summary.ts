@@ -22,6 +22,17 @@ export interface SummaryOptions {
   title?: string;
   /** Link to the workflow run. */
   runUrl?: string;
+  /** Link to the gallery page's own (unzipped) artifact. */
+  galleryUrl?: string;
+  /** Each file's own (unzipped) artifact, by output path. */
+  fileUrls?: ReadonlyMap<string, string>;
+  /** Nothing was uploaded (artifact-name: ''): say where the files are instead of "in the artifact". */
+  noUpload?: boolean;
+}
+
+/** Where the files are, in words: in the artifact, or (with no upload) in the run's output directory. */
+export function whereFiles(opts: { noUpload?: boolean }): string {
+  return opts.noUpload ? 'in the output directory (not uploaded: artifact-name is empty)' : 'in the artifact';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,13 +251,18 @@ export function headline(m: Manifest, title = 'Atlas media', level = 2): string 
 }
 
 /** Lines under the headline: links, early stop. */
-export function subHeadline(m: Manifest, opts: { artifactUrl?: string; runUrl?: string }): string[] {
+export function subHeadline(
+  m: Manifest,
+  opts: { artifactUrl?: string; runUrl?: string; galleryUrl?: string; noUpload?: boolean },
+): string[] {
   const lines: string[] = [];
   const links: string[] = [];
   const run = publicUrl(opts.runUrl);
-  const art = publicUrl(opts.artifactUrl);
+  const art = opts.noUpload ? undefined : publicUrl(opts.artifactUrl);
+  const gallery = opts.noUpload ? undefined : publicUrl(opts.galleryUrl);
+  if (gallery) links.push(`🖼️ ${link(gallery, 'gallery page (opens in the browser)')}`);
   if (run) links.push(link(run, 'workflow run'));
-  if (art) links.push(link(art, 'artifact with every file, manifest.json and report.md'));
+  if (art) links.push(link(art, 'zip with every file, manifest.json and report.md'));
   const meta = [`${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`, `concurrency ${m.run.concurrency}`];
   if (m.config) meta.push(`from ${codeText(m.config, 200)}`);
   lines.push(meta.join(', ') + (links.length ? ' · ' + links.join(' · ') : ''));
@@ -344,22 +360,27 @@ export interface FileCellOptions {
   /** Link outputs to their path relative to report.md (the report file, not the summary). */
   relativeLinks?: boolean;
   artifactUrl?: string;
+  /** Each file's own artifact, by output path: the file's name links there. */
+  fileUrls?: ReadonlyMap<string, string>;
+  noUpload?: boolean;
 }
 
 /** The files of a job: linked when public, else named with "in the artifact". */
 export function filesCell(r: JobResult, opts: FileCellOptions = {}): string {
   const outs: OutputFile[] = r.outputs ?? [];
   if (outs.length === 0) return '—';
-  const art = publicUrl(opts.artifactUrl);
-  const inArtifact = art ? link(art, 'in the artifact') : 'in the artifact';
+  const art = opts.noUpload ? undefined : publicUrl(opts.artifactUrl);
+  const inArtifact = art ? link(art, 'in the artifact') : whereFiles(opts);
   const max = opts.maxFiles ?? Infinity;
   const cells: string[] = [];
   for (const o of outs.slice(0, max)) {
     const url = publicUrl(o.url);
     const name = o.path ? escapeText(opts.relativeLinks ? o.path : baseName(o.path), 200) : undefined;
+    const own = o.path && !opts.noUpload ? publicUrl(opts.fileUrls?.get(o.path)) : undefined;
     if (o.path) {
       const rel = opts.relativeLinks ? relativeHref(o.path) : undefined;
-      if (rel) cells.push(`${link(rel, name!)}${url ? ` (${link(url, 'source')})` : ''}`);
+      if (own && !rel) cells.push(`${link(own, name!)}${url ? ` (${link(url, 'source')})` : ''}`);
+      else if (rel) cells.push(`${link(rel, name!)}${url ? ` (${link(url, 'source')})` : ''}`);
       else if (url) cells.push(link(url, name!));
       else cells.push(`${name} <sub>(${inArtifact})</sub>`);
     } else {
@@ -402,8 +423,25 @@ function isImageOutput(r: JobResult, o: OutputFile): boolean {
   return r.type === 'image';
 }
 
-/** <img> tags for outputs of succeeded image jobs that have a public URL. */
-export function thumbnails(m: Manifest, width = 160): string[] {
+/** <img> tags for the downloaded images of succeeded jobs, by their path relative to the output directory. */
+export function relativeImages(m: Manifest, width = 160): string[] {
+  const out: string[] = [];
+  for (const r of m.results) {
+    if (r.status !== 'success' && r.status !== 'cached') continue;
+    for (const o of r.outputs ?? []) {
+      const rel = o.path ? relativeHref(o.path) : undefined;
+      if (!rel || !isImageOutput(r, o)) continue;
+      const alt = escapeText(r.name, 100);
+      out.push(
+        `<a href="${attrUrl(rel)}"><img src="${attrUrl(rel)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
+      );
+    }
+  }
+  return out;
+}
+
+/** <img> tags for outputs of succeeded image jobs that have a public URL (linked to the file's own artifact when given). */
+export function thumbnails(m: Manifest, width = 160, fileUrls?: ReadonlyMap<string, string>): string[] {
   const out: string[] = [];
   for (const r of m.results) {
     if (r.status !== 'success' && r.status !== 'cached') continue;
@@ -411,8 +449,9 @@ export function thumbnails(m: Manifest, width = 160): string[] {
       const url = publicUrl(o.url);
       if (!url || !isImageOutput(r, o)) continue;
       const alt = escapeText(r.name, 100);
+      const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url;
       out.push(
-        `<a href="${attrUrl(url)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
+        `<a href="${attrUrl(href)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
       );
     }
   }
@@ -552,16 +591,18 @@ function failureSections(m: Manifest, reasonChars: number | undefined, leave: nu
  */
 export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
-  const where = `the full report is ${REPORT_FILE_NAME} in the artifact`;
+  const where = `the full report is ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
   const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
   const rowOpts: JobRowOptions = {
     maxFiles: 10,
     artifactUrl: opts.artifactUrl,
+    fileUrls: opts.fileUrls,
+    noUpload: opts.noUpload,
     promptInline: 100,
     promptMaxChars: 2000,
   };
   const rows = m.results.map((r) => jobRow(r, rowOpts));
-  const thumbs = thumbnails(m, 160);
+  const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
     // Failures may take at most half of what is left, so some job rows always show.
     ...failureSections(m, 1000, 0.5, where),
@@ -577,7 +618,7 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
       items: thumbs.slice(0, MAX_THUMBNAILS),
       hidden: Math.max(0, thumbs.length - MAX_THUMBNAILS),
       sep: ' ',
-      more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+      more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${whereFiles(opts)}`,
     },
   ];
   const footer = `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)}</sub>`;
@@ -604,12 +645,18 @@ export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxByt
       unknown.join('\n'),
     );
   }
-  const rowOpts: JobRowOptions = { relativeLinks: true, artifactUrl: opts.artifactUrl, promptInline: 100 };
+  const rowOpts: JobRowOptions = {
+    relativeLinks: true,
+    artifactUrl: opts.artifactUrl,
+    noUpload: opts.noUpload,
+    promptInline: 100,
+  };
   parts.push(
     `## Jobs (${m.results.length})`,
     JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'),
   );
-  const thumbs = thumbnails(m, 160);
+  // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
+  const thumbs = relativeImages(m, 240);
   if (thumbs.length) parts.push('## Images', thumbs.join(' '));
   parts.push(
     `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`,

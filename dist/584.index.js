@@ -1,15 +1,18 @@
-export const id = 144;
-export const ids = [144,763];
+export const id = 584;
+export const ids = [584,203];
 export const modules = {
 
 /***/ 49721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _X: () => (/* binding */ uploadSingleFile),
 /* harmony export */   gQ: () => (/* binding */ uploadOutputs),
+/* harmony export */   jb: () => (/* binding */ MAX_ARTIFACTS_PER_JOB),
+/* harmony export */   oy: () => (/* binding */ singleFileArtifactName),
 /* harmony export */   tN: () => (/* binding */ uniqueArtifactName)
 /* harmony export */ });
-/* unused harmony exports MAX_ARTIFACTS_PER_JOB, MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
+/* unused harmony exports MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48161);
@@ -268,11 +271,60 @@ async function uploadOutputs(opts) {
     }
     return { artifacts };
 }
+/**
+ * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
+ * an unzipped artifact with the type its name's extension says). `base` already carries the shard and
+ * attempt suffixes, so names stay unique across shards and re-runs; `used` makes them unique in the run.
+ */
+function singleFileArtifactName(base, relPath, used) {
+    const ext = sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath));
+    const stem = sanitizeName(relPath.slice(0, relPath.length - node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath).length).replace(/[\\/]+/g, '-'));
+    for (let i = 1;; i++) {
+        const candidate = fit(`${base}-${stem}`, `${i === 1 ? '' : `-${i}`}${ext}`);
+        if (!used.has(candidate)) {
+            used.add(candidate);
+            return candidate;
+        }
+    }
+}
+/** Upload one file unzipped (skipArchive) as the artifact `name`. Never throws: returns the artifact or why not. */
+async function uploadSingleFile(opts) {
+    const bad = artifactNameProblem(opts.name);
+    if (bad)
+        return { error: bad };
+    let staged;
+    try {
+        const client = opts.client ?? new _actions_artifact__WEBPACK_IMPORTED_MODULE_3__/* .DefaultArtifactClient */ .t9();
+        const options = { skipArchive: true };
+        if (opts.retentionDays !== undefined && opts.retentionDays > 0)
+            options.retentionDays = opts.retentionDays;
+        // The client names a skipArchive artifact after its file: stage the file under the artifact's name.
+        staged = await stage(opts.file, opts.name);
+        const res = await client.uploadArtifact(opts.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), options);
+        if (res.id === undefined)
+            throw new Error(`the artifact service returned no id for ${opts.name}`);
+        const a = { name: opts.name, id: res.id };
+        if (res.digest !== undefined)
+            a.digest = res.digest;
+        if (res.size !== undefined)
+            a.size = res.size;
+        if (opts.urlContext)
+            a.url = artifactUrl(opts.urlContext, res.id);
+        opts.log.debug(`artifact: uploaded ${opts.name} unzipped${a.url ? `: ${a.url}` : ''}`);
+        return { artifact: a };
+    }
+    catch (e) {
+        return { error: `${opts.name}: ${explain(e, opts.name)}` };
+    }
+    finally {
+        await staged?.cleanup().catch(() => undefined);
+    }
+}
 
 
 /***/ }),
 
-/***/ 93144:
+/***/ 68584:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -284,10 +336,17 @@ __webpack_require__.d(__webpack_exports__, {
   setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
+// UNUSED EXPORTS: filesWritten
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
 var github = __webpack_require__(61351);
 // EXTERNAL MODULE: ./src/github/artifact.ts
@@ -316,14 +375,14 @@ function renderComment(m, opts) {
     const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
     const budget = max - marker.length - 1;
     const run = (0,summary/* publicUrl */.x6)(opts.runUrl);
-    const where = `see the job summary${run ? ` of the ${(0,summary/* link */.nf)(run, 'workflow run')}` : ''}, or ${summary/* REPORT_FILE_NAME */._G} in the artifact`;
+    const where = `see the job summary${run ? ` of the ${(0,summary/* link */.nf)(run, 'workflow run')}` : ''}, or ${summary/* REPORT_FILE_NAME */._G} ${(0,summary/* whereFiles */.bE)(opts)}`;
     const fixed = [(0,summary/* headline */.Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,summary/* subHeadline */.jd)(m, opts), (0,summary/* costTable */.kN)(m, true)];
     const { failed, unknown } = (0,summary/* failureItems */.xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,summary/* escapeText */.X1)(r.name, 120)} | ${(0,summary/* codeText */.ph)(r.model, 80)} | ${(0,summary/* statusCell */.fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,prices/* formatUsd */.UK)(r.cost)} | ${(0,summary/* formatDuration */.a3)(r.generation_time)} | ${files} |`;
     });
-    const thumbs = (0,summary/* thumbnails */._4)(m, 120);
+    const thumbs = (0,summary/* thumbnails */._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
@@ -350,7 +409,7 @@ function renderComment(m, opts) {
             items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
             hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
             sep: ' ',
-            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} in the artifact`,
+            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,summary/* whereFiles */.bE)(opts)}`,
         },
     ];
     const doc = (0,summary/* fitSections */.WK)(fixed, lists, budget, summary/* utf16Length */.b3);
@@ -543,10 +602,301 @@ async function upsertStickyComment(o) {
 
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/report/gallery.ts
+var gallery = __webpack_require__(83668);
+// EXTERNAL MODULE: ./node_modules/@jimp/core/dist/esm/index.js + 15 modules
+var esm = __webpack_require__(86911);
+// EXTERNAL MODULE: ./node_modules/@jimp/js-png/dist/esm/index.js + 1 modules
+var dist_esm = __webpack_require__(55298);
+// EXTERNAL MODULE: ./node_modules/@jimp/js-jpeg/dist/esm/index.js
+var js_jpeg_dist_esm = __webpack_require__(79835);
+// EXTERNAL MODULE: ./node_modules/@jimp/plugin-resize/dist/esm/index.js + 10 modules
+var plugin_resize_dist_esm = __webpack_require__(22172);
+;// CONCATENATED MODULE: ./src/report/thumbnails.ts
+// Small inline thumbnails for the self-contained gallery page: a data: URI per image, made with jimp's
+// pure-JS PNG/JPEG codecs (no native dependency). The files come from outside (Atlas, storage hosts), so
+// the size is read from the header first and anything too big to decode safely, or in a format we cannot
+// decode (WebP, GIF, AVIF…), gets no thumbnail: the page links the file instead.
+
+
+
+
+
+/** Longest edge of a thumbnail, in pixels. */
+const THUMBNAIL_EDGE = 512;
+/** Files at most this big, in an image format every browser shows, are inlined as they are. */
+const INLINE_ORIGINAL_MAX_BYTES = 96 * 1024;
+/** Never decode more pixels than this (a 4 bytes/pixel bitmap: 160 MB at most). */
+const MAX_DECODE_PIXELS = 40_000_000;
+/** Never read a file bigger than this to thumbnail it. */
+const MAX_DECODE_BYTES = 64 * 1024 * 1024;
+const Jimp = (0,esm/* createJimp */.rJ)({ formats: [dist_esm/* default */.Ay, js_jpeg_dist_esm/* default */.A], plugins: [plugin_resize_dist_esm/* methods */.v] });
+/** Width and height from a PNG, JPEG, GIF or WebP header (the first 64 KiB), without decoding; undefined when unknown. */
+function readImageHeader(b) {
+    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR') {
+        return { format: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+    }
+    if (buf.length >= 10 && buf.toString('latin1', 0, 4) === 'GIF8') {
+        return { format: 'gif', width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
+    }
+    if (buf.length >= 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
+        const kind = buf.toString('latin1', 12, 16);
+        if (kind === 'VP8X')
+            return { format: 'webp', width: buf.readUIntLE(24, 3) + 1, height: buf.readUIntLE(27, 3) + 1 };
+        if (kind === 'VP8 ')
+            return { format: 'webp', width: buf.readUInt16LE(26) & 0x3fff, height: buf.readUInt16LE(28) & 0x3fff };
+        if (kind === 'VP8L') {
+            const bits = buf.readUInt32LE(21);
+            return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+        }
+        return undefined;
+    }
+    if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
+        // Walk the segments to the first start-of-frame marker (SOF0..SOF15 but DHT, JPG and DAC).
+        let i = 2;
+        while (i + 9 < buf.length) {
+            if (buf[i] !== 0xff)
+                return undefined;
+            const marker = buf[i + 1];
+            if (marker === 0xff) {
+                i++;
+                continue;
+            }
+            if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+                i += 2;
+                continue;
+            }
+            const len = buf.readUInt16BE(i + 2);
+            if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+                return { format: 'jpeg', height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+            }
+            if (len < 2)
+                return undefined;
+            i += 2 + len;
+        }
+    }
+    return undefined;
+}
+async function head(file, bytes) {
+    const fh = await (0,promises_.open)(file, 'r');
+    try {
+        const { size } = await fh.stat();
+        const buf = Buffer.alloc(Math.min(bytes, size));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        return { buf: buf.subarray(0, bytesRead), size };
+    }
+    finally {
+        await fh.close();
+    }
+}
+const MIME = {
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+};
+/**
+ * A thumbnail of `file` at most `edge` px on its longest side: the original when it is small and
+ * already small enough, else a JPEG re-encode. Never throws: `{ok: false, reason}` says why not.
+ */
+async function makeThumbnail(file, opts = {}) {
+    const edge = opts.edge ?? THUMBNAIL_EDGE;
+    const maxPixels = opts.maxPixels ?? MAX_DECODE_PIXELS;
+    const smallBytes = opts.inlineOriginalMaxBytes ?? INLINE_ORIGINAL_MAX_BYTES;
+    try {
+        const { buf, size } = await head(file, 64 * 1024);
+        const h = readImageHeader(buf);
+        if (!h)
+            return { ok: false, reason: 'not a PNG, JPEG, GIF or WebP image' };
+        if (h.width < 1 || h.height < 1)
+            return { ok: false, reason: `the header says ${h.width}×${h.height}` };
+        const fits = h.width <= edge && h.height <= edge;
+        if (fits && size <= smallBytes) {
+            const all = await (0,promises_.readFile)(file);
+            return { ok: true, thumb: { src: dataUri(MIME[h.format], all), width: h.width, height: h.height } };
+        }
+        if (h.format !== 'png' && h.format !== 'jpeg')
+            return { ok: false, reason: `no ${h.format} decoder` };
+        if (h.width * h.height > maxPixels)
+            return { ok: false, reason: `${h.width}×${h.height} is over ${maxPixels} pixels: not decoded` };
+        if (size > MAX_DECODE_BYTES)
+            return { ok: false, reason: `${size} bytes is too big to decode` };
+        const img = await Jimp.read(await (0,promises_.readFile)(file));
+        // The header is what we checked; refuse a decoder that disagrees with it.
+        if (img.bitmap.width !== h.width || img.bitmap.height !== h.height)
+            return { ok: false, reason: 'the decoded size differs from the header' };
+        const scale = Math.min(1, edge / Math.max(h.width, h.height));
+        const w = Math.max(1, Math.round(h.width * scale));
+        const ht = Math.max(1, Math.round(h.height * scale));
+        if (scale < 1)
+            img.resize({ w, h: ht });
+        const out = await img.getBuffer('image/jpeg', { quality: 78 });
+        return { ok: true, thumb: { src: dataUri('image/jpeg', out), width: w, height: ht } };
+    }
+    catch (e) {
+        return { ok: false, reason: `cannot decode: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
+}
+function dataUri(mime, b) {
+    return `data:${mime};base64,${Buffer.from(b).toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/browse.ts
+// The results, viewable in the browser: each image (and each video up to a size cap) uploaded as its own
+// unzipped artifact, which GitHub shows directly, then one self-contained gallery page (inline CSS,
+// inline thumbnails, links to those artifacts) uploaded unzipped too. Fails soft like uploadOutputs:
+// whatever is not uploaded stays in the zip artifact and on disk.
+
+
+
+
+
+
+/** Files uploaded one artifact each at most (GitHub allows 500 artifacts per job; keep room for other steps). */
+const MAX_FILE_ARTIFACTS = 400;
+/** Thumbnails inlined in the page at most (each is up to ~100 KB of base64). */
+const MAX_INLINE_THUMBNAILS = 300;
+/** Uploads in flight at once. */
+const UPLOAD_CONCURRENCY = 4;
+function isMedia(r, o) {
+    const ct = (o.content_type ?? '').toLowerCase();
+    if (ct.startsWith('image/'))
+        return 'image';
+    if (ct.startsWith('video/'))
+        return 'video';
+    if (ct)
+        return undefined;
+    return r.type;
+}
+async function inPool(items, n, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+/** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
+async function publishBrowsable(opts) {
+    const { log, manifest: m } = opts;
+    const root = external_node_path_default().resolve(opts.outputDir);
+    const out = { files: new Map(), notUploaded: [] };
+    const errors = [];
+    // Which files: every downloaded image and video inside the output directory, in manifest order.
+    const wanted = [];
+    const seen = new Set();
+    for (const r of m.results) {
+        for (const o of r.outputs) {
+            const kind = isMedia(r, o);
+            if (!o.path || !kind || seen.has(o.path))
+                continue;
+            const abs = external_node_path_default().resolve(root, o.path);
+            if (!abs.startsWith(root + (external_node_path_default()).sep))
+                continue;
+            seen.add(o.path);
+            wanted.push({ rel: o.path, abs, kind });
+        }
+    }
+    // GitHub's 500 per job: what this job already uploaded, the page, and our own cap.
+    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    const toUpload = [];
+    for (const w of wanted) {
+        if (w.kind === 'video') {
+            const size = await (0,promises_.stat)(w.abs).then((s) => s.size, () => -1);
+            if (size < 0)
+                continue;
+            if (size > opts.videoMaxBytes) {
+                out.notUploaded.push({
+                    path: w.rel,
+                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(opts.videoMaxBytes / 1048576).toFixed(0)} MB)`,
+                });
+                continue;
+            }
+        }
+        if (toUpload.length >= room) {
+            out.notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
+            continue;
+        }
+        toUpload.push(w);
+    }
+    const capped = out.notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
+    if (capped)
+        log.warning(`artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${artifact/* MAX_ARTIFACTS_PER_JOB */.jb} artifacts per job); they are in the zip artifact`);
+    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
+    const names = new Map();
+    for (const w of toUpload)
+        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
+    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
+    const common = {
+        retentionDays: opts.retentionDays,
+        log,
+        client: opts.client,
+        urlContext: opts.urlContext,
+    };
+    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
+        if (res.artifact)
+            out.files.set(w.rel, res.artifact);
+        else
+            errors.push(res.error);
+    });
+    // The page: inline thumbnails of the images, links to each file's artifact.
+    const thumbs = new Map();
+    let inlined = 0;
+    for (const w of wanted) {
+        if (w.kind !== 'image')
+            continue;
+        if (inlined >= MAX_INLINE_THUMBNAILS) {
+            thumbs.set(w.rel, `more than ${MAX_INLINE_THUMBNAILS} images`);
+            continue;
+        }
+        const t = await makeThumbnail(w.abs);
+        if (t.ok)
+            inlined++;
+        thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
+    }
+    const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
+    const html = (0,gallery/* renderGallery */.V)(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
+    try {
+        const file = external_node_path_default().join(dir, pageName);
+        await (0,promises_.writeFile)(file, html, 'utf8');
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
+        if (res.artifact)
+            out.page = res.artifact;
+        else
+            errors.push(res.error);
+    }
+    catch (e) {
+        errors.push(`gallery page: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    if (errors.length) {
+        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+        log.error(out.error, { title: 'Artifact upload failed' });
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/manifest/build.ts
+var build = __webpack_require__(12533);
 ;// CONCATENATED MODULE: ./src/github/deliver.ts
 // Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
 // the annotations. Each channel fails soft (a warning or an error line), never losing the others:
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
+
+
+
+
+
+
+
 
 
 
@@ -593,14 +943,27 @@ function setRunOutputs(m, manifestPath, outputDir, d) {
         if (first.digest)
             core/* setOutput */.uH('artifact-digest', first.digest);
     }
+    if (d.galleryUrl)
+        core/* setOutput */.uH('gallery-url', d.galleryUrl);
+    core/* setOutput */.uH('files', filesWritten(m, outputDir).join('\n'));
+}
+/** Every file the run wrote in the output directory: the outputs on disk, then manifest.json, report.md, index.html. */
+function filesWritten(m, outputDir) {
+    const paths = m.results.flatMap((r) => r.outputs.flatMap((o) => (o.path ? [(0,external_node_path_.join)(outputDir, o.path)] : [])));
+    const reports = [build/* MANIFEST_FILE */.h1, summary/* REPORT_FILE_NAME */._G, gallery/* GALLERY_FILE */.E7].map((f) => (0,external_node_path_.join)(outputDir, f)).filter(external_node_fs_.existsSync);
+    return [...new Set([...paths, ...reports])];
 }
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
     const delivery = { artifacts: [] };
+    const baseName = settings.artifactName
+        ? (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt)
+        : '';
+    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
     if (settings.artifactName) {
         const up = await (0,artifact/* uploadOutputs */.gQ)({
             outputDir,
-            name: (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt),
+            name: baseName,
             retentionDays: settings.retentionDays,
             compressionLevel: settings.compressionLevel,
             perJob: settings.artifactPerJob,
@@ -611,12 +974,44 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         delivery.artifacts = up.artifacts;
         delivery.artifactError = up.error;
     }
-    const artifactUrl = delivery.artifacts.length === 1 ? delivery.artifacts[0].url : runUrl;
+    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+    const artifactUrl = !settings.artifactName
+        ? undefined
+        : delivery.artifacts.length === 1 || zip?.name === baseName
+            ? zip?.url
+            : runUrl;
+    // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
+    if (settings.artifactName && !delivery.artifactError) {
+        const browse = await publishBrowsable({
+            outputDir,
+            manifest: m,
+            baseName,
+            videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+            alreadyUploaded: delivery.artifacts,
+            allFilesUrl: artifactUrl,
+            retentionDays: settings.retentionDays,
+            log,
+            urlContext,
+        });
+        delivery.galleryUrl = browse.page?.url;
+        delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
+        if (browse.error)
+            delivery.artifactError = browse.error;
+    }
+    const links = {
+        artifactUrl,
+        runUrl,
+        galleryUrl: delivery.galleryUrl,
+        fileUrls: delivery.fileUrls,
+        noUpload: !settings.artifactName,
+    };
+    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+        (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''), { title: 'Atlas media' });
     // GitHub shows 10 error annotations per step; keep one for setFailed's own.
     annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
     try {
         const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
-        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { artifactUrl, runUrl, title }), true).write();
+        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { ...links, title }), true).write();
     }
     catch (e) {
         log.warning(`could not write the job summary: ${e.message}`);
@@ -631,7 +1026,7 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         else {
             const [owner, repo] = ctx.repository.split('/');
             const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
-            const body = renderComment(m, { tag: settings.commentTag, artifactUrl, runUrl });
+            const body = renderComment(m, { tag: settings.commentTag, ...links });
             const res = await upsertStickyComment({
                 octokit,
                 owner,

@@ -1,0 +1,726 @@
+export const id = 203;
+export const ids = [203];
+export const modules = {
+
+/***/ 68584:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  deliver: () => (/* binding */ deliver),
+  readEventPayload: () => (/* binding */ readEventPayload),
+  runContextFromEnv: () => (/* binding */ runContextFromEnv),
+  setRunOutputs: () => (/* binding */ setRunOutputs)
+});
+
+// UNUSED EXPORTS: filesWritten
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(33838);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
+var github = __webpack_require__(61351);
+// EXTERNAL MODULE: ./src/github/artifact.ts
+var artifact = __webpack_require__(49721);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(57994);
+// EXTERNAL MODULE: ./src/cost/prices.ts
+var prices = __webpack_require__(51295);
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+/** GitHub refuses a comment body over this many characters. */
+const COMMENT_MAX_CHARS = 65_536;
+const MAX_COMMENT_THUMBNAILS = 12;
+/**
+ * The hidden marker for one tag. The tag is percent-encoded so no tag can end the HTML comment
+ * early (`-->`) or make one tag's marker a prefix of another's.
+ */
+function commentMarker(tag) {
+    const safe = encodeURIComponent(tag.trim() || 'default').replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+    return `<!-- atlas-media-action:tag=${safe} -->`;
+}
+const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+function renderComment(m, opts) {
+    const marker = commentMarker(opts.tag);
+    const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
+    const budget = max - marker.length - 1;
+    const run = (0,summary/* publicUrl */.x6)(opts.runUrl);
+    const where = `see the job summary${run ? ` of the ${(0,summary/* link */.nf)(run, 'workflow run')}` : ''}, or ${summary/* REPORT_FILE_NAME */._G} ${(0,summary/* whereFiles */.bE)(opts)}`;
+    const fixed = [(0,summary/* headline */.Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,summary/* subHeadline */.jd)(m, opts), (0,summary/* costTable */.kN)(m, true)];
+    const { failed, unknown } = (0,summary/* failureItems */.xh)(m, 300);
+    const rows = m.results.map((r) => {
+        const files = r.outputs?.length ?? 0;
+        return `| ${(0,summary/* escapeText */.X1)(r.name, 120)} | ${(0,summary/* codeText */.ph)(r.model, 80)} | ${(0,summary/* statusCell */.fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,prices/* formatUsd */.UK)(r.cost)} | ${(0,summary/* formatDuration */.a3)(r.generation_time)} | ${files} |`;
+    });
+    const thumbs = (0,summary/* thumbnails */._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls);
+    const lists = [
+        {
+            head: `**Failed jobs (${failed.length})**\n\n`,
+            items: failed,
+            more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
+            items: unknown,
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+            leave: 0.5,
+        },
+        {
+            head: `<details><summary>Jobs (${m.results.length})</summary>\n\n${JOB_HEADER}\n`,
+            emptyHead: `**Jobs (${m.results.length})**`,
+            items: rows,
+            tail: '\n\n</details>',
+            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+            leave: 0.02,
+        },
+        {
+            head: '',
+            items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
+            hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
+            sep: ' ',
+            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,summary/* whereFiles */.bE)(opts)}`,
+        },
+    ];
+    const doc = (0,summary/* fitSections */.WK)(fixed, lists, budget, summary/* utf16Length */.b3);
+    return `${marker}\n${(0,summary/* hardCut */.C4)(doc, budget, summary/* utf16Length */.b3, `\n\n… cut to fit: ${where}`)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+const MAX_MESSAGE = 1000;
+function oneLine(s, max = MAX_MESSAGE) {
+    const t = (0,summary/* scrubSecrets */.Zg)(s).replace(/\s+/g, ' ').trim();
+    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+function messageOf(r) {
+    if (r.status === 'unknown') {
+        const why = r.error ? ` (${oneLine(r.error, 300)})` : '';
+        return r.prediction_id
+            ? `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. Atlas may have run and charged prediction ${r.prediction_id}: check it before running this job again, or you may pay twice.`
+            : `Job "${oneLine(r.name, 200)}" (${r.model}): outcome unknown${why}. The submit may have created a prediction whose id was never seen: check the Atlas console before running this job again.`;
+    }
+    const kind = r.error_kind ? ` [${r.error_kind}]` : '';
+    return `Job "${oneLine(r.name, 200)}" (${r.model}) failed${kind}: ${r.error ? oneLine(r.error) : 'no reason given'}`;
+}
+/**
+ * One error per failed or unknown job, pointing at the job file. When there are more than `max`,
+ * the first `max - 1` are annotated and one more error says how many were left out, so the
+ * total never passes `max` (and the summarising line is one GitHub still shows).
+ */
+function annotateFailures(m, log, opts = {}) {
+    const max = Math.max(1, Math.floor(opts.max ?? 10));
+    const bad = m.results.filter((r) => r.status === 'failed' || r.status === 'unknown');
+    if (bad.length === 0)
+        return;
+    const file = opts.configPath ?? m.config ?? undefined;
+    const shown = bad.length > max ? bad.slice(0, max - 1) : bad;
+    for (const r of shown) {
+        const where = {
+            title: `${r.status === 'unknown' ? 'Atlas job outcome unknown' : 'Atlas job failed'}: ${oneLine(r.name, 200)}`,
+        };
+        if (file) {
+            where.file = file;
+            const line = safeLine(opts.lineOf, r.name);
+            if (line !== undefined)
+                where.line = line;
+        }
+        log.error(messageOf(r), where);
+    }
+    const left = bad.length - shown.length;
+    if (left > 0) {
+        const where = { title: `Atlas: ${left} more failed job${left === 1 ? '' : 's'}` };
+        if (file)
+            where.file = file;
+        log.error(`and ${left} more failed job${left === 1 ? '' : 's'}: see the job summary`, where);
+    }
+}
+function safeLine(lineOf, name) {
+    try {
+        const n = lineOf?.(name);
+        return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/comment.ts
+
+const PR_EVENTS = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'pull_request_review_comment',
+]);
+function asNumber(n) {
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+/** The pull request the event is about: pull_request(_target) and their reviews, or a comment on a PR. */
+function pullRequestNumber(context) {
+    const p = context.payload ?? {};
+    if (PR_EVENTS.has(context.eventName))
+        return asNumber(p.pull_request?.number);
+    if (context.eventName === 'issue_comment')
+        return p.issue?.pull_request ? asNumber(p.issue.number) : undefined;
+    return undefined;
+}
+/**
+ * auto: on pull_request and pull_request_target events that carry a PR number; always: yes, even
+ * without a PR number (the caller then warns that there is nothing to comment on); never: no.
+ */
+function shouldComment(mode, eventName, prNumber) {
+    if (mode === 'never')
+        return false;
+    if (mode === 'always')
+        return true;
+    return prNumber !== undefined && (eventName === 'pull_request' || eventName === 'pull_request_target');
+}
+function statusOf(err) {
+    const s = err?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+function comment_messageOf(err) {
+    const e = err;
+    const fromBody = e?.response?.data?.message;
+    if (typeof fromBody === 'string' && fromBody)
+        return fromBody;
+    return typeof e?.message === 'string' ? e.message : String(err);
+}
+/** Finds the comment carrying `marker`, stopping at the page where it is. */
+async function findComment(o, marker) {
+    const found = await o.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 }, (response, done) => {
+        const hit = response.data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
+        if (hit) {
+            done();
+            return [hit];
+        }
+        return [];
+    });
+    return found[0];
+}
+function withMarker(body, marker, log) {
+    let b = body.includes(marker) ? body : `${marker}\n${body}`;
+    if (b.length > COMMENT_MAX_CHARS) {
+        log.warning(`The PR comment was ${b.length} characters, over GitHub's ${COMMENT_MAX_CHARS}: it was cut.`);
+        const note = "\n\n… cut to fit GitHub's comment limit: see the job summary.";
+        b = b.slice(0, COMMENT_MAX_CHARS - note.length - marker.length - 1);
+        const last = b.charCodeAt(b.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff)
+            b = b.slice(0, -1);
+        if (!b.includes(marker))
+            b = `${marker}\n${b}`;
+        b += note;
+    }
+    return b;
+}
+/**
+ * Creates or updates our comment on the issue/PR. Returns what it did, or undefined when it could
+ * not (after a warning saying why). Never throws.
+ */
+async function upsertStickyComment(o) {
+    const where = `${o.owner}/${o.repo}#${o.issueNumber}`;
+    try {
+        const marker = commentMarker(o.tag);
+        const body = withMarker(o.body, marker, o.log);
+        const existing = await findComment(o, marker);
+        if (existing) {
+            try {
+                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+                    owner: o.owner,
+                    repo: o.repo,
+                    comment_id: existing.id,
+                    body,
+                });
+                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+                return { id: Number(data.id), action: 'updated' };
+            }
+            catch (err) {
+                // Deleted between the listing and the update: make a new one.
+                if (statusOf(err) !== 404)
+                    throw err;
+                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
+            }
+        }
+        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+            owner: o.owner,
+            repo: o.repo,
+            issue_number: o.issueNumber,
+            body,
+        });
+        o.log.info(`Created the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'created' };
+    }
+    catch (err) {
+        const status = statusOf(err);
+        const msg = comment_messageOf(err);
+        if (status === 403) {
+            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+                `only in the job summary there. Turn the PR comment off to stop trying.`);
+        }
+        else if (status === 404) {
+            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+        }
+        else {
+            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
+        }
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./src/github/shards.ts
+var shards = __webpack_require__(3974);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/report/gallery.ts
+var gallery = __webpack_require__(83668);
+// EXTERNAL MODULE: ./node_modules/@jimp/core/dist/esm/index.js + 15 modules
+var esm = __webpack_require__(86911);
+// EXTERNAL MODULE: ./node_modules/@jimp/js-png/dist/esm/index.js + 1 modules
+var dist_esm = __webpack_require__(55298);
+// EXTERNAL MODULE: ./node_modules/@jimp/js-jpeg/dist/esm/index.js
+var js_jpeg_dist_esm = __webpack_require__(79835);
+// EXTERNAL MODULE: ./node_modules/@jimp/plugin-resize/dist/esm/index.js + 10 modules
+var plugin_resize_dist_esm = __webpack_require__(22172);
+;// CONCATENATED MODULE: ./src/report/thumbnails.ts
+// Small inline thumbnails for the self-contained gallery page: a data: URI per image, made with jimp's
+// pure-JS PNG/JPEG codecs (no native dependency). The files come from outside (Atlas, storage hosts), so
+// the size is read from the header first and anything too big to decode safely, or in a format we cannot
+// decode (WebP, GIF, AVIF…), gets no thumbnail: the page links the file instead.
+
+
+
+
+
+/** Longest edge of a thumbnail, in pixels. */
+const THUMBNAIL_EDGE = 512;
+/** Files at most this big, in an image format every browser shows, are inlined as they are. */
+const INLINE_ORIGINAL_MAX_BYTES = 96 * 1024;
+/** Never decode more pixels than this (a 4 bytes/pixel bitmap: 160 MB at most). */
+const MAX_DECODE_PIXELS = 40_000_000;
+/** Never read a file bigger than this to thumbnail it. */
+const MAX_DECODE_BYTES = 64 * 1024 * 1024;
+const Jimp = (0,esm/* createJimp */.rJ)({ formats: [dist_esm/* default */.Ay, js_jpeg_dist_esm/* default */.A], plugins: [plugin_resize_dist_esm/* methods */.v] });
+/** Width and height from a PNG, JPEG, GIF or WebP header (the first 64 KiB), without decoding; undefined when unknown. */
+function readImageHeader(b) {
+    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR') {
+        return { format: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+    }
+    if (buf.length >= 10 && buf.toString('latin1', 0, 4) === 'GIF8') {
+        return { format: 'gif', width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
+    }
+    if (buf.length >= 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
+        const kind = buf.toString('latin1', 12, 16);
+        if (kind === 'VP8X')
+            return { format: 'webp', width: buf.readUIntLE(24, 3) + 1, height: buf.readUIntLE(27, 3) + 1 };
+        if (kind === 'VP8 ')
+            return { format: 'webp', width: buf.readUInt16LE(26) & 0x3fff, height: buf.readUInt16LE(28) & 0x3fff };
+        if (kind === 'VP8L') {
+            const bits = buf.readUInt32LE(21);
+            return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+        }
+        return undefined;
+    }
+    if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
+        // Walk the segments to the first start-of-frame marker (SOF0..SOF15 but DHT, JPG and DAC).
+        let i = 2;
+        while (i + 9 < buf.length) {
+            if (buf[i] !== 0xff)
+                return undefined;
+            const marker = buf[i + 1];
+            if (marker === 0xff) {
+                i++;
+                continue;
+            }
+            if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+                i += 2;
+                continue;
+            }
+            const len = buf.readUInt16BE(i + 2);
+            if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+                return { format: 'jpeg', height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+            }
+            if (len < 2)
+                return undefined;
+            i += 2 + len;
+        }
+    }
+    return undefined;
+}
+async function head(file, bytes) {
+    const fh = await (0,promises_.open)(file, 'r');
+    try {
+        const { size } = await fh.stat();
+        const buf = Buffer.alloc(Math.min(bytes, size));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+        return { buf: buf.subarray(0, bytesRead), size };
+    }
+    finally {
+        await fh.close();
+    }
+}
+const MIME = {
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    gif: 'image/gif',
+    webp: 'image/webp',
+};
+/**
+ * A thumbnail of `file` at most `edge` px on its longest side: the original when it is small and
+ * already small enough, else a JPEG re-encode. Never throws: `{ok: false, reason}` says why not.
+ */
+async function makeThumbnail(file, opts = {}) {
+    const edge = opts.edge ?? THUMBNAIL_EDGE;
+    const maxPixels = opts.maxPixels ?? MAX_DECODE_PIXELS;
+    const smallBytes = opts.inlineOriginalMaxBytes ?? INLINE_ORIGINAL_MAX_BYTES;
+    try {
+        const { buf, size } = await head(file, 64 * 1024);
+        const h = readImageHeader(buf);
+        if (!h)
+            return { ok: false, reason: 'not a PNG, JPEG, GIF or WebP image' };
+        if (h.width < 1 || h.height < 1)
+            return { ok: false, reason: `the header says ${h.width}×${h.height}` };
+        const fits = h.width <= edge && h.height <= edge;
+        if (fits && size <= smallBytes) {
+            const all = await (0,promises_.readFile)(file);
+            return { ok: true, thumb: { src: dataUri(MIME[h.format], all), width: h.width, height: h.height } };
+        }
+        if (h.format !== 'png' && h.format !== 'jpeg')
+            return { ok: false, reason: `no ${h.format} decoder` };
+        if (h.width * h.height > maxPixels)
+            return { ok: false, reason: `${h.width}×${h.height} is over ${maxPixels} pixels: not decoded` };
+        if (size > MAX_DECODE_BYTES)
+            return { ok: false, reason: `${size} bytes is too big to decode` };
+        const img = await Jimp.read(await (0,promises_.readFile)(file));
+        // The header is what we checked; refuse a decoder that disagrees with it.
+        if (img.bitmap.width !== h.width || img.bitmap.height !== h.height)
+            return { ok: false, reason: 'the decoded size differs from the header' };
+        const scale = Math.min(1, edge / Math.max(h.width, h.height));
+        const w = Math.max(1, Math.round(h.width * scale));
+        const ht = Math.max(1, Math.round(h.height * scale));
+        if (scale < 1)
+            img.resize({ w, h: ht });
+        const out = await img.getBuffer('image/jpeg', { quality: 78 });
+        return { ok: true, thumb: { src: dataUri('image/jpeg', out), width: w, height: ht } };
+    }
+    catch (e) {
+        return { ok: false, reason: `cannot decode: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+    }
+}
+function dataUri(mime, b) {
+    return `data:${mime};base64,${Buffer.from(b).toString('base64')}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/browse.ts
+// The results, viewable in the browser: each image (and each video up to a size cap) uploaded as its own
+// unzipped artifact, which GitHub shows directly, then one self-contained gallery page (inline CSS,
+// inline thumbnails, links to those artifacts) uploaded unzipped too. Fails soft like uploadOutputs:
+// whatever is not uploaded stays in the zip artifact and on disk.
+
+
+
+
+
+
+/** Files uploaded one artifact each at most (GitHub allows 500 artifacts per job; keep room for other steps). */
+const MAX_FILE_ARTIFACTS = 400;
+/** Thumbnails inlined in the page at most (each is up to ~100 KB of base64). */
+const MAX_INLINE_THUMBNAILS = 300;
+/** Uploads in flight at once. */
+const UPLOAD_CONCURRENCY = 4;
+function isMedia(r, o) {
+    const ct = (o.content_type ?? '').toLowerCase();
+    if (ct.startsWith('image/'))
+        return 'image';
+    if (ct.startsWith('video/'))
+        return 'video';
+    if (ct)
+        return undefined;
+    return r.type;
+}
+async function inPool(items, n, fn) {
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length)
+            await fn(items[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+/** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
+async function publishBrowsable(opts) {
+    const { log, manifest: m } = opts;
+    const root = external_node_path_default().resolve(opts.outputDir);
+    const out = { files: new Map(), notUploaded: [] };
+    const errors = [];
+    // Which files: every downloaded image and video inside the output directory, in manifest order.
+    const wanted = [];
+    const seen = new Set();
+    for (const r of m.results) {
+        for (const o of r.outputs) {
+            const kind = isMedia(r, o);
+            if (!o.path || !kind || seen.has(o.path))
+                continue;
+            const abs = external_node_path_default().resolve(root, o.path);
+            if (!abs.startsWith(root + (external_node_path_default()).sep))
+                continue;
+            seen.add(o.path);
+            wanted.push({ rel: o.path, abs, kind });
+        }
+    }
+    // GitHub's 500 per job: what this job already uploaded, the page, and our own cap.
+    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    const toUpload = [];
+    for (const w of wanted) {
+        if (w.kind === 'video') {
+            const size = await (0,promises_.stat)(w.abs).then((s) => s.size, () => -1);
+            if (size < 0)
+                continue;
+            if (size > opts.videoMaxBytes) {
+                out.notUploaded.push({
+                    path: w.rel,
+                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(opts.videoMaxBytes / 1048576).toFixed(0)} MB)`,
+                });
+                continue;
+            }
+        }
+        if (toUpload.length >= room) {
+            out.notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
+            continue;
+        }
+        toUpload.push(w);
+    }
+    const capped = out.notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
+    if (capped)
+        log.warning(`artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${artifact/* MAX_ARTIFACTS_PER_JOB */.jb} artifacts per job); they are in the zip artifact`);
+    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
+    const names = new Map();
+    for (const w of toUpload)
+        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
+    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
+    const common = {
+        retentionDays: opts.retentionDays,
+        log,
+        client: opts.client,
+        urlContext: opts.urlContext,
+    };
+    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
+        if (res.artifact)
+            out.files.set(w.rel, res.artifact);
+        else
+            errors.push(res.error);
+    });
+    // The page: inline thumbnails of the images, links to each file's artifact.
+    const thumbs = new Map();
+    let inlined = 0;
+    for (const w of wanted) {
+        if (w.kind !== 'image')
+            continue;
+        if (inlined >= MAX_INLINE_THUMBNAILS) {
+            thumbs.set(w.rel, `more than ${MAX_INLINE_THUMBNAILS} images`);
+            continue;
+        }
+        const t = await makeThumbnail(w.abs);
+        if (t.ok)
+            inlined++;
+        thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
+    }
+    const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
+    const html = (0,gallery/* renderGallery */.V)(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
+    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
+    try {
+        const file = external_node_path_default().join(dir, pageName);
+        await (0,promises_.writeFile)(file, html, 'utf8');
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
+        if (res.artifact)
+            out.page = res.artifact;
+        else
+            errors.push(res.error);
+    }
+    catch (e) {
+        errors.push(`gallery page: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    if (errors.length) {
+        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+        log.error(out.error, { title: 'Artifact upload failed' });
+    }
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/manifest/build.ts
+var build = __webpack_require__(12533);
+;// CONCATENATED MODULE: ./src/github/deliver.ts
+// Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
+// the annotations. Each channel fails soft (a warning or an error line), never losing the others:
+// the files stay on disk and manifest.json keeps every output URL whatever happens here.
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The event that started the workflow (for the PR number); empty when there is none or it is unreadable. */
+async function readEventPayload(path) {
+    if (!path)
+        return {};
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+}
+function runContextFromEnv(env, payload) {
+    return {
+        serverUrl: env['GITHUB_SERVER_URL'] || 'https://github.com',
+        repository: env['GITHUB_REPOSITORY'] || '',
+        runId: env['GITHUB_RUN_ID'] || '',
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || '1') || 1,
+        eventName: env['GITHUB_EVENT_NAME'] || '',
+        payload,
+    };
+}
+/** The step's outputs, the same for a run and for the report step that merges shards. */
+function setRunOutputs(m, manifestPath, outputDir, d) {
+    core/* setOutput */.uH('manifest', manifestPath);
+    core/* setOutput */.uH('output-dir', outputDir);
+    core/* setOutput */.uH('total-cost', String(m.total_cost));
+    core/* setOutput */.uH('succeeded', String(m.successful));
+    core/* setOutput */.uH('failed', String(m.failed + m.unknown));
+    core/* setOutput */.uH('results', JSON.stringify(m.results));
+    const first = d.artifacts[0];
+    if (first) {
+        core/* setOutput */.uH('artifact-id', String(first.id));
+        if (first.url)
+            core/* setOutput */.uH('artifact-url', first.url);
+        if (first.digest)
+            core/* setOutput */.uH('artifact-digest', first.digest);
+    }
+    if (d.galleryUrl)
+        core/* setOutput */.uH('gallery-url', d.galleryUrl);
+    core/* setOutput */.uH('files', filesWritten(m, outputDir).join('\n'));
+}
+/** Every file the run wrote in the output directory: the outputs on disk, then manifest.json, report.md, index.html. */
+function filesWritten(m, outputDir) {
+    const paths = m.results.flatMap((r) => r.outputs.flatMap((o) => (o.path ? [(0,external_node_path_.join)(outputDir, o.path)] : [])));
+    const reports = [build/* MANIFEST_FILE */.h1, summary/* REPORT_FILE_NAME */._G, gallery/* GALLERY_FILE */.E7].map((f) => (0,external_node_path_.join)(outputDir, f)).filter(external_node_fs_.existsSync);
+    return [...new Set([...paths, ...reports])];
+}
+async function deliver(m, outputDir, settings, ctx, log, lineOf) {
+    const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+    const delivery = { artifacts: [] };
+    const baseName = settings.artifactName
+        ? (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt)
+        : '';
+    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
+    if (settings.artifactName) {
+        const up = await (0,artifact/* uploadOutputs */.gQ)({
+            outputDir,
+            name: baseName,
+            retentionDays: settings.retentionDays,
+            compressionLevel: settings.compressionLevel,
+            perJob: settings.artifactPerJob,
+            manifest: m,
+            log,
+            urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
+        });
+        delivery.artifacts = up.artifacts;
+        delivery.artifactError = up.error;
+    }
+    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+    const artifactUrl = !settings.artifactName
+        ? undefined
+        : delivery.artifacts.length === 1 || zip?.name === baseName
+            ? zip?.url
+            : runUrl;
+    // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
+    if (settings.artifactName && !delivery.artifactError) {
+        const browse = await publishBrowsable({
+            outputDir,
+            manifest: m,
+            baseName,
+            videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+            alreadyUploaded: delivery.artifacts,
+            allFilesUrl: artifactUrl,
+            retentionDays: settings.retentionDays,
+            log,
+            urlContext,
+        });
+        delivery.galleryUrl = browse.page?.url;
+        delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
+        if (browse.error)
+            delivery.artifactError = browse.error;
+    }
+    const links = {
+        artifactUrl,
+        runUrl,
+        galleryUrl: delivery.galleryUrl,
+        fileUrls: delivery.fileUrls,
+        noUpload: !settings.artifactName,
+    };
+    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+        (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''), { title: 'Atlas media' });
+    // GitHub shows 10 error annotations per step; keep one for setFailed's own.
+    annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+    try {
+        const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
+        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { ...links, title }), true).write();
+    }
+    catch (e) {
+        log.warning(`could not write the job summary: ${e.message}`);
+    }
+    const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+    // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
+    if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
+        if (!pr)
+            log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+        else if (!settings.githubToken)
+            log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+        else {
+            const [owner, repo] = ctx.repository.split('/');
+            const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+            const body = renderComment(m, { tag: settings.commentTag, ...links });
+            const res = await upsertStickyComment({
+                octokit,
+                owner,
+                repo,
+                issueNumber: pr,
+                tag: settings.commentTag,
+                body,
+                log,
+            });
+            delivery.commentId = res?.id;
+        }
+    }
+    return delivery;
+}
+
+
+/***/ })
+
+};
