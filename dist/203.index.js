@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
-// UNUSED EXPORTS: filesWritten
+// UNUSED EXPORTS: filesWritten, notUploadedNote
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
@@ -631,6 +631,18 @@ function filesWritten(m, outputDir) {
     const reports = [build/* MANIFEST_FILE */.h1, summary/* REPORT_FILE_NAME */._G, gallery/* GALLERY_FILE */.E7].map((f) => (0,external_node_path_.join)(outputDir, f)).filter(external_node_fs_.existsSync);
     return [...new Set([...paths, ...reports])];
 }
+/** A line under the summary when some files have no artifact of their own: how many, and why. */
+function notUploadedNote(list) {
+    if (!list?.length)
+        return '';
+    const capped = list.filter((x) => x.reason.startsWith('over the cap')).length;
+    const videos = list.length - capped;
+    const parts = [
+        ...(capped ? [`${capped} file${capped === 1 ? ' is' : 's are'} over the cap of files uploaded one by one`] : []),
+        ...(videos ? [`${videos} video${videos === 1 ? ' is' : 's are'} over inline-video-max-mb`] : []),
+    ];
+    return `\n> [!NOTE]\n> ${parts.join('; ')}: ${list.length === 1 ? 'it is' : 'they are'} only in the zip artifact, not viewable on their own.\n`;
+}
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
     const delivery = { artifacts: [] };
@@ -675,6 +687,7 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
         if (browse.error)
             delivery.artifactError = browse.error;
+        delivery.notUploaded = browse.notUploaded;
     }
     const links = {
         artifactUrl,
@@ -689,7 +702,9 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
     try {
         const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
-        await core/* summary */.z.addRaw((0,summary/* renderSummary */.Br)(m, { ...links, title }), true).write();
+        await core/* summary */.z
+            .addRaw((0,summary/* renderSummary */.Br)(m, { ...links, title }) + notUploadedNote(delivery.notUploaded), true)
+            .write();
     }
     catch (e) {
         log.warning(`could not write the job summary: ${e.message}`);

@@ -79,6 +79,18 @@ export function filesWritten(m: Manifest, outputDir: string): string[] {
   return [...new Set([...paths, ...reports])];
 }
 
+/** A line under the summary when some files have no artifact of their own: how many, and why. */
+export function notUploadedNote(list: ReadonlyArray<{ reason: string }> | undefined): string {
+  if (!list?.length) return '';
+  const capped = list.filter((x) => x.reason.startsWith('over the cap')).length;
+  const videos = list.length - capped;
+  const parts = [
+    ...(capped ? [`${capped} file${capped === 1 ? ' is' : 's are'} over the cap of files uploaded one by one`] : []),
+    ...(videos ? [`${videos} video${videos === 1 ? ' is' : 's are'} over inline-video-max-mb`] : []),
+  ];
+  return `\n> [!NOTE]\n> ${parts.join('; ')}: ${list.length === 1 ? 'it is' : 'they are'} only in the zip artifact, not viewable on their own.\n`;
+}
+
 export interface Delivery {
   artifacts: UploadedArtifact[];
   artifactError?: string;
@@ -87,6 +99,8 @@ export interface Delivery {
   galleryUrl?: string;
   /** Each file's own artifact page, by output path. */
   fileUrls?: Map<string, string>;
+  /** Files with no artifact of their own (over the cap, too-big videos), with why. */
+  notUploaded?: Array<{ path: string; reason: string }>;
 }
 
 export async function deliver(
@@ -141,6 +155,7 @@ export async function deliver(
     delivery.galleryUrl = browse.page?.url;
     delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url] as [string, string]] : [])));
     if (browse.error) delivery.artifactError = browse.error;
+    delivery.notUploaded = browse.notUploaded;
   }
   const links = {
     artifactUrl,
@@ -160,7 +175,9 @@ export async function deliver(
 
   try {
     const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
-    await core.summary.addRaw(renderSummary(m, { ...links, title }), true).write();
+    await core.summary
+      .addRaw(renderSummary(m, { ...links, title }) + notUploadedNote(delivery.notUploaded), true)
+      .write();
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
   }
