@@ -7,8 +7,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import type { JobResult, Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
-import { backoffMs, sleep } from '../shared/abort.js';
-import { parseRetryAfter } from '../shared/retry-after.js';
+import { parseRetryAfter, withRetries, type Attempt, type RetryPolicy } from '../shared/retry.js';
 
 export const SIGNATURE_HEADER = 'x-atlas-signature-256';
 export const EVENT_HEADER = 'x-atlas-event';
@@ -161,15 +160,17 @@ export function urlRedactor(url: string): (text: string) => string {
   return (text) => sorted.reduce((acc, p) => acc.split(p).join('<webhook>'), text);
 }
 
-type Attempt = { ok: true } | { ok: false; retry: boolean; why: string; retryAfterMs?: number };
+/** Why one delivery attempt failed, as the log says it. */
+type Failure = string;
 
 export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
   const { log } = opts;
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const baseMs = opts.retryBaseMs ?? 500;
   const capMs = opts.retryCapMs ?? 8_000;
+  // A webhook is not worth a long wait: Retry-After is honoured up to the backoff cap.
+  const policy: RetryPolicy = { maxAttempts, baseMs: opts.retryBaseMs ?? 500, capMs, retryAfterCapMs: capMs };
   const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
   const run = opts.run ?? {};
   const redact = urlRedactor(opts.url);
@@ -182,7 +183,7 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
   let active = 0;
   let idle: (() => void)[] = [];
 
-  const attempt = async (body: Buffer, headers: Record<string, string>): Promise<Attempt> => {
+  const attempt = async (body: Buffer, headers: Record<string, string>): Promise<Attempt<true, Failure>> => {
     try {
       const res = await request(opts.url, {
         method: 'POST',
@@ -195,13 +196,13 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
       });
       await res.body.dump().catch(() => undefined);
       const s = res.statusCode;
-      if (s >= 200 && s < 300) return { ok: true };
+      if (s >= 200 && s < 300) return { value: true };
       const retry = s === 429 || s === 408 || s >= 500;
       const ra = parseRetryAfter(res.headers['retry-after']);
-      return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+      return { error: `HTTP ${s}`, retry, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
     } catch (e) {
-      if (opts.signal?.aborted) return { ok: false, retry: false, why: 'cancelled' };
-      return { ok: false, retry: true, why: describe(e) };
+      if (opts.signal?.aborted) return { error: 'cancelled', retry: false };
+      return { error: describe(e), retry: true };
     }
   };
 
@@ -216,28 +217,21 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
       [DELIVERY_HEADER]: delivery,
     };
     if (opts.secret) headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
-    let last = '';
-    let retryAfter = 0;
-    for (let i = 0; i < maxAttempts; i++) {
-      if (i > 0) {
-        try {
-          await sleep(Math.min(capMs, Math.max(backoffMs(i - 1, baseMs, capMs), retryAfter)), opts.signal);
-        } catch {
-          last = 'cancelled';
-          break;
-        }
-      }
-      retryAfter = 0;
-      const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(i + 1) });
-      if (a.ok) {
-        consecutiveFailures = 0;
-        return true;
-      }
-      last = a.why;
-      if (!a.retry) break;
-      retryAfter = a.retryAfterMs ?? 0;
-      log.debug(say(`webhook ${label}: attempt ${i + 1} of ${maxAttempts} failed (${a.why})`));
+    const outcome = await withRetries<true, Failure>(
+      async (n) => {
+        const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(n) });
+        if (!('value' in a) && a.retry)
+          log.debug(say(`webhook ${label}: attempt ${n} of ${maxAttempts} failed (${a.error})`));
+        return a;
+      },
+      policy,
+      opts.signal,
+    );
+    if (outcome.ok) {
+      consecutiveFailures = 0;
+      return true;
     }
+    const last = outcome.aborted ? 'cancelled' : outcome.error;
     consecutiveFailures++;
     log.warning(say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
     return false;
