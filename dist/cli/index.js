@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7586);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(565);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7586:
+/***/ 565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50759,56 +50759,7 @@ function defaultAgent() {
     return sharedAgent;
 }
 function createTransport(opts) {
-    const base = opts.baseUrl.replace(/\/+$/, '');
-    const dispatcher = opts.dispatcher ?? defaultAgent();
-    const cap = opts.maxReplyBytes ?? MAX_REPLY_BYTES;
     const scrub = secretScrubber(opts.apiKey);
-    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, {
-        op,
-        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
-    });
-    async function exchange(spec, signal) {
-        if (signal?.aborted)
-            throw aborted(spec.label, signal);
-        const limitMs = spec.deadlineMs ?? opts.deadlineMs;
-        const deadline = AbortSignal.timeout(limitMs);
-        const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
-        opts.events?.onRequest?.(spec.op);
-        const fail = (e, phase) => {
-            if (signal?.aborted) {
-                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-                const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-                throw aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-            }
-            if (deadline.aborted)
-                return overDeadline(spec.label, limitMs, phase);
-            return transportFailure(spec.label, e, phase);
-        };
-        let res;
-        try {
-            res = await (0,undici/* request */.Em)(`${base}${spec.path}`, {
-                method: spec.method,
-                headers: headersFor(spec, opts),
-                body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
-                dispatcher,
-                signal: both,
-                headersTimeout: opts.idleTimeoutMs,
-                bodyTimeout: opts.idleTimeoutMs,
-            });
-        }
-        catch (e) {
-            return fail(e, 'send');
-        }
-        try {
-            const text = await readCapped(res, cap, spec.label);
-            return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-        }
-        catch (e) {
-            if (e instanceof AtlasError && e.kind === 'protocol')
-                return { ok: false, preSend: false, retryable: true, error: e };
-            return fail(e, 'body');
-        }
-    }
     const hasSecret = (s) => scrub(s) !== s;
     const clean = (e, op) => {
         const err = e instanceof AtlasError
@@ -50823,7 +50774,60 @@ function createTransport(opts) {
             err.cause = undefined;
         return err;
     };
-    return { exchange, clean, aborted };
+    const resolved = {
+        ...opts,
+        baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+        dispatcher: opts.dispatcher ?? defaultAgent(),
+    };
+    return { exchange: (spec, signal) => exchange(resolved, spec, signal), clean, aborted: transport_aborted };
+}
+function transport_aborted(op, signal, when = '') {
+    return new AtlasError('aborted', `${op}: aborted${when}`, {
+        op,
+        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
+}
+/** One request and its whole reply, within the deadline and the size cap; a caller's abort throws. */
+async function exchange(opts, spec, signal) {
+    if (signal?.aborted)
+        throw transport_aborted(spec.label, signal);
+    const limitMs = spec.deadlineMs ?? opts.deadlineMs;
+    const deadline = AbortSignal.timeout(limitMs);
+    opts.events?.onRequest?.(spec.op);
+    const fail = (e, phase) => {
+        if (signal?.aborted) {
+            // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+            const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+            throw transport_aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+        }
+        if (deadline.aborted)
+            return overDeadline(spec.label, limitMs, phase);
+        return transportFailure(spec.label, e, phase);
+    };
+    let res;
+    try {
+        res = await (0,undici/* request */.Em)(`${opts.baseUrl}${spec.path}`, {
+            method: spec.method,
+            headers: headersFor(spec, opts),
+            body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
+            dispatcher: opts.dispatcher,
+            signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+            headersTimeout: opts.idleTimeoutMs,
+            bodyTimeout: opts.idleTimeoutMs,
+        });
+    }
+    catch (e) {
+        return fail(e, 'send');
+    }
+    try {
+        const text = await readCapped(res, opts.maxReplyBytes ?? MAX_REPLY_BYTES, spec.label);
+        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+    }
+    catch (e) {
+        if (e instanceof AtlasError && e.kind === 'protocol')
+            return { ok: false, preSend: false, retryable: true, error: e };
+        return fail(e, 'body');
+    }
 }
 function headersFor(spec, opts) {
     const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
@@ -50931,56 +50935,68 @@ function errorFacts(e) {
 const UPLOAD_DEADLINE_MS = 600_000;
 function createAtlasClient(opts) {
     const events = opts.events ?? {};
-    const transport = createTransport({
-        baseUrl: opts.baseUrl,
-        apiKey: opts.apiKey,
-        userAgent: opts.userAgent,
-        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-        events,
-        idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
-        deadlineMs: opts.requestDeadlineMs ?? 120_000,
-        ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
-    });
-    const policy = {
-        maxAttempts: opts.retry?.maxAttempts ?? 5,
-        baseMs: opts.retry?.baseMs ?? 500,
-        capMs: opts.retry?.capMs ?? 30_000,
-        retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
-        ...(opts.random ? { random: opts.random } : {}),
-    };
-    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
-    const retrying = (label, signal, attempt) => run(transport, policy, label, signal, attempt);
-    const call = (op, label, signal, spec, parse) => retrying(label, signal, async () => interpret(label, await transport.exchange({ op, label, ...spec }, signal), parse, (ra) => rateLimited(op, ra)));
-    const retryUnknownDefault = opts.retryUnknown ?? false;
-    return {
-        submit: (type, body, signal, callOpts) => retrying('submit', signal, async (n) => {
-            const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-            const x = await transport.exchange({ op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true }, signal);
-            return submitOutcome(x, n, {
-                retryUnknown: callOpts?.retryUnknown ?? retryUnknownDefault,
-                // The engine may take 429s on submit itself (to shrink its window and requeue the job).
-                retryRateLimited: callOpts?.retryRateLimited ?? true,
-                onRateLimited: (ra) => rateLimited('submit', ra),
-            });
+    const c = {
+        transport: createTransport({
+            baseUrl: opts.baseUrl,
+            apiKey: opts.apiKey,
+            userAgent: opts.userAgent,
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            events,
+            idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+            deadlineMs: opts.requestDeadlineMs ?? 120_000,
+            ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
         }),
-        poll: (id, signal) => call('poll', `poll ${id}`, signal, { method: 'GET', path: `/model/prediction/${encodeURIComponent(id)}`, auth: true }, (j) => parsePrediction(j, id)),
-        uploadMedia: (file, signal) => {
-            const form = () => {
-                const f = new undici.FormData();
-                f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-                return f;
-            };
-            const spec = {
-                method: 'POST',
-                path: '/model/uploadMedia',
-                form,
-                auth: true,
-                deadlineMs: UPLOAD_DEADLINE_MS,
-            };
-            return call('upload', `upload ${file.name}`, signal, spec, parseUploadReply);
+        policy: {
+            maxAttempts: opts.retry?.maxAttempts ?? 5,
+            baseMs: opts.retry?.baseMs ?? 500,
+            capMs: opts.retry?.capMs ?? 30_000,
+            retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
+            ...(opts.random ? { random: opts.random } : {}),
         },
-        listModels: (signal) => call('models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
+        retryUnknown: opts.retryUnknown ?? false,
+        rateLimited: (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op }),
     };
+    return {
+        submit: (type, body, signal, callOpts) => client_submit(c, type, body, signal, callOpts),
+        poll: (id, signal) => {
+            const path = `/model/prediction/${encodeURIComponent(id)}`;
+            return call(c, 'poll', `poll ${id}`, signal, { method: 'GET', path, auth: true }, (j) => parsePrediction(j, id));
+        },
+        uploadMedia: (file, signal) => uploadMedia(c, file, signal),
+        listModels: (signal) => call(c, 'models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
+    };
+}
+/** A free, idempotent call (poll, upload, models) under the retry policy. */
+function call(c, op, label, signal, spec, parse) {
+    return run(c.transport, c.policy, label, signal, async () => interpret(label, await c.transport.exchange({ op, label, ...spec }, signal), parse, (ra) => c.rateLimited(op, ra)));
+}
+function client_submit(c, type, body, signal, callOpts) {
+    const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+    const rules = {
+        retryUnknown: callOpts?.retryUnknown ?? c.retryUnknown,
+        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+        retryRateLimited: callOpts?.retryRateLimited ?? true,
+        onRateLimited: (ra) => c.rateLimited('submit', ra),
+    };
+    return run(c.transport, c.policy, 'submit', signal, async (n) => {
+        const spec = { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true };
+        return submitOutcome(await c.transport.exchange(spec, signal), n, rules);
+    });
+}
+function uploadMedia(c, file, signal) {
+    const form = () => {
+        const f = new undici.FormData();
+        f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+        return f;
+    };
+    const spec = {
+        method: 'POST',
+        path: '/model/uploadMedia',
+        form,
+        auth: true,
+        deadlineMs: UPLOAD_DEADLINE_MS,
+    };
+    return call(c, 'upload', `upload ${file.name}`, signal, spec, parseUploadReply);
 }
 /** The shared retry policy around one endpoint; every error leaving it is cleaned of the key. */
 async function run(transport, policy, label, signal, attempt) {
@@ -57196,12 +57212,57 @@ function shardOf(plan, shard, maxCost) {
 const VERSION = '0.1.0';
 const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
 
+;// CONCATENATED MODULE: ./src/shared/task-queue.ts
+// A bounded task queue: at most `concurrency` tasks run at once, the rest wait in order.
+// A task that throws is dropped (callers handle their own errors); `idle` waits until nothing
+// runs or waits. The engine's Atlas slots need more (a moving limit, holds, abortable waits):
+// they are engine/slots.ts.
+function createTaskQueue(concurrency) {
+    const limit = Math.max(1, Math.floor(concurrency));
+    const waiting = [];
+    let active = 0;
+    let idlers = [];
+    const pump = () => {
+        while (active < limit && waiting.length > 0) {
+            const task = waiting.shift();
+            active++;
+            void task()
+                .catch(() => undefined)
+                .finally(() => {
+                active--;
+                pump();
+            });
+        }
+        if (active === 0 && waiting.length === 0) {
+            const wake = idlers;
+            idlers = [];
+            for (const w of wake)
+                w();
+        }
+    };
+    return {
+        push(task) {
+            waiting.push(task);
+            pump();
+        },
+        idle() {
+            if (active === 0 && waiting.length === 0)
+                return Promise.resolve();
+            return new Promise((resolve) => idlers.push(resolve));
+        },
+        clear() {
+            waiting.length = 0;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
 // Webhooks: one JSON POST per finished job and one for the batch, GitHub-webhook style.
 // Signed with HMAC-SHA256 over the exact body bytes when a secret is set, retried with backoff
 // on 429/5xx/network trouble, and never able to fail the run: every problem is a warning.
 // The URL is a secret (it often carries a token): it is never printed, and the Atlas API key
 // is never known here, so it cannot be sent.
+
 
 
 
@@ -57282,96 +57343,27 @@ function urlRedactor(url) {
 }
 function createWebhookNotifier(opts) {
     const { log } = opts;
-    const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-    const concurrency = Math.max(1, opts.concurrency ?? 4);
-    const timeoutMs = opts.timeoutMs ?? 10_000;
-    const capMs = opts.retryCapMs ?? 8_000;
-    // A webhook is not worth a long wait: Retry-After is honoured up to the backoff cap.
-    const policy = { maxAttempts, baseMs: opts.retryBaseMs ?? 500, capMs, retryAfterCapMs: capMs };
     const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
     const run = opts.run ?? {};
-    const redact = urlRedactor(opts.url);
-    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
-    const say = (s) => redact(clean(s));
+    const sender = senderFor(opts);
+    const { say } = sender;
+    const queue = createTaskQueue(opts.concurrency ?? 4);
     let consecutiveFailures = 0;
     let disabled = false;
-    const queue = [];
-    let active = 0;
-    let idle = [];
-    const attempt = async (body, headers) => {
-        try {
-            const res = await (0,undici/* request */.Em)(opts.url, {
-                method: 'POST',
-                headers,
-                body,
-                ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-                signal: opts.signal ?? null,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
-            });
-            await res.body.dump().catch(() => undefined);
-            const s = res.statusCode;
-            if (s >= 200 && s < 300)
-                return { value: true };
-            const retry = s === 429 || s === 408 || s >= 500;
-            const ra = parseRetryAfter(res.headers['retry-after']);
-            return { error: `HTTP ${s}`, retry, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
-        }
-        catch (e) {
-            if (opts.signal?.aborted)
-                return { error: 'cancelled', retry: false };
-            return { error: webhook_describe(e), retry: true };
-        }
-    };
-    /** Deliver one message with retries; true when the receiver took it. */
     const deliver = async (event, label, message) => {
-        const body = Buffer.from(JSON.stringify(message), 'utf8');
-        const delivery = (0,external_node_crypto_.randomUUID)();
-        const headers = {
-            'content-type': 'application/json',
-            'user-agent': opts.userAgent,
-            [EVENT_HEADER]: event,
-            [DELIVERY_HEADER]: delivery,
-        };
-        if (opts.secret)
-            headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
-        const outcome = await withRetries(async (n) => {
-            const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(n) });
-            if (!('value' in a) && a.retry)
-                log.debug(say(`webhook ${label}: attempt ${n} of ${maxAttempts} failed (${a.error})`));
-            return a;
-        }, policy, opts.signal);
-        if (outcome.ok) {
-            consecutiveFailures = 0;
-            return true;
-        }
-        const last = outcome.aborted ? 'cancelled' : outcome.error;
-        consecutiveFailures++;
-        log.warning(say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
-        return false;
+        const ok = await deliverMessage(sender, event, label, message);
+        consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
+        return ok;
     };
-    const pump = () => {
-        while (active < concurrency && queue.length > 0) {
-            const task = queue.shift();
-            active++;
-            void task()
-                .catch(() => undefined)
-                .finally(() => {
-                active--;
-                pump();
-            });
+    const sendJob = async (result, message) => {
+        if (disabled)
+            return;
+        const ok = await deliver('job.finished', `for job "${result.name}"`, message);
+        if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
+            disabled = true;
+            queue.clear();
+            log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
         }
-        if (active === 0 && queue.length === 0) {
-            const waiting = idle;
-            idle = [];
-            for (const w of waiting)
-                w();
-        }
-    };
-    const flush = () => {
-        if (active === 0 && queue.length === 0)
-            return Promise.resolve();
-        return new Promise((resolve) => idle.push(resolve));
     };
     return {
         jobFinished(result) {
@@ -57379,17 +57371,7 @@ function createWebhookNotifier(opts) {
                 if (disabled)
                     return;
                 const message = jobMessage(result, run);
-                queue.push(async () => {
-                    if (disabled)
-                        return;
-                    const ok = await deliver('job.finished', `for job "${result.name}"`, message);
-                    if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
-                        disabled = true;
-                        queue.length = 0;
-                        log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
-                    }
-                });
-                pump();
+                queue.push(() => sendJob(result, message));
             }
             catch (e) {
                 log.warning(say(`webhook: could not queue the message for job "${result.name}": ${webhook_describe(e)}`));
@@ -57397,15 +57379,81 @@ function createWebhookNotifier(opts) {
         },
         async batchFinished(manifest) {
             try {
-                await flush();
+                await queue.idle();
                 await deliver('batch.finished', 'for the batch', batchMessage(manifest, run));
             }
             catch (e) {
                 log.warning(say(`webhook: the batch message failed: ${webhook_describe(e)}`));
             }
         },
-        flush,
+        flush: () => queue.idle(),
     };
+}
+function senderFor(opts) {
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
+    const capMs = opts.retryCapMs ?? 8_000;
+    const redact = urlRedactor(opts.url);
+    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
+    return {
+        opts,
+        maxAttempts,
+        timeoutMs: opts.timeoutMs ?? 10_000,
+        // A webhook is not worth a long wait: Retry-After is honoured up to the backoff cap.
+        policy: { maxAttempts, baseMs: opts.retryBaseMs ?? 500, capMs, retryAfterCapMs: capMs },
+        say: (s) => redact(clean(s)),
+    };
+}
+/** Deliver one message with retries; true when the receiver took it. A failure is a warning, never a throw. */
+async function deliverMessage(s, event, label, message) {
+    const { opts } = s;
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    const delivery = (0,external_node_crypto_.randomUUID)();
+    const headers = {
+        'content-type': 'application/json',
+        'user-agent': opts.userAgent,
+        [EVENT_HEADER]: event,
+        [DELIVERY_HEADER]: delivery,
+    };
+    if (opts.secret)
+        headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
+    const outcome = await withRetries(async (n) => {
+        const a = await postOnce(s, body, { ...headers, 'x-atlas-attempt': String(n) });
+        if (!('value' in a) && a.retry)
+            opts.log.debug(s.say(`webhook ${label}: attempt ${n} of ${s.maxAttempts} failed (${a.error})`));
+        return a;
+    }, s.policy, opts.signal);
+    if (outcome.ok)
+        return true;
+    const last = outcome.aborted ? 'cancelled' : outcome.error;
+    opts.log.warning(s.say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
+    return false;
+}
+/** One POST: delivered, or why not and whether another try may help. */
+async function postOnce(s, body, headers) {
+    const { opts } = s;
+    try {
+        const res = await (0,undici/* request */.Em)(opts.url, {
+            method: 'POST',
+            headers,
+            body,
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            signal: opts.signal ?? null,
+            headersTimeout: s.timeoutMs,
+            bodyTimeout: s.timeoutMs,
+        });
+        await res.body.dump().catch(() => undefined);
+        const status = res.statusCode;
+        if (status >= 200 && status < 300)
+            return { value: true };
+        const retry = status === 429 || status === 408 || status >= 500;
+        const ra = parseRetryAfter(res.headers['retry-after']);
+        return { error: `HTTP ${status}`, retry, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            return { error: 'cancelled', retry: false };
+        return { error: webhook_describe(e), retry: true };
+    }
 }
 /** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */
 function webhook_describe(e) {

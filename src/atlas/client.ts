@@ -8,6 +8,7 @@ import { AtlasError, classifyHttp } from './errors.js';
 import { errorMessage, parseModels, parsePrediction, parseSubmitReply, parseUploadReply } from './responses.js';
 import { createTransport, type Exchange, type Op, type Reply, type Transport } from './transport.js';
 import type { AtlasClient, ClientEvents, ModelInfo, Prediction, SubmitResult } from './types.js';
+import type { MediaType } from '../jobfile/schema.js';
 
 export { defaultAgent, MAX_REPLY_BYTES } from './transport.js';
 
@@ -40,74 +41,101 @@ const UPLOAD_DEADLINE_MS = 600_000;
 
 export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
   const events = opts.events ?? {};
-  const transport = createTransport({
-    baseUrl: opts.baseUrl,
-    apiKey: opts.apiKey,
-    userAgent: opts.userAgent,
-    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-    events,
-    idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
-    deadlineMs: opts.requestDeadlineMs ?? 120_000,
-    ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
-  });
-  const policy: RetryPolicy = {
-    maxAttempts: opts.retry?.maxAttempts ?? 5,
-    baseMs: opts.retry?.baseMs ?? 500,
-    capMs: opts.retry?.capMs ?? 30_000,
-    retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
-    ...(opts.random ? { random: opts.random } : {}),
-  };
-  const rateLimited = (op: Op, retryAfterMs: number | undefined) =>
-    events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
-  const retrying = <T>(label: string, signal: AbortSignal | undefined, attempt: (n: number) => Promise<Outcome<T>>) =>
-    run(transport, policy, label, signal, attempt);
-  const call = <T>(op: Op, label: string, signal: AbortSignal | undefined, spec: SpecFor, parse: (j: unknown) => T) =>
-    retrying(label, signal, async () =>
-      interpret(label, await transport.exchange({ op, label, ...spec }, signal), parse, (ra) => rateLimited(op, ra)),
-    );
-  const retryUnknownDefault = opts.retryUnknown ?? false;
-
-  return {
-    submit: (type, body, signal, callOpts) =>
-      retrying('submit', signal, async (n) => {
-        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-        const x = await transport.exchange(
-          { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true },
-          signal,
-        );
-        return submitOutcome(x, n, {
-          retryUnknown: callOpts?.retryUnknown ?? retryUnknownDefault,
-          // The engine may take 429s on submit itself (to shrink its window and requeue the job).
-          retryRateLimited: callOpts?.retryRateLimited ?? true,
-          onRateLimited: (ra) => rateLimited('submit', ra),
-        });
-      }),
-    poll: (id: string, signal?: AbortSignal): Promise<Prediction> =>
-      call(
-        'poll',
-        `poll ${id}`,
-        signal,
-        { method: 'GET', path: `/model/prediction/${encodeURIComponent(id)}`, auth: true },
-        (j) => parsePrediction(j, id),
-      ),
-    uploadMedia: (file, signal) => {
-      const form = () => {
-        const f = new FormData();
-        f.append('file', new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-        return f;
-      };
-      const spec: SpecFor = {
-        method: 'POST',
-        path: '/model/uploadMedia',
-        form,
-        auth: true,
-        deadlineMs: UPLOAD_DEADLINE_MS,
-      };
-      return call('upload', `upload ${file.name}`, signal, spec, parseUploadReply);
+  const c: Endpoints = {
+    transport: createTransport({
+      baseUrl: opts.baseUrl,
+      apiKey: opts.apiKey,
+      userAgent: opts.userAgent,
+      ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+      events,
+      idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+      deadlineMs: opts.requestDeadlineMs ?? 120_000,
+      ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
+    }),
+    policy: {
+      maxAttempts: opts.retry?.maxAttempts ?? 5,
+      baseMs: opts.retry?.baseMs ?? 500,
+      capMs: opts.retry?.capMs ?? 30_000,
+      retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
+      ...(opts.random ? { random: opts.random } : {}),
     },
-    listModels: (signal?: AbortSignal): Promise<ModelInfo[]> =>
-      call('models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
+    retryUnknown: opts.retryUnknown ?? false,
+    rateLimited: (op, retryAfterMs) =>
+      events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op }),
   };
+  return {
+    submit: (type, body, signal, callOpts) => submit(c, type, body, signal, callOpts),
+    poll: (id: string, signal?: AbortSignal): Promise<Prediction> => {
+      const path = `/model/prediction/${encodeURIComponent(id)}`;
+      return call(c, 'poll', `poll ${id}`, signal, { method: 'GET', path, auth: true }, (j) => parsePrediction(j, id));
+    },
+    uploadMedia: (file, signal) => uploadMedia(c, file, signal),
+    listModels: (signal?: AbortSignal): Promise<ModelInfo[]> =>
+      call(c, 'models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
+  };
+}
+
+/** What every endpoint shares. */
+interface Endpoints {
+  transport: Transport;
+  policy: RetryPolicy;
+  /** The client-wide default for resending a submit of unknown fate. */
+  retryUnknown: boolean;
+  rateLimited(op: Op, retryAfterMs: number | undefined): void;
+}
+
+/** A free, idempotent call (poll, upload, models) under the retry policy. */
+function call<T>(
+  c: Endpoints,
+  op: Op,
+  label: string,
+  signal: AbortSignal | undefined,
+  spec: SpecFor,
+  parse: (j: unknown) => T,
+): Promise<T> {
+  return run(c.transport, c.policy, label, signal, async () =>
+    interpret(label, await c.transport.exchange({ op, label, ...spec }, signal), parse, (ra) => c.rateLimited(op, ra)),
+  );
+}
+
+function submit(
+  c: Endpoints,
+  type: MediaType,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+  callOpts?: { retryUnknown?: boolean; retryRateLimited?: boolean },
+): Promise<SubmitResult> {
+  const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+  const rules: SubmitRules = {
+    retryUnknown: callOpts?.retryUnknown ?? c.retryUnknown,
+    // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+    retryRateLimited: callOpts?.retryRateLimited ?? true,
+    onRateLimited: (ra) => c.rateLimited('submit', ra),
+  };
+  return run(c.transport, c.policy, 'submit', signal, async (n) => {
+    const spec = { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true } as const;
+    return submitOutcome(await c.transport.exchange(spec, signal), n, rules);
+  });
+}
+
+function uploadMedia(
+  c: Endpoints,
+  file: { name: string; data: Uint8Array; contentType?: string },
+  signal?: AbortSignal,
+): Promise<string> {
+  const form = () => {
+    const f = new FormData();
+    f.append('file', new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+    return f;
+  };
+  const spec: SpecFor = {
+    method: 'POST',
+    path: '/model/uploadMedia',
+    form,
+    auth: true,
+    deadlineMs: UPLOAD_DEADLINE_MS,
+  };
+  return call(c, 'upload', `upload ${file.name}`, signal, spec, parseUploadReply);
 }
 
 type SpecFor = Omit<Parameters<Transport['exchange']>[0], 'op' | 'label'>;

@@ -80,57 +80,7 @@ export interface Transport {
 }
 
 export function createTransport(opts: TransportOptions): Transport {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  const dispatcher = opts.dispatcher ?? defaultAgent();
-  const cap = opts.maxReplyBytes ?? MAX_REPLY_BYTES;
   const scrub = secretScrubber(opts.apiKey);
-
-  const aborted = (op: string, signal: AbortSignal | undefined, when = ''): AtlasError =>
-    new AtlasError('aborted', `${op}: aborted${when}`, {
-      op,
-      ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
-    });
-
-  async function exchange(spec: RequestSpec, signal: AbortSignal | undefined): Promise<Exchange> {
-    if (signal?.aborted) throw aborted(spec.label, signal);
-    const limitMs = spec.deadlineMs ?? opts.deadlineMs;
-    const deadline = AbortSignal.timeout(limitMs);
-    const both = signal ? AbortSignal.any([signal, deadline]) : deadline;
-    opts.events?.onRequest?.(spec.op);
-    const fail = (e: unknown, phase: 'send' | 'body'): Exchange => {
-      if (signal?.aborted) {
-        // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-        const note =
-          spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-        throw aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-      }
-      if (deadline.aborted) return overDeadline(spec.label, limitMs, phase);
-      return transportFailure(spec.label, e, phase);
-    };
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(`${base}${spec.path}`, {
-        method: spec.method,
-        headers: headersFor(spec, opts),
-        body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
-        dispatcher,
-        signal: both,
-        headersTimeout: opts.idleTimeoutMs,
-        bodyTimeout: opts.idleTimeoutMs,
-      });
-    } catch (e) {
-      return fail(e, 'send');
-    }
-    try {
-      const text = await readCapped(res, cap, spec.label);
-      return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-    } catch (e) {
-      if (e instanceof AtlasError && e.kind === 'protocol')
-        return { ok: false, preSend: false, retryable: true, error: e };
-      return fail(e, 'body');
-    }
-  }
-
   const hasSecret = (s: string) => scrub(s) !== s;
   const clean = (e: unknown, op: string): AtlasError => {
     const err =
@@ -144,8 +94,63 @@ export function createTransport(opts: TransportOptions): Transport {
     if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret)) err.cause = undefined;
     return err;
   };
+  const resolved = {
+    ...opts,
+    baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+    dispatcher: opts.dispatcher ?? defaultAgent(),
+  };
+  return { exchange: (spec, signal) => exchange(resolved, spec, signal), clean, aborted };
+}
 
-  return { exchange, clean, aborted };
+function aborted(op: string, signal: AbortSignal | undefined, when = ''): AtlasError {
+  return new AtlasError('aborted', `${op}: aborted${when}`, {
+    op,
+    ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+  });
+}
+
+/** One request and its whole reply, within the deadline and the size cap; a caller's abort throws. */
+async function exchange(
+  opts: TransportOptions & { dispatcher: Dispatcher },
+  spec: RequestSpec,
+  signal: AbortSignal | undefined,
+): Promise<Exchange> {
+  if (signal?.aborted) throw aborted(spec.label, signal);
+  const limitMs = spec.deadlineMs ?? opts.deadlineMs;
+  const deadline = AbortSignal.timeout(limitMs);
+  opts.events?.onRequest?.(spec.op);
+  const fail = (e: unknown, phase: 'send' | 'body'): Exchange => {
+    if (signal?.aborted) {
+      // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+      const note =
+        spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+      throw aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+    }
+    if (deadline.aborted) return overDeadline(spec.label, limitMs, phase);
+    return transportFailure(spec.label, e, phase);
+  };
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(`${opts.baseUrl}${spec.path}`, {
+      method: spec.method,
+      headers: headersFor(spec, opts),
+      body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
+      dispatcher: opts.dispatcher,
+      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      headersTimeout: opts.idleTimeoutMs,
+      bodyTimeout: opts.idleTimeoutMs,
+    });
+  } catch (e) {
+    return fail(e, 'send');
+  }
+  try {
+    const text = await readCapped(res, opts.maxReplyBytes ?? MAX_REPLY_BYTES, spec.label);
+    return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+  } catch (e) {
+    if (e instanceof AtlasError && e.kind === 'protocol')
+      return { ok: false, preSend: false, retryable: true, error: e };
+    return fail(e, 'body');
+  }
 }
 
 function headersFor(spec: RequestSpec, opts: TransportOptions): Record<string, string> {
