@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(565);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3243:
+/***/ 565:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50361,17 +50361,71 @@ function sortProblems(problems) {
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/shared/abort.ts
-// Waiting that always honours an AbortSignal.
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+// The one home of retrying: the Retry-After header read one way, jittered backoff, the one rule
+// that picks the wait, an abort-aware sleep, and `withRetries`, the loop every caller shares (the
+// Atlas client, output downloads, webhooks; the engine's 429 requeue uses the same wait rule).
+// Each caller keeps its own classification: it says, per attempt, whether the failure is worth
+// another try and what Retry-After the server sent.
 
 /** Sleep ms, rejecting with the signal's reason when it aborts. */
 function sleep(ms, signal) {
     return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
 }
-/** Full-jitter exponential backoff: a random wait in [0, min(cap, base * 2^attempt)]. */
+/** Jittered exponential backoff: a random wait in [ceiling/2, ceiling], ceiling = min(cap, base * 2^attempt). */
 function backoffMs(attempt, baseMs, capMs, random = Math.random) {
     const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string')
+        return undefined;
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+        const ms = Math.round(Number(v) * 1000);
+        return Number.isFinite(ms) ? ms : undefined;
+    }
+    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
+    if (!/[a-z]{3}/i.test(v))
+        return undefined;
+    const at = Date.parse(v);
+    if (!Number.isFinite(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/**
+ * The one Retry-After rule: when the server said how long to wait, wait that long (at most
+ * retryAfterCapMs); otherwise back off with jitter. `failures` counts the attempts failed so far.
+ */
+function retryDelay(policy, failures, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(Math.max(0, retryAfterMs), policy.retryAfterCapMs);
+    return backoffMs(Math.max(0, failures - 1), policy.baseMs, policy.capMs, policy.random);
+}
+/**
+ * Call `attempt` until it yields a value, a failure not worth retrying, or maxAttempts sends;
+ * between attempts wait by `retryDelay`, ending the wait when `signal` aborts. Never throws
+ * what `attempt` does not throw: the caller shapes the final error from the outcome.
+ */
+async function withRetries(attempt, policy, signal) {
+    const max = Math.max(1, Math.floor(policy.maxAttempts));
+    for (let n = 1;; n++) {
+        const a = await attempt(n);
+        if ('value' in a)
+            return { ok: true, value: a.value, attempts: n };
+        if (!a.retry || n >= max)
+            return { ok: false, error: a.error, attempts: n, retried: a.retry, aborted: false };
+        try {
+            await sleep(retryDelay(policy, n, a.retryAfterMs), signal);
+        }
+        catch {
+            return { ok: false, error: a.error, attempts: n, retried: true, aborted: true };
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/atlas/errors.ts
@@ -50420,29 +50474,6 @@ function classifyHttp(status, message) {
     if (status >= 400 && status <= 499)
         return 'bad-request';
     return 'protocol';
-}
-
-;// CONCATENATED MODULE: ./src/shared/retry-after.ts
-// The Retry-After header, read one way everywhere it matters (Atlas, output downloads, webhooks).
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(header, now = Date.now()) {
-    const raw = Array.isArray(header) ? header[0] : header;
-    if (typeof raw !== 'string')
-        return undefined;
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) {
-        const ms = Math.round(Number(v) * 1000);
-        return Number.isFinite(ms) ? ms : undefined;
-    }
-    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
-    if (!/[a-z]{3}/i.test(v))
-        return undefined;
-    const at = Date.parse(v);
-    if (!Number.isFinite(at))
-        return undefined;
-    return Math.max(0, at - now);
 }
 
 ;// CONCATENATED MODULE: ./src/atlas/responses.ts
@@ -50699,15 +50730,16 @@ function parseModels(json) {
     return models;
 }
 
-;// CONCATENATED MODULE: ./src/atlas/client.ts
-// The Atlas Cloud HTTP client: undici `request` (not fetch), explicit User-Agent, no Referer,
-// retries by class with jittered backoff, and a submit that is never resent once the server
-// may have created (and billed) a prediction.
+;// CONCATENATED MODULE: ./src/atlas/transport.ts
+// One HTTP exchange with the Atlas API: undici `request` (not fetch), an explicit User-Agent, no
+// Referer. It bounds what a host can make us do (a deadline for headers and body together, a size
+// cap on every reply, read as a stream so memory stays bounded) and reports what happened as facts
+// the endpoints decide on: the status and headers, or a failure that says whether the request may
+// have reached the server. No message it produces carries the API key.
 
 
-
-
-
+/** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
+const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 /** Connection failures that happen before a byte of the request reaches the server. */
 const PRE_SEND_CODES = new Set([
     'ECONNREFUSED',
@@ -50726,6 +50758,143 @@ let sharedAgent;
 function defaultAgent() {
     sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
     return sharedAgent;
+}
+function createTransport(opts) {
+    const scrub = secretScrubber(opts.apiKey);
+    const hasSecret = (s) => scrub(s) !== s;
+    const clean = (e, op) => {
+        const err = e instanceof AtlasError
+            ? e
+            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
+                op,
+            });
+        err.message = scrub(err.message);
+        if (err.stack !== undefined)
+            err.stack = scrub(err.stack);
+        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
+            err.cause = undefined;
+        return err;
+    };
+    const resolved = {
+        ...opts,
+        baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+        dispatcher: opts.dispatcher ?? defaultAgent(),
+    };
+    return { exchange: (spec, signal) => exchange(resolved, spec, signal), clean, aborted: transport_aborted };
+}
+function transport_aborted(op, signal, when = '') {
+    return new AtlasError('aborted', `${op}: aborted${when}`, {
+        op,
+        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
+}
+/** One request and its whole reply, within the deadline and the size cap; a caller's abort throws. */
+async function exchange(opts, spec, signal) {
+    if (signal?.aborted)
+        throw transport_aborted(spec.label, signal);
+    const limitMs = spec.deadlineMs ?? opts.deadlineMs;
+    const deadline = AbortSignal.timeout(limitMs);
+    opts.events?.onRequest?.(spec.op);
+    const fail = (e, phase) => {
+        if (signal?.aborted) {
+            // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+            const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+            throw transport_aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+        }
+        if (deadline.aborted)
+            return overDeadline(spec.label, limitMs, phase);
+        return transportFailure(spec.label, e, phase);
+    };
+    let res;
+    try {
+        res = await (0,undici/* request */.Em)(`${opts.baseUrl}${spec.path}`, {
+            method: spec.method,
+            headers: headersFor(spec, opts),
+            body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
+            dispatcher: opts.dispatcher,
+            signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+            headersTimeout: opts.idleTimeoutMs,
+            bodyTimeout: opts.idleTimeoutMs,
+        });
+    }
+    catch (e) {
+        return fail(e, 'send');
+    }
+    try {
+        const text = await readCapped(res, opts.maxReplyBytes ?? MAX_REPLY_BYTES, spec.label);
+        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+    }
+    catch (e) {
+        if (e instanceof AtlasError && e.kind === 'protocol')
+            return { ok: false, preSend: false, retryable: true, error: e };
+        return fail(e, 'body');
+    }
+}
+function headersFor(spec, opts) {
+    const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
+    if (spec.auth)
+        headers['authorization'] = `Bearer ${opts.apiKey}`;
+    if (spec.json !== undefined)
+        headers['content-type'] = 'application/json';
+    return headers;
+}
+/** The key in every form it may be echoed (raw, URL-encoded, JSON-escaped) replaced by ***. */
+function secretScrubber(apiKey) {
+    const secrets = apiKey === '' ? [] : [...new Set([apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)])];
+    return (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
+}
+/**
+ * The reply body as text, read chunk by chunk and dropped (connection destroyed) the moment it
+ * passes `cap` bytes, so a 200 MB or endless reply costs at most `cap` of memory.
+ */
+async function readCapped(res, cap, label) {
+    const tooLarge = () => {
+        res.body.destroy();
+        return new AtlasError('protocol', `${label}: HTTP ${res.statusCode} reply larger than ${cap} bytes; not read`, {
+            op: label,
+            status: res.statusCode,
+        });
+    };
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > cap)
+        throw tooLarge();
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > cap)
+            throw tooLarge();
+        chunks.push(chunk);
+    }
+    const all = Buffer.concat(chunks, size);
+    // A UTF-8 byte order mark is not part of the JSON.
+    const start = all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
+    return all.toString('utf8', start);
+}
+function overDeadline(label, deadlineMs, phase) {
+    const where = phase === 'body' ? 'while reading the reply' : 'waiting for the reply';
+    const error = new AtlasError('network', `${label}: no complete reply within ${Math.round(deadlineMs / 1000)} s (${where})`, {
+        op: label,
+    });
+    return { ok: false, preSend: false, retryable: true, error };
+}
+function transportFailure(label, e, phase) {
+    const f = errorFacts(e);
+    const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
+    const preSend = phase === 'send' &&
+        (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
+            // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
+            // nothing before the socket connects, so even a reset seen there is pre-send.
+            f.syscalls.includes('connect') ||
+            f.syscalls.includes('getaddrinfo'));
+    const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
+    const what = f.messages[0] ?? 'connection failed';
+    const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
+    const error = new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
+        op: label,
+        cause: e,
+    });
+    return { ok: false, preSend, retryable: !fatal, error };
 }
 /** Every error code and syscall in an error, its causes and (AggregateError) its members. */
 function errorFacts(e) {
@@ -50752,271 +50921,210 @@ function errorFacts(e) {
     walk(e, 0);
     return { codes, syscalls, messages };
 }
+
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+// The Atlas Cloud API endpoints over the transport (transport.ts): each endpoint says which
+// replies are worth another try, and a submit is never resent once the server may have created
+// (and billed) a prediction. Retrying is the shared policy (../shared/retry.ts).
+
+
+
+
+
+
+
+const UPLOAD_DEADLINE_MS = 600_000;
 function createAtlasClient(opts) {
-    const base = opts.baseUrl.replace(/\/+$/, '');
-    const dispatcher = opts.dispatcher ?? defaultAgent();
-    const timeout = opts.requestTimeoutMs ?? 60_000;
-    const maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 5);
-    const baseMs = opts.retry?.baseMs ?? 500;
-    const capMs = opts.retry?.capMs ?? 30_000;
-    const retryAfterCap = opts.retryAfterCapMs ?? 60_000;
-    const random = opts.random ?? Math.random;
     const events = opts.events ?? {};
-    // ---- secrets -------------------------------------------------------------------------
-    const secrets = opts.apiKey === ''
-        ? []
-        : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
-    const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
-    const hasSecret = (s) => secrets.some((k) => s.includes(k));
-    /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
-    const clean = (e, op) => {
-        const err = e instanceof AtlasError
-            ? e
-            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
-                op,
-            });
-        err.message = scrub(err.message);
-        if (err.stack !== undefined)
-            err.stack = scrub(err.stack);
-        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
-            err.cause = undefined;
-        return err;
+    const c = {
+        transport: createTransport({
+            baseUrl: opts.baseUrl,
+            apiKey: opts.apiKey,
+            userAgent: opts.userAgent,
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            events,
+            idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+            deadlineMs: opts.requestDeadlineMs ?? 120_000,
+            ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
+        }),
+        policy: {
+            maxAttempts: opts.retry?.maxAttempts ?? 5,
+            baseMs: opts.retry?.baseMs ?? 500,
+            capMs: opts.retry?.capMs ?? 30_000,
+            retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
+            ...(opts.random ? { random: opts.random } : {}),
+        },
+        retryUnknown: opts.retryUnknown ?? false,
+        rateLimited: (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op }),
     };
-    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, {
-        op,
-        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
-    });
-    const checkAbort = (op, signal) => {
-        if (signal?.aborted)
-            throw aborted(op, signal);
+    return {
+        submit: (type, body, signal, callOpts) => client_submit(c, type, body, signal, callOpts),
+        poll: (id, signal) => {
+            const path = `/model/prediction/${encodeURIComponent(id)}`;
+            return call(c, 'poll', `poll ${id}`, signal, { method: 'GET', path, auth: true }, (j) => parsePrediction(j, id));
+        },
+        uploadMedia: (file, signal) => uploadMedia(c, file, signal),
+        listModels: (signal) => call(c, 'models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
     };
-    // ---- one HTTP exchange ---------------------------------------------------------------
-    async function exchange(op, label, method, path, body, signal) {
-        checkAbort(label, signal);
-        const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
-        if (body.auth)
-            headers['authorization'] = `Bearer ${opts.apiKey}`;
-        let payload;
-        if (body.json !== undefined) {
-            headers['content-type'] = 'application/json';
-            payload = JSON.stringify(body.json);
-        }
-        else if (body.form) {
-            payload = body.form();
-        }
-        events.onRequest?.(op);
-        const transportFailure = (e, phase) => {
-            if (signal?.aborted) {
-                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-                const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-                throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-            }
-            const f = errorFacts(e);
-            const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
-            const preSend = phase === 'send' &&
-                (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
-                    // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
-                    // nothing before the socket connects, so even a reset seen there is pre-send.
-                    f.syscalls.includes('connect') ||
-                    f.syscalls.includes('getaddrinfo'));
-            const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
-            const what = f.messages[0] ?? 'connection failed';
-            const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
-            return {
-                ok: false,
-                preSend,
-                retryable: !fatal,
-                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
-                    op: label,
-                    cause: e,
-                }),
-            };
-        };
-        let res;
-        try {
-            res = await (0,undici/* request */.Em)(`${base}${path}`, {
-                method,
-                headers,
-                body: payload ?? null,
-                dispatcher,
-                signal: signal ?? null,
-                headersTimeout: timeout,
-                bodyTimeout: timeout,
-            });
-        }
-        catch (e) {
-            return transportFailure(e, 'send');
-        }
-        let text;
-        try {
-            text = await res.body.text();
-        }
-        catch (e) {
-            return transportFailure(e, 'body');
-        }
-        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-    }
-    const retryAfterOf = (headers) => parseRetryAfter(headers['retry-after']);
-    /** The error an HTTP error status means. */
-    function httpError(label, r) {
-        const msg = errorMessage(r.text);
-        let kind = classifyHttp(r.status, msg);
-        if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
-            kind = 'credit';
-        const retryAfterMs = retryAfterOf(r.headers);
-        return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
-            op: label,
-            status: r.status,
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-    }
-    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
-    // ---- the retry loop --------------------------------------------------------------------
-    async function run(label, signal, attempt) {
-        try {
-            for (let n = 1;; n++) {
-                checkAbort(label, signal);
-                const o = await attempt(n);
-                if ('value' in o)
-                    return o.value;
-                if (!o.retry || n >= maxAttempts) {
-                    if (o.retry && n > 1)
-                        o.error.message += ` (gave up after ${n} attempts)`;
-                    throw o.error;
-                }
-                const wait = o.error.retryAfterMs !== undefined
-                    ? Math.min(o.error.retryAfterMs, retryAfterCap)
-                    : backoffMs(n - 1, baseMs, capMs, random);
-                try {
-                    await sleep(wait, signal);
-                }
-                catch {
-                    throw aborted(label, signal, ' while waiting to retry');
-                }
-            }
-        }
-        catch (e) {
-            throw clean(e, label);
-        }
-    }
-    /** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
-    function interpret(op, label, x, parse) {
-        if (!x.ok)
-            return { error: x.error, retry: x.retryable };
-        const r = x.reply;
-        if (r.status >= 200 && r.status < 300) {
-            let json;
-            try {
-                json = JSON.parse(r.text);
-            }
-            catch {
-                return {
-                    error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }),
-                    retry: true,
-                };
-            }
-            try {
-                return { value: parse(json) };
-            }
-            catch (e) {
-                if (!(e instanceof AtlasError))
-                    throw e;
-                if (e.kind === 'rate-limited')
-                    rateLimited(op, undefined);
-                return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
-            }
-        }
-        const err = httpError(label, r);
-        if (r.status === 429)
-            rateLimited(op, err.retryAfterMs);
-        return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
-    }
-    // ---- the API ---------------------------------------------------------------------------
-    async function submit(type, body, signal, callOpts) {
-        const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
+}
+/** A free, idempotent call (poll, upload, models) under the retry policy. */
+function call(c, op, label, signal, spec, parse) {
+    return run(c.transport, c.policy, label, signal, async () => interpret(label, await c.transport.exchange({ op, label, ...spec }, signal), parse, (ra) => c.rateLimited(op, ra)));
+}
+function client_submit(c, type, body, signal, callOpts) {
+    const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+    const rules = {
+        retryUnknown: callOpts?.retryUnknown ?? c.retryUnknown,
         // The engine may take 429s on submit itself (to shrink its window and requeue the job).
-        const retryRateLimited = callOpts?.retryRateLimited ?? true;
-        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-        const label = 'submit';
-        const unknownFate = (reason, status, retryAfterMs) => ({
-            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
-                op: label,
-                ...(status !== undefined ? { status } : {}),
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            }),
-            retry: retryUnknown,
-        });
-        return run(label, signal, async (n) => {
-            const x = await exchange('submit', label, 'POST', path, { json: body, auth: true }, signal);
-            if (!x.ok) {
-                // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-                if (x.preSend)
-                    return { error: x.error, retry: x.retryable };
-                // Reset, socket error or timeout after the body went out: the server may have it.
-                return unknownFate(x.error.message.replace(/^submit: /, ''));
+        retryRateLimited: callOpts?.retryRateLimited ?? true,
+        onRateLimited: (ra) => c.rateLimited('submit', ra),
+    };
+    return run(c.transport, c.policy, 'submit', signal, async (n) => {
+        const spec = { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true };
+        return submitOutcome(await c.transport.exchange(spec, signal), n, rules);
+    });
+}
+function uploadMedia(c, file, signal) {
+    const form = () => {
+        const f = new undici.FormData();
+        f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+        return f;
+    };
+    const spec = {
+        method: 'POST',
+        path: '/model/uploadMedia',
+        form,
+        auth: true,
+        deadlineMs: UPLOAD_DEADLINE_MS,
+    };
+    return call(c, 'upload', `upload ${file.name}`, signal, spec, parseUploadReply);
+}
+/** The shared retry policy around one endpoint; every error leaving it is cleaned of the key. */
+async function run(transport, policy, label, signal, attempt) {
+    try {
+        const o = await withRetries(async (n) => {
+            if (signal?.aborted)
+                throw transport.aborted(label, signal);
+            const a = await attempt(n);
+            return 'value' in a || a.error.retryAfterMs === undefined ? a : { ...a, retryAfterMs: a.error.retryAfterMs };
+        }, policy, signal);
+        if (o.ok)
+            return o.value;
+        if (o.aborted)
+            throw transport.aborted(label, signal, ' while waiting to retry');
+        if (o.retried && o.attempts > 1)
+            o.error.message += ` (gave up after ${o.attempts} attempts)`;
+        throw o.error;
+    }
+    catch (e) {
+        throw transport.clean(e, label);
+    }
+}
+/** The error an HTTP error status means. */
+function httpError(label, r) {
+    const msg = errorMessage(r.text);
+    let kind = classifyHttp(r.status, msg);
+    if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
+        kind = 'credit';
+    const retryAfterMs = parseRetryAfter(r.headers['retry-after']);
+    return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
+        op: label,
+        status: r.status,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+}
+function notJson(r) {
+    return `HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`;
+}
+/** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
+function interpret(label, x, parse, onRateLimited) {
+    if (!x.ok)
+        return { error: x.error, retry: x.retryable };
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300) {
+        let json;
+        try {
+            json = JSON.parse(r.text);
+        }
+        catch {
+            const error = new AtlasError('protocol', `${label}: ${notJson(r)}`, { op: label, status: r.status });
+            return { error, retry: true };
+        }
+        try {
+            return { value: parse(json) };
+        }
+        catch (e) {
+            if (!(e instanceof AtlasError))
+                throw e;
+            if (e.kind === 'rate-limited')
+                onRateLimited(undefined);
+            return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
+        }
+    }
+    const err = httpError(label, r);
+    if (r.status === 429)
+        onRateLimited(err.retryAfterMs);
+    return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
+}
+/** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
+function submitOutcome(x, n, rules) {
+    const unknownFate = (reason, status, retryAfterMs) => ({
+        error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
+            op: 'submit',
+            ...(status !== undefined ? { status } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        }),
+        retry: rules.retryUnknown,
+    });
+    if (!x.ok) {
+        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+        if (x.preSend)
+            return { error: x.error, retry: x.retryable };
+        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
+        return unknownFate(x.error.message.replace(/^submit: /, ''));
+    }
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300) {
+        let json;
+        try {
+            json = JSON.parse(r.text);
+        }
+        catch {
+            return unknownFate(notJson(r), r.status);
+        }
+        try {
+            return { value: { ...parseSubmitReply(json), attempts: n } };
+        }
+        catch (e) {
+            if (!(e instanceof AtlasError))
+                throw e;
+            // HTTP 200 without a readable id: the server accepted something we cannot track.
+            if (e.kind === 'protocol')
+                return unknownFate(e.message.replace(/^submit: /, ''), r.status);
+            // A body code other than 200 is the API answering deliberately: it refused and created
+            // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+            // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+            // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+            if (e.kind === 'rate-limited') {
+                rules.onRateLimited(undefined);
+                return { error: e, retry: rules.retryRateLimited };
             }
-            const r = x.reply;
-            if (r.status >= 200 && r.status < 300) {
-                let json;
-                try {
-                    json = JSON.parse(r.text);
-                }
-                catch {
-                    return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
-                }
-                try {
-                    return { value: { ...parseSubmitReply(json), attempts: n } };
-                }
-                catch (e) {
-                    if (!(e instanceof AtlasError))
-                        throw e;
-                    // HTTP 200 without a readable id: the server accepted something we cannot track.
-                    if (e.kind === 'protocol')
-                        return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-                    // A body code other than 200 is the API answering deliberately: it refused and created
-                    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-                    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-                    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-                    if (e.kind === 'rate-limited') {
-                        rateLimited('submit', undefined);
-                        return { error: e, retry: retryRateLimited };
-                    }
-                    return { error: e, retry: false };
-                }
-            }
-            const err = httpError(label, r);
-            // 429 and 503 are refusals: the server did not take the job.
-            if (r.status === 429) {
-                rateLimited('submit', err.retryAfterMs);
-                return { error: err, retry: retryRateLimited };
-            }
-            if (r.status === 503)
-                return { error: err, retry: true };
-            // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
-            if (r.status >= 500 && err.kind === 'server')
-                return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
-            // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
-            return { error: err, retry: false };
-        });
+            return { error: e, retry: false };
+        }
     }
-    async function poll(id, signal) {
-        const label = `poll ${id}`;
-        return run(label, signal, async () => interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) => parsePrediction(j, id)));
+    const err = httpError('submit', r);
+    // 429 and 503 are refusals: the server did not take the job.
+    if (r.status === 429) {
+        rules.onRateLimited(err.retryAfterMs);
+        return { error: err, retry: rules.retryRateLimited };
     }
-    async function uploadMedia(file, signal) {
-        const label = `upload ${file.name}`;
-        const form = () => {
-            const f = new undici.FormData();
-            f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-            return f;
-        };
-        return run(label, signal, async () => interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply));
-    }
-    async function listModels(signal) {
-        const label = 'models';
-        return run(label, signal, async () => interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels));
-    }
-    return { submit, poll, uploadMedia, listModels };
+    if (r.status === 503)
+        return { error: err, retry: true };
+    // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
+    if (r.status >= 500 && err.kind === 'server')
+        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+    // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
+    return { error: err, retry: false };
 }
 /** The numeric body `code` of an error reply, when it is JSON and has one. */
 function bodyCodeOf(text) {
@@ -54134,7 +54242,6 @@ function classify(head, headerContentType, url) {
 
 
 
-
 class DownloadError extends Error {
     name = 'DownloadError';
     kind;
@@ -54433,47 +54540,53 @@ async function downloadOutput(source, destStem, opts) {
         throw new DownloadError('http', `not a URL: ${where}`);
     }
     checkProtocol(url, where);
-    const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 5));
-    const baseMs = opts.baseMs ?? 500;
-    const capMs = opts.capMs ?? 20_000;
+    const policy = {
+        maxAttempts: opts.maxAttempts ?? 5,
+        baseMs: opts.baseMs ?? 500,
+        capMs: opts.capMs ?? 20_000,
+        // A signed URL may expire while we wait: honour Retry-After up to a minute (or capMs if larger).
+        retryAfterCapMs: Math.max(opts.capMs ?? 20_000, RETRY_AFTER_MAX_MS),
+        ...(opts.random ? { random: opts.random } : {}),
+    };
     let notFound = 0;
-    for (let attempt = 1;; attempt++) {
-        let failure;
+    const outcome = await withRetries(async () => {
         try {
-            const { res, url: finalUrl } = await get(url, opts);
-            const lengthHeader = header(res.headers, 'content-length');
-            const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
-            return await writeBody(res.body, {
-                stem,
-                where,
-                signal,
-                expected,
-                contentType: header(res.headers, 'content-type'),
-                url: finalUrl.href,
-                signalHandled: true,
-            });
+            return { value: await fetchOnce(url, stem, where, opts) };
         }
         catch (err) {
-            failure = toDownloadError(err, where, signal);
+            const failure = toDownloadError(err, where, signal);
+            if (failure.kind === 'not-found')
+                notFound++;
+            const retry = retryable(failure) && notFound < NOT_FOUND_ATTEMPTS;
+            return {
+                error: failure,
+                retry,
+                ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+            };
         }
-        if (failure.kind === 'not-found')
-            notFound++;
-        if (!retryable(failure) || attempt >= maxAttempts || notFound >= NOT_FOUND_ATTEMPTS) {
-            failure.attempts = attempt;
-            throw failure;
-        }
-        const wait = failure.retryAfterMs !== undefined
-            ? Math.min(failure.retryAfterMs, Math.max(capMs, RETRY_AFTER_MAX_MS))
-            : backoffMs(attempt - 1, baseMs, capMs, opts.random);
-        try {
-            await sleep(wait, signal);
-        }
-        catch (err) {
-            const e = new DownloadError('aborted', `download of ${where} aborted`, { cause: err });
-            e.attempts = attempt;
-            throw e;
-        }
-    }
+    }, policy, signal);
+    if (outcome.ok)
+        return outcome.value;
+    const e = outcome.aborted
+        ? new DownloadError('aborted', `download of ${where} aborted`, { cause: signal?.reason })
+        : outcome.error;
+    e.attempts = outcome.attempts;
+    throw e;
+}
+/** One GET (redirects followed) streamed to disk. */
+async function fetchOnce(url, stem, where, opts) {
+    const { res, url: finalUrl } = await get(url, opts);
+    const lengthHeader = header(res.headers, 'content-length');
+    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+    return writeBody(res.body, {
+        stem,
+        where,
+        signal: opts.signal,
+        expected,
+        contentType: header(res.headers, 'content-type'),
+        url: finalUrl.href,
+        signalHandled: true,
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/slots.ts
@@ -55082,507 +55195,18 @@ function mb(n) {
     return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-;// CONCATENATED MODULE: ./src/engine/run.ts
-// The engine: runs planned jobs against Atlas with bounded concurrency.
-// A slot is held only from submit until the completion is seen; downloads run beside it
-// under their own bound. Every paid call goes through the journal first, so nothing is paid
-// for twice and nothing paid for is forgotten, and every wait takes the run's AbortSignal.
-
-
-
-
-
-
-
-
-
-
-const TRANSIENT = new Set(['rate-limited', 'server', 'network', 'protocol']);
-async function runJobs(jobs, deps, opts) {
-    const { client, log, journal } = deps;
-    const latency = deps.latency ?? createLatencyModel(opts.poll);
-    const slots = createSlots(typeof opts.concurrency === 'number' ? opts.concurrency : 1);
-    const control = opts.concurrency === 'auto'
-        ? adaptiveConcurrency(slots, { start: Math.min(4, opts.maxConcurrency), max: opts.maxConcurrency })
-        : fixedConcurrency(slots, opts.concurrency);
-    const downloads = createSlots(opts.downloadConcurrency);
-    // Backpressure: completions free their Atlas slot at once, but if downloads cannot keep up the
-    // finished-but-not-downloaded jobs would pile up without bound (memory, and output URLs expiring
-    // before they are fetched). So at most this many jobs are alive at once: in flight at Atlas plus
-    // waiting for or doing their downloads. A download still never holds an Atlas slot.
-    const alive = createSlots((typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency);
-    // Two signals: `submitting` stops new paid calls (cancel, out of credit, bad key);
-    // `hard` ends every wait once the grace period after a cancel is over.
-    const submitting = new AbortController();
-    const hard = new AbortController();
-    // Every in-flight poll and download listens on these two: hundreds of listeners is by design.
-    (0,external_node_events_.setMaxListeners)(0, submitting.signal, hard.signal);
-    let stop;
-    let graceTimer;
-    const haltSubmits = (s) => {
-        if (!stop)
-            stop = s;
-        submitting.abort(new Error(s.reason));
+;// CONCATENATED MODULE: ./src/engine/state.ts
+function createRunState(jobCount) {
+    return {
+        results: new Array(jobCount),
+        spent: 0,
+        reserved: 0,
+        done: 0,
+        failed: 0,
+        running: 0,
+        rateLimited: 0,
+        stop: undefined,
     };
-    const onCancel = () => {
-        haltSubmits({ reason: 'cancelled', kind: 'cancelled', fatal: false });
-        log.warning(`Cancelled: no new jobs are submitted; finishing what is in flight for up to ${Math.round(opts.graceMs / 1000)} s.`);
-        graceTimer = setTimeout(() => hard.abort(new Error('cancelled')), opts.graceMs);
-    };
-    if (opts.signal?.aborted)
-        onCancel();
-    else
-        opts.signal?.addEventListener('abort', onCancel, { once: true });
-    const results = new Array(jobs.length);
-    let spent = 0;
-    let reserved = 0;
-    let done = 0;
-    let failed = 0;
-    let running = 0;
-    let rateLimited = 0;
-    const progress = () => opts.onProgress?.({
-        total: jobs.length,
-        done,
-        running,
-        queued: jobs.length - done - running,
-        spent: roundUsd(spent),
-        failed,
-    });
-    // Chains: a job that takes other jobs' outputs waits until they have settled.
-    const byName = new Map(jobs.map((j) => [j.name, j]));
-    const dependencies = (job) => (job.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined);
-    const settled = (job) => dependencies(job).every((d) => results[d.index] !== undefined);
-    let onSettle;
-    const uploadFile = deps.uploadFile ?? mediaUploader(client, log);
-    const finish = (job, r) => {
-        results[job.index] = r;
-        onSettle?.();
-        done++;
-        if (r.status === 'failed' || r.status === 'unknown')
-            failed++;
-        spent += r.cost;
-        progress();
-        try {
-            opts.onJobFinished?.(job, r);
-        }
-        catch (e) {
-            log.warning(`a job-finished hook failed: ${run_messageOf(e)}`);
-        }
-    };
-    const runOne = async (job, queuedAt, slotHeld) => {
-        const release = () => {
-            if (slotHeld.held) {
-                slotHeld.held = false;
-                running--;
-                slots.release();
-            }
-        };
-        const base = blankResult(job, queuedAt);
-        const slot = {
-            release,
-            reacquire: async () => {
-                // Back at the front of the queue: a job sent back by a 429 keeps its place in file order.
-                await slots.acquire(submitting.signal, { front: true });
-                slotHeld.held = true;
-                running++;
-            },
-        };
-        try {
-            const r = await lifecycle(job, base, slot);
-            finish(job, r);
-        }
-        catch (e) {
-            // Anything unexpected still yields a result: the manifest is the user's receipt.
-            finish(job, { ...base, status: 'failed', error: run_messageOf(e), error_kind: 'internal' });
-        }
-        finally {
-            release();
-        }
-    };
-    const lifecycle = async (job, r, slot) => {
-        const release = slot.release;
-        const prior = journal?.latest(job.identity);
-        let predictionId;
-        let finished;
-        let resumed = false;
-        let submittedAtMs = Date.now();
-        if (!opts.force &&
-            prior?.event === 'downloaded' &&
-            prior.files &&
-            (await filesIntact(opts.outputDir, prior.files))) {
-            // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
-            release();
-            log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
-            const outputs = prior.files.map((f) => ({
-                url: f.url,
-                path: f.path,
-                bytes: f.bytes,
-                sha256: f.sha256,
-                content_type: f.content_type,
-                error: null,
-            }));
-            return withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
-        }
-        if ((prior?.event === 'submitting' || prior?.event === 'unknown') &&
-            !prior.prediction_id &&
-            !opts.retryUnknownSubmits) {
-            release();
-            return {
-                ...r,
-                status: 'unknown',
-                error_kind: 'unknown-fate',
-                error: 'an earlier run sent this job to Atlas and never learned whether it was accepted; not submitted again (see "Settling unknown jobs" in the README, or set retry-unknown-submits: true)',
-            };
-        }
-        // Under force a job whose files are on disk is generated again; anything else paid for is resumed.
-        const regenerate = opts.force === true && prior?.event === 'downloaded';
-        if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused' && !regenerate) {
-            predictionId = prior.prediction_id;
-            r.prediction_id = predictionId;
-            resumed = true;
-            log.info(`${job.name}: resuming prediction ${predictionId} from an earlier run instead of paying again.`);
-        }
-        else {
-            if (stop) {
-                release();
-                return skipped(r, stop.kind === 'credit' ? 'out of credit at Atlas' : stop.reason, stop.kind);
-            }
-            const blocked = dependencyFailure(job);
-            if (blocked) {
-                release();
-                return skipped(r, blocked, 'dependency');
-            }
-            if (opts.maxCost !== undefined && spent + reserved + job.estimate.cost > opts.maxCost + 1e-9) {
-                release();
-                return skipped(r, `budget: spent ${roundUsd(spent + reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`, 'budget');
-            }
-            reserved += job.estimate.cost;
-            try {
-                // Other jobs' outputs first (their URLs), then local inputs (uploaded) on top.
-                const chained = job.inputs?.length ? { ...job, body: await chainedBody(job, submitting.signal) } : job;
-                const body = deps.prepareBody ? await deps.prepareBody(chained, submitting.signal) : chained.body;
-                await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
-                r.timings.submitted_at = new Date().toISOString();
-                submittedAtMs = Date.now();
-                const sub = await submitThroughRateLimits(job, body, slot);
-                r.attempts.submits = sub.attempts;
-                predictionId = sub.id;
-                r.prediction_id = sub.id;
-                control.accepted();
-                await journal?.record({ identity: job.identity, name: job.name, event: 'submitted', prediction_id: sub.id });
-                if (sub.prediction && sub.prediction.state !== 'pending')
-                    finished = sub.prediction;
-            }
-            catch (e) {
-                // A wait that ended because submitting stopped is a cancellation, whatever error carried it.
-                const kind = submitting.signal.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
-                r.attempts.submits = Math.max(1, r.attempts.submits);
-                if (kind === 'aborted') {
-                    await journal?.record({
-                        identity: job.identity,
-                        name: job.name,
-                        event: 'refused',
-                        error: 'cancelled before submit',
-                    });
-                    // `stop` is set by the abort that got us here; TypeScript cannot see that across the await.
-                    const why = stop;
-                    return skipped(r, why?.reason ?? 'cancelled', why?.kind ?? 'cancelled');
-                }
-                if (kind === 'unknown-fate') {
-                    await journal?.record({ identity: job.identity, name: job.name, event: 'unknown', error: run_messageOf(e) });
-                    return {
-                        ...r,
-                        status: 'unknown',
-                        error_kind: kind,
-                        error: `${run_messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")`,
-                    };
-                }
-                await journal?.record({ identity: job.identity, name: job.name, event: 'refused', error: run_messageOf(e) });
-                if (kind === 'credit') {
-                    haltSubmits({ reason: 'out of credit at Atlas', kind: 'credit', fatal: false });
-                    log.error(`Atlas says the account is out of credit: no further jobs are submitted; in-flight jobs finish. (${run_messageOf(e)})`);
-                }
-                else if (kind === 'auth') {
-                    haltSubmits({ reason: 'Atlas refused the API key', kind: 'auth', fatal: true });
-                }
-                return { ...r, status: 'failed', error_kind: kind, error: run_messageOf(e) };
-            }
-            finally {
-                reserved -= job.estimate.cost;
-            }
-        }
-        // Poll until done, the job's deadline, or the end of the grace period after a cancel.
-        const deadline = submittedAtMs + job.timeoutMs;
-        let lastDelay = 0;
-        let lastPendingAt = submittedAtMs;
-        while (!finished) {
-            const elapsed = Date.now() - submittedAtMs;
-            if (Date.now() >= deadline) {
-                return {
-                    ...r,
-                    status: 'failed',
-                    error_kind: 'timeout',
-                    error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${predictionId} is kept in the journal so a re-run resumes it instead of paying again`,
-                };
-            }
-            // A resumed prediction may be long finished: look at once.
-            lastDelay =
-                resumed && r.attempts.polls === 0
-                    ? 0
-                    : Math.min(latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
-            try {
-                await sleep(lastDelay, hard.signal);
-            }
-            catch {
-                return cancelledInFlight(r, predictionId);
-            }
-            try {
-                r.attempts.polls++;
-                const p = await client.poll(predictionId, hard.signal);
-                if (p.state === 'pending') {
-                    lastPendingAt = Date.now();
-                    continue;
-                }
-                finished = p;
-            }
-            catch (e) {
-                const kind = errorKind(e);
-                if (kind === 'aborted')
-                    return cancelledInFlight(r, predictionId);
-                if (kind === 'not-found' && Date.now() - submittedAtMs < opts.notFoundGraceMs)
-                    continue;
-                if (TRANSIENT.has(kind)) {
-                    log.debug(`${job.name}: poll failed (${run_messageOf(e)}); polling on`);
-                    continue;
-                }
-                return {
-                    ...r,
-                    status: 'failed',
-                    error_kind: kind,
-                    error: `polling prediction ${predictionId}: ${run_messageOf(e)}`,
-                };
-            }
-        }
-        // The slot frees the moment the completion is seen.
-        const seenAt = Date.now();
-        release();
-        r.timings.completed_at = new Date(seenAt).toISOString();
-        r.generation_time = round3((seenAt - submittedAtMs) / 1000);
-        latency.observe(job, observedLatency(finished, submittedAtMs, lastPendingAt, seenAt));
-        if (finished.state === 'failed') {
-            await journal?.record({
-                identity: job.identity,
-                name: job.name,
-                event: 'failed',
-                prediction_id: predictionId,
-                error: finished.error,
-            });
-            return { ...r, status: 'failed', error_kind: 'generation', error: finished.error ?? 'generation failed' };
-        }
-        await journal?.record({
-            identity: job.identity,
-            name: job.name,
-            event: 'completed',
-            prediction_id: predictionId,
-            outputs: finished.outputs,
-        });
-        const paid = actualCost(job.estimate, finished.outputs.length);
-        const outputs = await downloadAll(job, finished.outputs);
-        r.timings.downloaded_at = new Date().toISOString();
-        const missing = outputs.filter((o) => o.error);
-        const withFiles = withOutputs({ ...r, cost: paid }, outputs);
-        if (missing.length === 0) {
-            await journal?.record({
-                identity: job.identity,
-                name: job.name,
-                event: 'downloaded',
-                prediction_id: predictionId,
-                files: outputs.map((o) => ({
-                    url: o.url,
-                    path: o.path,
-                    sha256: o.sha256,
-                    bytes: o.bytes,
-                    content_type: o.content_type,
-                })),
-            });
-            return { ...withFiles, status: 'success' };
-        }
-        return {
-            ...withFiles,
-            status: 'failed',
-            error_kind: 'download',
-            error: `${missing.length} of ${outputs.length} outputs could not be downloaded (their URLs are in the manifest): ${missing[0].error}`,
-        };
-    };
-    /**
-     * A 429 on submit means Atlas created nothing: give the slot back, let the concurrency control
-     * learn from it (auto shrinks its window; Retry-After holds every slot), and queue the job again
-     * at the front. It is never failed for being rate limited, only for running out of time.
-     */
-    const submitThroughRateLimits = async (job, body, slot) => {
-        const started = Date.now();
-        let sends = 0;
-        for (let attempt = 0;; attempt++) {
-            const round = control.round;
-            try {
-                const sub = await client.submit(job.type, body, submitting.signal, {
-                    retryUnknown: opts.retryUnknownSubmits,
-                    retryRateLimited: false,
-                });
-                return { ...sub, attempts: sends + sub.attempts };
-            }
-            catch (e) {
-                if (errorKind(e) !== 'rate-limited' || Date.now() - started > job.timeoutMs)
-                    throw e;
-                sends++;
-                rateLimited++;
-                const retryAfterMs = e.retryAfterMs;
-                control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs, round);
-                slot.release();
-                await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting.signal);
-                await slot.reacquire();
-            }
-        }
-    };
-    const downloadAll = async (job, sources) => {
-        const dir = (0,external_node_path_.join)(opts.outputDir, job.type === 'video' ? 'videos' : 'images');
-        return Promise.all(sources.map(async (src, i) => {
-            const stem = (0,external_node_path_.join)(dir, sources.length > 1 ? `${job.fileStem}-${i + 1}` : job.fileStem);
-            const url = src.startsWith('data:') ? null : src;
-            try {
-                await downloads.acquire(hard.signal);
-            }
-            catch {
-                return { url, path: null, bytes: null, sha256: null, content_type: null, error: 'cancelled before download' };
-            }
-            try {
-                const d = await deps.download(src, stem, hard.signal);
-                return {
-                    url,
-                    path: (0,external_node_path_.relative)(opts.outputDir, d.path).split('\\').join('/'),
-                    bytes: d.bytes,
-                    sha256: d.sha256,
-                    content_type: d.contentType,
-                    error: null,
-                };
-            }
-            catch (e) {
-                return { url, path: null, bytes: null, sha256: null, content_type: null, error: run_messageOf(e) };
-            }
-            finally {
-                downloads.release();
-            }
-        }));
-    };
-    /** Why a chained job cannot be submitted: a job whose output it takes did not succeed (or made too few outputs). */
-    const dependencyFailure = (job) => {
-        for (const x of job.inputs ?? []) {
-            const dep = byName.get(x.job);
-            const res = dep && results[dep.index];
-            if (!res)
-                return `dependency failed: ${x.job} (${dep ? 'not run' : 'not in this run'})`;
-            if (res.status !== 'success' && res.status !== 'cached')
-                return `dependency failed: ${x.job} (${res.status})`;
-            const out = res.outputs[x.output - 1];
-            if (!out?.path)
-                return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
-        }
-        return undefined;
-    };
-    /**
-     * The body with each `{from: …}` replaced by the URL of that output: the URL Atlas gave in this
-     * run, or, for an output from an earlier run (its URL has likely expired) or one that came as a
-     * data: URI, the URL of the downloaded file uploaded again (once per content).
-     */
-    const chainedBody = async (job, signal) => {
-        let body = job.body;
-        for (const x of job.inputs ?? []) {
-            const dep = byName.get(x.job);
-            const res = results[dep.index];
-            const out = res.outputs[x.output - 1];
-            let url = res.status === 'success' ? out.url : null;
-            if (url === null) {
-                const shown = `the output of "${dep.name}" (${out.path})`;
-                try {
-                    url = await uploadFile({
-                        sha256: out.sha256,
-                        realPath: (0,external_node_path_.join)(opts.outputDir, out.path),
-                        bytes: out.bytes,
-                        name: (0,external_node_path_.basename)(out.path),
-                        contentType: out.content_type ?? 'application/octet-stream',
-                    }, shown, signal);
-                }
-                catch (e) {
-                    if (errorKind(e) === 'aborted' || e instanceof LocalInputError)
-                        throw e;
-                    throw new LocalInputError(`uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${run_messageOf(e)}`);
-                }
-            }
-            log.debug(`${job.name}: ${x.path.join('.')} takes ${url} (output ${x.output} of "${dep.name}")`);
-            body = setAtPath(body, x.path, url);
-        }
-        return body;
-    };
-    const cancelledInFlight = (r, id) => ({
-        ...r,
-        status: 'failed',
-        error_kind: 'cancelled',
-        error: `cancelled while prediction ${id} was running; a re-run resumes it from the journal instead of paying again`,
-    });
-    // Dispatch in file order, except that a chained job waits until the jobs whose outputs it takes
-    // have settled: each free slot goes to the first job in file order that is ready, so a chain never
-    // holds back the jobs after it. Only jobs holding a slot (or downloading) are alive at once.
-    const tasks = new Set();
-    const pending = jobs.slice();
-    // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
-    const firstReady = () => {
-        const k = pending.findIndex(settled);
-        // Nothing in flight can settle the rest (cannot happen with a validated plan): run them, they are skipped.
-        return k < 0 && tasks.size === 0 ? 0 : k;
-    };
-    progress();
-    while (pending.length) {
-        if (firstReady() < 0) {
-            await new Promise((resolve) => {
-                onSettle = () => {
-                    onSettle = undefined;
-                    resolve();
-                };
-            });
-            continue;
-        }
-        const queuedAt = new Date().toISOString();
-        const slotHeld = { held: false };
-        let permit = false;
-        if (!stop) {
-            try {
-                await alive.acquire(submitting.signal);
-                permit = true;
-                await slots.acquire(submitting.signal);
-                slotHeld.held = true;
-                running++;
-            }
-            catch {
-                // Submitting stopped while waiting: the job is settled below without a slot.
-            }
-        }
-        // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
-        const job = pending.splice(Math.max(0, firstReady()), 1)[0];
-        const t = runOne(job, queuedAt, slotHeld);
-        tasks.add(t);
-        void t.finally(() => {
-            tasks.delete(t);
-            if (permit)
-                alive.release();
-        });
-    }
-    await Promise.all(tasks);
-    if (graceTimer)
-        clearTimeout(graceTimer);
-    opts.signal?.removeEventListener('abort', onCancel);
-    if (rateLimited)
-        log.info(`Atlas answered 429 to ${rateLimited} submit${rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`);
-    return { results, stopped: stop?.reason ?? null, concurrency: control.limit, rateLimited };
 }
 function blankResult(job, queuedAt) {
     return {
@@ -55614,15 +55238,118 @@ function withOutputs(r, outputs) {
 function skipped(r, reason, kind) {
     return { ...r, status: 'skipped', error: reason, error_kind: kind };
 }
-/** Latency of a finished prediction: the server's own stamps when they are consistent with what we saw, else the middle of the window in which it finished. */
-function observedLatency(p, submittedAt, lastPendingAt, seenAt) {
-    const created = p.createdAt ? Date.parse(p.createdAt) : NaN;
-    const completed = p.completedAt ? Date.parse(p.completedAt) : NaN;
-    const server = completed - created;
-    if (Number.isFinite(server) && server > 0 && server <= seenAt - submittedAt + 50)
-        return server;
-    return Math.max(1, (lastPendingAt + seenAt) / 2 - submittedAt);
+function errorKind(e) {
+    if (e && typeof e === 'object' && 'kind' in e && typeof e.kind === 'string')
+        return e.kind;
+    if (e instanceof Error && e.name === 'AbortError')
+        return 'aborted';
+    return 'internal';
 }
+function state_messageOf(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/chain.ts
+// Chained jobs: whether the jobs whose outputs a job takes have succeeded, and the body with
+// each `{from: …}` replaced by the URL of that output.
+
+
+
+
+/** The jobs whose outputs this job takes. */
+function dependencies(ctx, job) {
+    return (job.inputs ?? []).map((x) => ctx.byName.get(x.job)).filter((d) => d !== undefined);
+}
+/** Why a chained job cannot be submitted: a job whose output it takes did not succeed (or made too few outputs). */
+function dependencyFailure(ctx, job) {
+    for (const x of job.inputs ?? []) {
+        const dep = ctx.byName.get(x.job);
+        const res = dep && ctx.state.results[dep.index];
+        if (!res)
+            return `dependency failed: ${x.job} (${dep ? 'not run' : 'not in this run'})`;
+        if (res.status !== 'success' && res.status !== 'cached')
+            return `dependency failed: ${x.job} (${res.status})`;
+        const out = res.outputs[x.output - 1];
+        if (!out?.path)
+            return `dependency failed: ${x.job} (${res.status}, but it made ${res.outputs.length} output${res.outputs.length === 1 ? '' : 's'} and this job takes #${x.output})`;
+    }
+    return undefined;
+}
+/**
+ * The body with each `{from: …}` replaced by the URL of that output: the URL Atlas gave in this
+ * run, or, for an output from an earlier run (its URL has likely expired) or one that came as a
+ * data: URI, the URL of the downloaded file uploaded again (once per content).
+ */
+async function chainedBody(ctx, job, signal) {
+    let body = job.body;
+    for (const x of job.inputs ?? []) {
+        const dep = ctx.byName.get(x.job);
+        const res = ctx.state.results[dep.index];
+        const out = res.outputs[x.output - 1];
+        let url = res.status === 'success' ? out.url : null;
+        if (url === null) {
+            const shown = `the output of "${dep.name}" (${out.path})`;
+            try {
+                const file = {
+                    sha256: out.sha256,
+                    realPath: (0,external_node_path_.join)(ctx.opts.outputDir, out.path),
+                    bytes: out.bytes,
+                    name: (0,external_node_path_.basename)(out.path),
+                    contentType: out.content_type ?? 'application/octet-stream',
+                };
+                url = await ctx.uploadFile(file, shown, signal);
+            }
+            catch (e) {
+                if (errorKind(e) === 'aborted' || e instanceof LocalInputError)
+                    throw e;
+                throw new LocalInputError(`uploading ${shown} for parameter ${x.path.join('.')} failed, so the job was not submitted: ${state_messageOf(e)}`);
+            }
+        }
+        ctx.log.debug(`${job.name}: ${x.path.join('.')} takes ${url} (output ${x.output} of "${dep.name}")`);
+        body = setAtPath(body, x.path, url);
+    }
+    return body;
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/reuse.ts
+// Phase 1: what the journal already knows about this job. Its outputs on disk (reuse, nothing
+// paid), a submit whose fate is unknown (never resent unless allowed), or a prediction paid for
+// earlier that is still worth polling (resume). Otherwise the job is submitted.
+
+
+
+async function fromJournal(ctx, job, r) {
+    const { opts, log } = ctx;
+    const prior = ctx.journal?.latest(job.identity);
+    if (!opts.force && prior?.event === 'downloaded' && prior.files && (await filesIntact(opts.outputDir, prior.files))) {
+        // Same model, prompt and parameters, already paid for and on disk: costs nothing this time.
+        log.info(`${job.name}: reused the output of an earlier run (prediction ${prior.prediction_id ?? '?'}); nothing paid.`);
+        const outputs = prior.files.map((f) => ({
+            url: f.url,
+            path: f.path,
+            bytes: f.bytes,
+            sha256: f.sha256,
+            content_type: f.content_type,
+            error: null,
+        }));
+        const result = withOutputs({ ...r, status: 'cached', prediction_id: prior.prediction_id ?? null, cost: 0 }, outputs);
+        return { kind: 'settled', result };
+    }
+    if ((prior?.event === 'submitting' || prior?.event === 'unknown') &&
+        !prior.prediction_id &&
+        !opts.retryUnknownSubmits) {
+        const error = 'an earlier run sent this job to Atlas and never learned whether it was accepted; not submitted again (see "Settling unknown jobs" in the README, or set retry-unknown-submits: true)';
+        return { kind: 'settled', result: { ...r, status: 'unknown', error_kind: 'unknown-fate', error } };
+    }
+    // Under force a job whose files are on disk is generated again; anything else paid for is resumed.
+    const regenerate = opts.force === true && prior?.event === 'downloaded';
+    if (prior?.prediction_id && prior.event !== 'failed' && prior.event !== 'refused' && !regenerate) {
+        log.info(`${job.name}: resuming prediction ${prior.prediction_id} from an earlier run instead of paying again.`);
+        return { kind: 'resume', predictionId: prior.prediction_id };
+    }
+    return { kind: 'submit' };
+}
+/** Every file the journal lists is on disk with its recorded size. */
 async function filesIntact(outputDir, files) {
     for (const f of files) {
         try {
@@ -55636,18 +55363,537 @@ async function filesIntact(outputDir, files) {
     }
     return files.length > 0;
 }
-function errorKind(e) {
-    if (e && typeof e === 'object' && 'kind' in e && typeof e.kind === 'string')
-        return e.kind;
-    if (e instanceof Error && e.name === 'AbortError')
-        return 'aborted';
-    return 'internal';
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/submit.ts
+
+
+
+
+/** Why this job is not submitted at all (skipped), or undefined to go ahead. */
+function submitGate(ctx, job, r) {
+    const { state, opts } = ctx;
+    if (state.stop)
+        return skipped(r, state.stop.kind === 'credit' ? 'out of credit at Atlas' : state.stop.reason, state.stop.kind);
+    const blocked = dependencyFailure(ctx, job);
+    if (blocked)
+        return skipped(r, blocked, 'dependency');
+    if (opts.maxCost !== undefined && state.spent + state.reserved + job.estimate.cost > opts.maxCost + 1e-9) {
+        return skipped(r, `budget: spent ${roundUsd(state.spent + state.reserved)} of max-cost ${opts.maxCost} USD, this job would add ${job.estimate.cost}`, 'budget');
+    }
+    return undefined;
 }
-function run_messageOf(e) {
-    return e instanceof Error ? e.message : String(e);
+/** Submit the job (the gate passed); `r` gains its submit timing, attempts and prediction id. */
+async function submitJob(ctx, job, r, slot) {
+    const { state, journal, submitting } = ctx;
+    state.reserved += job.estimate.cost;
+    try {
+        // Other jobs' outputs first (their URLs), then local inputs (uploaded) on top.
+        const chained = job.inputs?.length ? { ...job, body: await chainedBody(ctx, job, submitting) } : job;
+        const body = ctx.prepareBody ? await ctx.prepareBody(chained, submitting) : chained.body;
+        await journal?.record({ identity: job.identity, name: job.name, event: 'submitting' });
+        r.timings.submitted_at = new Date().toISOString();
+        const submittedAtMs = Date.now();
+        const sub = await submitThroughRateLimits(ctx, job, body, slot);
+        r.attempts.submits = sub.attempts;
+        r.prediction_id = sub.id;
+        ctx.control.accepted();
+        await journal?.record({ identity: job.identity, name: job.name, event: 'submitted', prediction_id: sub.id });
+        const finished = sub.prediction && sub.prediction.state !== 'pending' ? sub.prediction : undefined;
+        return { kind: 'submitted', predictionId: sub.id, submittedAtMs, ...(finished ? { finished } : {}) };
+    }
+    catch (e) {
+        r.attempts.submits = Math.max(1, r.attempts.submits);
+        return { kind: 'settled', result: await submitFailed(ctx, job, r, e) };
+    }
+    finally {
+        state.reserved -= job.estimate.cost;
+    }
 }
-function round3(x) {
-    return Math.round(x * 1000) / 1000;
+/** The result of a submit that threw, journalled; out of credit or a bad key stops all submitting. */
+async function submitFailed(ctx, job, r, e) {
+    const { journal, log } = ctx;
+    const entry = { identity: job.identity, name: job.name };
+    // A wait that ended because submitting stopped is a cancellation, whatever error carried it.
+    const kind = ctx.submitting.aborted && errorKind(e) === 'internal' ? 'aborted' : errorKind(e);
+    if (kind === 'aborted') {
+        await journal?.record({ ...entry, event: 'refused', error: 'cancelled before submit' });
+        // `stop` is set by the abort that got us here; TypeScript cannot see that across the await.
+        const why = ctx.state.stop;
+        return skipped(r, why?.reason ?? 'cancelled', why?.kind ?? 'cancelled');
+    }
+    if (kind === 'unknown-fate') {
+        await journal?.record({ ...entry, event: 'unknown', error: state_messageOf(e) });
+        return {
+            ...r,
+            status: 'unknown',
+            error_kind: kind,
+            error: `${state_messageOf(e)} — not resent, so it is never paid twice; settle it before re-running (README: "Settling unknown jobs")`,
+        };
+    }
+    await journal?.record({ ...entry, event: 'refused', error: state_messageOf(e) });
+    if (kind === 'credit') {
+        ctx.haltSubmits({ reason: 'out of credit at Atlas', kind: 'credit', fatal: false });
+        log.error(`Atlas says the account is out of credit: no further jobs are submitted; in-flight jobs finish. (${state_messageOf(e)})`);
+    }
+    else if (kind === 'auth') {
+        ctx.haltSubmits({ reason: 'Atlas refused the API key', kind: 'auth', fatal: true });
+    }
+    return { ...r, status: 'failed', error_kind: kind, error: state_messageOf(e) };
+}
+/**
+ * A 429 on submit means Atlas created nothing: give the slot back, let the concurrency control
+ * learn from it (auto shrinks its window; Retry-After holds every slot), and queue the job again
+ * at the front. It is never failed for being rate limited, only for running out of time.
+ */
+async function submitThroughRateLimits(ctx, job, body, slot) {
+    const { client, control, slots, opts, submitting } = ctx;
+    const started = Date.now();
+    let sends = 0;
+    for (let attempt = 0;; attempt++) {
+        const round = control.round;
+        try {
+            const sub = await client.submit(job.type, body, submitting, {
+                retryUnknown: opts.retryUnknownSubmits,
+                retryRateLimited: false,
+            });
+            return { ...sub, attempts: sends + sub.attempts };
+        }
+        catch (e) {
+            if (errorKind(e) !== 'rate-limited' || Date.now() - started > job.timeoutMs)
+                throw e;
+            sends++;
+            ctx.state.rateLimited++;
+            const retryAfterMs = e.retryAfterMs;
+            control.rateLimited(Math.max(0, slots.inUse - 1), retryAfterMs, round);
+            slot.release();
+            await sleep(retryAfterMs ?? backoffMs(attempt, opts.poll.floorMs, 30_000), submitting);
+            await slot.reacquire();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/poll.ts
+
+
+/** Failures worth polling on: the prediction is still there, the next poll may get through. */
+const TRANSIENT = new Set(['rate-limited', 'server', 'network', 'protocol']);
+async function pollUntilDone(ctx, job, r, t) {
+    const deadline = t.submittedAtMs + job.timeoutMs;
+    const ended = () => ({
+        kind: 'settled',
+        result: ctx.hard.aborted ? cancelledInFlight(r, t.predictionId) : timedOut(job, r, t.predictionId),
+    });
+    let lastDelay = 0;
+    let lastPendingAt = t.submittedAtMs;
+    for (;;) {
+        if (Date.now() >= deadline)
+            return { kind: 'settled', result: timedOut(job, r, t.predictionId) };
+        const elapsed = Date.now() - t.submittedAtMs;
+        lastDelay =
+            t.resumed && r.attempts.polls === 0
+                ? 0
+                : Math.min(ctx.latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
+        try {
+            await sleep(lastDelay, t.signal);
+        }
+        catch {
+            return ended();
+        }
+        try {
+            r.attempts.polls++;
+            const p = await ctx.client.poll(t.predictionId, t.signal);
+            if (p.state !== 'pending')
+                return { kind: 'done', finished: p, lastPendingAt };
+            lastPendingAt = Date.now();
+        }
+        catch (e) {
+            const kind = errorKind(e);
+            if (kind === 'aborted' || t.signal.aborted)
+                return ended();
+            if (kind === 'not-found' && Date.now() - t.submittedAtMs < ctx.opts.notFoundGraceMs)
+                continue;
+            if (!TRANSIENT.has(kind)) {
+                const error = `polling prediction ${t.predictionId}: ${state_messageOf(e)}`;
+                return { kind: 'settled', result: { ...r, status: 'failed', error_kind: kind, error } };
+            }
+            ctx.log.debug(`${job.name}: poll failed (${state_messageOf(e)}); polling on`);
+        }
+    }
+}
+function timedOut(job, r, id) {
+    return {
+        ...r,
+        status: 'failed',
+        error_kind: 'timeout',
+        error: `not finished after ${Math.round(job.timeoutMs / 1000)} s; prediction ${id} is kept in the journal so a re-run resumes it instead of paying again`,
+    };
+}
+function cancelledInFlight(r, id) {
+    return {
+        ...r,
+        status: 'failed',
+        error_kind: 'cancelled',
+        error: `cancelled while prediction ${id} was running; a re-run resumes it from the journal instead of paying again`,
+    };
+}
+/** Latency of a finished prediction: the server's own stamps when they are consistent with what we saw, else the middle of the window in which it finished. */
+function observedLatency(p, submittedAt, lastPendingAt, seenAt) {
+    const created = p.createdAt ? Date.parse(p.createdAt) : NaN;
+    const completed = p.completedAt ? Date.parse(p.completedAt) : NaN;
+    const server = completed - created;
+    if (Number.isFinite(server) && server > 0 && server <= seenAt - submittedAt + 50)
+        return server;
+    return Math.max(1, (lastPendingAt + seenAt) / 2 - submittedAt);
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/fetch-outputs.ts
+// Phase 4: a finished prediction. A failed generation is journalled and reported; a completed one
+// is journalled with its output URLs (so a re-run can fetch them without paying again), then every
+// output is downloaded under the download slots and the job's signal.
+
+
+
+async function settleFinished(ctx, job, r, finished, signal) {
+    const { journal } = ctx;
+    // Set by submit or resume before any prediction can finish.
+    const entry = { identity: job.identity, name: job.name, prediction_id: r.prediction_id ?? finished.id };
+    if (finished.state === 'failed') {
+        await journal?.record({ ...entry, event: 'failed', error: finished.error });
+        return { ...r, status: 'failed', error_kind: 'generation', error: finished.error ?? 'generation failed' };
+    }
+    await journal?.record({ ...entry, event: 'completed', outputs: finished.outputs });
+    const paid = actualCost(job.estimate, finished.outputs.length);
+    const outputs = await downloadAll(ctx, job, finished.outputs, signal);
+    r.timings.downloaded_at = new Date().toISOString();
+    const missing = outputs.filter((o) => o.error);
+    const withFiles = withOutputs({ ...r, cost: paid }, outputs);
+    if (missing.length === 0) {
+        const files = outputs.map((o) => ({
+            url: o.url,
+            path: o.path,
+            sha256: o.sha256,
+            bytes: o.bytes,
+            content_type: o.content_type,
+        }));
+        await journal?.record({ ...entry, event: 'downloaded', files });
+        return { ...withFiles, status: 'success' };
+    }
+    if (signal.aborted && !ctx.hard.aborted) {
+        // The job's deadline passed mid-download: the outputs are paid for and journalled, a re-run fetches them.
+        const error = `outputs not downloaded within the job's timeout of ${Math.round(job.timeoutMs / 1000)} s; prediction ${entry.prediction_id} is kept in the journal so a re-run downloads them without paying again`;
+        return { ...withFiles, status: 'failed', error_kind: 'timeout', error };
+    }
+    return {
+        ...withFiles,
+        status: 'failed',
+        error_kind: 'download',
+        error: `${missing.length} of ${outputs.length} outputs could not be downloaded (their URLs are in the manifest): ${missing[0].error}`,
+    };
+}
+/** Download every output beside the others, each under a download slot; failures become the output's error. */
+async function downloadAll(ctx, job, sources, signal) {
+    const { opts, downloads } = ctx;
+    const dir = (0,external_node_path_.join)(opts.outputDir, job.type === 'video' ? 'videos' : 'images');
+    const failedOutput = (url, error) => ({
+        url,
+        path: null,
+        bytes: null,
+        sha256: null,
+        content_type: null,
+        error,
+    });
+    return Promise.all(sources.map(async (src, i) => {
+        const stem = (0,external_node_path_.join)(dir, sources.length > 1 ? `${job.fileStem}-${i + 1}` : job.fileStem);
+        const url = src.startsWith('data:') ? null : src;
+        try {
+            await downloads.acquire(signal);
+        }
+        catch {
+            return failedOutput(url, 'cancelled before download');
+        }
+        try {
+            const d = await ctx.download(src, stem, signal);
+            const path = (0,external_node_path_.relative)(opts.outputDir, d.path).split('\\').join('/');
+            return { url, path, bytes: d.bytes, sha256: d.sha256, content_type: d.contentType, error: null };
+        }
+        catch (e) {
+            return failedOutput(url, state_messageOf(e));
+        }
+        finally {
+            downloads.release();
+        }
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/job.ts
+
+
+
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+async function runLifecycle(ctx, job, r, slot) {
+    const verdict = await fromJournal(ctx, job, r);
+    if (verdict.kind === 'settled') {
+        slot.release();
+        return verdict.result;
+    }
+    let predictionId;
+    let submittedAtMs = Date.now();
+    let finished;
+    if (verdict.kind === 'resume') {
+        predictionId = verdict.predictionId;
+        r.prediction_id = predictionId;
+    }
+    else {
+        const refused = submitGate(ctx, job, r);
+        if (refused) {
+            slot.release();
+            return refused;
+        }
+        const sub = await submitJob(ctx, job, r, slot);
+        if (sub.kind === 'settled')
+            return sub.result;
+        ({ predictionId, submittedAtMs, finished } = sub);
+    }
+    const signal = jobSignal(ctx, submittedAtMs + job.timeoutMs);
+    let lastPendingAt = submittedAtMs;
+    if (!finished) {
+        const resumed = verdict.kind === 'resume';
+        const polled = await pollUntilDone(ctx, job, r, { predictionId, submittedAtMs, resumed, signal });
+        if (polled.kind === 'settled')
+            return polled.result;
+        ({ finished, lastPendingAt } = polled);
+    }
+    // The slot frees the moment the completion is seen.
+    const seenAt = Date.now();
+    slot.release();
+    r.timings.completed_at = new Date(seenAt).toISOString();
+    r.generation_time = Math.round(seenAt - submittedAtMs) / 1000;
+    ctx.latency.observe(job, observedLatency(finished, submittedAtMs, lastPendingAt, seenAt));
+    return settleFinished(ctx, job, r, finished, signal);
+}
+/** Aborts at the job's deadline or when the run's grace period ends, whichever comes first. */
+function jobSignal(ctx, deadlineMs) {
+    const left = Math.max(0, deadlineMs - Date.now());
+    // Timers overflow past 2^31-1 ms (and fire at once): a deadline that far off is no deadline.
+    if (left > MAX_TIMER_MS)
+        return ctx.hard;
+    return AbortSignal.any([ctx.hard, AbortSignal.timeout(left)]);
+}
+
+;// CONCATENATED MODULE: ./src/engine/run.ts
+// The engine's scheduler: runs planned jobs against Atlas with bounded concurrency.
+// A slot is held only from submit until the completion is seen; downloads run beside it under
+// their own bound. This file owns dispatch, slots and cancellation; what happens to one job
+// (journal, submit, poll, download) is lifecycle/job.ts and the phases beside it, over the one
+// run state in state.ts. Every paid call goes through the journal first, so nothing is paid for
+// twice and nothing paid for is forgotten, and every wait takes an AbortSignal.
+
+
+
+
+
+
+
+
+
+async function runJobs(jobs, deps, opts) {
+    const { ctx, hard } = createContext(jobs, deps, opts);
+    const cancel = watchCancel(ctx, hard);
+    // Backpressure: completions free their Atlas slot at once, but if downloads cannot keep up the
+    // finished-but-not-downloaded jobs would pile up without bound (memory, and output URLs expiring
+    // before they are fetched). So at most this many jobs are alive at once: in flight at Atlas plus
+    // waiting for or doing their downloads. A download still never holds an Atlas slot.
+    const alive = createSlots((typeof opts.concurrency === 'number' ? opts.concurrency : opts.maxConcurrency) + 4 * opts.downloadConcurrency);
+    await dispatch(ctx, jobs, alive);
+    cancel.dispose();
+    const { state, control } = ctx;
+    if (state.rateLimited)
+        ctx.log.info(`Atlas answered 429 to ${state.rateLimited} submit${state.rateLimited === 1 ? '' : 's'}; each job was queued again (concurrency ended at ${control.limit}).`);
+    return {
+        results: state.results,
+        stopped: state.stop?.reason ?? null,
+        concurrency: control.limit,
+        rateLimited: state.rateLimited,
+    };
+}
+/** The run's fixed parts: slots, concurrency control, the two cancellation signals, the state. */
+function createContext(jobs, deps, opts) {
+    const slots = createSlots(typeof opts.concurrency === 'number' ? opts.concurrency : 1);
+    const control = opts.concurrency === 'auto'
+        ? adaptiveConcurrency(slots, { start: Math.min(4, opts.maxConcurrency), max: opts.maxConcurrency })
+        : fixedConcurrency(slots, opts.concurrency);
+    // Two signals: `submitting` stops new paid calls (cancel, out of credit, bad key);
+    // `hard` ends every wait once the grace period after a cancel is over.
+    const submitting = new AbortController();
+    const hard = new AbortController();
+    // Every in-flight poll and download listens on these two: hundreds of listeners is by design.
+    (0,external_node_events_.setMaxListeners)(0, submitting.signal, hard.signal);
+    const state = createRunState(jobs.length);
+    const ctx = {
+        opts,
+        client: deps.client,
+        download: deps.download,
+        log: deps.log,
+        journal: deps.journal,
+        latency: deps.latency ?? createLatencyModel(opts.poll),
+        prepareBody: deps.prepareBody,
+        uploadFile: deps.uploadFile ?? mediaUploader(deps.client, deps.log),
+        slots,
+        control,
+        downloads: createSlots(opts.downloadConcurrency),
+        submitting: submitting.signal,
+        hard: hard.signal,
+        haltSubmits: (s) => {
+            if (!state.stop)
+                state.stop = s;
+            submitting.abort(new Error(s.reason));
+        },
+        byName: new Map(jobs.map((j) => [j.name, j])),
+        state,
+    };
+    return { ctx, hard };
+}
+/** A cancel of the run's signal stops submitting at once and ends every wait after the grace period. */
+function watchCancel(ctx, hard) {
+    const { opts, log } = ctx;
+    let graceTimer;
+    const onCancel = () => {
+        ctx.haltSubmits({ reason: 'cancelled', kind: 'cancelled', fatal: false });
+        log.warning(`Cancelled: no new jobs are submitted; finishing what is in flight for up to ${Math.round(opts.graceMs / 1000)} s.`);
+        graceTimer = setTimeout(() => hard.abort(new Error('cancelled')), opts.graceMs);
+    };
+    if (opts.signal?.aborted)
+        onCancel();
+    else
+        opts.signal?.addEventListener('abort', onCancel, { once: true });
+    return {
+        dispose() {
+            if (graceTimer)
+                clearTimeout(graceTimer);
+            opts.signal?.removeEventListener('abort', onCancel);
+        },
+    };
+}
+function reportProgress(ctx) {
+    const { state } = ctx;
+    const total = state.results.length;
+    ctx.opts.onProgress?.({
+        total,
+        done: state.done,
+        running: state.running,
+        queued: total - state.done - state.running,
+        spent: roundUsd(state.spent),
+        failed: state.failed,
+    });
+}
+/** Record a settled job in the run state, then tell whoever listens. */
+function finish(ctx, job, r, onSettle) {
+    const { state } = ctx;
+    state.results[job.index] = r;
+    onSettle();
+    state.done++;
+    if (r.status === 'failed' || r.status === 'unknown')
+        state.failed++;
+    state.spent += r.cost;
+    reportProgress(ctx);
+    try {
+        ctx.opts.onJobFinished?.(job, r);
+    }
+    catch (e) {
+        ctx.log.warning(`a job-finished hook failed: ${state_messageOf(e)}`);
+    }
+}
+/** Run one job that may hold an Atlas slot; it always settles with a result. */
+async function runOne(ctx, job, queuedAt, slotHeld, onSettle) {
+    const { slots, state } = ctx;
+    const release = () => {
+        if (slotHeld.held) {
+            slotHeld.held = false;
+            state.running--;
+            slots.release();
+        }
+    };
+    const slot = {
+        release,
+        reacquire: async () => {
+            // Back at the front of the queue: a job sent back by a 429 keeps its place in file order.
+            await slots.acquire(ctx.submitting, { front: true });
+            slotHeld.held = true;
+            state.running++;
+        },
+    };
+    const base = blankResult(job, queuedAt);
+    try {
+        finish(ctx, job, await runLifecycle(ctx, job, base, slot), onSettle);
+    }
+    catch (e) {
+        // Anything unexpected still yields a result: the manifest is the user's receipt.
+        finish(ctx, job, { ...base, status: 'failed', error: state_messageOf(e), error_kind: 'internal' }, onSettle);
+    }
+    finally {
+        release();
+    }
+}
+/**
+ * Dispatch in file order, except that a chained job waits until the jobs whose outputs it takes
+ * have settled: each free slot goes to the first job in file order that is ready, so a chain never
+ * holds back the jobs after it. Only jobs holding a slot (or downloading) are alive at once.
+ */
+async function dispatch(ctx, jobs, alive) {
+    const { state } = ctx;
+    const tasks = new Set();
+    const pending = jobs.slice();
+    let wake;
+    const onSettle = () => {
+        const w = wake;
+        wake = undefined;
+        w?.();
+    };
+    const settled = (job) => dependencies(ctx, job).every((d) => state.results[d.index] !== undefined);
+    // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
+    const firstReady = () => {
+        const k = pending.findIndex(settled);
+        // Nothing in flight can settle the rest (cannot happen with a validated plan): run them, they are skipped.
+        return k < 0 && tasks.size === 0 ? 0 : k;
+    };
+    reportProgress(ctx);
+    while (pending.length) {
+        if (firstReady() < 0) {
+            await new Promise((resolve) => (wake = resolve));
+            continue;
+        }
+        const queuedAt = new Date().toISOString();
+        const slotHeld = { held: false };
+        const permit = await acquireSlots(ctx, alive, slotHeld);
+        // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
+        const job = pending.splice(Math.max(0, firstReady()), 1)[0];
+        const t = runOne(ctx, job, queuedAt, slotHeld, onSettle);
+        tasks.add(t);
+        void t.finally(() => {
+            tasks.delete(t);
+            if (permit)
+                alive.release();
+        });
+    }
+    await Promise.all(tasks);
+}
+/** Wait for an alive permit and an Atlas slot; false when submitting stopped first (the job settles without a slot). */
+async function acquireSlots(ctx, alive, slotHeld) {
+    if (ctx.state.stop)
+        return false;
+    let permit = false;
+    try {
+        await alive.acquire(ctx.submitting);
+        permit = true;
+        await ctx.slots.acquire(ctx.submitting);
+        slotHeld.held = true;
+        ctx.state.running++;
+    }
+    catch {
+        // Submitting stopped while waiting: the job is settled without a slot.
+    }
+    return permit;
 }
 
 ;// CONCATENATED MODULE: ./src/journal/journal.ts
@@ -57055,6 +57301,50 @@ function shardOf(plan, shard, maxCost) {
 const VERSION = '0.1.0';
 const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
 
+;// CONCATENATED MODULE: ./src/shared/task-queue.ts
+// A bounded task queue: at most `concurrency` tasks run at once, the rest wait in order.
+// A task that throws is dropped (callers handle their own errors); `idle` waits until nothing
+// runs or waits. The engine's Atlas slots need more (a moving limit, holds, abortable waits):
+// they are engine/slots.ts.
+function createTaskQueue(concurrency) {
+    const limit = Math.max(1, Math.floor(concurrency));
+    const waiting = [];
+    let active = 0;
+    let idlers = [];
+    const pump = () => {
+        while (active < limit && waiting.length > 0) {
+            const task = waiting.shift();
+            active++;
+            void task()
+                .catch(() => undefined)
+                .finally(() => {
+                active--;
+                pump();
+            });
+        }
+        if (active === 0 && waiting.length === 0) {
+            const wake = idlers;
+            idlers = [];
+            for (const w of wake)
+                w();
+        }
+    };
+    return {
+        push(task) {
+            waiting.push(task);
+            pump();
+        },
+        idle() {
+            if (active === 0 && waiting.length === 0)
+                return Promise.resolve();
+            return new Promise((resolve) => idlers.push(resolve));
+        },
+        clear() {
+            waiting.length = 0;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
 // Webhooks: one JSON POST per finished job and one for the batch, GitHub-webhook style.
 // Signed with HMAC-SHA256 over the exact body bytes when a secret is set, retried with backoff
@@ -57142,108 +57432,27 @@ function urlRedactor(url) {
 }
 function createWebhookNotifier(opts) {
     const { log } = opts;
-    const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-    const concurrency = Math.max(1, opts.concurrency ?? 4);
-    const timeoutMs = opts.timeoutMs ?? 10_000;
-    const baseMs = opts.retryBaseMs ?? 500;
-    const capMs = opts.retryCapMs ?? 8_000;
     const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
     const run = opts.run ?? {};
-    const redact = urlRedactor(opts.url);
-    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
-    const say = (s) => redact(clean(s));
+    const sender = senderFor(opts);
+    const { say } = sender;
+    const queue = createTaskQueue(opts.concurrency ?? 4);
     let consecutiveFailures = 0;
     let disabled = false;
-    const queue = [];
-    let active = 0;
-    let idle = [];
-    const attempt = async (body, headers) => {
-        try {
-            const res = await (0,undici/* request */.Em)(opts.url, {
-                method: 'POST',
-                headers,
-                body,
-                ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-                signal: opts.signal ?? null,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
-            });
-            await res.body.dump().catch(() => undefined);
-            const s = res.statusCode;
-            if (s >= 200 && s < 300)
-                return { ok: true };
-            const retry = s === 429 || s === 408 || s >= 500;
-            const ra = parseRetryAfter(res.headers['retry-after']);
-            return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
-        }
-        catch (e) {
-            if (opts.signal?.aborted)
-                return { ok: false, retry: false, why: 'cancelled' };
-            return { ok: false, retry: true, why: webhook_describe(e) };
-        }
-    };
-    /** Deliver one message with retries; true when the receiver took it. */
     const deliver = async (event, label, message) => {
-        const body = Buffer.from(JSON.stringify(message), 'utf8');
-        const delivery = (0,external_node_crypto_.randomUUID)();
-        const headers = {
-            'content-type': 'application/json',
-            'user-agent': opts.userAgent,
-            [EVENT_HEADER]: event,
-            [DELIVERY_HEADER]: delivery,
-        };
-        if (opts.secret)
-            headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
-        let last = '';
-        let retryAfter = 0;
-        for (let i = 0; i < maxAttempts; i++) {
-            if (i > 0) {
-                try {
-                    await sleep(Math.min(capMs, Math.max(backoffMs(i - 1, baseMs, capMs), retryAfter)), opts.signal);
-                }
-                catch {
-                    last = 'cancelled';
-                    break;
-                }
-            }
-            retryAfter = 0;
-            const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(i + 1) });
-            if (a.ok) {
-                consecutiveFailures = 0;
-                return true;
-            }
-            last = a.why;
-            if (!a.retry)
-                break;
-            retryAfter = a.retryAfterMs ?? 0;
-            log.debug(say(`webhook ${label}: attempt ${i + 1} of ${maxAttempts} failed (${a.why})`));
-        }
-        consecutiveFailures++;
-        log.warning(say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
-        return false;
+        const ok = await deliverMessage(sender, event, label, message);
+        consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
+        return ok;
     };
-    const pump = () => {
-        while (active < concurrency && queue.length > 0) {
-            const task = queue.shift();
-            active++;
-            void task()
-                .catch(() => undefined)
-                .finally(() => {
-                active--;
-                pump();
-            });
+    const sendJob = async (result, message) => {
+        if (disabled)
+            return;
+        const ok = await deliver('job.finished', `for job "${result.name}"`, message);
+        if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
+            disabled = true;
+            queue.clear();
+            log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
         }
-        if (active === 0 && queue.length === 0) {
-            const waiting = idle;
-            idle = [];
-            for (const w of waiting)
-                w();
-        }
-    };
-    const flush = () => {
-        if (active === 0 && queue.length === 0)
-            return Promise.resolve();
-        return new Promise((resolve) => idle.push(resolve));
     };
     return {
         jobFinished(result) {
@@ -57251,17 +57460,7 @@ function createWebhookNotifier(opts) {
                 if (disabled)
                     return;
                 const message = jobMessage(result, run);
-                queue.push(async () => {
-                    if (disabled)
-                        return;
-                    const ok = await deliver('job.finished', `for job "${result.name}"`, message);
-                    if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
-                        disabled = true;
-                        queue.length = 0;
-                        log.warning(`webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`);
-                    }
-                });
-                pump();
+                queue.push(() => sendJob(result, message));
             }
             catch (e) {
                 log.warning(say(`webhook: could not queue the message for job "${result.name}": ${webhook_describe(e)}`));
@@ -57269,15 +57468,81 @@ function createWebhookNotifier(opts) {
         },
         async batchFinished(manifest) {
             try {
-                await flush();
+                await queue.idle();
                 await deliver('batch.finished', 'for the batch', batchMessage(manifest, run));
             }
             catch (e) {
                 log.warning(say(`webhook: the batch message failed: ${webhook_describe(e)}`));
             }
         },
-        flush,
+        flush: () => queue.idle(),
     };
+}
+function senderFor(opts) {
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
+    const capMs = opts.retryCapMs ?? 8_000;
+    const redact = urlRedactor(opts.url);
+    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
+    return {
+        opts,
+        maxAttempts,
+        timeoutMs: opts.timeoutMs ?? 10_000,
+        // A webhook is not worth a long wait: Retry-After is honoured up to the backoff cap.
+        policy: { maxAttempts, baseMs: opts.retryBaseMs ?? 500, capMs, retryAfterCapMs: capMs },
+        say: (s) => redact(clean(s)),
+    };
+}
+/** Deliver one message with retries; true when the receiver took it. A failure is a warning, never a throw. */
+async function deliverMessage(s, event, label, message) {
+    const { opts } = s;
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    const delivery = (0,external_node_crypto_.randomUUID)();
+    const headers = {
+        'content-type': 'application/json',
+        'user-agent': opts.userAgent,
+        [EVENT_HEADER]: event,
+        [DELIVERY_HEADER]: delivery,
+    };
+    if (opts.secret)
+        headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
+    const outcome = await withRetries(async (n) => {
+        const a = await postOnce(s, body, { ...headers, 'x-atlas-attempt': String(n) });
+        if (!('value' in a) && a.retry)
+            opts.log.debug(s.say(`webhook ${label}: attempt ${n} of ${s.maxAttempts} failed (${a.error})`));
+        return a;
+    }, s.policy, opts.signal);
+    if (outcome.ok)
+        return true;
+    const last = outcome.aborted ? 'cancelled' : outcome.error;
+    opts.log.warning(s.say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
+    return false;
+}
+/** One POST: delivered, or why not and whether another try may help. */
+async function postOnce(s, body, headers) {
+    const { opts } = s;
+    try {
+        const res = await (0,undici/* request */.Em)(opts.url, {
+            method: 'POST',
+            headers,
+            body,
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            signal: opts.signal ?? null,
+            headersTimeout: s.timeoutMs,
+            bodyTimeout: s.timeoutMs,
+        });
+        await res.body.dump().catch(() => undefined);
+        const status = res.statusCode;
+        if (status >= 200 && status < 300)
+            return { value: true };
+        const retry = status === 429 || status === 408 || status >= 500;
+        const ra = parseRetryAfter(res.headers['retry-after']);
+        return { error: `HTTP ${status}`, retry, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            return { error: 'cancelled', retry: false };
+        return { error: webhook_describe(e), retry: true };
+    }
 }
 /** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */
 function webhook_describe(e) {

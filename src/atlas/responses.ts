@@ -61,7 +61,7 @@ export function errorMessage(body: unknown): string {
   return snippet(t);
 }
 
-export { parseRetryAfter } from '../shared/retry-after.js';
+export { parseRetryAfter } from '../shared/retry.js';
 
 /** The body `code`, when present: a number, or a string such as "200". */
 function bodyCode(json: Obj): { present: boolean; ok: boolean; num?: number; text: string } {

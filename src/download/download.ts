@@ -16,9 +16,8 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import { request, type Dispatcher } from 'undici';
-import { backoffMs, sleep } from '../shared/abort.js';
 import { classify, SNIFF_BYTES } from './magic.js';
-import { parseRetryAfter } from '../shared/retry-after.js';
+import { parseRetryAfter, withRetries, type RetryPolicy } from '../shared/retry.js';
 
 export interface DownloadOptions {
   userAgent: string;
@@ -382,44 +381,53 @@ export async function downloadOutput(source: string, destStem: string, opts: Dow
   }
   checkProtocol(url, where);
 
-  const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts ?? 5));
-  const baseMs = opts.baseMs ?? 500;
-  const capMs = opts.capMs ?? 20_000;
+  const policy: RetryPolicy = {
+    maxAttempts: opts.maxAttempts ?? 5,
+    baseMs: opts.baseMs ?? 500,
+    capMs: opts.capMs ?? 20_000,
+    // A signed URL may expire while we wait: honour Retry-After up to a minute (or capMs if larger).
+    retryAfterCapMs: Math.max(opts.capMs ?? 20_000, RETRY_AFTER_MAX_MS),
+    ...(opts.random ? { random: opts.random } : {}),
+  };
   let notFound = 0;
-  for (let attempt = 1; ; attempt++) {
-    let failure: DownloadError;
-    try {
-      const { res, url: finalUrl } = await get(url, opts);
-      const lengthHeader = header(res.headers, 'content-length');
-      const expected =
-        lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
-      return await writeBody(res.body, {
-        stem,
-        where,
-        signal,
-        expected,
-        contentType: header(res.headers, 'content-type'),
-        url: finalUrl.href,
-        signalHandled: true,
-      });
-    } catch (err) {
-      failure = toDownloadError(err, where, signal);
-    }
-    if (failure.kind === 'not-found') notFound++;
-    if (!retryable(failure) || attempt >= maxAttempts || notFound >= NOT_FOUND_ATTEMPTS) {
-      failure.attempts = attempt;
-      throw failure;
-    }
-    const wait =
-      failure.retryAfterMs !== undefined
-        ? Math.min(failure.retryAfterMs, Math.max(capMs, RETRY_AFTER_MAX_MS))
-        : backoffMs(attempt - 1, baseMs, capMs, opts.random);
-    try {
-      await sleep(wait, signal);
-    } catch (err) {
-      const e = new DownloadError('aborted', `download of ${where} aborted`, { cause: err });
-      e.attempts = attempt;
-      throw e;
-    }
-  }
+  const outcome = await withRetries<Downloaded, DownloadError>(
+    async () => {
+      try {
+        return { value: await fetchOnce(url, stem, where, opts) };
+      } catch (err) {
+        const failure = toDownloadError(err, where, signal);
+        if (failure.kind === 'not-found') notFound++;
+        const retry = retryable(failure) && notFound < NOT_FOUND_ATTEMPTS;
+        return {
+          error: failure,
+          retry,
+          ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+        };
+      }
+    },
+    policy,
+    signal,
+  );
+  if (outcome.ok) return outcome.value;
+  const e = outcome.aborted
+    ? new DownloadError('aborted', `download of ${where} aborted`, { cause: signal?.reason })
+    : outcome.error;
+  e.attempts = outcome.attempts;
+  throw e;
+}
+
+/** One GET (redirects followed) streamed to disk. */
+async function fetchOnce(url: URL, stem: string, where: string, opts: DownloadOptions): Promise<Downloaded> {
+  const { res, url: finalUrl } = await get(url, opts);
+  const lengthHeader = header(res.headers, 'content-length');
+  const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+  return writeBody(res.body, {
+    stem,
+    where,
+    signal: opts.signal,
+    expected,
+    contentType: header(res.headers, 'content-type'),
+    url: finalUrl.href,
+    signalHandled: true,
+  });
 }

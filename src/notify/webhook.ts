@@ -7,8 +7,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import type { JobResult, Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
-import { backoffMs, sleep } from '../shared/abort.js';
-import { parseRetryAfter } from '../shared/retry-after.js';
+import { parseRetryAfter, withRetries, type Attempt, type RetryPolicy } from '../shared/retry.js';
+import { createTaskQueue } from '../shared/task-queue.js';
 
 export const SIGNATURE_HEADER = 'x-atlas-signature-256';
 export const EVENT_HEADER = 'x-atlas-event';
@@ -161,109 +161,44 @@ export function urlRedactor(url: string): (text: string) => string {
   return (text) => sorted.reduce((acc, p) => acc.split(p).join('<webhook>'), text);
 }
 
-type Attempt = { ok: true } | { ok: false; retry: boolean; why: string; retryAfterMs?: number };
+/** Why one delivery attempt failed, as the log says it. */
+type Failure = string;
+
+/** Everything one delivery needs, settled once per notifier. */
+interface Sender {
+  opts: WebhookOptions;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  maxAttempts: number;
+  say: (s: string) => string;
+}
 
 export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
   const { log } = opts;
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const baseMs = opts.retryBaseMs ?? 500;
-  const capMs = opts.retryCapMs ?? 8_000;
   const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
   const run = opts.run ?? {};
-  const redact = urlRedactor(opts.url);
-  const clean = (s: string) => (opts.secret ? s.split(opts.secret).join('***') : s);
-  const say = (s: string) => redact(clean(s));
-
+  const sender = senderFor(opts);
+  const { say } = sender;
+  const queue = createTaskQueue(opts.concurrency ?? 4);
   let consecutiveFailures = 0;
   let disabled = false;
-  const queue: (() => Promise<void>)[] = [];
-  let active = 0;
-  let idle: (() => void)[] = [];
 
-  const attempt = async (body: Buffer, headers: Record<string, string>): Promise<Attempt> => {
-    try {
-      const res = await request(opts.url, {
-        method: 'POST',
-        headers,
-        body,
-        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-        signal: opts.signal ?? null,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      await res.body.dump().catch(() => undefined);
-      const s = res.statusCode;
-      if (s >= 200 && s < 300) return { ok: true };
-      const retry = s === 429 || s === 408 || s >= 500;
-      const ra = parseRetryAfter(res.headers['retry-after']);
-      return { ok: false, retry, why: `HTTP ${s}`, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
-    } catch (e) {
-      if (opts.signal?.aborted) return { ok: false, retry: false, why: 'cancelled' };
-      return { ok: false, retry: true, why: describe(e) };
-    }
-  };
-
-  /** Deliver one message with retries; true when the receiver took it. */
   const deliver = async (event: string, label: string, message: unknown): Promise<boolean> => {
-    const body = Buffer.from(JSON.stringify(message), 'utf8');
-    const delivery = randomUUID();
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': opts.userAgent,
-      [EVENT_HEADER]: event,
-      [DELIVERY_HEADER]: delivery,
-    };
-    if (opts.secret) headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
-    let last = '';
-    let retryAfter = 0;
-    for (let i = 0; i < maxAttempts; i++) {
-      if (i > 0) {
-        try {
-          await sleep(Math.min(capMs, Math.max(backoffMs(i - 1, baseMs, capMs), retryAfter)), opts.signal);
-        } catch {
-          last = 'cancelled';
-          break;
-        }
-      }
-      retryAfter = 0;
-      const a = await attempt(body, { ...headers, 'x-atlas-attempt': String(i + 1) });
-      if (a.ok) {
-        consecutiveFailures = 0;
-        return true;
-      }
-      last = a.why;
-      if (!a.retry) break;
-      retryAfter = a.retryAfterMs ?? 0;
-      log.debug(say(`webhook ${label}: attempt ${i + 1} of ${maxAttempts} failed (${a.why})`));
-    }
-    consecutiveFailures++;
-    log.warning(say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
-    return false;
+    const ok = await deliverMessage(sender, event, label, message);
+    consecutiveFailures = ok ? 0 : consecutiveFailures + 1;
+    return ok;
   };
 
-  const pump = () => {
-    while (active < concurrency && queue.length > 0) {
-      const task = queue.shift()!;
-      active++;
-      void task()
-        .catch(() => undefined)
-        .finally(() => {
-          active--;
-          pump();
-        });
+  const sendJob = async (result: JobResult, message: JobMessage) => {
+    if (disabled) return;
+    const ok = await deliver('job.finished', `for job "${result.name}"`, message);
+    if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
+      disabled = true;
+      queue.clear();
+      log.warning(
+        `webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`,
+      );
     }
-    if (active === 0 && queue.length === 0) {
-      const waiting = idle;
-      idle = [];
-      for (const w of waiting) w();
-    }
-  };
-
-  const flush = (): Promise<void> => {
-    if (active === 0 && queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => idle.push(resolve));
   };
 
   return {
@@ -271,32 +206,89 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
       try {
         if (disabled) return;
         const message = jobMessage(result, run);
-        queue.push(async () => {
-          if (disabled) return;
-          const ok = await deliver('job.finished', `for job "${result.name}"`, message);
-          if (!ok && !disabled && consecutiveFailures >= giveUpAfter) {
-            disabled = true;
-            queue.length = 0;
-            log.warning(
-              `webhook: ${consecutiveFailures} messages in a row could not be delivered; no more job messages are sent this run (the batch message is still tried).`,
-            );
-          }
-        });
-        pump();
+        queue.push(() => sendJob(result, message));
       } catch (e) {
         log.warning(say(`webhook: could not queue the message for job "${result.name}": ${describe(e)}`));
       }
     },
     async batchFinished(manifest) {
       try {
-        await flush();
+        await queue.idle();
         await deliver('batch.finished', 'for the batch', batchMessage(manifest, run));
       } catch (e) {
         log.warning(say(`webhook: the batch message failed: ${describe(e)}`));
       }
     },
-    flush,
+    flush: () => queue.idle(),
   };
+}
+
+function senderFor(opts: WebhookOptions): Sender {
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
+  const capMs = opts.retryCapMs ?? 8_000;
+  const redact = urlRedactor(opts.url);
+  const clean = (s: string) => (opts.secret ? s.split(opts.secret).join('***') : s);
+  return {
+    opts,
+    maxAttempts,
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    // A webhook is not worth a long wait: Retry-After is honoured up to the backoff cap.
+    policy: { maxAttempts, baseMs: opts.retryBaseMs ?? 500, capMs, retryAfterCapMs: capMs },
+    say: (s) => redact(clean(s)),
+  };
+}
+
+/** Deliver one message with retries; true when the receiver took it. A failure is a warning, never a throw. */
+async function deliverMessage(s: Sender, event: string, label: string, message: unknown): Promise<boolean> {
+  const { opts } = s;
+  const body = Buffer.from(JSON.stringify(message), 'utf8');
+  const delivery = randomUUID();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': opts.userAgent,
+    [EVENT_HEADER]: event,
+    [DELIVERY_HEADER]: delivery,
+  };
+  if (opts.secret) headers[SIGNATURE_HEADER] = signBody(opts.secret, body);
+  const outcome = await withRetries<true, Failure>(
+    async (n) => {
+      const a = await postOnce(s, body, { ...headers, 'x-atlas-attempt': String(n) });
+      if (!('value' in a) && a.retry)
+        opts.log.debug(s.say(`webhook ${label}: attempt ${n} of ${s.maxAttempts} failed (${a.error})`));
+      return a;
+    },
+    s.policy,
+    opts.signal,
+  );
+  if (outcome.ok) return true;
+  const last = outcome.aborted ? 'cancelled' : outcome.error;
+  opts.log.warning(s.say(`webhook ${label} (delivery ${delivery}) was not delivered: ${last}. The run goes on.`));
+  return false;
+}
+
+/** One POST: delivered, or why not and whether another try may help. */
+async function postOnce(s: Sender, body: Buffer, headers: Record<string, string>): Promise<Attempt<true, Failure>> {
+  const { opts } = s;
+  try {
+    const res = await request(opts.url, {
+      method: 'POST',
+      headers,
+      body,
+      ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+      signal: opts.signal ?? null,
+      headersTimeout: s.timeoutMs,
+      bodyTimeout: s.timeoutMs,
+    });
+    await res.body.dump().catch(() => undefined);
+    const status = res.statusCode;
+    if (status >= 200 && status < 300) return { value: true };
+    const retry = status === 429 || status === 408 || status >= 500;
+    const ra = parseRetryAfter(res.headers['retry-after']);
+    return { error: `HTTP ${status}`, retry, ...(ra !== undefined ? { retryAfterMs: ra } : {}) };
+  } catch (e) {
+    if (opts.signal?.aborted) return { error: 'cancelled', retry: false };
+    return { error: describe(e), retry: true };
+  }
 }
 
 /** A transport error's code and message, e.g. "ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9". */
