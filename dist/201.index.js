@@ -524,8 +524,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 16 modules
-var pipeline = __webpack_require__(37542);
+// EXTERNAL MODULE: ./src/pipeline.ts + 18 modules
+var pipeline = __webpack_require__(81537);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -630,7 +630,7 @@ async function runReportStep(settings, env, log, client) {
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);
-        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
+        if ((0,pipeline/* shouldFail */.W)(merged, settings.failOn)) {
             const what = missing.length
                 ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
                 : '';

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3243);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9400);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3243:
+/***/ 9400:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48829,247 +48829,52 @@ function jobFileJsonSchema() {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/jobfile/expand.ts
-/** Jobs one job of the file may become (combinations × count). */
-const MAX_JOBS_PER_ENTRY = 1000;
-/** Jobs that matrices and counts may add to a file, all entries together. */
-const MAX_EXPANDED_JOBS = 10_000;
-/** The string fields placeholders are replaced in, besides `params` (searched recursively). */
-const TEMPLATE_FIELDS = ['name', 'model', 'prompt', 'resolution'];
-/** `$${` (a literal `${`) or `${…}` (a placeholder when what is inside is a name). */
-const TOKEN = /\$\$\{|\$\{([^{}]*)\}/g;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The placeholder names used in a text, in order of first use. */
-function placeholdersIn(text) {
-    const found = [];
-    for (const m of text.matchAll(TOKEN)) {
-        const key = m[1]?.trim();
-        if (key !== undefined && NAME.test(key) && !found.includes(key))
-            found.push(key);
+;// CONCATENATED MODULE: ./src/jobfile/merge.ts
+/** The named job keys that go into the request body; `params` must not repeat them. */
+const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
+/**
+ * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
+ * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
+ * replaces the same key set the other way in defaults (`params.width`), and vice versa,
+ * so a job can always override what defaults say.
+ */
+function mergeJob(defaults, job) {
+    if (!defaults)
+        return job;
+    const jobParams = job.params ?? {};
+    const merged = {};
+    for (const [k, v] of Object.entries(defaults)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
+            continue;
+        merged[k] = v;
     }
-    return found;
-}
-/** A matrix value as text: numbers and booleans as JSON writes them. */
-function valueText(v) {
-    return typeof v === 'string' ? v : String(v);
-}
-/** Replace `${key}` by the combination's value and `$${` by `${`. Unknown placeholders are left as written. */
-function substituteText(text, values) {
-    if (!text.includes('${'))
-        return text;
-    return text.replace(TOKEN, (whole, inner) => {
-        if (inner === undefined)
-            return '${';
-        const key = inner.trim();
-        return NAME.test(key) && values.has(key) ? valueText(values.get(key)) : whole;
-    });
-}
-/** Like substituteText, except that a text that is exactly one placeholder becomes the value itself (typed). */
-function substituteValue(text, values) {
-    const m = /^\$\{([^{}]*)\}$/.exec(text);
-    const key = m?.[1]?.trim();
-    if (key !== undefined && values.has(key))
-        return values.get(key);
-    return substituteText(text, values);
-}
-/** Substitute inside every string of a JSON value (keys are left alone). */
-function substituteDeep(value, values) {
-    if (typeof value === 'string')
-        return substituteValue(value, values);
-    if (Array.isArray(value))
-        return value.map((v) => substituteDeep(v, values));
-    if (expand_isPlainObject(value)) {
-        const out = {};
-        for (const [k, v] of Object.entries(value))
-            setOwn(out, k, substituteDeep(v, values));
-        return out;
+    for (const [k, v] of Object.entries(job)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        merged[k] = v;
     }
-    return value;
-}
-/** Every placeholder in a JSON value, with the path of the string it is in. */
-function placeholdersDeep(value, path = []) {
-    if (typeof value === 'string')
-        return placeholdersIn(value).map((key) => ({ path, key }));
-    if (Array.isArray(value))
-        return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
-    if (expand_isPlainObject(value))
-        return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
-    return [];
-}
-/** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
-function combinationCount(matrix, cap = Number.MAX_SAFE_INTEGER) {
-    let n = 1;
-    for (const values of Object.values(matrix ?? {})) {
-        n *= values.length;
-        if (n > cap)
-            return cap + 1;
-    }
-    return n;
-}
-/** The cartesian product: keys in file order, the first key varying slowest, values in list order. */
-function combinations(matrix) {
-    let out = [[]];
-    for (const [key, values] of Object.entries(matrix ?? {})) {
-        const next = [];
-        for (const prefix of out)
-            for (const v of values)
-                next.push([...prefix, [key, v]]);
-        out = next;
-    }
-    return out;
-}
-/** `product="mug", size=1024`: how messages name a combination. */
-function describeCombination(combination, variation) {
-    const parts = combination.map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    if (variation !== undefined)
-        parts.push(`variation ${variation}`);
-    return parts.join(', ');
-}
-/** The name of variation i (1-based) of a job that has `count:` > 1. */
-function variationName(name, variation) {
-    return `${name}-${variation}`;
-}
-/** Whether a seed can be varied: a whole number ≥ 0 (-1 often means "random", strings are the model's business). */
-function variableSeed(seed) {
-    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
-}
-/** One job of the file, defaults merged, as the jobs it stands for. */
-function expandJob(job) {
-    const { matrix, count: rawCount, ...rest } = job;
-    const count = rawCount ?? 1;
-    const out = [];
-    for (const combination of combinations(matrix)) {
-        const values = new Map(combination);
-        const base = { ...rest };
-        for (const field of TEMPLATE_FIELDS) {
-            const v = base[field];
-            if (typeof v === 'string')
-                base[field] = substituteText(v, values);
-        }
-        if (rest.params)
-            base['params'] = substituteDeep(rest.params, values);
-        const params = base['params'];
-        const seed = params && Object.hasOwn(params, 'seed') ? params['seed'] : undefined;
-        for (let i = 1; i <= count; i++) {
-            if (count === 1) {
-                out.push({ job: base, combination, count, seedVaried: false });
+    if (defaults.params || job.params) {
+        const params = {};
+        for (const [k, v] of Object.entries(defaults.params ?? {})) {
+            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
                 continue;
-            }
-            const variant = { ...base, name: variationName(String(base['name']), i) };
-            const seedVaried = variableSeed(seed);
-            if (seedVaried) {
-                const p = {};
-                for (const [k, v] of Object.entries(params))
-                    setOwn(p, k, v);
-                p['seed'] = seed + i - 1;
-                variant['params'] = p;
-            }
-            out.push({ job: variant, combination, variation: i, count, seedVaried });
+            setOwn(params, k, v);
         }
+        for (const [k, v] of Object.entries(jobParams))
+            setOwn(params, k, v);
+        merged['params'] = params;
     }
-    return out;
+    return merged;
 }
-function expand_isPlainObject(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return false;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
+/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
 function setOwn(target, key, value) {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-;// CONCATENATED MODULE: ./src/cost/prices.ts
-/** Prices quoted by the tutorial (USD). */
-const BUILTIN_PRICES = {
-    'black-forest-labs/flux-2-pro/text-to-image': { unit: 'image', price: 0.04 },
-    'google/imagen4-ultra/text-to-image': { unit: 'image', price: 0.06 },
-    'bytedance/seedance-v1.5-pro/text-to-video': { unit: 'second', price: 0.022 },
-    'google/veo3.1/text-to-video': { unit: 'second', price: 0.03 },
-    'openai/sora-v2/text-to-video': { unit: 'second', price: 0.15 },
-};
-/** The tutorial's assumption for a model it does not know: 0.05 per unit. A guess, and said to be one. */
-const GUESS_PRICE = 0.05;
-/** Length assumed for a video job that names none. */
-const DEFAULT_VIDEO_SECONDS = 5;
-function priceOf(model, type, tables = {}) {
-    // Own properties only: a model id like "constructor" must not find Object's.
-    const own = (t) => t && Object.hasOwn(t, model) ? t[model] : undefined;
-    const fromFile = own(tables.file);
-    if (fromFile)
-        return { price: fromFile, source: 'file' };
-    const live = own(tables.live);
-    if (live)
-        return { price: live, source: 'live' };
-    const builtin = own(BUILTIN_PRICES);
-    if (builtin)
-        return { price: builtin, source: 'builtin' };
-    return { price: { unit: type === 'video' ? 'second' : 'image', price: GUESS_PRICE }, source: 'guess' };
-}
-/** How many images a request asks for, from the parameters models use for it. */
-function imagesRequested(body) {
-    for (const key of ['num_images', 'max_images', 'n', 'num_outputs']) {
-        const v = body[key];
-        if (typeof v === 'number' && Number.isFinite(v) && v >= 1)
-            return Math.floor(v);
-    }
-    return 1;
-}
-function videoSeconds(body) {
-    const v = body['duration'];
-    if (typeof v === 'number' && v > 0)
-        return v;
-    if (typeof v === 'string' && Number.parseFloat(v) > 0)
-        return Number.parseFloat(v);
-    return undefined;
-}
-function estimateCost(model, type, body, tables = {}) {
-    const { price, source } = priceOf(model, type, tables);
-    const notes = [];
-    if (source === 'guess')
-        notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
-    if (source === 'live' && price.note)
-        notes.push(price.note);
-    let units;
-    if (price.unit === 'second') {
-        const seconds = videoSeconds(body);
-        if (seconds === undefined)
-            notes.push(`no duration given: assumed ${DEFAULT_VIDEO_SECONDS} s`);
-        units = seconds ?? DEFAULT_VIDEO_SECONDS;
-    }
-    else {
-        units = imagesRequested(body);
-    }
-    return {
-        unit: price.unit,
-        units,
-        unitPrice: price.price,
-        cost: roundUsd(units * price.price),
-        source,
-        ...(notes.length ? { note: notes.join('; ') } : {}),
-    };
-}
-/** Cost of what was actually made: per image made, or per second of the video asked for. */
-function actualCost(estimate, outputs) {
-    if (estimate.unit === 'image')
-        return roundUsd(outputs * estimate.unitPrice);
-    return outputs > 0 ? estimate.cost : 0;
-}
-/** Money in USD, rounded to a tenth of a cent's hundredth so sums do not drift. */
-function roundUsd(x) {
-    return Math.round(x * 1e6) / 1e6;
-}
-/** Dollars as people read prices: cents, and the fractions of a cent that unit prices have ($0.022). */
-function formatUsd(x) {
-    if (Math.abs(x) >= 1)
-        return `$${x.toFixed(2)}`;
-    const fine = x.toFixed(4).replace(/0+$/, '');
-    const [whole, frac = ''] = fine.split('.');
-    return `$${whole}.${frac.padEnd(2, '0')}`;
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/jobfile/names.ts
 // Job names become file names. A name may hold anything (accents, slashes, emoji, NUL);
 // the stem made from it must be safe on every file system, stable across runs and
@@ -49198,7 +49003,7 @@ function closestNames(word, candidates, limit = 3) {
 ;// CONCATENATED MODULE: ./src/jobfile/chain.ts
 // Chained jobs: a parameter value `{from: "Product Hero"}` (or `{from: "Product Hero#2"}`, its
 // second output) takes another job's output as an input. Pure helpers shared by the validator
-// (load.ts), the planner (plan.ts) and the engine: finding the references in a body, reading
+// (load.ts), the planner (src/plan/jobs.ts) and the engine: finding the references in a body, reading
 // them, and ordering jobs so each comes after the jobs it takes outputs from.
 /** The key of a reference: a mapping whose only key is `from`. */
 const CHAIN_KEY = 'from';
@@ -49359,210 +49164,154 @@ function chain_isPlainObject(v) {
     return proto === Object.prototype || proto === null;
 }
 
-;// CONCATENATED MODULE: ./src/jobfile/plan.ts
-// From a validated job file to the jobs the engine runs: defaults merged, type settled,
-// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
-
-
-
-
-
-const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
-/** The named job keys that go into the request body; `params` must not repeat them. */
-const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
-/**
- * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
- * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
- * replaces the same key set the other way in defaults (`params.width`), and vice versa,
- * so a job can always override what defaults say.
- */
-function mergeJob(defaults, job) {
-    if (!defaults)
-        return job;
-    const jobParams = job.params ?? {};
-    const merged = {};
-    for (const [k, v] of Object.entries(defaults)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
-            continue;
-        merged[k] = v;
+;// CONCATENATED MODULE: ./src/jobfile/expand.ts
+/** Jobs one job of the file may become (combinations × count). */
+const MAX_JOBS_PER_ENTRY = 1000;
+/** Jobs that matrices and counts may add to a file, all entries together. */
+const MAX_EXPANDED_JOBS = 10_000;
+/** The string fields placeholders are replaced in, besides `params` (searched recursively). */
+const TEMPLATE_FIELDS = ['name', 'model', 'prompt', 'resolution'];
+/** `$${` (a literal `${`) or `${…}` (a placeholder when what is inside is a name). */
+const TOKEN = /\$\$\{|\$\{([^{}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The placeholder names used in a text, in order of first use. */
+function placeholdersIn(text) {
+    const found = [];
+    for (const m of text.matchAll(TOKEN)) {
+        const key = m[1]?.trim();
+        if (key !== undefined && NAME.test(key) && !found.includes(key))
+            found.push(key);
     }
-    for (const [k, v] of Object.entries(job)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        merged[k] = v;
-    }
-    if (defaults.params || job.params) {
-        const params = {};
-        for (const [k, v] of Object.entries(defaults.params ?? {})) {
-            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
-                continue;
-            plan_setOwn(params, k, v);
-        }
-        for (const [k, v] of Object.entries(jobParams))
-            plan_setOwn(params, k, v);
-        merged['params'] = params;
-    }
-    return merged;
+    return found;
 }
-/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
-function plan_setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/** A matrix value as text: numbers and booleans as JSON writes them. */
+function valueText(v) {
+    return typeof v === 'string' ? v : String(v);
 }
-/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
-function inferType(model) {
-    const segments = model.toLowerCase().split('/');
-    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
+/** Replace `${key}` by the combination's value and `$${` by `${`. Unknown placeholders are left as written. */
+function substituteText(text, values) {
+    if (!text.includes('${'))
+        return text;
+    return text.replace(TOKEN, (whole, inner) => {
+        if (inner === undefined)
+            return '${';
+        const key = inner.trim();
+        return NAME.test(key) && values.has(key) ? valueText(values.get(key)) : whole;
+    });
 }
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object') {
-        if (typeof value === 'number' && !Number.isFinite(value))
-            return 'null';
-        return JSON.stringify(value) ?? 'null';
-    }
+/** Like substituteText, except that a text that is exactly one placeholder becomes the value itself (typed). */
+function substituteValue(text, values) {
+    const m = /^\$\{([^{}]*)\}$/.exec(text);
+    const key = m?.[1]?.trim();
+    if (key !== undefined && values.has(key))
+        return values.get(key);
+    return substituteText(text, values);
+}
+/** Substitute inside every string of a JSON value (keys are left alone). */
+function substituteDeep(value, values) {
+    if (typeof value === 'string')
+        return substituteValue(value, values);
     if (Array.isArray(value))
-        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-    const keys = Object.keys(value)
-        .filter((k) => value[k] !== undefined)
-        .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-}
-/**
- * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
- * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
- * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
- * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
- */
-function jobIdentity(type, model, body, variation) {
-    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
-}
-/** The job file's own price table: `pricing:` without its `live` switch. */
-function filePriceTable(pricing) {
-    const table = Object.create(null);
-    for (const [k, v] of Object.entries(pricing ?? {})) {
-        if (k === 'live' || typeof v !== 'object' || v === null)
-            continue;
-        table[k] = v;
+        return value.map((v) => substituteDeep(v, values));
+    if (expand_isPlainObject(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            expand_setOwn(out, k, substituteDeep(v, values));
+        return out;
     }
-    return table;
+    return value;
 }
-/** Whether the job file asks for live prices (`pricing: {live: true}`). */
-function wantsLivePrices(jobFile) {
-    return jobFile.pricing?.live === true;
+/** Every placeholder in a JSON value, with the path of the string it is in. */
+function placeholdersDeep(value, path = []) {
+    if (typeof value === 'string')
+        return placeholdersIn(value).map((key) => ({ path, key }));
+    if (Array.isArray(value))
+        return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
+    if (expand_isPlainObject(value))
+        return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
+    return [];
 }
-function planJobs(jobFile, opts = {}) {
-    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    // The job file's own prices win over any given file table. No prototype: a model id
-    // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
-    const tables = { ...opts.prices, file: filePrices };
-    const planned = [];
-    jobFile.jobs.forEach((spec, entry) => {
-        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
-        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
-        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
-        const seen = new Map();
-        for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
-            const job = x.job;
-            const { model, prompt } = job;
-            if (model === undefined || prompt === undefined) {
-                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
-            }
-            const type = job.type ?? inferType(model);
-            const body = {};
-            for (const field of BODY_FIELDS) {
-                const v = job[field];
-                if (v !== undefined)
-                    body[field] = v;
-            }
-            for (const [k, v] of Object.entries(job.params ?? {})) {
-                if (Object.hasOwn(body, k))
-                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-                plan_setOwn(body, k, v);
-            }
-            const p = {
-                index: planned.length,
-                name: job.name,
-                fileStem: safeFileStem(job.name),
-                type,
-                model,
-                prompt,
-                body,
-                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-                identity: '',
-                estimate: estimateCost(model, type, body, tables),
-            };
-            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-            const same = canonicalJson({ type, model, body });
-            const occurrence = (seen.get(same) ?? 0) + 1;
-            seen.set(same, occurrence);
-            if (occurrence > 1)
-                p.occurrence = occurrence;
-            const line = opts.jobLines?.[entry];
-            if (line !== undefined)
-                p.line = line;
-            if (expandable) {
-                p.expandedFrom = {
-                    entry,
-                    name: spec.name,
-                    combination: Object.fromEntries(x.combination),
-                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-                };
-            }
-            planned.push(p);
-        }
-    });
-    return identifyJobs(linkInputs(planned));
+/** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
+function combinationCount(matrix, cap = Number.MAX_SAFE_INTEGER) {
+    let n = 1;
+    for (const values of Object.values(matrix ?? {})) {
+        n *= values.length;
+        if (n > cap)
+            return cap + 1;
+    }
+    return n;
 }
-/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
-function linkInputs(jobs) {
-    const names = new Set(jobs.map((j) => j.name));
-    return jobs.map((job) => {
-        const refs = findChainRefs(job.body);
-        if (refs.length === 0)
-            return job;
-        const inputs = refs.map(({ path, from }) => {
-            const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
-            if (ref?.kind !== 'ok' || ref.job === job.name) {
-                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
-            }
-            return { path, job: ref.job, output: ref.output };
-        });
-        return { ...job, inputs };
-    });
-}
-/**
- * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
- * inputs key their paths to file contents), with every reference to another job's output replaced
- * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
- * dependency (another prompt, another input file) changes every job downstream of it. A job whose
- * dependency is not in `jobs` is keyed to the dependency's name instead.
- */
-function identifyJobs(jobs, keyBody = (job) => job.body) {
-    const byName = new Map(jobs.map((j, i) => [j.name, i]));
-    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
-    const out = jobs.slice();
-    for (const i of topologicalOrder(deps)) {
-        const job = jobs[i];
-        let body = keyBody(job);
-        if (job.inputs?.length) {
-            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
-            body = mapChainRefs(body, (from, path) => {
-                const x = at.get(JSON.stringify(path));
-                if (!x)
-                    return { from };
-                const d = byName.get(x.job);
-                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
-            });
-        }
-        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
-        if (identity !== job.identity)
-            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+/** The cartesian product: keys in file order, the first key varying slowest, values in list order. */
+function combinations(matrix) {
+    let out = [[]];
+    for (const [key, values] of Object.entries(matrix ?? {})) {
+        const next = [];
+        for (const prefix of out)
+            for (const v of values)
+                next.push([...prefix, [key, v]]);
+        out = next;
     }
     return out;
+}
+/** `product="mug", size=1024`: how messages name a combination. */
+function describeCombination(combination, variation) {
+    const parts = combination.map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    if (variation !== undefined)
+        parts.push(`variation ${variation}`);
+    return parts.join(', ');
+}
+/** The name of variation i (1-based) of a job that has `count:` > 1. */
+function variationName(name, variation) {
+    return `${name}-${variation}`;
+}
+/** Whether a seed can be varied: a whole number ≥ 0 (-1 often means "random", strings are the model's business). */
+function variableSeed(seed) {
+    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
+}
+/** One job of the file, defaults merged, as the jobs it stands for. */
+function expandJob(job) {
+    const { matrix, count: rawCount, ...rest } = job;
+    const count = rawCount ?? 1;
+    const out = [];
+    for (const combination of combinations(matrix)) {
+        const values = new Map(combination);
+        const base = { ...rest };
+        for (const field of TEMPLATE_FIELDS) {
+            const v = base[field];
+            if (typeof v === 'string')
+                base[field] = substituteText(v, values);
+        }
+        if (rest.params)
+            base['params'] = substituteDeep(rest.params, values);
+        const params = base['params'];
+        const seed = params && Object.hasOwn(params, 'seed') ? params['seed'] : undefined;
+        for (let i = 1; i <= count; i++) {
+            if (count === 1) {
+                out.push({ job: base, combination, count, seedVaried: false });
+                continue;
+            }
+            const variant = { ...base, name: variationName(String(base['name']), i) };
+            const seedVaried = variableSeed(seed);
+            if (seedVaried) {
+                const p = {};
+                for (const [k, v] of Object.entries(params))
+                    expand_setOwn(p, k, v);
+                p['seed'] = seed + i - 1;
+                variant['params'] = p;
+            }
+            out.push({ job: variant, combination, variation: i, count, seedVaried });
+        }
+    }
+    return out;
+}
+function expand_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function expand_setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/load.ts
@@ -50354,750 +50103,6 @@ function sortProblems(problems) {
         seen.add(k);
         return true;
     });
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/shared/abort.ts
-// Waiting that always honours an AbortSignal.
-
-/** Sleep ms, rejecting with the signal's reason when it aborts. */
-function sleep(ms, signal) {
-    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
-}
-/** Full-jitter exponential backoff: a random wait in [0, min(cap, base * 2^attempt)]. */
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-;// CONCATENATED MODULE: ./src/atlas/errors.ts
-class AtlasError extends Error {
-    name = 'AtlasError';
-    kind;
-    status;
-    retryAfterMs;
-    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
-    op;
-    constructor(kind, message, init) {
-        super(message, init.cause === undefined ? undefined : { cause: init.cause });
-        this.kind = kind;
-        this.op = init.op;
-        if (init.status !== undefined)
-            this.status = init.status;
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-    }
-}
-function isAtlasError(e) {
-    return e instanceof AtlasError;
-}
-const CREDIT = /insufficient|balance|credit/i;
-/**
- * The kind an HTTP status (or a body `code`) and its message mean.
- * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
- * 402, or a message about balance/credit → credit — except on 429 and 503, which are
- * "try later" answers ("insufficient capacity" must not stop all submits);
- * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
- * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
- */
-function classifyHttp(status, message) {
-    if (status === 401 || status === 403)
-        return 'auth';
-    if (status === 402)
-        return 'credit';
-    if (status !== 429 && status !== 503 && CREDIT.test(message))
-        return 'credit';
-    if (status === 404)
-        return 'not-found';
-    if (status === 429)
-        return 'rate-limited';
-    if (status >= 500 && status <= 599)
-        return 'server';
-    if (status >= 400 && status <= 499)
-        return 'bad-request';
-    return 'protocol';
-}
-
-;// CONCATENATED MODULE: ./src/shared/retry-after.ts
-// The Retry-After header, read one way everywhere it matters (Atlas, output downloads, webhooks).
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(header, now = Date.now()) {
-    const raw = Array.isArray(header) ? header[0] : header;
-    if (typeof raw !== 'string')
-        return undefined;
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) {
-        const ms = Math.round(Number(v) * 1000);
-        return Number.isFinite(ms) ? ms : undefined;
-    }
-    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
-    if (!/[a-z]{3}/i.test(v))
-        return undefined;
-    const at = Date.parse(v);
-    if (!Number.isFinite(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
-
-;// CONCATENATED MODULE: ./src/atlas/responses.ts
-// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
-// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
-// other than 200 says (credit, auth, not-found, …).
-
-function isObj(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function str(v) {
-    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-/** A readable name for a value's shape, never its content (which may be huge or hostile). */
-function shape(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'an array';
-    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-const SNIPPET = 200;
-function snippet(text) {
-    let t = text.trim();
-    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
-        t = t.replace(/<[^>]*>/g, ' ');
-    t = t.replace(/\s+/g, ' ').trim();
-    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
-}
-function messageOf(v) {
-    if (!isObj(v))
-        return str(v);
-    const err = v['error'];
-    return (str(v['msg']) ??
-        str(v['message']) ??
-        (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
-        str(err) ??
-        str(v['detail']));
-}
-/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
-function errorMessage(body) {
-    if (typeof body !== 'string') {
-        const found = messageOf(body);
-        return found === undefined ? '' : snippet(found);
-    }
-    const t = body.trim();
-    if (t === '')
-        return '';
-    if (t.startsWith('{') || t.startsWith('"')) {
-        try {
-            const found = messageOf(JSON.parse(t));
-            if (found !== undefined)
-                return snippet(found);
-        }
-        catch {
-            // not JSON: fall through to the snippet
-        }
-    }
-    return snippet(t);
-}
-
-/** The body `code`, when present: a number, or a string such as "200". */
-function bodyCode(json) {
-    const code = json['code'];
-    if (code === undefined || code === null)
-        return { present: false, ok: true, text: '' };
-    if (typeof code === 'number')
-        return { present: true, ok: code === 200, num: code, text: String(code) };
-    if (typeof code === 'string') {
-        const t = code.trim();
-        const n = /^\d+$/.test(t) ? Number(t) : undefined;
-        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
-        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
-    }
-    return { present: true, ok: false, text: shape(code) };
-}
-/**
- * Throw when the envelope's `code` is other than 200, as the class the code says.
- * A body code is a deliberate answer from the API, not a transport accident.
- */
-function checkBodyCode(json, op) {
-    if (!isObj(json))
-        return;
-    const c = bodyCode(json);
-    if (c.ok)
-        return;
-    const msg = errorMessage(json);
-    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
-    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
-    if (num === undefined && kind === 'protocol')
-        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
-    const what = msg === '' ? 'no message' : msg;
-    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
-        op,
-        ...(num !== undefined ? { status: num } : {}),
-    });
-}
-/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
-function payload(json) {
-    const d = json['data'];
-    return isObj(d) ? d : json;
-}
-function idOf(v) {
-    if (typeof v === 'number' && Number.isFinite(v))
-        return String(v);
-    return str(v);
-}
-const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
-function findId(json) {
-    const d = json['data'];
-    for (const holder of isObj(d) ? [d, json] : [json]) {
-        for (const k of ID_KEYS) {
-            const id = idOf(holder[k]);
-            if (id !== undefined)
-                return id;
-        }
-    }
-    return undefined;
-}
-const COMPLETED = new Set(['completed', 'succeeded', 'success']);
-const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
-const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
-function outputItem(v) {
-    if (typeof v === 'string')
-        return str(v);
-    if (isObj(v))
-        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
-    return undefined;
-}
-function outputsOf(d) {
-    const raw = d['outputs'] ?? d['output'];
-    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-    const out = [];
-    for (const item of list) {
-        const url = outputItem(item);
-        if (url !== undefined)
-            out.push(url);
-    }
-    return out;
-}
-function failureReason(d) {
-    const e = d['error'];
-    const m = isObj(e) ? messageOf(e) : str(e);
-    return m === undefined ? undefined : snippet(m);
-}
-function seconds(v) {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
-function parsePrediction(json, id) {
-    const op = `poll ${id}`;
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = payload(json);
-    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
-    const word = rawStatus.toLowerCase();
-    const outputs = outputsOf(d);
-    const reason = failureReason(d);
-    let state;
-    if (COMPLETED.has(word))
-        state = 'completed';
-    else if (FAILED.has(word))
-        state = 'failed';
-    else if (PENDING.has(word))
-        state = 'pending';
-    // Missing or unknown status word: the table says keep polling, but a reply that already
-    // carries outputs (or a failure reason) has nothing more to wait for.
-    else if (outputs.length > 0)
-        state = 'completed';
-    else if (reason !== undefined)
-        state = 'failed';
-    else
-        state = 'pending';
-    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
-    if (state === 'failed') {
-        p.error =
-            reason ??
-                `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
-    }
-    else if (state === 'completed' && outputs.length === 0) {
-        p.state = 'failed';
-        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
-    }
-    const metrics = d['metrics'];
-    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
-    if (predictTime !== undefined)
-        p.predictTime = predictTime;
-    const createdAt = str(d['created_at']);
-    if (createdAt !== undefined)
-        p.createdAt = createdAt;
-    const completedAt = str(d['completed_at']);
-    if (completedAt !== undefined)
-        p.completedAt = completedAt;
-    return p;
-}
-/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
-function parseSubmitReply(json) {
-    const op = 'submit';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const id = findId(json);
-    if (id === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
-    const d = payload(json);
-    const hasOutputs = outputsOf(d).length > 0;
-    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
-    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
-        return { id };
-    return { id, prediction: parsePrediction(json, id) };
-}
-/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
-function parseUploadReply(json) {
-    const op = 'upload';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = json['data'];
-    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
-    if (url === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
-    return url;
-}
-/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
-function parseModels(json) {
-    const op = 'models';
-    if (!isObj(json) && !Array.isArray(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    if (isObj(json))
-        checkBodyCode(json, op);
-    const list = Array.isArray(json) ? json : json['data'];
-    if (!Array.isArray(list))
-        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
-    const models = [];
-    for (const item of list) {
-        if (!isObj(item))
-            continue;
-        const model = str(item['model']) ?? str(item['id']);
-        if (model === undefined)
-            continue;
-        const info = { model, type: str(item['type']) ?? '' };
-        const displayName = str(item['displayName']);
-        if (displayName !== undefined)
-            info.displayName = displayName;
-        const price = item['price'];
-        const actual = isObj(price) ? price['actual'] : undefined;
-        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
-        if (base !== undefined)
-            info.basePrice = base;
-        models.push(info);
-    }
-    return models;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/client.ts
-// The Atlas Cloud HTTP client: undici `request` (not fetch), explicit User-Agent, no Referer,
-// retries by class with jittered backoff, and a submit that is never resent once the server
-// may have created (and billed) a prediction.
-
-
-
-
-
-/** Connection failures that happen before a byte of the request reaches the server. */
-const PRE_SEND_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_NONAME',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-/** Failures before sending that retrying cannot fix. */
-const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
-let sharedAgent;
-/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
-function defaultAgent() {
-    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
-    return sharedAgent;
-}
-/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
-function errorFacts(e) {
-    const codes = [];
-    const syscalls = [];
-    const messages = [];
-    const seen = new Set();
-    const walk = (x, depth) => {
-        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
-            return;
-        seen.add(x);
-        const o = x;
-        if (typeof o.code === 'string')
-            codes.push(o.code);
-        if (typeof o.syscall === 'string')
-            syscalls.push(o.syscall);
-        if (typeof o.message === 'string' && o.message !== '')
-            messages.push(o.message);
-        walk(o.cause, depth + 1);
-        if (Array.isArray(o.errors))
-            for (const m of o.errors)
-                walk(m, depth + 1);
-    };
-    walk(e, 0);
-    return { codes, syscalls, messages };
-}
-function createAtlasClient(opts) {
-    const base = opts.baseUrl.replace(/\/+$/, '');
-    const dispatcher = opts.dispatcher ?? defaultAgent();
-    const timeout = opts.requestTimeoutMs ?? 60_000;
-    const maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 5);
-    const baseMs = opts.retry?.baseMs ?? 500;
-    const capMs = opts.retry?.capMs ?? 30_000;
-    const retryAfterCap = opts.retryAfterCapMs ?? 60_000;
-    const random = opts.random ?? Math.random;
-    const events = opts.events ?? {};
-    // ---- secrets -------------------------------------------------------------------------
-    const secrets = opts.apiKey === ''
-        ? []
-        : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
-    const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
-    const hasSecret = (s) => secrets.some((k) => s.includes(k));
-    /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
-    const clean = (e, op) => {
-        const err = e instanceof AtlasError
-            ? e
-            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
-                op,
-            });
-        err.message = scrub(err.message);
-        if (err.stack !== undefined)
-            err.stack = scrub(err.stack);
-        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
-            err.cause = undefined;
-        return err;
-    };
-    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, {
-        op,
-        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
-    });
-    const checkAbort = (op, signal) => {
-        if (signal?.aborted)
-            throw aborted(op, signal);
-    };
-    // ---- one HTTP exchange ---------------------------------------------------------------
-    async function exchange(op, label, method, path, body, signal) {
-        checkAbort(label, signal);
-        const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
-        if (body.auth)
-            headers['authorization'] = `Bearer ${opts.apiKey}`;
-        let payload;
-        if (body.json !== undefined) {
-            headers['content-type'] = 'application/json';
-            payload = JSON.stringify(body.json);
-        }
-        else if (body.form) {
-            payload = body.form();
-        }
-        events.onRequest?.(op);
-        const transportFailure = (e, phase) => {
-            if (signal?.aborted) {
-                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-                const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-                throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-            }
-            const f = errorFacts(e);
-            const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
-            const preSend = phase === 'send' &&
-                (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
-                    // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
-                    // nothing before the socket connects, so even a reset seen there is pre-send.
-                    f.syscalls.includes('connect') ||
-                    f.syscalls.includes('getaddrinfo'));
-            const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
-            const what = f.messages[0] ?? 'connection failed';
-            const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
-            return {
-                ok: false,
-                preSend,
-                retryable: !fatal,
-                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
-                    op: label,
-                    cause: e,
-                }),
-            };
-        };
-        let res;
-        try {
-            res = await (0,undici/* request */.Em)(`${base}${path}`, {
-                method,
-                headers,
-                body: payload ?? null,
-                dispatcher,
-                signal: signal ?? null,
-                headersTimeout: timeout,
-                bodyTimeout: timeout,
-            });
-        }
-        catch (e) {
-            return transportFailure(e, 'send');
-        }
-        let text;
-        try {
-            text = await res.body.text();
-        }
-        catch (e) {
-            return transportFailure(e, 'body');
-        }
-        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-    }
-    const retryAfterOf = (headers) => parseRetryAfter(headers['retry-after']);
-    /** The error an HTTP error status means. */
-    function httpError(label, r) {
-        const msg = errorMessage(r.text);
-        let kind = classifyHttp(r.status, msg);
-        if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
-            kind = 'credit';
-        const retryAfterMs = retryAfterOf(r.headers);
-        return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
-            op: label,
-            status: r.status,
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        });
-    }
-    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
-    // ---- the retry loop --------------------------------------------------------------------
-    async function run(label, signal, attempt) {
-        try {
-            for (let n = 1;; n++) {
-                checkAbort(label, signal);
-                const o = await attempt(n);
-                if ('value' in o)
-                    return o.value;
-                if (!o.retry || n >= maxAttempts) {
-                    if (o.retry && n > 1)
-                        o.error.message += ` (gave up after ${n} attempts)`;
-                    throw o.error;
-                }
-                const wait = o.error.retryAfterMs !== undefined
-                    ? Math.min(o.error.retryAfterMs, retryAfterCap)
-                    : backoffMs(n - 1, baseMs, capMs, random);
-                try {
-                    await sleep(wait, signal);
-                }
-                catch {
-                    throw aborted(label, signal, ' while waiting to retry');
-                }
-            }
-        }
-        catch (e) {
-            throw clean(e, label);
-        }
-    }
-    /** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
-    function interpret(op, label, x, parse) {
-        if (!x.ok)
-            return { error: x.error, retry: x.retryable };
-        const r = x.reply;
-        if (r.status >= 200 && r.status < 300) {
-            let json;
-            try {
-                json = JSON.parse(r.text);
-            }
-            catch {
-                return {
-                    error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }),
-                    retry: true,
-                };
-            }
-            try {
-                return { value: parse(json) };
-            }
-            catch (e) {
-                if (!(e instanceof AtlasError))
-                    throw e;
-                if (e.kind === 'rate-limited')
-                    rateLimited(op, undefined);
-                return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
-            }
-        }
-        const err = httpError(label, r);
-        if (r.status === 429)
-            rateLimited(op, err.retryAfterMs);
-        return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
-    }
-    // ---- the API ---------------------------------------------------------------------------
-    async function submit(type, body, signal, callOpts) {
-        const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
-        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
-        const retryRateLimited = callOpts?.retryRateLimited ?? true;
-        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-        const label = 'submit';
-        const unknownFate = (reason, status, retryAfterMs) => ({
-            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
-                op: label,
-                ...(status !== undefined ? { status } : {}),
-                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-            }),
-            retry: retryUnknown,
-        });
-        return run(label, signal, async (n) => {
-            const x = await exchange('submit', label, 'POST', path, { json: body, auth: true }, signal);
-            if (!x.ok) {
-                // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-                if (x.preSend)
-                    return { error: x.error, retry: x.retryable };
-                // Reset, socket error or timeout after the body went out: the server may have it.
-                return unknownFate(x.error.message.replace(/^submit: /, ''));
-            }
-            const r = x.reply;
-            if (r.status >= 200 && r.status < 300) {
-                let json;
-                try {
-                    json = JSON.parse(r.text);
-                }
-                catch {
-                    return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
-                }
-                try {
-                    return { value: { ...parseSubmitReply(json), attempts: n } };
-                }
-                catch (e) {
-                    if (!(e instanceof AtlasError))
-                        throw e;
-                    // HTTP 200 without a readable id: the server accepted something we cannot track.
-                    if (e.kind === 'protocol')
-                        return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-                    // A body code other than 200 is the API answering deliberately: it refused and created
-                    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-                    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-                    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-                    if (e.kind === 'rate-limited') {
-                        rateLimited('submit', undefined);
-                        return { error: e, retry: retryRateLimited };
-                    }
-                    return { error: e, retry: false };
-                }
-            }
-            const err = httpError(label, r);
-            // 429 and 503 are refusals: the server did not take the job.
-            if (r.status === 429) {
-                rateLimited('submit', err.retryAfterMs);
-                return { error: err, retry: retryRateLimited };
-            }
-            if (r.status === 503)
-                return { error: err, retry: true };
-            // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
-            if (r.status >= 500 && err.kind === 'server')
-                return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
-            // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
-            return { error: err, retry: false };
-        });
-    }
-    async function poll(id, signal) {
-        const label = `poll ${id}`;
-        return run(label, signal, async () => interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) => parsePrediction(j, id)));
-    }
-    async function uploadMedia(file, signal) {
-        const label = `upload ${file.name}`;
-        const form = () => {
-            const f = new undici.FormData();
-            f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-            return f;
-        };
-        return run(label, signal, async () => interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply));
-    }
-    async function listModels(signal) {
-        const label = 'models';
-        return run(label, signal, async () => interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels));
-    }
-    return { submit, poll, uploadMedia, listModels };
-}
-/** The numeric body `code` of an error reply, when it is JSON and has one. */
-function bodyCodeOf(text) {
-    try {
-        const j = JSON.parse(text);
-        if (typeof j !== 'object' || j === null)
-            return undefined;
-        const c = j.code;
-        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
-        return Number.isSafeInteger(n) ? n : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cost/live.ts
-// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
-// The list gives a base price as a string and says nothing of its unit. The unit is taken
-// from the model type (Image: per image, Video: per second of video), and every figure
-// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
-// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
-
-
-/** The unit a model type's base price is taken to be for (lowercase type → unit). */
-const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
-/** Prices by model id from a GET /models reply; models with no price, or of a type with no known unit, are left out. */
-function livePriceTable(models) {
-    // No prototype: a model id such as "constructor" must not find Object's.
-    const table = Object.create(null);
-    for (const m of models) {
-        const price = m.basePrice;
-        if (price === undefined || !Number.isFinite(price) || price < 0)
-            continue;
-        const type = m.type.trim();
-        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
-            ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]
-            : undefined;
-        if (!unit)
-            continue;
-        table[m.model] = { unit, price, note: liveNote(type, unit) };
-    }
-    return table;
-}
-/** What an estimate from a live price says about itself. */
-function liveNote(type, unit) {
-    return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
-}
-/**
- * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
- * not fatal: it is logged as a warning and the plan falls back to the job file's and the
- * built-in prices.
- */
-async function fetchLivePrices(opts) {
-    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
-    const client = opts.client ??
-        createAtlasClient({
-            baseUrl: opts.baseUrl,
-            apiKey: '',
-            userAgent: opts.userAgent,
-            ...(dispatcher ? { dispatcher } : {}),
-            // A price list is worth a short wait, not a long one: the plan goes on without it.
-            requestTimeoutMs: 20_000,
-            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
-        });
-    try {
-        const models = await client.listModels(opts.signal);
-        const live = livePriceTable(models);
-        const n = Object.keys(live).length;
-        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
-        return { live };
-    }
-    catch (e) {
-        if (opts.signal?.aborted)
-            throw e;
-        const why = e instanceof Error ? e.message : String(e);
-        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
-        return {};
-    }
-    finally {
-        await dispatcher?.close().catch(() => undefined);
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -53919,6 +52924,1089 @@ function withDependencies(all, picked) {
     if (added.length === 0)
         return { jobs: picked, added };
     return { jobs: all.filter((j) => keep.has(j.name)), added };
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/shared/abort.ts
+// Waiting that always honours an AbortSignal.
+
+/** Sleep ms, rejecting with the signal's reason when it aborts. */
+function sleep(ms, signal) {
+    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
+}
+/** Full-jitter exponential backoff: a random wait in [0, min(cap, base * 2^attempt)]. */
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+;// CONCATENATED MODULE: ./src/atlas/errors.ts
+class AtlasError extends Error {
+    name = 'AtlasError';
+    kind;
+    status;
+    retryAfterMs;
+    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
+    op;
+    constructor(kind, message, init) {
+        super(message, init.cause === undefined ? undefined : { cause: init.cause });
+        this.kind = kind;
+        this.op = init.op;
+        if (init.status !== undefined)
+            this.status = init.status;
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+    }
+}
+function isAtlasError(e) {
+    return e instanceof AtlasError;
+}
+const CREDIT = /insufficient|balance|credit/i;
+/**
+ * The kind an HTTP status (or a body `code`) and its message mean.
+ * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
+ * 402, or a message about balance/credit → credit — except on 429 and 503, which are
+ * "try later" answers ("insufficient capacity" must not stop all submits);
+ * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
+ * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
+ */
+function classifyHttp(status, message) {
+    if (status === 401 || status === 403)
+        return 'auth';
+    if (status === 402)
+        return 'credit';
+    if (status !== 429 && status !== 503 && CREDIT.test(message))
+        return 'credit';
+    if (status === 404)
+        return 'not-found';
+    if (status === 429)
+        return 'rate-limited';
+    if (status >= 500 && status <= 599)
+        return 'server';
+    if (status >= 400 && status <= 499)
+        return 'bad-request';
+    return 'protocol';
+}
+
+;// CONCATENATED MODULE: ./src/shared/retry-after.ts
+// The Retry-After header, read one way everywhere it matters (Atlas, output downloads, webhooks).
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string')
+        return undefined;
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+        const ms = Math.round(Number(v) * 1000);
+        return Number.isFinite(ms) ? ms : undefined;
+    }
+    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
+    if (!/[a-z]{3}/i.test(v))
+        return undefined;
+    const at = Date.parse(v);
+    if (!Number.isFinite(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+
+;// CONCATENATED MODULE: ./src/atlas/responses.ts
+// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
+// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
+// other than 200 says (credit, auth, not-found, …).
+
+function isObj(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(v) {
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+/** A readable name for a value's shape, never its content (which may be huge or hostile). */
+function shape(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+const SNIPPET = 200;
+function snippet(text) {
+    let t = text.trim();
+    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
+        t = t.replace(/<[^>]*>/g, ' ');
+    t = t.replace(/\s+/g, ' ').trim();
+    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
+}
+function messageOf(v) {
+    if (!isObj(v))
+        return str(v);
+    const err = v['error'];
+    return (str(v['msg']) ??
+        str(v['message']) ??
+        (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
+        str(err) ??
+        str(v['detail']));
+}
+/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
+function errorMessage(body) {
+    if (typeof body !== 'string') {
+        const found = messageOf(body);
+        return found === undefined ? '' : snippet(found);
+    }
+    const t = body.trim();
+    if (t === '')
+        return '';
+    if (t.startsWith('{') || t.startsWith('"')) {
+        try {
+            const found = messageOf(JSON.parse(t));
+            if (found !== undefined)
+                return snippet(found);
+        }
+        catch {
+            // not JSON: fall through to the snippet
+        }
+    }
+    return snippet(t);
+}
+
+/** The body `code`, when present: a number, or a string such as "200". */
+function bodyCode(json) {
+    const code = json['code'];
+    if (code === undefined || code === null)
+        return { present: false, ok: true, text: '' };
+    if (typeof code === 'number')
+        return { present: true, ok: code === 200, num: code, text: String(code) };
+    if (typeof code === 'string') {
+        const t = code.trim();
+        const n = /^\d+$/.test(t) ? Number(t) : undefined;
+        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
+        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
+    }
+    return { present: true, ok: false, text: shape(code) };
+}
+/**
+ * Throw when the envelope's `code` is other than 200, as the class the code says.
+ * A body code is a deliberate answer from the API, not a transport accident.
+ */
+function checkBodyCode(json, op) {
+    if (!isObj(json))
+        return;
+    const c = bodyCode(json);
+    if (c.ok)
+        return;
+    const msg = errorMessage(json);
+    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
+    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
+    if (num === undefined && kind === 'protocol')
+        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
+    const what = msg === '' ? 'no message' : msg;
+    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
+        op,
+        ...(num !== undefined ? { status: num } : {}),
+    });
+}
+/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
+function payload(json) {
+    const d = json['data'];
+    return isObj(d) ? d : json;
+}
+function idOf(v) {
+    if (typeof v === 'number' && Number.isFinite(v))
+        return String(v);
+    return str(v);
+}
+const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
+function findId(json) {
+    const d = json['data'];
+    for (const holder of isObj(d) ? [d, json] : [json]) {
+        for (const k of ID_KEYS) {
+            const id = idOf(holder[k]);
+            if (id !== undefined)
+                return id;
+        }
+    }
+    return undefined;
+}
+const COMPLETED = new Set(['completed', 'succeeded', 'success']);
+const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
+const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
+function outputItem(v) {
+    if (typeof v === 'string')
+        return str(v);
+    if (isObj(v))
+        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
+    return undefined;
+}
+function outputsOf(d) {
+    const raw = d['outputs'] ?? d['output'];
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    const out = [];
+    for (const item of list) {
+        const url = outputItem(item);
+        if (url !== undefined)
+            out.push(url);
+    }
+    return out;
+}
+function failureReason(d) {
+    const e = d['error'];
+    const m = isObj(e) ? messageOf(e) : str(e);
+    return m === undefined ? undefined : snippet(m);
+}
+function seconds(v) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
+function parsePrediction(json, id) {
+    const op = `poll ${id}`;
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = payload(json);
+    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
+    const word = rawStatus.toLowerCase();
+    const outputs = outputsOf(d);
+    const reason = failureReason(d);
+    let state;
+    if (COMPLETED.has(word))
+        state = 'completed';
+    else if (FAILED.has(word))
+        state = 'failed';
+    else if (PENDING.has(word))
+        state = 'pending';
+    // Missing or unknown status word: the table says keep polling, but a reply that already
+    // carries outputs (or a failure reason) has nothing more to wait for.
+    else if (outputs.length > 0)
+        state = 'completed';
+    else if (reason !== undefined)
+        state = 'failed';
+    else
+        state = 'pending';
+    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
+    if (state === 'failed') {
+        p.error =
+            reason ??
+                `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
+    }
+    else if (state === 'completed' && outputs.length === 0) {
+        p.state = 'failed';
+        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
+    }
+    const metrics = d['metrics'];
+    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
+    if (predictTime !== undefined)
+        p.predictTime = predictTime;
+    const createdAt = str(d['created_at']);
+    if (createdAt !== undefined)
+        p.createdAt = createdAt;
+    const completedAt = str(d['completed_at']);
+    if (completedAt !== undefined)
+        p.completedAt = completedAt;
+    return p;
+}
+/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
+function parseSubmitReply(json) {
+    const op = 'submit';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const id = findId(json);
+    if (id === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
+    const d = payload(json);
+    const hasOutputs = outputsOf(d).length > 0;
+    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
+    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
+        return { id };
+    return { id, prediction: parsePrediction(json, id) };
+}
+/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
+function parseUploadReply(json) {
+    const op = 'upload';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = json['data'];
+    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
+    if (url === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
+    return url;
+}
+/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
+function parseModels(json) {
+    const op = 'models';
+    if (!isObj(json) && !Array.isArray(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    if (isObj(json))
+        checkBodyCode(json, op);
+    const list = Array.isArray(json) ? json : json['data'];
+    if (!Array.isArray(list))
+        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
+    const models = [];
+    for (const item of list) {
+        if (!isObj(item))
+            continue;
+        const model = str(item['model']) ?? str(item['id']);
+        if (model === undefined)
+            continue;
+        const info = { model, type: str(item['type']) ?? '' };
+        const displayName = str(item['displayName']);
+        if (displayName !== undefined)
+            info.displayName = displayName;
+        const price = item['price'];
+        const actual = isObj(price) ? price['actual'] : undefined;
+        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
+        if (base !== undefined)
+            info.basePrice = base;
+        models.push(info);
+    }
+    return models;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+// The Atlas Cloud HTTP client: undici `request` (not fetch), explicit User-Agent, no Referer,
+// retries by class with jittered backoff, and a submit that is never resent once the server
+// may have created (and billed) a prediction.
+
+
+
+
+
+/** Connection failures that happen before a byte of the request reaches the server. */
+const PRE_SEND_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** Failures before sending that retrying cannot fix. */
+const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+let sharedAgent;
+/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
+function defaultAgent() {
+    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
+    return sharedAgent;
+}
+/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
+function errorFacts(e) {
+    const codes = [];
+    const syscalls = [];
+    const messages = [];
+    const seen = new Set();
+    const walk = (x, depth) => {
+        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
+            return;
+        seen.add(x);
+        const o = x;
+        if (typeof o.code === 'string')
+            codes.push(o.code);
+        if (typeof o.syscall === 'string')
+            syscalls.push(o.syscall);
+        if (typeof o.message === 'string' && o.message !== '')
+            messages.push(o.message);
+        walk(o.cause, depth + 1);
+        if (Array.isArray(o.errors))
+            for (const m of o.errors)
+                walk(m, depth + 1);
+    };
+    walk(e, 0);
+    return { codes, syscalls, messages };
+}
+function createAtlasClient(opts) {
+    const base = opts.baseUrl.replace(/\/+$/, '');
+    const dispatcher = opts.dispatcher ?? defaultAgent();
+    const timeout = opts.requestTimeoutMs ?? 60_000;
+    const maxAttempts = Math.max(1, opts.retry?.maxAttempts ?? 5);
+    const baseMs = opts.retry?.baseMs ?? 500;
+    const capMs = opts.retry?.capMs ?? 30_000;
+    const retryAfterCap = opts.retryAfterCapMs ?? 60_000;
+    const random = opts.random ?? Math.random;
+    const events = opts.events ?? {};
+    // ---- secrets -------------------------------------------------------------------------
+    const secrets = opts.apiKey === ''
+        ? []
+        : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
+    const scrub = (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
+    const hasSecret = (s) => secrets.some((k) => s.includes(k));
+    /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
+    const clean = (e, op) => {
+        const err = e instanceof AtlasError
+            ? e
+            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
+                op,
+            });
+        err.message = scrub(err.message);
+        if (err.stack !== undefined)
+            err.stack = scrub(err.stack);
+        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
+            err.cause = undefined;
+        return err;
+    };
+    const aborted = (op, signal, when = '') => new AtlasError('aborted', `${op}: aborted${when}`, {
+        op,
+        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
+    const checkAbort = (op, signal) => {
+        if (signal?.aborted)
+            throw aborted(op, signal);
+    };
+    // ---- one HTTP exchange ---------------------------------------------------------------
+    async function exchange(op, label, method, path, body, signal) {
+        checkAbort(label, signal);
+        const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
+        if (body.auth)
+            headers['authorization'] = `Bearer ${opts.apiKey}`;
+        let payload;
+        if (body.json !== undefined) {
+            headers['content-type'] = 'application/json';
+            payload = JSON.stringify(body.json);
+        }
+        else if (body.form) {
+            payload = body.form();
+        }
+        events.onRequest?.(op);
+        const transportFailure = (e, phase) => {
+            if (signal?.aborted) {
+                // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+                const note = op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+                throw aborted(label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+            }
+            const f = errorFacts(e);
+            const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
+            const preSend = phase === 'send' &&
+                (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
+                    // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
+                    // nothing before the socket connects, so even a reset seen there is pre-send.
+                    f.syscalls.includes('connect') ||
+                    f.syscalls.includes('getaddrinfo'));
+            const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
+            const what = f.messages[0] ?? 'connection failed';
+            const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
+            return {
+                ok: false,
+                preSend,
+                retryable: !fatal,
+                error: new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
+                    op: label,
+                    cause: e,
+                }),
+            };
+        };
+        let res;
+        try {
+            res = await (0,undici/* request */.Em)(`${base}${path}`, {
+                method,
+                headers,
+                body: payload ?? null,
+                dispatcher,
+                signal: signal ?? null,
+                headersTimeout: timeout,
+                bodyTimeout: timeout,
+            });
+        }
+        catch (e) {
+            return transportFailure(e, 'send');
+        }
+        let text;
+        try {
+            text = await res.body.text();
+        }
+        catch (e) {
+            return transportFailure(e, 'body');
+        }
+        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+    }
+    const retryAfterOf = (headers) => parseRetryAfter(headers['retry-after']);
+    /** The error an HTTP error status means. */
+    function httpError(label, r) {
+        const msg = errorMessage(r.text);
+        let kind = classifyHttp(r.status, msg);
+        if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
+            kind = 'credit';
+        const retryAfterMs = retryAfterOf(r.headers);
+        return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
+            op: label,
+            status: r.status,
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+    }
+    const rateLimited = (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op });
+    // ---- the retry loop --------------------------------------------------------------------
+    async function run(label, signal, attempt) {
+        try {
+            for (let n = 1;; n++) {
+                checkAbort(label, signal);
+                const o = await attempt(n);
+                if ('value' in o)
+                    return o.value;
+                if (!o.retry || n >= maxAttempts) {
+                    if (o.retry && n > 1)
+                        o.error.message += ` (gave up after ${n} attempts)`;
+                    throw o.error;
+                }
+                const wait = o.error.retryAfterMs !== undefined
+                    ? Math.min(o.error.retryAfterMs, retryAfterCap)
+                    : backoffMs(n - 1, baseMs, capMs, random);
+                try {
+                    await sleep(wait, signal);
+                }
+                catch {
+                    throw aborted(label, signal, ' while waiting to retry');
+                }
+            }
+        }
+        catch (e) {
+            throw clean(e, label);
+        }
+    }
+    /** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
+    function interpret(op, label, x, parse) {
+        if (!x.ok)
+            return { error: x.error, retry: x.retryable };
+        const r = x.reply;
+        if (r.status >= 200 && r.status < 300) {
+            let json;
+            try {
+                json = JSON.parse(r.text);
+            }
+            catch {
+                return {
+                    error: new AtlasError('protocol', `${label}: HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, { op: label, status: r.status }),
+                    retry: true,
+                };
+            }
+            try {
+                return { value: parse(json) };
+            }
+            catch (e) {
+                if (!(e instanceof AtlasError))
+                    throw e;
+                if (e.kind === 'rate-limited')
+                    rateLimited(op, undefined);
+                return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
+            }
+        }
+        const err = httpError(label, r);
+        if (r.status === 429)
+            rateLimited(op, err.retryAfterMs);
+        return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
+    }
+    // ---- the API ---------------------------------------------------------------------------
+    async function submit(type, body, signal, callOpts) {
+        const retryUnknown = callOpts?.retryUnknown ?? opts.retryUnknown ?? false;
+        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+        const retryRateLimited = callOpts?.retryRateLimited ?? true;
+        const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+        const label = 'submit';
+        const unknownFate = (reason, status, retryAfterMs) => ({
+            error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
+                op: label,
+                ...(status !== undefined ? { status } : {}),
+                ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+            }),
+            retry: retryUnknown,
+        });
+        return run(label, signal, async (n) => {
+            const x = await exchange('submit', label, 'POST', path, { json: body, auth: true }, signal);
+            if (!x.ok) {
+                // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+                if (x.preSend)
+                    return { error: x.error, retry: x.retryable };
+                // Reset, socket error or timeout after the body went out: the server may have it.
+                return unknownFate(x.error.message.replace(/^submit: /, ''));
+            }
+            const r = x.reply;
+            if (r.status >= 200 && r.status < 300) {
+                let json;
+                try {
+                    json = JSON.parse(r.text);
+                }
+                catch {
+                    return unknownFate(`HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`, r.status);
+                }
+                try {
+                    return { value: { ...parseSubmitReply(json), attempts: n } };
+                }
+                catch (e) {
+                    if (!(e instanceof AtlasError))
+                        throw e;
+                    // HTTP 200 without a readable id: the server accepted something we cannot track.
+                    if (e.kind === 'protocol')
+                        return unknownFate(e.message.replace(/^submit: /, ''), r.status);
+                    // A body code other than 200 is the API answering deliberately: it refused and created
+                    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+                    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+                    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+                    if (e.kind === 'rate-limited') {
+                        rateLimited('submit', undefined);
+                        return { error: e, retry: retryRateLimited };
+                    }
+                    return { error: e, retry: false };
+                }
+            }
+            const err = httpError(label, r);
+            // 429 and 503 are refusals: the server did not take the job.
+            if (r.status === 429) {
+                rateLimited('submit', err.retryAfterMs);
+                return { error: err, retry: retryRateLimited };
+            }
+            if (r.status === 503)
+                return { error: err, retry: true };
+            // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
+            if (r.status >= 500 && err.kind === 'server')
+                return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+            // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
+            return { error: err, retry: false };
+        });
+    }
+    async function poll(id, signal) {
+        const label = `poll ${id}`;
+        return run(label, signal, async () => interpret('poll', label, await exchange('poll', label, 'GET', `/model/prediction/${encodeURIComponent(id)}`, { auth: true }, signal), (j) => parsePrediction(j, id)));
+    }
+    async function uploadMedia(file, signal) {
+        const label = `upload ${file.name}`;
+        const form = () => {
+            const f = new undici.FormData();
+            f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+            return f;
+        };
+        return run(label, signal, async () => interpret('upload', label, await exchange('upload', label, 'POST', '/model/uploadMedia', { form, auth: true }, signal), parseUploadReply));
+    }
+    async function listModels(signal) {
+        const label = 'models';
+        return run(label, signal, async () => interpret('models', label, await exchange('models', label, 'GET', '/models', { auth: false }, signal), parseModels));
+    }
+    return { submit, poll, uploadMedia, listModels };
+}
+/** The numeric body `code` of an error reply, when it is JSON and has one. */
+function bodyCodeOf(text) {
+    try {
+        const j = JSON.parse(text);
+        if (typeof j !== 'object' || j === null)
+            return undefined;
+        const c = j.code;
+        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
+        return Number.isSafeInteger(n) ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/live.ts
+// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
+// The list gives a base price as a string and says nothing of its unit. The unit is taken
+// from the model type (Image: per image, Video: per second of video), and every figure
+// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
+// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
+
+
+/** The unit a model type's base price is taken to be for (lowercase type → unit). */
+const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
+/** Prices by model id from a GET /models reply; models with no price, or of a type with no known unit, are left out. */
+function livePriceTable(models) {
+    // No prototype: a model id such as "constructor" must not find Object's.
+    const table = Object.create(null);
+    for (const m of models) {
+        const price = m.basePrice;
+        if (price === undefined || !Number.isFinite(price) || price < 0)
+            continue;
+        const type = m.type.trim();
+        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
+            ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]
+            : undefined;
+        if (!unit)
+            continue;
+        table[m.model] = { unit, price, note: liveNote(type, unit) };
+    }
+    return table;
+}
+/** What an estimate from a live price says about itself. */
+function liveNote(type, unit) {
+    return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
+}
+/**
+ * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
+ * not fatal: it is logged as a warning and the plan falls back to the job file's and the
+ * built-in prices.
+ */
+async function fetchLivePrices(opts) {
+    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
+    const client = opts.client ??
+        createAtlasClient({
+            baseUrl: opts.baseUrl,
+            apiKey: '',
+            userAgent: opts.userAgent,
+            ...(dispatcher ? { dispatcher } : {}),
+            // A price list is worth a short wait, not a long one: the plan goes on without it.
+            requestTimeoutMs: 20_000,
+            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
+        });
+    try {
+        const models = await client.listModels(opts.signal);
+        const live = livePriceTable(models);
+        const n = Object.keys(live).length;
+        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
+        return { live };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            throw e;
+        const why = e instanceof Error ? e.message : String(e);
+        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
+        return {};
+    }
+    finally {
+        await dispatcher?.close().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/prices.ts
+/** Prices quoted by the tutorial (USD). */
+const BUILTIN_PRICES = {
+    'black-forest-labs/flux-2-pro/text-to-image': { unit: 'image', price: 0.04 },
+    'google/imagen4-ultra/text-to-image': { unit: 'image', price: 0.06 },
+    'bytedance/seedance-v1.5-pro/text-to-video': { unit: 'second', price: 0.022 },
+    'google/veo3.1/text-to-video': { unit: 'second', price: 0.03 },
+    'openai/sora-v2/text-to-video': { unit: 'second', price: 0.15 },
+};
+/** The tutorial's assumption for a model it does not know: 0.05 per unit. A guess, and said to be one. */
+const GUESS_PRICE = 0.05;
+/** Length assumed for a video job that names none. */
+const DEFAULT_VIDEO_SECONDS = 5;
+function priceOf(model, type, tables = {}) {
+    // Own properties only: a model id like "constructor" must not find Object's.
+    const own = (t) => t && Object.hasOwn(t, model) ? t[model] : undefined;
+    const fromFile = own(tables.file);
+    if (fromFile)
+        return { price: fromFile, source: 'file' };
+    const live = own(tables.live);
+    if (live)
+        return { price: live, source: 'live' };
+    const builtin = own(BUILTIN_PRICES);
+    if (builtin)
+        return { price: builtin, source: 'builtin' };
+    return { price: { unit: type === 'video' ? 'second' : 'image', price: GUESS_PRICE }, source: 'guess' };
+}
+/** How many images a request asks for, from the parameters models use for it. */
+function imagesRequested(body) {
+    for (const key of ['num_images', 'max_images', 'n', 'num_outputs']) {
+        const v = body[key];
+        if (typeof v === 'number' && Number.isFinite(v) && v >= 1)
+            return Math.floor(v);
+    }
+    return 1;
+}
+function videoSeconds(body) {
+    const v = body['duration'];
+    if (typeof v === 'number' && v > 0)
+        return v;
+    if (typeof v === 'string' && Number.parseFloat(v) > 0)
+        return Number.parseFloat(v);
+    return undefined;
+}
+function estimateCost(model, type, body, tables = {}) {
+    const { price, source } = priceOf(model, type, tables);
+    const notes = [];
+    if (source === 'guess')
+        notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
+    if (source === 'live' && price.note)
+        notes.push(price.note);
+    let units;
+    if (price.unit === 'second') {
+        const seconds = videoSeconds(body);
+        if (seconds === undefined)
+            notes.push(`no duration given: assumed ${DEFAULT_VIDEO_SECONDS} s`);
+        units = seconds ?? DEFAULT_VIDEO_SECONDS;
+    }
+    else {
+        units = imagesRequested(body);
+    }
+    return {
+        unit: price.unit,
+        units,
+        unitPrice: price.price,
+        cost: roundUsd(units * price.price),
+        source,
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+    };
+}
+/** Cost of what was actually made: per image made, or per second of the video asked for. */
+function actualCost(estimate, outputs) {
+    if (estimate.unit === 'image')
+        return roundUsd(outputs * estimate.unitPrice);
+    return outputs > 0 ? estimate.cost : 0;
+}
+/** Money in USD, rounded to a tenth of a cent's hundredth so sums do not drift. */
+function roundUsd(x) {
+    return Math.round(x * 1e6) / 1e6;
+}
+/** Dollars as people read prices: cents, and the fractions of a cent that unit prices have ($0.022). */
+function formatUsd(x) {
+    if (Math.abs(x) >= 1)
+        return `$${x.toFixed(2)}`;
+    const fine = x.toFixed(4).replace(/0+$/, '');
+    const [whole, frac = ''] = fine.split('.');
+    return `$${whole}.${frac.padEnd(2, '0')}`;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
+const VERSION = '0.1.0';
+const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
+
+;// CONCATENATED MODULE: ./src/plan/jobs.ts
+// From a validated job file to the jobs the engine runs: defaults merged, type settled,
+// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
+/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
+function inferType(model) {
+    const segments = model.toLowerCase().split('/');
+    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
+}
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object') {
+        if (typeof value === 'number' && !Number.isFinite(value))
+            return 'null';
+        return JSON.stringify(value) ?? 'null';
+    }
+    if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+    const keys = Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+}
+/**
+ * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
+ * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
+ * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
+ * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
+ */
+function jobIdentity(type, model, body, variation) {
+    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
+}
+/** The job file's own price table: `pricing:` without its `live` switch. */
+function filePriceTable(pricing) {
+    const table = Object.create(null);
+    for (const [k, v] of Object.entries(pricing ?? {})) {
+        if (k === 'live' || typeof v !== 'object' || v === null)
+            continue;
+        table[k] = v;
+    }
+    return table;
+}
+/** Whether the job file asks for live prices (`pricing: {live: true}`). */
+function wantsLivePrices(jobFile) {
+    return jobFile.pricing?.live === true;
+}
+function planJobs(jobFile, opts = {}) {
+    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    // The job file's own prices win over any given file table. No prototype: a model id
+    // such as "constructor" must not find Object's.
+    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
+    const tables = { ...opts.prices, file: filePrices };
+    const planned = [];
+    jobFile.jobs.forEach((spec, entry) => {
+        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
+        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
+        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
+        const seen = new Map();
+        for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
+            const job = x.job;
+            const { model, prompt } = job;
+            if (model === undefined || prompt === undefined) {
+                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+            }
+            const type = job.type ?? inferType(model);
+            const body = {};
+            for (const field of BODY_FIELDS) {
+                const v = job[field];
+                if (v !== undefined)
+                    body[field] = v;
+            }
+            for (const [k, v] of Object.entries(job.params ?? {})) {
+                if (Object.hasOwn(body, k))
+                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+                setOwn(body, k, v);
+            }
+            const p = {
+                index: planned.length,
+                name: job.name,
+                fileStem: safeFileStem(job.name),
+                type,
+                model,
+                prompt,
+                body,
+                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+                identity: '',
+                estimate: estimateCost(model, type, body, tables),
+            };
+            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
+            const same = canonicalJson({ type, model, body });
+            const occurrence = (seen.get(same) ?? 0) + 1;
+            seen.set(same, occurrence);
+            if (occurrence > 1)
+                p.occurrence = occurrence;
+            const line = opts.jobLines?.[entry];
+            if (line !== undefined)
+                p.line = line;
+            if (expandable) {
+                p.expandedFrom = {
+                    entry,
+                    name: spec.name,
+                    combination: Object.fromEntries(x.combination),
+                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+                };
+            }
+            planned.push(p);
+        }
+    });
+    return identifyJobs(linkInputs(planned));
+}
+/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
+function linkInputs(jobs) {
+    const names = new Set(jobs.map((j) => j.name));
+    return jobs.map((job) => {
+        const refs = findChainRefs(job.body);
+        if (refs.length === 0)
+            return job;
+        const inputs = refs.map(({ path, from }) => {
+            const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
+            if (ref?.kind !== 'ok' || ref.job === job.name) {
+                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+            }
+            return { path, job: ref.job, output: ref.output };
+        });
+        return { ...job, inputs };
+    });
+}
+/**
+ * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
+ * inputs key their paths to file contents), with every reference to another job's output replaced
+ * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
+ * dependency (another prompt, another input file) changes every job downstream of it. A job whose
+ * dependency is not in `jobs` is keyed to the dependency's name instead.
+ */
+function identifyJobs(jobs, keyBody = (job) => job.body) {
+    const byName = new Map(jobs.map((j, i) => [j.name, i]));
+    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
+    const out = jobs.slice();
+    for (const i of topologicalOrder(deps)) {
+        const job = jobs[i];
+        let body = keyBody(job);
+        if (job.inputs?.length) {
+            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
+            body = mapChainRefs(body, (from, path) => {
+                const x = at.get(JSON.stringify(path));
+                if (!x)
+                    return { from };
+                const d = byName.get(x.job);
+                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
+            });
+        }
+        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
+        if (identity !== job.identity)
+            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render.ts
+
+/** A plain-text table of the plan and its estimate, for dry runs and refusals. */
+function renderPlan(plan) {
+    const rows = plan.jobs.map((j) => [
+        j.name,
+        j.type,
+        j.model,
+        `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
+        formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
+    ]);
+    const header = ['job', 'type', 'model', 'units', 'estimate'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+    const byModel = new Map();
+    for (const j of plan.jobs) {
+        const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
+        m.jobs++;
+        m.cost = roundUsd(m.cost + j.estimate.cost);
+        byModel.set(j.model, m);
+    }
+    return [
+        line(header),
+        ...rows.map(line),
+        '',
+        ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${formatUsd(m.cost)}`),
+        `Estimated total: ${formatUsd(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/plan/types.ts
+class PlanError extends Error {
+    name = 'PlanError';
+}
+
+;// CONCATENATED MODULE: ./src/plan/make.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
+ * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ */
+async function makePlan(settings, deps = {}) {
+    const loaded = await loadJobFile(settings.config);
+    const prices = wantsLivePrices(loaded.jobFile)
+        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+        : {};
+    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
+    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
+    if (chained.added.length) {
+        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    }
+    const picked = chained.jobs;
+    const jobs = picked.map((j, index) => ({ ...j, index }));
+    const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+    const lines = new Map(allJobs.map((j) => [j.name, j.line]));
+    const plan = {
+        configPath: loaded.path,
+        outputDir: (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+        concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
+        jobs,
+        allJobs,
+        estimatedCost,
+        lineOf: (name) => lines.get(name),
+    };
+    if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
+        throw new PlanError(`the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`);
+    }
+    return plan;
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -56961,11 +57049,6 @@ function shardOf(plan, shard, maxCost) {
     return { ...plan, jobs, estimatedCost: estimates[shard.index - 1], shard: info };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
-const VERSION = '0.1.0';
-const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
-
 ;// CONCATENATED MODULE: ./src/notify/webhook.ts
 // Webhooks: one JSON POST per finished job and one for the batch, GitHub-webhook style.
 // Signed with HMAC-SHA256 over the exact body bytes when a secret is set, retried with backoff
@@ -57256,73 +57339,6 @@ function runInfoFromEnv(env) {
 
 
 
-
-
-
-class PlanError extends Error {
-    name = 'PlanError';
-}
-/**
- * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
- */
-async function makePlan(settings, deps = {}) {
-    const loaded = await loadJobFile(settings.config);
-    const prices = wantsLivePrices(loaded.jobFile)
-        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-        : {};
-    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
-    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-    if (chained.added.length) {
-        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
-    }
-    const picked = chained.jobs;
-    const jobs = picked.map((j, index) => ({ ...j, index }));
-    const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
-    const lines = new Map(allJobs.map((j) => [j.name, j.line]));
-    const plan = {
-        configPath: loaded.path,
-        outputDir: (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
-        concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
-        jobs,
-        allJobs,
-        estimatedCost,
-        lineOf: (name) => lines.get(name),
-    };
-    if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
-        throw new PlanError(`the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`);
-    }
-    return plan;
-}
-/** A plain-text table of the plan and its estimate, for dry runs and refusals. */
-function renderPlan(plan) {
-    const rows = plan.jobs.map((j) => [
-        j.name,
-        j.type,
-        j.model,
-        `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
-        formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
-    ]);
-    const header = ['job', 'type', 'model', 'units', 'estimate'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-    const byModel = new Map();
-    for (const j of plan.jobs) {
-        const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
-        m.jobs++;
-        m.cost = roundUsd(m.cost + j.estimate.cost);
-        byModel.set(j.model, m);
-    }
-    return [
-        line(header),
-        ...rows.map(line),
-        '',
-        ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${formatUsd(m.cost)}`),
-        `Estimated total: ${formatUsd(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
-    ].join('\n');
-}
 async function runPipeline(settings, deps) {
     const { log } = deps;
     // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
@@ -57491,6 +57507,7 @@ function progress_formatDuration(ms) {
 ;// CONCATENATED MODULE: ./src/cli.ts
 // The same engine outside GitHub: `atlas-media run --config jobs.yml`.
 // Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
+
 
 
 

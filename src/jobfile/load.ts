@@ -15,7 +15,7 @@ import {
 } from 'yaml';
 import { z } from 'zod';
 import { JobFile, JobSpec, MATRIX_KEY, MAX_COUNT, type JobDefaults, type MatrixValue } from './schema.js';
-import { BODY_FIELDS, mergeJob } from './plan.js';
+import { BODY_FIELDS, mergeJob } from './merge.js';
 import { closestNames, stemClashes } from './names.js';
 import { findChainRefs, findCycles, parseChainRef } from './chain.js';
 import {
