@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9400);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3874);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9400:
+/***/ 3874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48829,48 +48829,122 @@ function jobFileJsonSchema() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/jobfile/merge.ts
-/** The named job keys that go into the request body; `params` must not repeat them. */
-const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
-/**
- * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
- * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
- * replaces the same key set the other way in defaults (`params.width`), and vice versa,
- * so a job can always override what defaults say.
- */
-function mergeJob(defaults, job) {
-    if (!defaults)
-        return job;
-    const jobParams = job.params ?? {};
-    const merged = {};
-    for (const [k, v] of Object.entries(defaults)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
-            continue;
-        merged[k] = v;
-    }
-    for (const [k, v] of Object.entries(job)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        merged[k] = v;
-    }
-    if (defaults.params || job.params) {
-        const params = {};
-        for (const [k, v] of Object.entries(defaults.params ?? {})) {
-            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
-                continue;
-            setOwn(params, k, v);
+;// CONCATENATED MODULE: ./src/jobfile/positions.ts
+// Where a value of the job file is in its text: the YAML node a data path leads to (through
+// anchors, aliases and merge keys), and where the first byte that is not UTF-8 is.
+
+/** Where a data path is in the YAML source (what doc.getIn(path, true) finds, plus the key and a fallback). */
+function locateNode(doc, path) {
+    let node = doc.contents;
+    let deepest = rangeStart(node) ?? 0;
+    let key;
+    for (const seg of path) {
+        node = resolve(doc, node);
+        key = undefined;
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = findPair(doc, node, seg, 0);
+            if (!pair)
+                return { deepest };
+            key = rangeStart(pair.key);
+            node = pair.value;
+            deepest = rangeStart(node) ?? key ?? deepest;
         }
-        for (const [k, v] of Object.entries(jobParams))
-            setOwn(params, k, v);
-        merged['params'] = params;
+        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
+            node = node.items[seg];
+            if (node === undefined)
+                return { deepest };
+            deepest = rangeStart(node) ?? deepest;
+        }
+        else {
+            return { deepest };
+        }
+    }
+    // An empty value (`height:`) has an empty range after the colon: point at the key instead.
+    const empty = (0,dist/* isScalar */.jn)(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+    const value = empty ? undefined : rangeStart(node);
+    return { deepest, ...(value !== undefined ? { value } : {}), ...(key !== undefined ? { key } : {}) };
+}
+function findPair(doc, map, seg, depth) {
+    if (!(0,dist/* isMap */.jh)(map) || depth > 8)
+        return undefined;
+    let merged;
+    for (const item of map.items) {
+        if (!(0,dist/* isPair */.tO)(item))
+            continue;
+        const k = (0,dist/* isScalar */.jn)(item.key) ? item.key.value : item.key;
+        if (String(k) === String(seg))
+            return item;
+        if (k === '<<' && !merged) {
+            const src = resolve(doc, item.value);
+            const sources = (0,dist/* isSeq */.oP)(src) ? src.items.map((s) => resolve(doc, s)) : [src];
+            for (const s of sources) {
+                merged = findPair(doc, s, seg, depth + 1);
+                if (merged)
+                    break;
+            }
+        }
     }
     return merged;
 }
-/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
-function setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+function resolve(doc, node) {
+    let n = node;
+    for (let i = 0; i < 8 && (0,dist/* isAlias */.Vj)(n); i++)
+        n = n.resolve(doc);
+    return n;
+}
+function rangeStart(node) {
+    const range = node?.range;
+    return range ? range[0] : undefined;
+}
+function firstAliasOffset(doc) {
+    let offset = 0;
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_, node) {
+            offset = node.range?.[0] ?? 0;
+            return dist/* visit */.YR.BREAK;
+        },
+    });
+    return offset;
+}
+/** Where the first byte that is not valid UTF-8 is (WHATWG decoder rules). */
+function invalidUtf8Position(bytes) {
+    const n = bytes.length;
+    let i = 0;
+    const cont = (j, lo = 0x80, hi = 0xbf) => j < n && bytes[j] >= lo && bytes[j] <= hi;
+    while (i < n) {
+        const b = bytes[i];
+        let len = 0;
+        if (b < 0x80)
+            len = 1;
+        else if (b >= 0xc2 && b <= 0xdf)
+            len = cont(i + 1) ? 2 : 0;
+        else if (b === 0xe0)
+            len = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
+        else if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef)
+            len = cont(i + 1) && cont(i + 2) ? 3 : 0;
+        else if (b === 0xed)
+            len = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
+        else if (b === 0xf0)
+            len = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        else if (b >= 0xf1 && b <= 0xf3)
+            len = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        else if (b === 0xf4)
+            len = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        if (len === 0)
+            break;
+        i += len;
+    }
+    const offset = Math.min(i, n - 1);
+    let line = 1;
+    let lineStart = 0;
+    for (let j = 0; j < offset; j++) {
+        if (bytes[j] === 0x0a) {
+            line++;
+            lineStart = j + 1;
+        }
+    }
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+    return { offset, byte: bytes[offset] ?? 0, line, col: before.length + 1 };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -48998,6 +49072,285 @@ function closestNames(word, candidates, limit = 3) {
     }
     scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
     return scored.slice(0, limit).map((s) => s.c);
+}
+
+;// CONCATENATED MODULE: ./src/jobfile/problems.ts
+// The wording of job-file problems: each at its file:line:col, naming the field
+// (jobs[2].model) and saying what to do. What the schema finds (zod issues) is worded here too.
+
+
+
+class JobFileError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.name = 'JobFileError';
+        this.problems = problems;
+    }
+}
+function formatProblem(p) {
+    return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+/** `jobs[2].params.seed`, `pricing["google/veo3.1/text-to-video"].price`. */
+function formatField(path) {
+    let out = '';
+    for (const seg of path) {
+        if (typeof seg === 'number')
+            out += `[${seg}]`;
+        else {
+            const key = String(seg);
+            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+                out += out === '' ? key : `.${key}`;
+            else
+                out += `[${JSON.stringify(key)}]`;
+        }
+    }
+    return out;
+}
+/**
+ * What a zod issue means for the person editing the file. Longer than a screen on purpose: one
+ * case per zod issue code, read as a table of wordings; splitting it would scatter that table.
+ */
+function describeIssue(issue, data) {
+    const path = issue.path.filter((s) => typeof s !== 'symbol');
+    const value = valueAt(data, path);
+    const last = path[path.length - 1];
+    switch (issue.code) {
+        case 'invalid_key': {
+            const inner = issue.issues[0]?.message;
+            return [
+                {
+                    path,
+                    prefer: 'key',
+                    text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
+                },
+            ];
+        }
+        case 'unrecognized_keys':
+            return issue.keys.map((key) => ({
+                path: [...path, key],
+                prefer: 'key',
+                text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
+            }));
+        case 'invalid_type': {
+            if (value === undefined) {
+                return [
+                    {
+                        path,
+                        missing: true,
+                        text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
+                    },
+                ];
+            }
+            let hint = '';
+            if (path.length === 1 && last === 'jobs' && problems_isPlainObject(value))
+                hint = ' (jobs: is a list: start each job with "- name: …")';
+            else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
+                hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
+            else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
+                hint = ` (quote it: "${String(value)}")`;
+            else if ((issue.expected === 'number' || issue.expected === 'int') &&
+                typeof value === 'string' &&
+                /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+                hint = ' (remove the quotes)';
+            else if (value === null)
+                hint = ' (the value is empty)';
+            return [{ path, text: `expected ${expectedWord(issue.expected)}, got ${describeValue(value)}${hint}` }];
+        }
+        case 'invalid_value': {
+            const options = issue.values.map((v) => JSON.stringify(v));
+            const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
+            return [
+                {
+                    path,
+                    text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
+                },
+            ];
+        }
+        case 'too_small': {
+            const min = Number(issue.minimum);
+            if (issue.origin === 'array')
+                return [
+                    {
+                        path,
+                        text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
+                    },
+                ];
+            if (issue.origin === 'string')
+                return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
+            ];
+        }
+        case 'too_big': {
+            const max = Number(issue.maximum);
+            if (issue.origin === 'string')
+                return [
+                    { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
+                ];
+            if (issue.origin === 'array')
+                return [{ path, text: `has too many items (at most ${max})` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
+            ];
+        }
+        default:
+            return [{ path, text: issue.message }];
+    }
+}
+/** Suggest the key meant, or where the key belongs. */
+function unknownKeyHint(path, key) {
+    const allowed = allowedKeys(path);
+    const close = closestNames(key, allowed, 1);
+    if (close[0])
+        return ` (did you mean "${close[0]}"?)`;
+    const isJobLevel = allowed.includes('params');
+    if (isJobLevel && key === 'name' && path[0] === 'defaults')
+        return ' (every job needs its own name)';
+    if (isJobLevel)
+        return ' (model parameters go under params:)';
+    if (path.length === 0 && key in JobSpec.shape)
+        return ' (job keys go in each job, or under defaults: for all jobs)';
+    return allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+}
+/** The keys the schema allows for the object at `path`. */
+function allowedKeys(path) {
+    let schema = JobFile;
+    for (const seg of path) {
+        schema = unwrap(schema);
+        if (schema instanceof ZodObject)
+            schema = schema.shape[String(seg)];
+        else if (schema instanceof ZodArray)
+            schema = schema.element;
+        else if (schema instanceof ZodRecord)
+            schema = schema.valueType;
+        else
+            return [];
+    }
+    schema = unwrap(schema);
+    return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
+}
+function unwrap(schema) {
+    while (schema instanceof ZodOptional)
+        schema = schema.unwrap();
+    return schema;
+}
+function sortProblems(problems) {
+    const seen = new Set();
+    return problems
+        .map((p, i) => ({ p, i }))
+        .sort((x, y) => x.p.line - y.p.line || x.p.col - y.p.col || x.i - y.i)
+        .map((x) => x.p)
+        .filter((p) => {
+        const k = formatProblem(p);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+// --- small helpers ---------------------------------------------------------------------
+function problems_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function valueAt(data, path) {
+    let v = data;
+    for (const seg of path) {
+        if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg))
+            return undefined;
+        v = v[seg];
+    }
+    return v;
+}
+function expectedWord(expected) {
+    switch (expected) {
+        case 'string':
+            return 'text';
+        case 'number':
+            return 'a number';
+        case 'int':
+            return 'a whole number';
+        case 'object':
+        case 'record':
+            return 'a mapping (key: value)';
+        case 'array':
+            return 'a list';
+        case 'boolean':
+            return 'true or false';
+        default:
+            return expected;
+    }
+}
+function describeValue(v) {
+    if (v === null)
+        return 'nothing';
+    if (typeof v === 'string')
+        return JSON.stringify(truncate(v, 40));
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+        return String(v);
+    if (Array.isArray(v))
+        return 'a list';
+    if (v instanceof Uint8Array)
+        return 'binary data';
+    if (typeof v === 'object')
+        return 'a mapping';
+    return typeof v;
+}
+function truncate(s, max) {
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+function firstLine(s) {
+    return s.split('\n')[0] ?? s;
+}
+function errorText(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/jobfile/merge.ts
+/** The named job keys that go into the request body; `params` must not repeat them. */
+const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
+/**
+ * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
+ * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
+ * replaces the same key set the other way in defaults (`params.width`), and vice versa,
+ * so a job can always override what defaults say.
+ */
+function mergeJob(defaults, job) {
+    if (!defaults)
+        return job;
+    const jobParams = job.params ?? {};
+    const merged = {};
+    for (const [k, v] of Object.entries(defaults)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
+            continue;
+        merged[k] = v;
+    }
+    for (const [k, v] of Object.entries(job)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        merged[k] = v;
+    }
+    if (defaults.params || job.params) {
+        const params = {};
+        for (const [k, v] of Object.entries(defaults.params ?? {})) {
+            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
+                continue;
+            setOwn(params, k, v);
+        }
+        for (const [k, v] of Object.entries(jobParams))
+            setOwn(params, k, v);
+        merged['params'] = params;
+    }
+    return merged;
+}
+/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
+function setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/chain.ts
@@ -49164,6 +49517,175 @@ function chain_isPlainObject(v) {
     return proto === Object.prototype || proto === null;
 }
 
+;// CONCATENATED MODULE: ./src/jobfile/checks.ts
+// The checks the schema cannot express, made on the raw data so they run even when the schema
+// found problems elsewhere: params are plain JSON, required keys are set (here or in defaults:),
+// job names are unique and make distinct file names, and `from:` chains resolve with no cycle.
+// Each problem is added at its place in the file; matrix and count are checked in expansion.ts.
+
+
+
+
+/** How deep `params` values may nest. */
+const MAX_PARAMS_DEPTH = 32;
+/** `params` of a job or of defaults: plain JSON, no key that a named field sets. */
+function checkParams(level, at, add, offsetOf) {
+    const params = level['params'];
+    if (!problems_isPlainObject(params))
+        return; // wrong type: the schema says so
+    const levelName = formatField(at);
+    for (const key of Object.keys(params)) {
+        const path = [...at, 'params', key];
+        if (key === 'model' || key === 'prompt') {
+            add(offsetOf(path, 'key'), path, `set ${key} with ${key}: on the job (or in defaults:), not in params`);
+        }
+        else if (BODY_FIELDS.includes(key) && level[key] !== undefined) {
+            add(offsetOf(path, 'key'), path, `${key} is also set by ${levelName}.${key}; keep one`);
+        }
+        else if (key === '__proto__') {
+            add(offsetOf(path, 'key'), path, 'the key "__proto__" is not allowed');
+            continue;
+        }
+        checkJsonValue(params[key], path, 0, add, offsetOf);
+    }
+}
+/** Values sent to the API must be plain JSON: no binary, no dates, no infinities, no deep nesting. */
+function checkJsonValue(value, path, depth, add, offsetOf) {
+    if (depth > MAX_PARAMS_DEPTH) {
+        add(offsetOf(path), path, `nested more than ${MAX_PARAMS_DEPTH} levels deep`);
+        return;
+    }
+    if (value === null || typeof value === 'string' || typeof value === 'boolean')
+        return;
+    if (typeof value === 'number') {
+        if (!Number.isFinite(value))
+            add(offsetOf(path), path, `${String(value)} cannot be sent as JSON; use a finite number`);
+        return;
+    }
+    if (Array.isArray(value)) {
+        value.forEach((v, i) => checkJsonValue(v, [...path, i], depth + 1, add, offsetOf));
+        return;
+    }
+    if (problems_isPlainObject(value)) {
+        for (const [k, v] of Object.entries(value))
+            checkJsonValue(v, [...path, k], depth + 1, add, offsetOf);
+        return;
+    }
+    const kind = value instanceof Uint8Array
+        ? 'binary data (!!binary)'
+        : typeof value === 'object'
+            ? `a ${value.constructor?.name ?? 'special'} value`
+            : `a ${typeof value}`;
+    add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
+}
+/** model: and prompt: are set on the job or in defaults:. */
+function checkRequired(job, i, defaults, { add, offsetOf }) {
+    const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
+    for (const key of ['model', 'prompt']) {
+        if (job[key] === undefined && defaults?.[key] === undefined) {
+            add(offsetOf(['jobs', i]), ['jobs', i, key], `job${label} has no ${key}; set ${key}: on the job or in defaults:`);
+        }
+    }
+}
+/** Duplicate and file-name problems reported per entry before they are only counted. */
+const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
+/**
+ * Job names are unique and make distinct file names. Returns the first entry of each name (what
+ * `from:` references resolve to). An entry whose matrix makes many clashing names gets a few
+ * messages and a count, not thousands.
+ */
+function checkNames(names, { add, offsetOf, lineOf }) {
+    const where = (e) => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
+    const nameProblems = new Map();
+    const nameProblem = (e, text) => {
+        const seen = (nameProblems.get(e.index) ?? 0) + 1;
+        nameProblems.set(e.index, seen);
+        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
+            add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
+    };
+    const firstByName = new Map();
+    for (const e of names) {
+        const first = firstByName.get(e.name);
+        if (first === undefined)
+            firstByName.set(e.name, e);
+        else
+            nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
+    }
+    for (const clash of stemClashes(names.map((n) => n.name))) {
+        const a = names[clash.a];
+        const b = names[clash.b];
+        nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
+    }
+    for (const [index, n] of nameProblems) {
+        if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
+            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
+        }
+    }
+    return firstByName;
+}
+/**
+ * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
+ * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
+ * A little over a screen: most of it is the wording of each way a reference can be wrong, kept
+ * next to the single pass that finds them.
+ */
+function checkChains(names, byName, add, offsetOf) {
+    const all = [...byName.keys()];
+    const known = (n) => byName.has(n);
+    const edges = new Map();
+    const edgeRef = new Map();
+    const perEntry = new Map();
+    const problem = (e, ref, text) => {
+        const seen = (perEntry.get(e.index) ?? 0) + 1;
+        perEntry.set(e.index, seen);
+        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
+            ref.report(text);
+    };
+    for (const e of names) {
+        if (byName.get(e.name) !== e)
+            continue; // a duplicate name: reported already
+        for (const ref of e.refs ?? []) {
+            const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+            if (typeof ref.from !== 'string' || ref.from === '') {
+                problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+                continue;
+            }
+            const parsed = parseChainRef(ref.from, known);
+            if (parsed.kind === 'unknown') {
+                const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
+                problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+            }
+            else if (parsed.kind === 'bad-output') {
+                problem(e, ref, parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+                    ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+                    : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`);
+            }
+            else if (parsed.job === e.name) {
+                problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
+            }
+            else {
+                const out = edges.get(e.name) ?? [];
+                if (!out.includes(parsed.job)) {
+                    out.push(parsed.job);
+                    edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
+                }
+                edges.set(e.name, out);
+            }
+        }
+    }
+    for (const [index, n] of perEntry) {
+        if (n > MAX_NAME_PROBLEMS_PER_ENTRY)
+            add(offsetOf(['jobs', index]), ['jobs', index], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`);
+    }
+    const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
+    for (const cycle of findCycles(nodes, edges)) {
+        const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
+        edgeRef
+            .get(`${cycle[0]}\u0000${cycle[1]}`)
+            ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/jobfile/expand.ts
 /** Jobs one job of the file may become (combinations × count). */
 const MAX_JOBS_PER_ENTRY = 1000;
@@ -49314,9 +49836,195 @@ function expand_setOwn(target, key, value) {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+;// CONCATENATED MODULE: ./src/jobfile/expansion.ts
+// Checking an entry's matrix:, count: and ${placeholders} before it is expanded, then the jobs it
+// makes as the schema would check a written value. Every problem points into the entry (or at
+// it, for what it inherits from defaults:).
+
+
+
+
+
+
+/**
+ * Check an entry's matrix, count and placeholders, and return the names of the jobs it
+ * makes; undefined when it cannot be expanded (the schema or this check said why).
+ */
+function checkExpansion(job, i, defaults, ctx, budget) {
+    const at = (...rest) => ['jobs', i, ...rest];
+    const hasMatrix = job['matrix'] !== undefined;
+    const matrix = checkMatrix(job['matrix'], at, ctx);
+    if (!matrix)
+        return undefined;
+    const rawCount = job['count'];
+    if (rawCount !== undefined &&
+        !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
+        return undefined;
+    const count = rawCount ?? 1;
+    const combos = checkJobCount(matrix, count, hasMatrix ? at('matrix') : at('count'), ctx, budget);
+    if (combos === undefined)
+        return undefined;
+    const name = job['name'];
+    if (typeof name !== 'string')
+        return undefined;
+    const merged = mergeJob(defaults, job);
+    const report = reporter(job, defaults, at, ctx);
+    if (!checkPlaceholders(merged, Object.keys(matrix), hasMatrix, report))
+        return undefined;
+    if (!checkNameCoversMatrix(name, matrix, combos, at, ctx))
+        return undefined;
+    return checkMadeJobs(merged, i, hasMatrix || count > 1, report);
+}
+/** The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes). */
+function checkMatrix(rawMatrix, at, { add, offsetOf }) {
+    const matrix = {};
+    if (rawMatrix === undefined)
+        return matrix;
+    if (!problems_isPlainObject(rawMatrix))
+        return undefined;
+    const keys = Object.keys(rawMatrix);
+    if (keys.length === 0) {
+        add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
+        return undefined;
+    }
+    let ok = true;
+    for (const key of keys) {
+        const values = rawMatrix[key];
+        if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
+            ok = false;
+            continue;
+        }
+        const seen = new Map();
+        values.forEach((v, j) => {
+            const text = valueText(v);
+            const first = seen.get(text);
+            if (first === undefined)
+                seen.set(text, j);
+            else {
+                ok = false;
+                add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
+            }
+        });
+        setOwn(matrix, key, values);
+    }
+    return ok ? matrix : undefined;
+}
+/** How many jobs the entry makes: bounded per entry and for the file. Returns the matrix's combinations. */
+function checkJobCount(matrix, count, path, { add, offsetOf }, budget) {
+    const combos = combinationCount(matrix, MAX_JOBS_PER_ENTRY);
+    const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
+    if (made > MAX_JOBS_PER_ENTRY) {
+        const how = combos > MAX_JOBS_PER_ENTRY
+            ? `more than ${MAX_JOBS_PER_ENTRY} jobs`
+            : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
+        add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
+        return undefined;
+    }
+    if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
+        add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
+        return undefined;
+    }
+    budget.added += made - 1;
+    return combos;
+}
+/** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
+function reporter(job, defaults, at, { add, offsetOf, lineOf }) {
+    return (path, text) => {
+        const own = path[0] === 'params' && path.length > 1
+            ? problems_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1])
+            : Object.hasOwn(job, path[0]);
+        if (own || !defaults)
+            add(offsetOf(at(...path)), at(...path), text);
+        else
+            add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
+    };
+}
+/** Every ${key} must be a matrix key. */
+function checkPlaceholders(merged, keys, hasMatrix, report) {
+    const found = [];
+    for (const field of TEMPLATE_FIELDS) {
+        const v = merged[field];
+        if (typeof v === 'string')
+            for (const key of placeholdersIn(v))
+                found.push({ path: [field], key });
+    }
+    if (problems_isPlainObject(merged['params']))
+        found.push(...placeholdersDeep(merged['params'], ['params']));
+    let ok = true;
+    for (const { path, key } of found) {
+        if (keys.includes(key))
+            continue;
+        ok = false;
+        const literal = `$\${${key}}`;
+        if (!hasMatrix) {
+            report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
+        }
+        else {
+            const close = closestNames(key, keys, 1)[0];
+            report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
+        }
+    }
+    return ok;
+}
+/** Each combination needs its own name: every key with more than one value is in it. */
+function checkNameCoversMatrix(name, matrix, combos, at, { add, offsetOf }) {
+    const inName = placeholdersIn(name);
+    const missing = Object.keys(matrix).filter((k) => matrix[k].length > 1 && !inName.includes(k));
+    if (missing.length === 0)
+        return true;
+    add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
+    return false;
+}
+/** The expanded jobs: what the schema checks on a written value, checked on the made one. */
+function checkMadeJobs(merged, i, expands, report) {
+    const entries = [];
+    /** The references in the made job's params, reported (later, once every name is known) where they are written. */
+    const refsOf = (job2, made) => problems_isPlainObject(job2['params'])
+        ? findChainRefs(job2['params'], ['params']).map(({ path, from }) => ({
+            from,
+            report: (text) => report([...path, 'from'], made ? `${text} (made with ${made})` : text),
+        }))
+        : [];
+    const uses = (field) => typeof merged[field] === 'string' && placeholdersIn(merged[field]).length > 0;
+    for (const x of expandJob(merged)) {
+        const made = expands ? describeCombination(x.combination, x.variation) : undefined;
+        const job2 = x.job;
+        let bad = false;
+        const problem = (field, text) => {
+            bad = true;
+            report([field], made ? `${text} (made with ${made})` : text);
+        };
+        const n = job2['name'];
+        if (!uses('name') && x.variation === undefined) {
+            // The name is as written: the schema checks it.
+        }
+        else if (n === '')
+            problem('name', 'the name is empty once the matrix values are put in');
+        else if (n.length > 200)
+            problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
+        if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model']))
+            problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
+        if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt']))
+            problem('prompt', 'the prompt is blank once the matrix values are put in');
+        if (uses('resolution') && job2['resolution'] === '')
+            problem('resolution', 'the resolution is empty once the matrix values are put in');
+        if (bad)
+            return undefined; // one combination's problem is enough to show
+        const refs = refsOf(job2, made);
+        entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
+    }
+    return entries;
+}
+function isMatrixValue(v) {
+    return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 ;// CONCATENATED MODULE: ./src/jobfile/load.ts
 // Reading and validating the job file. Every problem is reported at once, each at its
-// line and column, naming the field (jobs[2].model) and saying what to do.
+// line and column, naming the field (jobs[2].model) and saying what to do. This file reads
+// (bytes, UTF-8, YAML) and runs the checks in order; positions.ts finds where a value is,
+// problems.ts words what is wrong, checks.ts and expansion.ts check what the schema cannot.
+
 
 
 
@@ -49329,100 +50037,28 @@ function expand_setOwn(target, key, value) {
 const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
 /** YAML alias expansions allowed (the yaml library's maxAliasCount): stops alias bombs. */
 const MAX_ALIAS_COUNT = 100;
-/** How deep `params` values may nest. */
-const MAX_PARAMS_DEPTH = 32;
-class JobFileError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.name = 'JobFileError';
-        this.problems = problems;
-    }
-}
-function formatProblem(p) {
-    return `${p.file}:${p.line}:${p.col}: ${p.message}`;
-}
-/** `jobs[2].params.seed`, `pricing["google/veo3.1/text-to-video"].price`. */
-function formatField(path) {
-    let out = '';
-    for (const seg of path) {
-        if (typeof seg === 'number')
-            out += `[${seg}]`;
-        else {
-            const key = String(seg);
-            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-                out += out === '' ? key : `.${key}`;
-            else
-                out += `[${JSON.stringify(key)}]`;
-        }
-    }
-    return out;
+/** A problem with the file as a whole (its size, encoding, YAML), at one place. */
+function wholeFileError(file, message, line = 1, col = 1) {
+    return new JobFileError([{ file, line, col, field: '', message }]);
 }
 function parseJobFile(text, file) {
-    const whole = (message, line = 1, col = 1) => new JobFileError([{ file, line, col, field: '', message }]);
-    const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
-    if (size > MAX_JOB_FILE_BYTES)
-        throw whole(tooLargeMessage(size));
-    let source;
-    if (typeof text === 'string')
-        source = text;
-    else {
-        try {
-            source = new TextDecoder('utf-8', { fatal: true }).decode(text);
-        }
-        catch {
-            const at = invalidUtf8Position(text);
-            throw whole(`the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`, at.line, at.col);
-        }
-    }
-    if (source.charCodeAt(0) === 0xfeff)
-        source = source.slice(1);
-    const lineCounter = new dist/* LineCounter */.HN();
-    const posOf = (offset) => {
-        const p = lineCounter.linePos(Math.max(0, offset));
-        return { line: p.line || 1, col: p.col || 1 };
-    };
-    let doc;
-    try {
-        doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-    }
-    catch (e) {
-        throw whole(`the job file could not be read as YAML: ${errorText(e)}`);
-    }
+    const source = decodeSource(text, file);
+    const { doc, posOf } = readYaml(source, file);
+    const data = toData(doc, posOf, file);
     const problems = [];
     const add = (offset, path, text) => {
         const { line, col } = posOf(offset);
         const field = formatField(path);
         problems.push({ file, line, col, field, message: `${field || 'job file'}: ${text}` });
     };
-    for (const e of [...doc.errors, ...doc.warnings]) {
-        const { line, col } = posOf(e.pos[0]);
-        const kind = e.name === 'YAMLWarning' ? 'YAML problem' : 'YAML syntax error';
-        problems.push({ file, line, col, field: '', message: `${kind}: ${firstLine(e.message)}` });
-    }
-    if (problems.length)
-        throw new JobFileError(sortProblems(problems));
-    let data;
-    try {
-        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (e) {
-        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-            const { line, col } = posOf(firstAliasOffset(doc));
-            throw whole(`YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`, line, col);
-        }
-        throw whole(`the job file could not be read as YAML: ${errorText(e)}`);
-    }
-    if (data === null || data === undefined) {
-        throw whole('the job file is empty: it needs at least a jobs: list');
-    }
-    const locate = (path) => locateNode(doc, path);
     const offsetOf = (path, prefer = 'value') => {
-        const found = locate(path);
+        const found = locateNode(doc, path);
         if (prefer === 'key' && found.key !== undefined)
             return found.key;
         return found.value ?? found.key ?? found.deepest;
     };
+    const lineOf = (path) => posOf(offsetOf(path)).line;
+    const ctx = { add, offsetOf, lineOf };
     // 1. The schema.
     const parsed = JobFile.safeParse(data);
     if (!parsed.success) {
@@ -49433,59 +50069,7 @@ function parseJobFile(text, file) {
     }
     // 2. Checks the schema cannot express, made on the raw data so they run even when the
     //    schema found problems elsewhere: every problem is reported at once.
-    const root = load_isPlainObject(data) ? data : undefined;
-    const defaults = root && load_isPlainObject(root['defaults']) ? root['defaults'] : undefined;
-    const jobs = root && Array.isArray(root['jobs']) ? root['jobs'] : [];
-    const lineOf = (path) => posOf(offsetOf(path)).line;
-    if (defaults)
-        checkParams(defaults, ['defaults'], add, offsetOf);
-    // The names of the jobs the file makes: an entry with matrix: or count: makes several.
-    const names = [];
-    const budget = { added: 0 };
-    jobs.forEach((job, i) => {
-        if (!load_isPlainObject(job))
-            return;
-        const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
-        for (const key of ['model', 'prompt']) {
-            if (job[key] === undefined && defaults?.[key] === undefined) {
-                add(offsetOf(['jobs', i]), ['jobs', i, key], `job${label} has no ${key}; set ${key}: on the job or in defaults:`);
-            }
-        }
-        checkParams(job, ['jobs', i], add, offsetOf);
-        const expanded = checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget);
-        if (expanded)
-            names.push(...expanded);
-        else if (typeof job['name'] === 'string')
-            names.push({ index: i, name: job['name'] });
-    });
-    const where = (e) => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
-    // An entry whose matrix makes many clashing names gets a few messages and a count, not thousands.
-    const nameProblems = new Map();
-    const nameProblem = (e, text) => {
-        const seen = (nameProblems.get(e.index) ?? 0) + 1;
-        nameProblems.set(e.index, seen);
-        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
-            add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
-    };
-    const firstByName = new Map();
-    for (const e of names) {
-        const first = firstByName.get(e.name);
-        if (first === undefined)
-            firstByName.set(e.name, e);
-        else
-            nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
-    }
-    for (const clash of stemClashes(names.map((n) => n.name))) {
-        const a = names[clash.a];
-        const b = names[clash.b];
-        nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
-    }
-    for (const [index, n] of nameProblems) {
-        if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
-            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
-        }
-    }
-    checkChains(names, firstByName, add, offsetOf);
+    checkBeyondSchema(data, ctx);
     if (problems.length || !parsed.success) {
         if (!problems.length)
             add(0, [], 'the job file is not valid'); // cannot happen: every issue adds a problem
@@ -49494,8 +50078,93 @@ function parseJobFile(text, file) {
     const jobLines = parsed.data.jobs.map((_, i) => lineOf(['jobs', i]));
     return { jobFile: parsed.data, jobLines };
 }
+/** The file's text: size-capped, strict UTF-8 (the first bad byte located), without a BOM. */
+function decodeSource(text, file) {
+    const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
+    if (size > MAX_JOB_FILE_BYTES)
+        throw wholeFileError(file, tooLargeMessage(size));
+    let source;
+    if (typeof text === 'string')
+        source = text;
+    else {
+        try {
+            source = new TextDecoder('utf-8', { fatal: true }).decode(text);
+        }
+        catch {
+            const at = invalidUtf8Position(text);
+            throw wholeFileError(file, `the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`, at.line, at.col);
+        }
+    }
+    return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+}
+/** The YAML document, and how to turn an offset in it into a line and column. Throws on YAML errors. */
+function readYaml(source, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const posOf = (offset) => {
+        const p = lineCounter.linePos(Math.max(0, offset));
+        return { line: p.line || 1, col: p.col || 1 };
+    };
+    let doc;
+    try {
+        doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+    }
+    catch (e) {
+        throw wholeFileError(file, `the job file could not be read as YAML: ${errorText(e)}`);
+    }
+    const problems = [];
+    for (const e of [...doc.errors, ...doc.warnings]) {
+        const { line, col } = posOf(e.pos[0]);
+        const kind = e.name === 'YAMLWarning' ? 'YAML problem' : 'YAML syntax error';
+        problems.push({ file, line, col, field: '', message: `${kind}: ${firstLine(e.message)}` });
+    }
+    if (problems.length)
+        throw new JobFileError(sortProblems(problems));
+    return { doc, posOf };
+}
+/** The document as plain data, refusing alias bombs and an empty file. */
+function toData(doc, posOf, file) {
+    let data;
+    try {
+        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (e) {
+        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+            const { line, col } = posOf(firstAliasOffset(doc));
+            throw wholeFileError(file, `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`, line, col);
+        }
+        throw wholeFileError(file, `the job file could not be read as YAML: ${errorText(e)}`);
+    }
+    if (data === null || data === undefined) {
+        throw wholeFileError(file, 'the job file is empty: it needs at least a jobs: list');
+    }
+    return data;
+}
+/** params, required keys, matrix/count expansion, names and chains: each problem added through `ctx`. */
+function checkBeyondSchema(data, ctx) {
+    const root = problems_isPlainObject(data) ? data : undefined;
+    const defaults = root && problems_isPlainObject(root['defaults']) ? root['defaults'] : undefined;
+    const jobs = root && Array.isArray(root['jobs']) ? root['jobs'] : [];
+    if (defaults)
+        checkParams(defaults, ['defaults'], ctx.add, ctx.offsetOf);
+    // The names of the jobs the file makes: an entry with matrix: or count: makes several.
+    const names = [];
+    const budget = { added: 0 };
+    jobs.forEach((job, i) => {
+        if (!problems_isPlainObject(job))
+            return;
+        checkRequired(job, i, defaults, ctx);
+        checkParams(job, ['jobs', i], ctx.add, ctx.offsetOf);
+        const expanded = checkExpansion(job, i, defaults, ctx, budget);
+        if (expanded)
+            names.push(...expanded);
+        else if (typeof job['name'] === 'string')
+            names.push({ index: i, name: job['name'] });
+    });
+    const firstByName = checkNames(names, ctx);
+    checkChains(names, firstByName, ctx.add, ctx.offsetOf);
+}
 async function loadJobFile(path) {
-    const whole = (message) => new JobFileError([{ file: path, line: 1, col: 1, field: '', message }]);
+    const whole = (message) => wholeFileError(path, message);
     let info;
     try {
         info = await (0,promises_.stat)(path);
@@ -49521,588 +50190,8 @@ async function loadJobFile(path) {
     }
     return { ...parseJobFile(bytes, path), path };
 }
-function describeIssue(issue, data) {
-    const path = issue.path.filter((s) => typeof s !== 'symbol');
-    const value = valueAt(data, path);
-    const last = path[path.length - 1];
-    switch (issue.code) {
-        case 'invalid_key': {
-            const inner = issue.issues[0]?.message;
-            return [
-                {
-                    path,
-                    prefer: 'key',
-                    text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
-                },
-            ];
-        }
-        case 'unrecognized_keys':
-            return issue.keys.map((key) => ({
-                path: [...path, key],
-                prefer: 'key',
-                text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
-            }));
-        case 'invalid_type': {
-            if (value === undefined) {
-                return [
-                    {
-                        path,
-                        missing: true,
-                        text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
-                    },
-                ];
-            }
-            let hint = '';
-            if (path.length === 1 && last === 'jobs' && load_isPlainObject(value))
-                hint = ' (jobs: is a list: start each job with "- name: …")';
-            else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
-                hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
-            else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
-                hint = ` (quote it: "${String(value)}")`;
-            else if ((issue.expected === 'number' || issue.expected === 'int') &&
-                typeof value === 'string' &&
-                /^\s*-?\d+(\.\d+)?\s*$/.test(value))
-                hint = ' (remove the quotes)';
-            else if (value === null)
-                hint = ' (the value is empty)';
-            return [{ path, text: `expected ${expectedWord(issue.expected)}, got ${describeValue(value)}${hint}` }];
-        }
-        case 'invalid_value': {
-            const options = issue.values.map((v) => JSON.stringify(v));
-            const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
-            return [
-                {
-                    path,
-                    text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
-                },
-            ];
-        }
-        case 'too_small': {
-            const min = Number(issue.minimum);
-            if (issue.origin === 'array')
-                return [
-                    {
-                        path,
-                        text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
-                    },
-                ];
-            if (issue.origin === 'string')
-                return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
-            return [
-                { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
-            ];
-        }
-        case 'too_big': {
-            const max = Number(issue.maximum);
-            if (issue.origin === 'string')
-                return [
-                    { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
-                ];
-            if (issue.origin === 'array')
-                return [{ path, text: `has too many items (at most ${max})` }];
-            return [
-                { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
-            ];
-        }
-        default:
-            return [{ path, text: issue.message }];
-    }
-}
-/** Suggest the key meant, or where the key belongs. */
-function unknownKeyHint(path, key) {
-    const allowed = allowedKeys(path);
-    const close = closestNames(key, allowed, 1);
-    if (close[0])
-        return ` (did you mean "${close[0]}"?)`;
-    const isJobLevel = allowed.includes('params');
-    if (isJobLevel && key === 'name' && path[0] === 'defaults')
-        return ' (every job needs its own name)';
-    if (isJobLevel)
-        return ' (model parameters go under params:)';
-    if (path.length === 0 && key in JobSpec.shape)
-        return ' (job keys go in each job, or under defaults: for all jobs)';
-    return allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
-}
-/** The keys the schema allows for the object at `path`. */
-function allowedKeys(path) {
-    let schema = JobFile;
-    for (const seg of path) {
-        schema = unwrap(schema);
-        if (schema instanceof ZodObject)
-            schema = schema.shape[String(seg)];
-        else if (schema instanceof ZodArray)
-            schema = schema.element;
-        else if (schema instanceof ZodRecord)
-            schema = schema.valueType;
-        else
-            return [];
-    }
-    schema = unwrap(schema);
-    return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
-}
-function unwrap(schema) {
-    while (schema instanceof ZodOptional)
-        schema = schema.unwrap();
-    return schema;
-}
-/** `params` of a job or of defaults: plain JSON, no key that a named field sets. */
-function checkParams(level, at, add, offsetOf) {
-    const params = level['params'];
-    if (!load_isPlainObject(params))
-        return; // wrong type: the schema says so
-    const levelName = formatField(at);
-    for (const key of Object.keys(params)) {
-        const path = [...at, 'params', key];
-        if (key === 'model' || key === 'prompt') {
-            add(offsetOf(path, 'key'), path, `set ${key} with ${key}: on the job (or in defaults:), not in params`);
-        }
-        else if (BODY_FIELDS.includes(key) && level[key] !== undefined) {
-            add(offsetOf(path, 'key'), path, `${key} is also set by ${levelName}.${key}; keep one`);
-        }
-        else if (key === '__proto__') {
-            add(offsetOf(path, 'key'), path, 'the key "__proto__" is not allowed');
-            continue;
-        }
-        checkJsonValue(params[key], path, 0, add, offsetOf);
-    }
-}
-/** Values sent to the API must be plain JSON: no binary, no dates, no infinities, no deep nesting. */
-function checkJsonValue(value, path, depth, add, offsetOf) {
-    if (depth > MAX_PARAMS_DEPTH) {
-        add(offsetOf(path), path, `nested more than ${MAX_PARAMS_DEPTH} levels deep`);
-        return;
-    }
-    if (value === null || typeof value === 'string' || typeof value === 'boolean')
-        return;
-    if (typeof value === 'number') {
-        if (!Number.isFinite(value))
-            add(offsetOf(path), path, `${String(value)} cannot be sent as JSON; use a finite number`);
-        return;
-    }
-    if (Array.isArray(value)) {
-        value.forEach((v, i) => checkJsonValue(v, [...path, i], depth + 1, add, offsetOf));
-        return;
-    }
-    if (load_isPlainObject(value)) {
-        for (const [k, v] of Object.entries(value))
-            checkJsonValue(v, [...path, k], depth + 1, add, offsetOf);
-        return;
-    }
-    const kind = value instanceof Uint8Array
-        ? 'binary data (!!binary)'
-        : typeof value === 'object'
-            ? `a ${value.constructor?.name ?? 'special'} value`
-            : `a ${typeof value}`;
-    add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
-}
-/**
- * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
- * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
- */
-function checkChains(names, byName, add, offsetOf) {
-    const all = [...byName.keys()];
-    const known = (n) => byName.has(n);
-    const edges = new Map();
-    const edgeRef = new Map();
-    const perEntry = new Map();
-    const problem = (e, ref, text) => {
-        const seen = (perEntry.get(e.index) ?? 0) + 1;
-        perEntry.set(e.index, seen);
-        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
-            ref.report(text);
-    };
-    for (const e of names) {
-        if (byName.get(e.name) !== e)
-            continue; // a duplicate name: reported already
-        for (const ref of e.refs ?? []) {
-            const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
-            if (typeof ref.from !== 'string' || ref.from === '') {
-                problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
-                continue;
-            }
-            const parsed = parseChainRef(ref.from, known);
-            if (parsed.kind === 'unknown') {
-                const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
-                problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
-            }
-            else if (parsed.kind === 'bad-output') {
-                problem(e, ref, parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
-                    ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
-                    : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`);
-            }
-            else if (parsed.job === e.name) {
-                problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
-            }
-            else {
-                const out = edges.get(e.name) ?? [];
-                if (!out.includes(parsed.job)) {
-                    out.push(parsed.job);
-                    edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
-                }
-                edges.set(e.name, out);
-            }
-        }
-    }
-    for (const [index, n] of perEntry) {
-        if (n > MAX_NAME_PROBLEMS_PER_ENTRY)
-            add(offsetOf(['jobs', index]), ['jobs', index], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more from: references made by this job have problems`);
-    }
-    const nodes = names.filter((e) => byName.get(e.name) === e).map((e) => e.name);
-    for (const cycle of findCycles(nodes, edges)) {
-        const shown = cycle.map((n) => JSON.stringify(truncate(n, 60))).join(' → ');
-        edgeRef
-            .get(`${cycle[0]}\u0000${cycle[1]}`)
-            ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
-    }
-}
-/** Duplicate and file-name problems reported per entry before they are only counted. */
-const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
-/**
- * Check an entry's matrix, count and placeholders, and return the names of the jobs it
- * makes; undefined when it cannot be expanded (the schema or this check said why).
- * Every problem points into the entry (or at it, for what it inherits from defaults:).
- */
-function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
-    const at = (...rest) => ['jobs', i, ...rest];
-    // The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes).
-    const rawMatrix = job['matrix'];
-    const matrix = {};
-    if (rawMatrix !== undefined) {
-        if (!load_isPlainObject(rawMatrix))
-            return undefined;
-        const keys = Object.keys(rawMatrix);
-        if (keys.length === 0) {
-            add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
-            return undefined;
-        }
-        let ok = true;
-        for (const key of keys) {
-            const values = rawMatrix[key];
-            if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
-                ok = false;
-                continue;
-            }
-            const seen = new Map();
-            values.forEach((v, j) => {
-                const text = valueText(v);
-                const first = seen.get(text);
-                if (first === undefined)
-                    seen.set(text, j);
-                else {
-                    ok = false;
-                    add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
-                }
-            });
-            load_setOwn(matrix, key, values);
-        }
-        if (!ok)
-            return undefined;
-    }
-    const rawCount = job['count'];
-    if (rawCount !== undefined &&
-        !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
-        return undefined;
-    const count = rawCount ?? 1;
-    const expands = rawMatrix !== undefined || count > 1;
-    // How many jobs: bounded per entry and for the file.
-    const combos = combinationCount(matrix, MAX_JOBS_PER_ENTRY);
-    const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
-    if (made > MAX_JOBS_PER_ENTRY) {
-        const path = rawMatrix !== undefined ? at('matrix') : at('count');
-        const how = combos > MAX_JOBS_PER_ENTRY
-            ? `more than ${MAX_JOBS_PER_ENTRY} jobs`
-            : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
-        add(offsetOf(path), path, `this job would make ${how}; at most ${MAX_JOBS_PER_ENTRY} per job`);
-        return undefined;
-    }
-    if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
-        const path = rawMatrix !== undefined ? at('matrix') : at('count');
-        add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
-        return undefined;
-    }
-    budget.added += made - 1;
-    const name = job['name'];
-    if (typeof name !== 'string')
-        return undefined;
-    const merged = mergeJob(defaults, job);
-    const keys = Object.keys(matrix);
-    /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
-    const report = (path, text) => {
-        const own = path[0] === 'params' && path.length > 1
-            ? load_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1])
-            : Object.hasOwn(job, path[0]);
-        if (own || !defaults)
-            add(offsetOf(at(...path)), at(...path), text);
-        else
-            add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
-    };
-    // Every ${key} must be a matrix key.
-    const found = [];
-    for (const field of TEMPLATE_FIELDS) {
-        const v = merged[field];
-        if (typeof v === 'string')
-            for (const key of placeholdersIn(v))
-                found.push({ path: [field], key });
-    }
-    if (load_isPlainObject(merged['params']))
-        found.push(...placeholdersDeep(merged['params'], ['params']));
-    let unknown = false;
-    for (const { path, key } of found) {
-        if (keys.includes(key))
-            continue;
-        unknown = true;
-        const literal = `$\${${key}}`;
-        if (rawMatrix === undefined) {
-            report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
-        }
-        else {
-            const close = closestNames(key, keys, 1)[0];
-            report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
-        }
-    }
-    if (unknown)
-        return undefined;
-    // Each combination needs its own name: every key with more than one value is in it.
-    const inName = placeholdersIn(name);
-    const missing = keys.filter((k) => matrix[k].length > 1 && !inName.includes(k));
-    if (missing.length) {
-        add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
-        return undefined;
-    }
-    // The expanded jobs: what the schema checks on a written value, checked on the made one.
-    const entries = [];
-    /** The references in the made job's params, reported (later, once every name is known) where they are written. */
-    const refsOf = (job2, made) => load_isPlainObject(job2['params'])
-        ? findChainRefs(job2['params'], ['params']).map(({ path, from }) => ({
-            from,
-            report: (text) => report([...path, 'from'], made ? `${text} (made with ${made})` : text),
-        }))
-        : [];
-    let bad = false;
-    for (const x of expandJob(merged)) {
-        const made = expands ? describeCombination(x.combination, x.variation) : undefined;
-        const job2 = x.job;
-        const uses = (field) => typeof merged[field] === 'string' && placeholdersIn(merged[field]).length > 0;
-        const problem = (field, text) => {
-            bad = true;
-            report([field], made ? `${text} (made with ${made})` : text);
-        };
-        const n = job2['name'];
-        if (!uses('name') && x.variation === undefined) {
-            // The name is as written: the schema checks it.
-        }
-        else if (n === '')
-            problem('name', 'the name is empty once the matrix values are put in');
-        else if (n.length > 200)
-            problem('name', `the name is too long once the matrix values are put in: ${n.length} characters (at most 200)`);
-        if (uses('model') && typeof job2['model'] === 'string' && !/^\S+$/.test(job2['model']))
-            problem('model', `the model id ${JSON.stringify(truncate(job2['model'], 60))} is ${job2['model'] === '' ? 'empty' : 'not one word (a model id has no spaces)'}`);
-        if (uses('prompt') && typeof job2['prompt'] === 'string' && !/\S/.test(job2['prompt']))
-            problem('prompt', 'the prompt is blank once the matrix values are put in');
-        if (uses('resolution') && job2['resolution'] === '')
-            problem('resolution', 'the resolution is empty once the matrix values are put in');
-        const refs = refsOf(job2, made);
-        entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
-        if (bad)
-            break; // one combination's problem is enough to show
-    }
-    return bad ? undefined : entries;
-}
-function isMatrixValue(v) {
-    return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
-}
-function load_setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-/** Where a data path is in the YAML source (what doc.getIn(path, true) finds, plus the key and a fallback). */
-function locateNode(doc, path) {
-    let node = doc.contents;
-    let deepest = rangeStart(node) ?? 0;
-    let key;
-    for (const seg of path) {
-        node = resolve(doc, node);
-        key = undefined;
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = findPair(doc, node, seg, 0);
-            if (!pair)
-                return { deepest };
-            key = rangeStart(pair.key);
-            node = pair.value;
-            deepest = rangeStart(node) ?? key ?? deepest;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
-            node = node.items[seg];
-            if (node === undefined)
-                return { deepest };
-            deepest = rangeStart(node) ?? deepest;
-        }
-        else {
-            return { deepest };
-        }
-    }
-    // An empty value (`height:`) has an empty range after the colon: point at the key instead.
-    const empty = (0,dist/* isScalar */.jn)(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
-    const value = empty ? undefined : rangeStart(node);
-    return { deepest, ...(value !== undefined ? { value } : {}), ...(key !== undefined ? { key } : {}) };
-}
-function findPair(doc, map, seg, depth) {
-    if (!(0,dist/* isMap */.jh)(map) || depth > 8)
-        return undefined;
-    let merged;
-    for (const item of map.items) {
-        if (!(0,dist/* isPair */.tO)(item))
-            continue;
-        const k = (0,dist/* isScalar */.jn)(item.key) ? item.key.value : item.key;
-        if (String(k) === String(seg))
-            return item;
-        if (k === '<<' && !merged) {
-            const src = resolve(doc, item.value);
-            const sources = (0,dist/* isSeq */.oP)(src) ? src.items.map((s) => resolve(doc, s)) : [src];
-            for (const s of sources) {
-                merged = findPair(doc, s, seg, depth + 1);
-                if (merged)
-                    break;
-            }
-        }
-    }
-    return merged;
-}
-function resolve(doc, node) {
-    let n = node;
-    for (let i = 0; i < 8 && (0,dist/* isAlias */.Vj)(n); i++)
-        n = n.resolve(doc);
-    return n;
-}
-function rangeStart(node) {
-    const range = node?.range;
-    return range ? range[0] : undefined;
-}
-function firstAliasOffset(doc) {
-    let offset = 0;
-    (0,dist/* visit */.YR)(doc, {
-        Alias(_, node) {
-            offset = node.range?.[0] ?? 0;
-            return dist/* visit */.YR.BREAK;
-        },
-    });
-    return offset;
-}
-// --- bytes -----------------------------------------------------------------------------
-/** Where the first byte that is not valid UTF-8 is (WHATWG decoder rules). */
-function invalidUtf8Position(bytes) {
-    const n = bytes.length;
-    let i = 0;
-    const cont = (j, lo = 0x80, hi = 0xbf) => j < n && bytes[j] >= lo && bytes[j] <= hi;
-    while (i < n) {
-        const b = bytes[i];
-        let len = 0;
-        if (b < 0x80)
-            len = 1;
-        else if (b >= 0xc2 && b <= 0xdf)
-            len = cont(i + 1) ? 2 : 0;
-        else if (b === 0xe0)
-            len = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
-        else if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef)
-            len = cont(i + 1) && cont(i + 2) ? 3 : 0;
-        else if (b === 0xed)
-            len = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
-        else if (b === 0xf0)
-            len = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        else if (b >= 0xf1 && b <= 0xf3)
-            len = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        else if (b === 0xf4)
-            len = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        if (len === 0)
-            break;
-        i += len;
-    }
-    const offset = Math.min(i, n - 1);
-    let line = 1;
-    let lineStart = 0;
-    for (let j = 0; j < offset; j++) {
-        if (bytes[j] === 0x0a) {
-            line++;
-            lineStart = j + 1;
-        }
-    }
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
-    return { offset, byte: bytes[offset] ?? 0, line, col: before.length + 1 };
-}
-// --- small helpers ---------------------------------------------------------------------
 function tooLargeMessage(size) {
     return `the job file is too large: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); the limit is ${MAX_JOB_FILE_BYTES / 1024 / 1024} MiB`;
-}
-function load_isPlainObject(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return false;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-function valueAt(data, path) {
-    let v = data;
-    for (const seg of path) {
-        if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg))
-            return undefined;
-        v = v[seg];
-    }
-    return v;
-}
-function expectedWord(expected) {
-    switch (expected) {
-        case 'string':
-            return 'text';
-        case 'number':
-            return 'a number';
-        case 'int':
-            return 'a whole number';
-        case 'object':
-        case 'record':
-            return 'a mapping (key: value)';
-        case 'array':
-            return 'a list';
-        case 'boolean':
-            return 'true or false';
-        default:
-            return expected;
-    }
-}
-function describeValue(v) {
-    if (v === null)
-        return 'nothing';
-    if (typeof v === 'string')
-        return JSON.stringify(truncate(v, 40));
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
-        return String(v);
-    if (Array.isArray(v))
-        return 'a list';
-    if (v instanceof Uint8Array)
-        return 'binary data';
-    if (typeof v === 'object')
-        return 'a mapping';
-    return typeof v;
-}
-function truncate(s, max) {
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-function firstLine(s) {
-    return s.split('\n')[0] ?? s;
-}
-function errorText(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-function sortProblems(problems) {
-    const seen = new Set();
-    return problems
-        .map((p, i) => ({ p, i }))
-        .sort((x, y) => x.p.line - y.p.line || x.p.col - y.p.col || x.i - y.i)
-        .map((x) => x.p)
-        .filter((p) => {
-        const k = formatProblem(p);
-        if (seen.has(k))
-            return false;
-        seen.add(k);
-        return true;
-    });
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
