@@ -320,6 +320,35 @@ const JobTimings = schemas/* object */.Ikc({
     completed_at: schemas/* string */.YjP().nullable(),
     downloaded_at: schemas/* string */.YjP().nullable(),
 });
+/**
+ * Every class of error a job can end with. Atlas's replies (src/atlas/types.ts AtlasErrorKind):
+ * auth, credit, bad-request, not-found, rate-limited, server, network, protocol, unknown-fate
+ * (a submit that may have created a prediction), aborted. The engine's own: timeout (the job's
+ * deadline), generation (Atlas reported the prediction failed), download, upload (a local input),
+ * budget (max-cost), cancelled, dependency (a job whose output this one takes did not succeed),
+ * internal (a bug).
+ */
+const ERROR_KINDS = [
+    'auth',
+    'credit',
+    'bad-request',
+    'not-found',
+    'rate-limited',
+    'server',
+    'network',
+    'protocol',
+    'unknown-fate',
+    'aborted',
+    'timeout',
+    'generation',
+    'download',
+    'upload',
+    'budget',
+    'cancelled',
+    'dependency',
+    'internal',
+];
+const ErrorKind = schemas/* enum */.k5n(ERROR_KINDS);
 const JobResult = schemas/* object */.Ikc({
     name: schemas/* string */.YjP(),
     model: schemas/* string */.YjP(),
@@ -334,8 +363,8 @@ const JobResult = schemas/* object */.Ikc({
     /** Seconds from submit to completion seen. */
     generation_time: schemas/* number */.aig().nullable(),
     error: schemas/* string */.YjP().nullable(),
-    /** Machine-readable class of the error: auth, credit, bad-request, rate-limited, server, network, timeout, unknown-fate, download, budget, cancelled, dependency. */
-    error_kind: schemas/* string */.YjP().nullable(),
+    /** Machine-readable class of the error (see ERROR_KINDS); null when the job succeeded. */
+    error_kind: ErrorKind.nullable(),
     prediction_id: schemas/* string */.YjP().nullable(),
     outputs: schemas/* array */.YOg(OutputFile),
     estimated_cost: schemas/* number */.aig(),

@@ -56767,7 +56767,7 @@ function outputCard(r, out, index, count) {
 function jobCard(r) {
     const prompt = gallery_promptOf(r);
     const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
-    const kind = r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
+    const kind = r.error_kind ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
     const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
     return (`<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
         `<div class="body"><header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${statusBadge(r.status)}</header>` +

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import type { AtlasClient, Prediction, SubmitResult } from '../atlas/types.js';
 import type { PlannedJob } from '../jobfile/job.js';
-import type { JobResult, OutputFile } from '../manifest/schema.js';
+import type { ErrorKind, JobResult, OutputFile } from '../manifest/schema.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../shared/log.js';
 import { backoffMs, sleep } from '../shared/abort.js';
@@ -87,7 +87,7 @@ interface SlotHandle {
   reacquire(): Promise<void>;
 }
 
-type Stop = { reason: string; kind: string; fatal: boolean };
+type Stop = { reason: string; kind: ErrorKind; fatal: boolean };
 
 const TRANSIENT = new Set(['rate-limited', 'server', 'network', 'protocol']);
 
@@ -631,7 +631,7 @@ function withOutputs(r: JobResult, outputs: OutputFile[]): JobResult {
   return { ...r, outputs, output_url: first?.url ?? null, local_path: first?.path ?? null };
 }
 
-function skipped(r: JobResult, reason: string, kind: string): JobResult {
+function skipped(r: JobResult, reason: string, kind: ErrorKind): JobResult {
   return { ...r, status: 'skipped', error: reason, error_kind: kind };
 }
 
@@ -656,9 +656,9 @@ async function filesIntact(outputDir: string, files: { path: string; bytes: numb
   return files.length > 0;
 }
 
-function errorKind(e: unknown): string {
+function errorKind(e: unknown): ErrorKind {
   if (e && typeof e === 'object' && 'kind' in e && typeof (e as { kind: unknown }).kind === 'string')
-    return (e as { kind: string }).kind;
+    return (e as { kind: ErrorKind }).kind;
   if (e instanceof Error && e.name === 'AbortError') return 'aborted';
   return 'internal';
 }
