@@ -1,4 +1,4 @@
-// An Atlas Cloud emulator: a real node:http server on 127.0.0.1 speaking /work/shared/atlas-api.md,
+// An Atlas Cloud emulator: a real node:http server on 127.0.0.1 speaking docs/atlas-api.md,
 // with deterministic latency, reply dialects and scripted faults. Used by tests, the demo and the
 // benchmark. Every startEmulator() call owns all of its state; nothing is shared between instances.
 import { createHash, randomUUID } from 'node:crypto';
