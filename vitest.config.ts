@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more forks only fight over them.
     maxWorkers: 2,
+    // A private temp directory per run; the run fails if a test leaves anything in it.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -372,6 +372,35 @@ const JobTimings = schemas/* object */.Ikc({
     completed_at: schemas/* string */.YjP().nullable(),
     downloaded_at: schemas/* string */.YjP().nullable(),
 });
+/**
+ * Every class of error a job can end with. Atlas's replies (src/atlas/types.ts AtlasErrorKind):
+ * auth, credit, bad-request, not-found, rate-limited, server, network, protocol, unknown-fate
+ * (a submit that may have created a prediction), aborted. The engine's own: timeout (the job's
+ * deadline), generation (Atlas reported the prediction failed), download, upload (a local input),
+ * budget (max-cost), cancelled, dependency (a job whose output this one takes did not succeed),
+ * internal (a bug).
+ */
+const ERROR_KINDS = [
+    'auth',
+    'credit',
+    'bad-request',
+    'not-found',
+    'rate-limited',
+    'server',
+    'network',
+    'protocol',
+    'unknown-fate',
+    'aborted',
+    'timeout',
+    'generation',
+    'download',
+    'upload',
+    'budget',
+    'cancelled',
+    'dependency',
+    'internal',
+];
+const ErrorKind = schemas/* enum */.k5n(ERROR_KINDS);
 const JobResult = schemas/* object */.Ikc({
     name: schemas/* string */.YjP(),
     model: schemas/* string */.YjP(),
@@ -386,8 +415,8 @@ const JobResult = schemas/* object */.Ikc({
     /** Seconds from submit to completion seen. */
     generation_time: schemas/* number */.aig().nullable(),
     error: schemas/* string */.YjP().nullable(),
-    /** Machine-readable class of the error: auth, credit, bad-request, rate-limited, server, network, timeout, unknown-fate, download, budget, cancelled, dependency. */
-    error_kind: schemas/* string */.YjP().nullable(),
+    /** Machine-readable class of the error (see ERROR_KINDS); null when the job succeeded. */
+    error_kind: ErrorKind.nullable(),
     prediction_id: schemas/* string */.YjP().nullable(),
     outputs: schemas/* array */.YOg(OutputFile),
     estimated_cost: schemas/* number */.aig(),
@@ -576,8 +605,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 24 modules
-var pipeline = __webpack_require__(96546);
+// EXTERNAL MODULE: ./src/pipeline.ts + 26 modules
+var pipeline = __webpack_require__(82413);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -682,7 +711,7 @@ async function runReportStep(settings, env, log, client) {
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);
-        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
+        if ((0,pipeline/* shouldFail */.W)(merged, settings.failOn)) {
             const what = missing.length
                 ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
                 : '';

@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readSettings, SettingsError } from './settings.js';
-import { runPipeline, shouldFail, PlanError } from './pipeline.js';
+import { runPipeline, shouldFail } from './pipeline.js';
+import { PlanError } from './plan/types.js';
 import { JobFileError } from './jobfile/load.js';
 import { jobFileJsonSchema } from './jobfile/schema.js';
 import { consoleLog } from './shared/log.js';

@@ -1,7 +1,9 @@
 // The action: read inputs, run the pipeline, deliver in GitHub, set outputs. Wiring only.
 import * as core from '@actions/core';
 import { readSettings, SettingsError, type Settings } from './settings.js';
-import { runPipeline, shouldFail, PlanError, renderPlan } from './pipeline.js';
+import { runPipeline, shouldFail } from './pipeline.js';
+import { renderPlan } from './plan/render.js';
+import { PlanError } from './plan/types.js';
 import { JobFileError } from './jobfile/load.js';
 import { actionsLog } from './github/actions-log.js';
 import { formatProgress } from './report/progress.js';

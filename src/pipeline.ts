@@ -1,16 +1,14 @@
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
 // report.md and the gallery in the output directory. GitHub delivery is main.ts's business.
-import { resolve, join } from 'node:path';
+import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent } from 'undici';
 import type { Log } from './shared/log.js';
 import type { Settings } from './settings.js';
-import type { PlannedJob } from './jobfile/job.js';
 import type { Manifest } from './manifest/schema.js';
-import { loadJobFile } from './jobfile/load.js';
-import { planJobs, wantsLivePrices } from './jobfile/plan.js';
-import { fetchLivePrices } from './cost/live.js';
-import { filterJobs, withDependencies } from './jobfile/filter.js';
+import { makePlan } from './plan/make.js';
+import { renderPlan } from './plan/render.js';
+import type { Plan } from './plan/types.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
@@ -19,8 +17,7 @@ import { redactDeep, redactSecrets } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
 import { renderReportFile } from './report/summary.js';
 import { writeGallery } from './report/gallery.js';
-import { formatUsd, roundUsd } from './cost/prices.js';
-import { shardOf, type ShardInfo } from './plan/shard.js';
+import { shardOf } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
 import { mediaUploader, resolveLocalInputs } from './inputs/local.js';
 import { createWebhookNotifier, withWebhook, type RunInfo } from './notify/webhook.js';
@@ -39,95 +36,11 @@ export interface PipelineDeps {
   run?: RunInfo;
 }
 
-export interface Plan {
-  configPath: string;
-  outputDir: string;
-  concurrency: number | 'auto';
-  jobs: PlannedJob[];
-  /** Every job in the file, before the `jobs` filter: what validation and the budget cover. */
-  allJobs: PlannedJob[];
-  estimatedCost: number;
-  lineOf(name: string): number | undefined;
-  /** Set when the run is one shard of a matrix (`shard: i/n`): `jobs` and `estimatedCost` are then the shard's. */
-  shard?: ShardInfo;
-}
-
 export interface PipelineResult {
   plan: Plan;
   /** Absent on a dry run. */
   manifest?: Manifest;
   manifestPath?: string;
-}
-
-export class PlanError extends Error {
-  override name = 'PlanError';
-}
-
-/**
- * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
- */
-export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
-  const loaded = await loadJobFile(settings.config);
-  const prices = wantsLivePrices(loaded.jobFile)
-    ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-    : {};
-  const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
-  // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-  const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-  if (chained.added.length) {
-    const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-    deps.log?.info(
-      `The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`,
-    );
-  }
-  const picked = chained.jobs;
-  const jobs = picked.map((j, index) => ({ ...j, index }));
-  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
-  const lines = new Map(allJobs.map((j) => [j.name, j.line]));
-  const plan: Plan = {
-    configPath: loaded.path,
-    outputDir: resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
-    concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
-    jobs,
-    allJobs,
-    estimatedCost,
-    lineOf: (name) => lines.get(name),
-  };
-  if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
-    throw new PlanError(
-      `the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`,
-    );
-  }
-  return plan;
-}
-
-/** A plain-text table of the plan and its estimate, for dry runs and refusals. */
-export function renderPlan(plan: Plan): string {
-  const rows = plan.jobs.map((j) => [
-    j.name,
-    j.type,
-    j.model,
-    `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
-    formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
-  ]);
-  const header = ['job', 'type', 'model', 'units', 'estimate'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  const byModel = new Map<string, { jobs: number; cost: number }>();
-  for (const j of plan.jobs) {
-    const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
-    m.jobs++;
-    m.cost = roundUsd(m.cost + j.estimate.cost);
-    byModel.set(j.model, m);
-  }
-  return [
-    line(header),
-    ...rows.map(line),
-    '',
-    ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${formatUsd(m.cost)}`),
-    `Estimated total: ${formatUsd(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
-  ].join('\n');
 }
 
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(565);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8570);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 565:
+/***/ 8570:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48830,247 +48830,126 @@ function jobFileJsonSchema() {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/jobfile/expand.ts
-/** Jobs one job of the file may become (combinations × count). */
-const MAX_JOBS_PER_ENTRY = 1000;
-/** Jobs that matrices and counts may add to a file, all entries together. */
-const MAX_EXPANDED_JOBS = 10_000;
-/** The string fields placeholders are replaced in, besides `params` (searched recursively). */
-const TEMPLATE_FIELDS = ['name', 'model', 'prompt', 'resolution'];
-/** `$${` (a literal `${`) or `${…}` (a placeholder when what is inside is a name). */
-const TOKEN = /\$\$\{|\$\{([^{}]*)\}/g;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The placeholder names used in a text, in order of first use. */
-function placeholdersIn(text) {
-    const found = [];
-    for (const m of text.matchAll(TOKEN)) {
-        const key = m[1]?.trim();
-        if (key !== undefined && NAME.test(key) && !found.includes(key))
-            found.push(key);
+;// CONCATENATED MODULE: ./src/jobfile/positions.ts
+// Where a value of the job file is in its text: the YAML node a data path leads to (through
+// anchors, aliases and merge keys), and where the first byte that is not UTF-8 is.
+
+/** Where a data path is in the YAML source (what doc.getIn(path, true) finds, plus the key and a fallback). */
+function locateNode(doc, path) {
+    let node = doc.contents;
+    let deepest = rangeStart(node) ?? 0;
+    let key;
+    for (const seg of path) {
+        node = resolve(doc, node);
+        key = undefined;
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = findPair(doc, node, seg, 0);
+            if (!pair)
+                return { deepest };
+            key = rangeStart(pair.key);
+            node = pair.value;
+            deepest = rangeStart(node) ?? key ?? deepest;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
+            node = node.items[seg];
+            if (node === undefined)
+                return { deepest };
+            deepest = rangeStart(node) ?? deepest;
+        }
+        else {
+            return { deepest };
+        }
     }
-    return found;
+    // An empty value (`height:`) has an empty range after the colon: point at the key instead.
+    const empty = (0,dist/* isScalar */.jn)(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
+    const value = empty ? undefined : rangeStart(node);
+    return { deepest, ...(value !== undefined ? { value } : {}), ...(key !== undefined ? { key } : {}) };
 }
-/** A matrix value as text: numbers and booleans as JSON writes them. */
-function valueText(v) {
-    return typeof v === 'string' ? v : String(v);
-}
-/** Replace `${key}` by the combination's value and `$${` by `${`. Unknown placeholders are left as written. */
-function substituteText(text, values) {
-    if (!text.includes('${'))
-        return text;
-    return text.replace(TOKEN, (whole, inner) => {
-        if (inner === undefined)
-            return '${';
-        const key = inner.trim();
-        return NAME.test(key) && values.has(key) ? valueText(values.get(key)) : whole;
-    });
-}
-/** Like substituteText, except that a text that is exactly one placeholder becomes the value itself (typed). */
-function substituteValue(text, values) {
-    const m = /^\$\{([^{}]*)\}$/.exec(text);
-    const key = m?.[1]?.trim();
-    if (key !== undefined && values.has(key))
-        return values.get(key);
-    return substituteText(text, values);
-}
-/** Substitute inside every string of a JSON value (keys are left alone). */
-function substituteDeep(value, values) {
-    if (typeof value === 'string')
-        return substituteValue(value, values);
-    if (Array.isArray(value))
-        return value.map((v) => substituteDeep(v, values));
-    if (expand_isPlainObject(value)) {
-        const out = {};
-        for (const [k, v] of Object.entries(value))
-            setOwn(out, k, substituteDeep(v, values));
-        return out;
+function findPair(doc, map, seg, depth) {
+    if (!(0,dist/* isMap */.jh)(map) || depth > 8)
+        return undefined;
+    let merged;
+    for (const item of map.items) {
+        if (!(0,dist/* isPair */.tO)(item))
+            continue;
+        const k = (0,dist/* isScalar */.jn)(item.key) ? item.key.value : item.key;
+        if (String(k) === String(seg))
+            return item;
+        if (k === '<<' && !merged) {
+            const src = resolve(doc, item.value);
+            const sources = (0,dist/* isSeq */.oP)(src) ? src.items.map((s) => resolve(doc, s)) : [src];
+            for (const s of sources) {
+                merged = findPair(doc, s, seg, depth + 1);
+                if (merged)
+                    break;
+            }
+        }
     }
-    return value;
+    return merged;
 }
-/** Every placeholder in a JSON value, with the path of the string it is in. */
-function placeholdersDeep(value, path = []) {
-    if (typeof value === 'string')
-        return placeholdersIn(value).map((key) => ({ path, key }));
-    if (Array.isArray(value))
-        return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
-    if (expand_isPlainObject(value))
-        return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
-    return [];
-}
-/** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
-function combinationCount(matrix, cap = Number.MAX_SAFE_INTEGER) {
-    let n = 1;
-    for (const values of Object.values(matrix ?? {})) {
-        n *= values.length;
-        if (n > cap)
-            return cap + 1;
-    }
+function resolve(doc, node) {
+    let n = node;
+    for (let i = 0; i < 8 && (0,dist/* isAlias */.Vj)(n); i++)
+        n = n.resolve(doc);
     return n;
 }
-/** The cartesian product: keys in file order, the first key varying slowest, values in list order. */
-function combinations(matrix) {
-    let out = [[]];
-    for (const [key, values] of Object.entries(matrix ?? {})) {
-        const next = [];
-        for (const prefix of out)
-            for (const v of values)
-                next.push([...prefix, [key, v]]);
-        out = next;
+function rangeStart(node) {
+    const range = node?.range;
+    return range ? range[0] : undefined;
+}
+function firstAliasOffset(doc) {
+    let offset = 0;
+    (0,dist/* visit */.YR)(doc, {
+        Alias(_, node) {
+            offset = node.range?.[0] ?? 0;
+            return dist/* visit */.YR.BREAK;
+        },
+    });
+    return offset;
+}
+/** Where the first byte that is not valid UTF-8 is (WHATWG decoder rules). */
+function invalidUtf8Position(bytes) {
+    const n = bytes.length;
+    let i = 0;
+    const cont = (j, lo = 0x80, hi = 0xbf) => j < n && bytes[j] >= lo && bytes[j] <= hi;
+    while (i < n) {
+        const b = bytes[i];
+        let len = 0;
+        if (b < 0x80)
+            len = 1;
+        else if (b >= 0xc2 && b <= 0xdf)
+            len = cont(i + 1) ? 2 : 0;
+        else if (b === 0xe0)
+            len = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
+        else if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef)
+            len = cont(i + 1) && cont(i + 2) ? 3 : 0;
+        else if (b === 0xed)
+            len = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
+        else if (b === 0xf0)
+            len = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        else if (b >= 0xf1 && b <= 0xf3)
+            len = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        else if (b === 0xf4)
+            len = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+        if (len === 0)
+            break;
+        i += len;
     }
-    return out;
-}
-/** `product="mug", size=1024`: how messages name a combination. */
-function describeCombination(combination, variation) {
-    const parts = combination.map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    if (variation !== undefined)
-        parts.push(`variation ${variation}`);
-    return parts.join(', ');
-}
-/** The name of variation i (1-based) of a job that has `count:` > 1. */
-function variationName(name, variation) {
-    return `${name}-${variation}`;
-}
-/** Whether a seed can be varied: a whole number ≥ 0 (-1 often means "random", strings are the model's business). */
-function variableSeed(seed) {
-    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
-}
-/** One job of the file, defaults merged, as the jobs it stands for. */
-function expandJob(job) {
-    const { matrix, count: rawCount, ...rest } = job;
-    const count = rawCount ?? 1;
-    const out = [];
-    for (const combination of combinations(matrix)) {
-        const values = new Map(combination);
-        const base = { ...rest };
-        for (const field of TEMPLATE_FIELDS) {
-            const v = base[field];
-            if (typeof v === 'string')
-                base[field] = substituteText(v, values);
-        }
-        if (rest.params)
-            base['params'] = substituteDeep(rest.params, values);
-        const params = base['params'];
-        const seed = params && Object.hasOwn(params, 'seed') ? params['seed'] : undefined;
-        for (let i = 1; i <= count; i++) {
-            if (count === 1) {
-                out.push({ job: base, combination, count, seedVaried: false });
-                continue;
-            }
-            const variant = { ...base, name: variationName(String(base['name']), i) };
-            const seedVaried = variableSeed(seed);
-            if (seedVaried) {
-                const p = {};
-                for (const [k, v] of Object.entries(params))
-                    setOwn(p, k, v);
-                p['seed'] = seed + i - 1;
-                variant['params'] = p;
-            }
-            out.push({ job: variant, combination, variation: i, count, seedVaried });
+    const offset = Math.min(i, n - 1);
+    let line = 1;
+    let lineStart = 0;
+    for (let j = 0; j < offset; j++) {
+        if (bytes[j] === 0x0a) {
+            line++;
+            lineStart = j + 1;
         }
     }
-    return out;
-}
-function expand_isPlainObject(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return false;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-function setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+    return { offset, byte: bytes[offset] ?? 0, line, col: before.length + 1 };
 }
 
-;// CONCATENATED MODULE: ./src/cost/prices.ts
-/** Prices quoted by the tutorial (USD). */
-const BUILTIN_PRICES = {
-    'black-forest-labs/flux-2-pro/text-to-image': { unit: 'image', price: 0.04 },
-    'google/imagen4-ultra/text-to-image': { unit: 'image', price: 0.06 },
-    'bytedance/seedance-v1.5-pro/text-to-video': { unit: 'second', price: 0.022 },
-    'google/veo3.1/text-to-video': { unit: 'second', price: 0.03 },
-    'openai/sora-v2/text-to-video': { unit: 'second', price: 0.15 },
-};
-/** The tutorial's assumption for a model it does not know: 0.05 per unit. A guess, and said to be one. */
-const GUESS_PRICE = 0.05;
-/** Length assumed for a video job that names none. */
-const DEFAULT_VIDEO_SECONDS = 5;
-function priceOf(model, type, tables = {}) {
-    // Own properties only: a model id like "constructor" must not find Object's.
-    const own = (t) => t && Object.hasOwn(t, model) ? t[model] : undefined;
-    const fromFile = own(tables.file);
-    if (fromFile)
-        return { price: fromFile, source: 'file' };
-    const live = own(tables.live);
-    if (live)
-        return { price: live, source: 'live' };
-    const builtin = own(BUILTIN_PRICES);
-    if (builtin)
-        return { price: builtin, source: 'builtin' };
-    return { price: { unit: type === 'video' ? 'second' : 'image', price: GUESS_PRICE }, source: 'guess' };
-}
-/** How many images a request asks for, from the parameters models use for it. */
-function imagesRequested(body) {
-    for (const key of ['num_images', 'max_images', 'n', 'num_outputs']) {
-        const v = body[key];
-        if (typeof v === 'number' && Number.isFinite(v) && v >= 1)
-            return Math.floor(v);
-    }
-    return 1;
-}
-function videoSeconds(body) {
-    const v = body['duration'];
-    if (typeof v === 'number' && v > 0)
-        return v;
-    if (typeof v === 'string' && Number.parseFloat(v) > 0)
-        return Number.parseFloat(v);
-    return undefined;
-}
-function estimateCost(model, type, body, tables = {}) {
-    const { price, source } = priceOf(model, type, tables);
-    const notes = [];
-    if (source === 'guess')
-        notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
-    if (source === 'live' && price.note)
-        notes.push(price.note);
-    let units;
-    if (price.unit === 'second') {
-        const seconds = videoSeconds(body);
-        if (seconds === undefined)
-            notes.push(`no duration given: assumed ${DEFAULT_VIDEO_SECONDS} s`);
-        units = seconds ?? DEFAULT_VIDEO_SECONDS;
-    }
-    else {
-        units = imagesRequested(body);
-    }
-    return {
-        unit: price.unit,
-        units,
-        unitPrice: price.price,
-        cost: roundUsd(units * price.price),
-        source,
-        ...(notes.length ? { note: notes.join('; ') } : {}),
-    };
-}
-/** Cost of what was actually made: per image made, or per second of the video asked for. */
-function actualCost(estimate, outputs) {
-    if (estimate.unit === 'image')
-        return roundUsd(outputs * estimate.unitPrice);
-    return outputs > 0 ? estimate.cost : 0;
-}
-/** Money in USD, rounded to a tenth of a cent's hundredth so sums do not drift. */
-function roundUsd(x) {
-    return Math.round(x * 1e6) / 1e6;
-}
-/** Dollars as people read prices: cents, and the fractions of a cent that unit prices have ($0.022). */
-function formatUsd(x) {
-    if (Math.abs(x) >= 1)
-        return `$${x.toFixed(2)}`;
-    const fine = x.toFixed(4).replace(/0+$/, '');
-    const [whole, frac = ''] = fine.split('.');
-    return `$${whole}.${frac.padEnd(2, '0')}`;
-}
-
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/jobfile/names.ts
 // Job names become file names. A name may hold anything (accents, slashes, emoji, NUL);
 // the stem made from it must be safe on every file system, stable across runs and
@@ -49196,10 +49075,289 @@ function closestNames(word, candidates, limit = 3) {
     return scored.slice(0, limit).map((s) => s.c);
 }
 
+;// CONCATENATED MODULE: ./src/jobfile/problems.ts
+// The wording of job-file problems: each at its file:line:col, naming the field
+// (jobs[2].model) and saying what to do. What the schema finds (zod issues) is worded here too.
+
+
+
+class JobFileError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.map(formatProblem).join('\n'));
+        this.name = 'JobFileError';
+        this.problems = problems;
+    }
+}
+function formatProblem(p) {
+    return `${p.file}:${p.line}:${p.col}: ${p.message}`;
+}
+/** `jobs[2].params.seed`, `pricing["google/veo3.1/text-to-video"].price`. */
+function formatField(path) {
+    let out = '';
+    for (const seg of path) {
+        if (typeof seg === 'number')
+            out += `[${seg}]`;
+        else {
+            const key = String(seg);
+            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+                out += out === '' ? key : `.${key}`;
+            else
+                out += `[${JSON.stringify(key)}]`;
+        }
+    }
+    return out;
+}
+/**
+ * What a zod issue means for the person editing the file. Longer than a screen on purpose: one
+ * case per zod issue code, read as a table of wordings; splitting it would scatter that table.
+ */
+function describeIssue(issue, data) {
+    const path = issue.path.filter((s) => typeof s !== 'symbol');
+    const value = valueAt(data, path);
+    const last = path[path.length - 1];
+    switch (issue.code) {
+        case 'invalid_key': {
+            const inner = issue.issues[0]?.message;
+            return [
+                {
+                    path,
+                    prefer: 'key',
+                    text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
+                },
+            ];
+        }
+        case 'unrecognized_keys':
+            return issue.keys.map((key) => ({
+                path: [...path, key],
+                prefer: 'key',
+                text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
+            }));
+        case 'invalid_type': {
+            if (value === undefined) {
+                return [
+                    {
+                        path,
+                        missing: true,
+                        text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
+                    },
+                ];
+            }
+            let hint = '';
+            if (path.length === 1 && last === 'jobs' && problems_isPlainObject(value))
+                hint = ' (jobs: is a list: start each job with "- name: …")';
+            else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
+                hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
+            else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
+                hint = ` (quote it: "${String(value)}")`;
+            else if ((issue.expected === 'number' || issue.expected === 'int') &&
+                typeof value === 'string' &&
+                /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+                hint = ' (remove the quotes)';
+            else if (value === null)
+                hint = ' (the value is empty)';
+            return [{ path, text: `expected ${expectedWord(issue.expected)}, got ${describeValue(value)}${hint}` }];
+        }
+        case 'invalid_value': {
+            const options = issue.values.map((v) => JSON.stringify(v));
+            const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
+            return [
+                {
+                    path,
+                    text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
+                },
+            ];
+        }
+        case 'too_small': {
+            const min = Number(issue.minimum);
+            if (issue.origin === 'array')
+                return [
+                    {
+                        path,
+                        text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
+                    },
+                ];
+            if (issue.origin === 'string')
+                return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
+            ];
+        }
+        case 'too_big': {
+            const max = Number(issue.maximum);
+            if (issue.origin === 'string')
+                return [
+                    { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
+                ];
+            if (issue.origin === 'array')
+                return [{ path, text: `has too many items (at most ${max})` }];
+            return [
+                { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
+            ];
+        }
+        default:
+            return [{ path, text: issue.message }];
+    }
+}
+/** Suggest the key meant, or where the key belongs. */
+function unknownKeyHint(path, key) {
+    const allowed = allowedKeys(path);
+    const close = closestNames(key, allowed, 1);
+    if (close[0])
+        return ` (did you mean "${close[0]}"?)`;
+    const isJobLevel = allowed.includes('params');
+    if (isJobLevel && key === 'name' && path[0] === 'defaults')
+        return ' (every job needs its own name)';
+    if (isJobLevel)
+        return ' (model parameters go under params:)';
+    if (path.length === 0 && key in JobSpec.shape)
+        return ' (job keys go in each job, or under defaults: for all jobs)';
+    return allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+}
+/** The keys the schema allows for the object at `path`. */
+function allowedKeys(path) {
+    let schema = JobFile;
+    for (const seg of path) {
+        schema = unwrap(schema);
+        if (schema instanceof ZodObject)
+            schema = schema.shape[String(seg)];
+        else if (schema instanceof ZodArray)
+            schema = schema.element;
+        else if (schema instanceof ZodRecord)
+            schema = schema.valueType;
+        else
+            return [];
+    }
+    schema = unwrap(schema);
+    return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
+}
+function unwrap(schema) {
+    while (schema instanceof ZodOptional)
+        schema = schema.unwrap();
+    return schema;
+}
+function sortProblems(problems) {
+    const seen = new Set();
+    return problems
+        .map((p, i) => ({ p, i }))
+        .sort((x, y) => x.p.line - y.p.line || x.p.col - y.p.col || x.i - y.i)
+        .map((x) => x.p)
+        .filter((p) => {
+        const k = formatProblem(p);
+        if (seen.has(k))
+            return false;
+        seen.add(k);
+        return true;
+    });
+}
+// --- small helpers ---------------------------------------------------------------------
+function problems_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function valueAt(data, path) {
+    let v = data;
+    for (const seg of path) {
+        if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg))
+            return undefined;
+        v = v[seg];
+    }
+    return v;
+}
+function expectedWord(expected) {
+    switch (expected) {
+        case 'string':
+            return 'text';
+        case 'number':
+            return 'a number';
+        case 'int':
+            return 'a whole number';
+        case 'object':
+        case 'record':
+            return 'a mapping (key: value)';
+        case 'array':
+            return 'a list';
+        case 'boolean':
+            return 'true or false';
+        default:
+            return expected;
+    }
+}
+function describeValue(v) {
+    if (v === null)
+        return 'nothing';
+    if (typeof v === 'string')
+        return JSON.stringify(truncate(v, 40));
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
+        return String(v);
+    if (Array.isArray(v))
+        return 'a list';
+    if (v instanceof Uint8Array)
+        return 'binary data';
+    if (typeof v === 'object')
+        return 'a mapping';
+    return typeof v;
+}
+function truncate(s, max) {
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+function firstLine(s) {
+    return s.split('\n')[0] ?? s;
+}
+function errorText(e) {
+    return e instanceof Error ? e.message : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/jobfile/merge.ts
+/** The named job keys that go into the request body; `params` must not repeat them. */
+const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
+/**
+ * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
+ * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
+ * replaces the same key set the other way in defaults (`params.width`), and vice versa,
+ * so a job can always override what defaults say.
+ */
+function mergeJob(defaults, job) {
+    if (!defaults)
+        return job;
+    const jobParams = job.params ?? {};
+    const merged = {};
+    for (const [k, v] of Object.entries(defaults)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
+            continue;
+        merged[k] = v;
+    }
+    for (const [k, v] of Object.entries(job)) {
+        if (k === 'params' || v === undefined)
+            continue;
+        merged[k] = v;
+    }
+    if (defaults.params || job.params) {
+        const params = {};
+        for (const [k, v] of Object.entries(defaults.params ?? {})) {
+            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
+                continue;
+            setOwn(params, k, v);
+        }
+        for (const [k, v] of Object.entries(jobParams))
+            setOwn(params, k, v);
+        merged['params'] = params;
+    }
+    return merged;
+}
+/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
+function setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 ;// CONCATENATED MODULE: ./src/jobfile/chain.ts
 // Chained jobs: a parameter value `{from: "Product Hero"}` (or `{from: "Product Hero#2"}`, its
 // second output) takes another job's output as an input. Pure helpers shared by the validator
-// (load.ts), the planner (plan.ts) and the engine: finding the references in a body, reading
+// (load.ts), the planner (src/plan/jobs.ts) and the engine: finding the references in a body, reading
 // them, and ordering jobs so each comes after the jobs it takes outputs from.
 /** The key of a reference: a mapping whose only key is `from`. */
 const CHAIN_KEY = 'from';
@@ -49360,547 +49518,21 @@ function chain_isPlainObject(v) {
     return proto === Object.prototype || proto === null;
 }
 
-;// CONCATENATED MODULE: ./src/jobfile/plan.ts
-// From a validated job file to the jobs the engine runs: defaults merged, type settled,
-// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+;// CONCATENATED MODULE: ./src/jobfile/checks.ts
+// The checks the schema cannot express, made on the raw data so they run even when the schema
+// found problems elsewhere: params are plain JSON, required keys are set (here or in defaults:),
+// job names are unique and make distinct file names, and `from:` chains resolve with no cycle.
+// Each problem is added at its place in the file; matrix and count are checked in expansion.ts.
 
 
 
 
-
-const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
-/** The named job keys that go into the request body; `params` must not repeat them. */
-const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'];
-/**
- * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
- * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
- * replaces the same key set the other way in defaults (`params.width`), and vice versa,
- * so a job can always override what defaults say.
- */
-function mergeJob(defaults, job) {
-    if (!defaults)
-        return job;
-    const jobParams = job.params ?? {};
-    const merged = {};
-    for (const [k, v] of Object.entries(defaults)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        if (BODY_FIELDS.includes(k) && Object.hasOwn(jobParams, k))
-            continue;
-        merged[k] = v;
-    }
-    for (const [k, v] of Object.entries(job)) {
-        if (k === 'params' || v === undefined)
-            continue;
-        merged[k] = v;
-    }
-    if (defaults.params || job.params) {
-        const params = {};
-        for (const [k, v] of Object.entries(defaults.params ?? {})) {
-            if (BODY_FIELDS.includes(k) && job[k] !== undefined)
-                continue;
-            plan_setOwn(params, k, v);
-        }
-        for (const [k, v] of Object.entries(jobParams))
-            plan_setOwn(params, k, v);
-        merged['params'] = params;
-    }
-    return merged;
-}
-/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
-function plan_setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
-function inferType(model) {
-    const segments = model.toLowerCase().split('/');
-    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
-}
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object') {
-        if (typeof value === 'number' && !Number.isFinite(value))
-            return 'null';
-        return JSON.stringify(value) ?? 'null';
-    }
-    if (Array.isArray(value))
-        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-    const keys = Object.keys(value)
-        .filter((k) => value[k] !== undefined)
-        .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-}
-/**
- * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
- * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
- * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
- * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
- */
-function jobIdentity(type, model, body, variation) {
-    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
-}
-/** The job file's own price table: `pricing:` without its `live` switch. */
-function filePriceTable(pricing) {
-    const table = Object.create(null);
-    for (const [k, v] of Object.entries(pricing ?? {})) {
-        if (k === 'live' || typeof v !== 'object' || v === null)
-            continue;
-        table[k] = v;
-    }
-    return table;
-}
-/** Whether the job file asks for live prices (`pricing: {live: true}`). */
-function wantsLivePrices(jobFile) {
-    return jobFile.pricing?.live === true;
-}
-function planJobs(jobFile, opts = {}) {
-    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    // The job file's own prices win over any given file table. No prototype: a model id
-    // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
-    const tables = { ...opts.prices, file: filePrices };
-    const planned = [];
-    jobFile.jobs.forEach((spec, entry) => {
-        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
-        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
-        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
-        const seen = new Map();
-        for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
-            const job = x.job;
-            const { model, prompt } = job;
-            if (model === undefined || prompt === undefined) {
-                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
-            }
-            const type = job.type ?? inferType(model);
-            const body = {};
-            for (const field of BODY_FIELDS) {
-                const v = job[field];
-                if (v !== undefined)
-                    body[field] = v;
-            }
-            for (const [k, v] of Object.entries(job.params ?? {})) {
-                if (Object.hasOwn(body, k))
-                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-                plan_setOwn(body, k, v);
-            }
-            const p = {
-                index: planned.length,
-                name: job.name,
-                fileStem: safeFileStem(job.name),
-                type,
-                model,
-                prompt,
-                body,
-                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-                identity: '',
-                estimate: estimateCost(model, type, body, tables),
-            };
-            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-            const same = canonicalJson({ type, model, body });
-            const occurrence = (seen.get(same) ?? 0) + 1;
-            seen.set(same, occurrence);
-            if (occurrence > 1)
-                p.occurrence = occurrence;
-            const line = opts.jobLines?.[entry];
-            if (line !== undefined)
-                p.line = line;
-            if (expandable) {
-                p.expandedFrom = {
-                    entry,
-                    name: spec.name,
-                    combination: Object.fromEntries(x.combination),
-                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-                };
-            }
-            planned.push(p);
-        }
-    });
-    return identifyJobs(linkInputs(planned));
-}
-/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
-function linkInputs(jobs) {
-    const names = new Set(jobs.map((j) => j.name));
-    return jobs.map((job) => {
-        const refs = findChainRefs(job.body);
-        if (refs.length === 0)
-            return job;
-        const inputs = refs.map(({ path, from }) => {
-            const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
-            if (ref?.kind !== 'ok' || ref.job === job.name) {
-                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
-            }
-            return { path, job: ref.job, output: ref.output };
-        });
-        return { ...job, inputs };
-    });
-}
-/**
- * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
- * inputs key their paths to file contents), with every reference to another job's output replaced
- * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
- * dependency (another prompt, another input file) changes every job downstream of it. A job whose
- * dependency is not in `jobs` is keyed to the dependency's name instead.
- */
-function identifyJobs(jobs, keyBody = (job) => job.body) {
-    const byName = new Map(jobs.map((j, i) => [j.name, i]));
-    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
-    const out = jobs.slice();
-    for (const i of topologicalOrder(deps)) {
-        const job = jobs[i];
-        let body = keyBody(job);
-        if (job.inputs?.length) {
-            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
-            body = mapChainRefs(body, (from, path) => {
-                const x = at.get(JSON.stringify(path));
-                if (!x)
-                    return { from };
-                const d = byName.get(x.job);
-                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
-            });
-        }
-        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
-        if (identity !== job.identity)
-            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/jobfile/load.ts
-// Reading and validating the job file. Every problem is reported at once, each at its
-// line and column, naming the field (jobs[2].model) and saying what to do.
-
-
-
-
-
-
-
-
-/** Files larger than this are refused before they are parsed. */
-const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
-/** YAML alias expansions allowed (the yaml library's maxAliasCount): stops alias bombs. */
-const MAX_ALIAS_COUNT = 100;
 /** How deep `params` values may nest. */
 const MAX_PARAMS_DEPTH = 32;
-class JobFileError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.map(formatProblem).join('\n'));
-        this.name = 'JobFileError';
-        this.problems = problems;
-    }
-}
-function formatProblem(p) {
-    return `${p.file}:${p.line}:${p.col}: ${p.message}`;
-}
-/** `jobs[2].params.seed`, `pricing["google/veo3.1/text-to-video"].price`. */
-function formatField(path) {
-    let out = '';
-    for (const seg of path) {
-        if (typeof seg === 'number')
-            out += `[${seg}]`;
-        else {
-            const key = String(seg);
-            if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
-                out += out === '' ? key : `.${key}`;
-            else
-                out += `[${JSON.stringify(key)}]`;
-        }
-    }
-    return out;
-}
-function parseJobFile(text, file) {
-    const whole = (message, line = 1, col = 1) => new JobFileError([{ file, line, col, field: '', message }]);
-    const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
-    if (size > MAX_JOB_FILE_BYTES)
-        throw whole(tooLargeMessage(size));
-    let source;
-    if (typeof text === 'string')
-        source = text;
-    else {
-        try {
-            source = new TextDecoder('utf-8', { fatal: true }).decode(text);
-        }
-        catch {
-            const at = invalidUtf8Position(text);
-            throw whole(`the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`, at.line, at.col);
-        }
-    }
-    if (source.charCodeAt(0) === 0xfeff)
-        source = source.slice(1);
-    const lineCounter = new dist/* LineCounter */.HN();
-    const posOf = (offset) => {
-        const p = lineCounter.linePos(Math.max(0, offset));
-        return { line: p.line || 1, col: p.col || 1 };
-    };
-    let doc;
-    try {
-        doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-    }
-    catch (e) {
-        throw whole(`the job file could not be read as YAML: ${errorText(e)}`);
-    }
-    const problems = [];
-    const add = (offset, path, text) => {
-        const { line, col } = posOf(offset);
-        const field = formatField(path);
-        problems.push({ file, line, col, field, message: `${field || 'job file'}: ${text}` });
-    };
-    for (const e of [...doc.errors, ...doc.warnings]) {
-        const { line, col } = posOf(e.pos[0]);
-        const kind = e.name === 'YAMLWarning' ? 'YAML problem' : 'YAML syntax error';
-        problems.push({ file, line, col, field: '', message: `${kind}: ${firstLine(e.message)}` });
-    }
-    if (problems.length)
-        throw new JobFileError(sortProblems(problems));
-    let data;
-    try {
-        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (e) {
-        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
-            const { line, col } = posOf(firstAliasOffset(doc));
-            throw whole(`YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`, line, col);
-        }
-        throw whole(`the job file could not be read as YAML: ${errorText(e)}`);
-    }
-    if (data === null || data === undefined) {
-        throw whole('the job file is empty: it needs at least a jobs: list');
-    }
-    const locate = (path) => locateNode(doc, path);
-    const offsetOf = (path, prefer = 'value') => {
-        const found = locate(path);
-        if (prefer === 'key' && found.key !== undefined)
-            return found.key;
-        return found.value ?? found.key ?? found.deepest;
-    };
-    // 1. The schema.
-    const parsed = JobFile.safeParse(data);
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            for (const p of describeIssue(issue, data))
-                add(p.prefer === 'key' ? offsetOf(p.path, 'key') : p.missing ? offsetOf(p.path.slice(0, -1)) : offsetOf(p.path), p.path, p.text);
-        }
-    }
-    // 2. Checks the schema cannot express, made on the raw data so they run even when the
-    //    schema found problems elsewhere: every problem is reported at once.
-    const root = load_isPlainObject(data) ? data : undefined;
-    const defaults = root && load_isPlainObject(root['defaults']) ? root['defaults'] : undefined;
-    const jobs = root && Array.isArray(root['jobs']) ? root['jobs'] : [];
-    const lineOf = (path) => posOf(offsetOf(path)).line;
-    if (defaults)
-        checkParams(defaults, ['defaults'], add, offsetOf);
-    // The names of the jobs the file makes: an entry with matrix: or count: makes several.
-    const names = [];
-    const budget = { added: 0 };
-    jobs.forEach((job, i) => {
-        if (!load_isPlainObject(job))
-            return;
-        const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
-        for (const key of ['model', 'prompt']) {
-            if (job[key] === undefined && defaults?.[key] === undefined) {
-                add(offsetOf(['jobs', i]), ['jobs', i, key], `job${label} has no ${key}; set ${key}: on the job or in defaults:`);
-            }
-        }
-        checkParams(job, ['jobs', i], add, offsetOf);
-        const expanded = checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget);
-        if (expanded)
-            names.push(...expanded);
-        else if (typeof job['name'] === 'string')
-            names.push({ index: i, name: job['name'] });
-    });
-    const where = (e) => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
-    // An entry whose matrix makes many clashing names gets a few messages and a count, not thousands.
-    const nameProblems = new Map();
-    const nameProblem = (e, text) => {
-        const seen = (nameProblems.get(e.index) ?? 0) + 1;
-        nameProblems.set(e.index, seen);
-        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
-            add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
-    };
-    const firstByName = new Map();
-    for (const e of names) {
-        const first = firstByName.get(e.name);
-        if (first === undefined)
-            firstByName.set(e.name, e);
-        else
-            nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
-    }
-    for (const clash of stemClashes(names.map((n) => n.name))) {
-        const a = names[clash.a];
-        const b = names[clash.b];
-        nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
-    }
-    for (const [index, n] of nameProblems) {
-        if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
-            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
-        }
-    }
-    checkChains(names, firstByName, add, offsetOf);
-    if (problems.length || !parsed.success) {
-        if (!problems.length)
-            add(0, [], 'the job file is not valid'); // cannot happen: every issue adds a problem
-        throw new JobFileError(sortProblems(problems));
-    }
-    const jobLines = parsed.data.jobs.map((_, i) => lineOf(['jobs', i]));
-    return { jobFile: parsed.data, jobLines };
-}
-async function loadJobFile(path) {
-    const whole = (message) => new JobFileError([{ file: path, line: 1, col: 1, field: '', message }]);
-    let info;
-    try {
-        info = await (0,promises_.stat)(path);
-    }
-    catch (e) {
-        const code = e.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR')
-            throw whole(`job file not found: ${path}`);
-        throw whole(`cannot read the job file ${path}: ${errorText(e)}`);
-    }
-    if (info.isDirectory())
-        throw whole(`the job file ${path} is a directory, not a file`);
-    if (!info.isFile())
-        throw whole(`the job file ${path} is not a regular file`);
-    if (info.size > MAX_JOB_FILE_BYTES)
-        throw whole(tooLargeMessage(info.size));
-    let bytes;
-    try {
-        bytes = await (0,promises_.readFile)(path);
-    }
-    catch (e) {
-        throw whole(`cannot read the job file ${path}: ${errorText(e)}`);
-    }
-    return { ...parseJobFile(bytes, path), path };
-}
-function describeIssue(issue, data) {
-    const path = issue.path.filter((s) => typeof s !== 'symbol');
-    const value = valueAt(data, path);
-    const last = path[path.length - 1];
-    switch (issue.code) {
-        case 'invalid_key': {
-            const inner = issue.issues[0]?.message;
-            return [
-                {
-                    path,
-                    prefer: 'key',
-                    text: `the key ${JSON.stringify(String(last))} is not allowed${inner ? `: ${inner}` : ''}`,
-                },
-            ];
-        }
-        case 'unrecognized_keys':
-            return issue.keys.map((key) => ({
-                path: [...path, key],
-                prefer: 'key',
-                text: `unknown key ${JSON.stringify(key)}${unknownKeyHint(path, key)}`,
-            }));
-        case 'invalid_type': {
-            if (value === undefined) {
-                return [
-                    {
-                        path,
-                        missing: true,
-                        text: last === 'jobs' && path.length === 1 ? 'missing: the file needs a jobs: list' : 'required key is missing',
-                    },
-                ];
-            }
-            let hint = '';
-            if (path.length === 1 && last === 'jobs' && load_isPlainObject(value))
-                hint = ' (jobs: is a list: start each job with "- name: …")';
-            else if (path.length === 1 && last === 'pricing' && typeof value === 'string')
-                hint = ' (for the current prices Atlas lists, write pricing: {live: true})';
-            else if (issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
-                hint = ` (quote it: "${String(value)}")`;
-            else if ((issue.expected === 'number' || issue.expected === 'int') &&
-                typeof value === 'string' &&
-                /^\s*-?\d+(\.\d+)?\s*$/.test(value))
-                hint = ' (remove the quotes)';
-            else if (value === null)
-                hint = ' (the value is empty)';
-            return [{ path, text: `expected ${expectedWord(issue.expected)}, got ${describeValue(value)}${hint}` }];
-        }
-        case 'invalid_value': {
-            const options = issue.values.map((v) => JSON.stringify(v));
-            const close = typeof value === 'string' ? closestNames(value, issue.values.map(String), 1) : [];
-            return [
-                {
-                    path,
-                    text: `must be one of ${options.join(', ')}, got ${describeValue(value)}${close[0] ? ` (did you mean "${close[0]}"?)` : ''}`,
-                },
-            ];
-        }
-        case 'too_small': {
-            const min = Number(issue.minimum);
-            if (issue.origin === 'array')
-                return [
-                    {
-                        path,
-                        text: path.length === 1 && last === 'jobs' ? 'needs at least one job' : `needs at least ${min} item(s)`,
-                    },
-                ];
-            if (issue.origin === 'string')
-                return [{ path, text: min <= 1 ? 'must not be empty' : `must be at least ${min} characters` }];
-            return [
-                { path, text: `must be ${issue.inclusive ? 'at least' : 'greater than'} ${min}, got ${describeValue(value)}` },
-            ];
-        }
-        case 'too_big': {
-            const max = Number(issue.maximum);
-            if (issue.origin === 'string')
-                return [
-                    { path, text: `is too long: ${typeof value === 'string' ? value.length : '?'} characters (at most ${max})` },
-                ];
-            if (issue.origin === 'array')
-                return [{ path, text: `has too many items (at most ${max})` }];
-            return [
-                { path, text: `must be ${issue.inclusive ? 'at most' : 'less than'} ${max}, got ${describeValue(value)}` },
-            ];
-        }
-        default:
-            return [{ path, text: issue.message }];
-    }
-}
-/** Suggest the key meant, or where the key belongs. */
-function unknownKeyHint(path, key) {
-    const allowed = allowedKeys(path);
-    const close = closestNames(key, allowed, 1);
-    if (close[0])
-        return ` (did you mean "${close[0]}"?)`;
-    const isJobLevel = allowed.includes('params');
-    if (isJobLevel && key === 'name' && path[0] === 'defaults')
-        return ' (every job needs its own name)';
-    if (isJobLevel)
-        return ' (model parameters go under params:)';
-    if (path.length === 0 && key in JobSpec.shape)
-        return ' (job keys go in each job, or under defaults: for all jobs)';
-    return allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
-}
-/** The keys the schema allows for the object at `path`. */
-function allowedKeys(path) {
-    let schema = JobFile;
-    for (const seg of path) {
-        schema = unwrap(schema);
-        if (schema instanceof ZodObject)
-            schema = schema.shape[String(seg)];
-        else if (schema instanceof ZodArray)
-            schema = schema.element;
-        else if (schema instanceof ZodRecord)
-            schema = schema.valueType;
-        else
-            return [];
-    }
-    schema = unwrap(schema);
-    return schema instanceof ZodObject ? Object.keys(schema.shape) : [];
-}
-function unwrap(schema) {
-    while (schema instanceof ZodOptional)
-        schema = schema.unwrap();
-    return schema;
-}
 /** `params` of a job or of defaults: plain JSON, no key that a named field sets. */
 function checkParams(level, at, add, offsetOf) {
     const params = level['params'];
-    if (!load_isPlainObject(params))
+    if (!problems_isPlainObject(params))
         return; // wrong type: the schema says so
     const levelName = formatField(at);
     for (const key of Object.keys(params)) {
@@ -49935,7 +49567,7 @@ function checkJsonValue(value, path, depth, add, offsetOf) {
         value.forEach((v, i) => checkJsonValue(v, [...path, i], depth + 1, add, offsetOf));
         return;
     }
-    if (load_isPlainObject(value)) {
+    if (problems_isPlainObject(value)) {
         for (const [k, v] of Object.entries(value))
             checkJsonValue(v, [...path, k], depth + 1, add, offsetOf);
         return;
@@ -49947,9 +49579,56 @@ function checkJsonValue(value, path, depth, add, offsetOf) {
             : `a ${typeof value}`;
     add(offsetOf(path), path, `${kind} cannot be sent as JSON; use text, numbers, booleans, lists and mappings`);
 }
+/** model: and prompt: are set on the job or in defaults:. */
+function checkRequired(job, i, defaults, { add, offsetOf }) {
+    const label = typeof job['name'] === 'string' ? ` ${JSON.stringify(truncate(job['name'], 60))}` : '';
+    for (const key of ['model', 'prompt']) {
+        if (job[key] === undefined && defaults?.[key] === undefined) {
+            add(offsetOf(['jobs', i]), ['jobs', i, key], `job${label} has no ${key}; set ${key}: on the job or in defaults:`);
+        }
+    }
+}
+/** Duplicate and file-name problems reported per entry before they are only counted. */
+const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
+/**
+ * Job names are unique and make distinct file names. Returns the first entry of each name (what
+ * `from:` references resolve to). An entry whose matrix makes many clashing names gets a few
+ * messages and a count, not thousands.
+ */
+function checkNames(names, { add, offsetOf, lineOf }) {
+    const where = (e) => `jobs[${e.index}]${e.made ? ` with ${e.made}` : ''} at line ${lineOf(['jobs', e.index])}`;
+    const nameProblems = new Map();
+    const nameProblem = (e, text) => {
+        const seen = (nameProblems.get(e.index) ?? 0) + 1;
+        nameProblems.set(e.index, seen);
+        if (seen <= MAX_NAME_PROBLEMS_PER_ENTRY)
+            add(offsetOf(['jobs', e.index, 'name']), ['jobs', e.index, 'name'], text);
+    };
+    const firstByName = new Map();
+    for (const e of names) {
+        const first = firstByName.get(e.name);
+        if (first === undefined)
+            firstByName.set(e.name, e);
+        else
+            nameProblem(e, `duplicate job name ${JSON.stringify(truncate(e.name, 60))}${e.made ? ` (made with ${e.made})` : ''} (first used by ${where(first)}); job names must be unique`);
+    }
+    for (const clash of stemClashes(names.map((n) => n.name))) {
+        const a = names[clash.a];
+        const b = names[clash.b];
+        nameProblem(b, `${JSON.stringify(truncate(b.name, 60))}${b.made ? ` (made with ${b.made})` : ''} makes the same file name "${clash.stem}" as ${JSON.stringify(truncate(a.name, 60))} (${where(a)}); rename one`);
+    }
+    for (const [index, n] of nameProblems) {
+        if (n > MAX_NAME_PROBLEMS_PER_ENTRY) {
+            add(offsetOf(['jobs', index, 'name']), ['jobs', index, 'name'], `and ${n - MAX_NAME_PROBLEMS_PER_ENTRY} more names made by this job clash; put every matrix key in the name`);
+        }
+    }
+    return firstByName;
+}
 /**
  * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
  * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
+ * A little over a screen: most of it is the wording of each way a reference can be wrong, kept
+ * next to the single pass that finds them.
  */
 function checkChains(names, byName, add, offsetOf) {
     const all = [...byName.keys()];
@@ -50007,60 +49686,235 @@ function checkChains(names, byName, add, offsetOf) {
             ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
     }
 }
-/** Duplicate and file-name problems reported per entry before they are only counted. */
-const MAX_NAME_PROBLEMS_PER_ENTRY = 3;
+
+;// CONCATENATED MODULE: ./src/jobfile/expand.ts
+/** Jobs one job of the file may become (combinations × count). */
+const MAX_JOBS_PER_ENTRY = 1000;
+/** Jobs that matrices and counts may add to a file, all entries together. */
+const MAX_EXPANDED_JOBS = 10_000;
+/** The string fields placeholders are replaced in, besides `params` (searched recursively). */
+const TEMPLATE_FIELDS = ['name', 'model', 'prompt', 'resolution'];
+/** `$${` (a literal `${`) or `${…}` (a placeholder when what is inside is a name). */
+const TOKEN = /\$\$\{|\$\{([^{}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The placeholder names used in a text, in order of first use. */
+function placeholdersIn(text) {
+    const found = [];
+    for (const m of text.matchAll(TOKEN)) {
+        const key = m[1]?.trim();
+        if (key !== undefined && NAME.test(key) && !found.includes(key))
+            found.push(key);
+    }
+    return found;
+}
+/** A matrix value as text: numbers and booleans as JSON writes them. */
+function valueText(v) {
+    return typeof v === 'string' ? v : String(v);
+}
+/** Replace `${key}` by the combination's value and `$${` by `${`. Unknown placeholders are left as written. */
+function substituteText(text, values) {
+    if (!text.includes('${'))
+        return text;
+    return text.replace(TOKEN, (whole, inner) => {
+        if (inner === undefined)
+            return '${';
+        const key = inner.trim();
+        return NAME.test(key) && values.has(key) ? valueText(values.get(key)) : whole;
+    });
+}
+/** Like substituteText, except that a text that is exactly one placeholder becomes the value itself (typed). */
+function substituteValue(text, values) {
+    const m = /^\$\{([^{}]*)\}$/.exec(text);
+    const key = m?.[1]?.trim();
+    if (key !== undefined && values.has(key))
+        return values.get(key);
+    return substituteText(text, values);
+}
+/** Substitute inside every string of a JSON value (keys are left alone). */
+function substituteDeep(value, values) {
+    if (typeof value === 'string')
+        return substituteValue(value, values);
+    if (Array.isArray(value))
+        return value.map((v) => substituteDeep(v, values));
+    if (expand_isPlainObject(value)) {
+        const out = {};
+        for (const [k, v] of Object.entries(value))
+            expand_setOwn(out, k, substituteDeep(v, values));
+        return out;
+    }
+    return value;
+}
+/** Every placeholder in a JSON value, with the path of the string it is in. */
+function placeholdersDeep(value, path = []) {
+    if (typeof value === 'string')
+        return placeholdersIn(value).map((key) => ({ path, key }));
+    if (Array.isArray(value))
+        return value.flatMap((v, i) => placeholdersDeep(v, [...path, i]));
+    if (expand_isPlainObject(value))
+        return Object.entries(value).flatMap(([k, v]) => placeholdersDeep(v, [...path, k]));
+    return [];
+}
+/** How many combinations a matrix makes (capped just above `cap`, so a huge matrix costs nothing to count). */
+function combinationCount(matrix, cap = Number.MAX_SAFE_INTEGER) {
+    let n = 1;
+    for (const values of Object.values(matrix ?? {})) {
+        n *= values.length;
+        if (n > cap)
+            return cap + 1;
+    }
+    return n;
+}
+/** The cartesian product: keys in file order, the first key varying slowest, values in list order. */
+function combinations(matrix) {
+    let out = [[]];
+    for (const [key, values] of Object.entries(matrix ?? {})) {
+        const next = [];
+        for (const prefix of out)
+            for (const v of values)
+                next.push([...prefix, [key, v]]);
+        out = next;
+    }
+    return out;
+}
+/** `product="mug", size=1024`: how messages name a combination. */
+function describeCombination(combination, variation) {
+    const parts = combination.map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    if (variation !== undefined)
+        parts.push(`variation ${variation}`);
+    return parts.join(', ');
+}
+/** The name of variation i (1-based) of a job that has `count:` > 1. */
+function variationName(name, variation) {
+    return `${name}-${variation}`;
+}
+/** Whether a seed can be varied: a whole number ≥ 0 (-1 often means "random", strings are the model's business). */
+function variableSeed(seed) {
+    return typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
+}
+/** One job of the file, defaults merged, as the jobs it stands for. */
+function expandJob(job) {
+    const { matrix, count: rawCount, ...rest } = job;
+    const count = rawCount ?? 1;
+    const out = [];
+    for (const combination of combinations(matrix)) {
+        const values = new Map(combination);
+        const base = { ...rest };
+        for (const field of TEMPLATE_FIELDS) {
+            const v = base[field];
+            if (typeof v === 'string')
+                base[field] = substituteText(v, values);
+        }
+        if (rest.params)
+            base['params'] = substituteDeep(rest.params, values);
+        const params = base['params'];
+        const seed = params && Object.hasOwn(params, 'seed') ? params['seed'] : undefined;
+        for (let i = 1; i <= count; i++) {
+            if (count === 1) {
+                out.push({ job: base, combination, count, seedVaried: false });
+                continue;
+            }
+            const variant = { ...base, name: variationName(String(base['name']), i) };
+            const seedVaried = variableSeed(seed);
+            if (seedVaried) {
+                const p = {};
+                for (const [k, v] of Object.entries(params))
+                    expand_setOwn(p, k, v);
+                p['seed'] = seed + i - 1;
+                variant['params'] = p;
+            }
+            out.push({ job: variant, combination, variation: i, count, seedVaried });
+        }
+    }
+    return out;
+}
+function expand_isPlainObject(v) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        return false;
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null;
+}
+function expand_setOwn(target, key, value) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+;// CONCATENATED MODULE: ./src/jobfile/expansion.ts
+// Checking an entry's matrix:, count: and ${placeholders} before it is expanded, then the jobs it
+// makes as the schema would check a written value. Every problem points into the entry (or at
+// it, for what it inherits from defaults:).
+
+
+
+
+
+
 /**
  * Check an entry's matrix, count and placeholders, and return the names of the jobs it
  * makes; undefined when it cannot be expanded (the schema or this check said why).
- * Every problem points into the entry (or at it, for what it inherits from defaults:).
  */
-function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
+function checkExpansion(job, i, defaults, ctx, budget) {
     const at = (...rest) => ['jobs', i, ...rest];
-    // The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes).
-    const rawMatrix = job['matrix'];
-    const matrix = {};
-    if (rawMatrix !== undefined) {
-        if (!load_isPlainObject(rawMatrix))
-            return undefined;
-        const keys = Object.keys(rawMatrix);
-        if (keys.length === 0) {
-            add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
-            return undefined;
-        }
-        let ok = true;
-        for (const key of keys) {
-            const values = rawMatrix[key];
-            if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
-                ok = false;
-                continue;
-            }
-            const seen = new Map();
-            values.forEach((v, j) => {
-                const text = valueText(v);
-                const first = seen.get(text);
-                if (first === undefined)
-                    seen.set(text, j);
-                else {
-                    ok = false;
-                    add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
-                }
-            });
-            load_setOwn(matrix, key, values);
-        }
-        if (!ok)
-            return undefined;
-    }
+    const hasMatrix = job['matrix'] !== undefined;
+    const matrix = checkMatrix(job['matrix'], at, ctx);
+    if (!matrix)
+        return undefined;
     const rawCount = job['count'];
     if (rawCount !== undefined &&
         !(Number.isSafeInteger(rawCount) && rawCount >= 1 && rawCount <= MAX_COUNT))
         return undefined;
     const count = rawCount ?? 1;
-    const expands = rawMatrix !== undefined || count > 1;
-    // How many jobs: bounded per entry and for the file.
+    const combos = checkJobCount(matrix, count, hasMatrix ? at('matrix') : at('count'), ctx, budget);
+    if (combos === undefined)
+        return undefined;
+    const name = job['name'];
+    if (typeof name !== 'string')
+        return undefined;
+    const merged = mergeJob(defaults, job);
+    const report = reporter(job, defaults, at, ctx);
+    if (!checkPlaceholders(merged, Object.keys(matrix), hasMatrix, report))
+        return undefined;
+    if (!checkNameCoversMatrix(name, matrix, combos, at, ctx))
+        return undefined;
+    return checkMadeJobs(merged, i, hasMatrix || count > 1, report);
+}
+/** The matrix: a mapping of names to non-empty lists of distinct scalars (the schema reports other shapes). */
+function checkMatrix(rawMatrix, at, { add, offsetOf }) {
+    const matrix = {};
+    if (rawMatrix === undefined)
+        return matrix;
+    if (!problems_isPlainObject(rawMatrix))
+        return undefined;
+    const keys = Object.keys(rawMatrix);
+    if (keys.length === 0) {
+        add(offsetOf(at('matrix')), at('matrix'), 'the matrix is empty: give it at least one key with a list of values, e.g. {product: [mug, tee]}');
+        return undefined;
+    }
+    let ok = true;
+    for (const key of keys) {
+        const values = rawMatrix[key];
+        if (!MATRIX_KEY.test(key) || !Array.isArray(values) || values.length === 0 || !values.every(isMatrixValue)) {
+            ok = false;
+            continue;
+        }
+        const seen = new Map();
+        values.forEach((v, j) => {
+            const text = valueText(v);
+            const first = seen.get(text);
+            if (first === undefined)
+                seen.set(text, j);
+            else {
+                ok = false;
+                add(offsetOf(at('matrix', key, j)), at('matrix', key, j), `${JSON.stringify(truncate(text, 40))} is listed twice (also ${formatField(at('matrix', key, first))}); each value makes its own job`);
+            }
+        });
+        setOwn(matrix, key, values);
+    }
+    return ok ? matrix : undefined;
+}
+/** How many jobs the entry makes: bounded per entry and for the file. Returns the matrix's combinations. */
+function checkJobCount(matrix, count, path, { add, offsetOf }, budget) {
     const combos = combinationCount(matrix, MAX_JOBS_PER_ENTRY);
     const made = combos > MAX_JOBS_PER_ENTRY ? combos : combos * count;
     if (made > MAX_JOBS_PER_ENTRY) {
-        const path = rawMatrix !== undefined ? at('matrix') : at('count');
         const how = combos > MAX_JOBS_PER_ENTRY
             ? `more than ${MAX_JOBS_PER_ENTRY} jobs`
             : `${made} jobs (${combos} combination${combos === 1 ? '' : 's'} × count ${count})`;
@@ -50068,27 +49922,26 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
         return undefined;
     }
     if (budget.added + made - 1 > MAX_EXPANDED_JOBS) {
-        const path = rawMatrix !== undefined ? at('matrix') : at('count');
         add(offsetOf(path), path, `matrices and counts would add more than ${MAX_EXPANDED_JOBS} jobs to the file; split it`);
         return undefined;
     }
     budget.added += made - 1;
-    const name = job['name'];
-    if (typeof name !== 'string')
-        return undefined;
-    const merged = mergeJob(defaults, job);
-    const keys = Object.keys(matrix);
-    /** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
-    const report = (path, text) => {
+    return combos;
+}
+/** Where a field of the merged job comes from: the entry itself, or defaults: (reported at the entry). */
+function reporter(job, defaults, at, { add, offsetOf, lineOf }) {
+    return (path, text) => {
         const own = path[0] === 'params' && path.length > 1
-            ? load_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1])
+            ? problems_isPlainObject(job['params']) && Object.hasOwn(job['params'], path[1])
             : Object.hasOwn(job, path[0]);
         if (own || !defaults)
             add(offsetOf(at(...path)), at(...path), text);
         else
             add(offsetOf(at()), at(...path), `${text} (inherited from ${formatField(['defaults', ...path])} at line ${lineOf(['defaults', ...path])})`);
     };
-    // Every ${key} must be a matrix key.
+}
+/** Every ${key} must be a matrix key. */
+function checkPlaceholders(merged, keys, hasMatrix, report) {
     const found = [];
     for (const field of TEMPLATE_FIELDS) {
         const v = merged[field];
@@ -50096,15 +49949,15 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
             for (const key of placeholdersIn(v))
                 found.push({ path: [field], key });
     }
-    if (load_isPlainObject(merged['params']))
+    if (problems_isPlainObject(merged['params']))
         found.push(...placeholdersDeep(merged['params'], ['params']));
-    let unknown = false;
+    let ok = true;
     for (const { path, key } of found) {
         if (keys.includes(key))
             continue;
-        unknown = true;
+        ok = false;
         const literal = `$\${${key}}`;
-        if (rawMatrix === undefined) {
+        if (!hasMatrix) {
             report(path, `unknown placeholder \${${key}}: the job has no matrix; add matrix: {${key}: [...]} or write ${literal} for the text itself`);
         }
         else {
@@ -50112,29 +49965,32 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
             report(path, `unknown placeholder \${${key}}: the matrix has ${keys.map((k) => `\${${k}}`).join(', ')}${close ? ` (did you mean \${${close}}?)` : ''}; write ${literal} for the text itself`);
         }
     }
-    if (unknown)
-        return undefined;
-    // Each combination needs its own name: every key with more than one value is in it.
+    return ok;
+}
+/** Each combination needs its own name: every key with more than one value is in it. */
+function checkNameCoversMatrix(name, matrix, combos, at, { add, offsetOf }) {
     const inName = placeholdersIn(name);
-    const missing = keys.filter((k) => matrix[k].length > 1 && !inName.includes(k));
-    if (missing.length) {
-        add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
-        return undefined;
-    }
-    // The expanded jobs: what the schema checks on a written value, checked on the made one.
+    const missing = Object.keys(matrix).filter((k) => matrix[k].length > 1 && !inName.includes(k));
+    if (missing.length === 0)
+        return true;
+    add(offsetOf(at('name')), at('name'), `the matrix makes ${combos} jobs from this one and each needs its own name: add ${missing.map((k) => `\${${k}}`).join(' and ')} to the name`);
+    return false;
+}
+/** The expanded jobs: what the schema checks on a written value, checked on the made one. */
+function checkMadeJobs(merged, i, expands, report) {
     const entries = [];
     /** The references in the made job's params, reported (later, once every name is known) where they are written. */
-    const refsOf = (job2, made) => load_isPlainObject(job2['params'])
+    const refsOf = (job2, made) => problems_isPlainObject(job2['params'])
         ? findChainRefs(job2['params'], ['params']).map(({ path, from }) => ({
             from,
             report: (text) => report([...path, 'from'], made ? `${text} (made with ${made})` : text),
         }))
         : [];
-    let bad = false;
+    const uses = (field) => typeof merged[field] === 'string' && placeholdersIn(merged[field]).length > 0;
     for (const x of expandJob(merged)) {
         const made = expands ? describeCombination(x.combination, x.variation) : undefined;
         const job2 = x.job;
-        const uses = (field) => typeof merged[field] === 'string' && placeholdersIn(merged[field]).length > 0;
+        let bad = false;
         const problem = (field, text) => {
             bad = true;
             report([field], made ? `${text} (made with ${made})` : text);
@@ -50153,1060 +50009,190 @@ function checkExpansion(job, i, defaults, { add, offsetOf, lineOf }, budget) {
             problem('prompt', 'the prompt is blank once the matrix values are put in');
         if (uses('resolution') && job2['resolution'] === '')
             problem('resolution', 'the resolution is empty once the matrix values are put in');
+        if (bad)
+            return undefined; // one combination's problem is enough to show
         const refs = refsOf(job2, made);
         entries.push({ index: i, name: n, ...(made ? { made } : {}), ...(refs.length ? { refs } : {}) });
-        if (bad)
-            break; // one combination's problem is enough to show
     }
-    return bad ? undefined : entries;
+    return entries;
 }
 function isMatrixValue(v) {
     return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 }
-function load_setOwn(target, key, value) {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+
+;// CONCATENATED MODULE: ./src/jobfile/load.ts
+// Reading and validating the job file. Every problem is reported at once, each at its
+// line and column, naming the field (jobs[2].model) and saying what to do. This file reads
+// (bytes, UTF-8, YAML) and runs the checks in order; positions.ts finds where a value is,
+// problems.ts words what is wrong, checks.ts and expansion.ts check what the schema cannot.
+
+
+
+
+
+
+
+
+
+/** Files larger than this are refused before they are parsed. */
+const MAX_JOB_FILE_BYTES = 10 * 1024 * 1024;
+/** YAML alias expansions allowed (the yaml library's maxAliasCount): stops alias bombs. */
+const MAX_ALIAS_COUNT = 100;
+/** A problem with the file as a whole (its size, encoding, YAML), at one place. */
+function wholeFileError(file, message, line = 1, col = 1) {
+    return new JobFileError([{ file, line, col, field: '', message }]);
 }
-/** Where a data path is in the YAML source (what doc.getIn(path, true) finds, plus the key and a fallback). */
-function locateNode(doc, path) {
-    let node = doc.contents;
-    let deepest = rangeStart(node) ?? 0;
-    let key;
-    for (const seg of path) {
-        node = resolve(doc, node);
-        key = undefined;
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = findPair(doc, node, seg, 0);
-            if (!pair)
-                return { deepest };
-            key = rangeStart(pair.key);
-            node = pair.value;
-            deepest = rangeStart(node) ?? key ?? deepest;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
-            node = node.items[seg];
-            if (node === undefined)
-                return { deepest };
-            deepest = rangeStart(node) ?? deepest;
-        }
-        else {
-            return { deepest };
-        }
-    }
-    // An empty value (`height:`) has an empty range after the colon: point at the key instead.
-    const empty = (0,dist/* isScalar */.jn)(node) && node.range !== undefined && node.range !== null && node.range[0] === node.range[1];
-    const value = empty ? undefined : rangeStart(node);
-    return { deepest, ...(value !== undefined ? { value } : {}), ...(key !== undefined ? { key } : {}) };
-}
-function findPair(doc, map, seg, depth) {
-    if (!(0,dist/* isMap */.jh)(map) || depth > 8)
-        return undefined;
-    let merged;
-    for (const item of map.items) {
-        if (!(0,dist/* isPair */.tO)(item))
-            continue;
-        const k = (0,dist/* isScalar */.jn)(item.key) ? item.key.value : item.key;
-        if (String(k) === String(seg))
-            return item;
-        if (k === '<<' && !merged) {
-            const src = resolve(doc, item.value);
-            const sources = (0,dist/* isSeq */.oP)(src) ? src.items.map((s) => resolve(doc, s)) : [src];
-            for (const s of sources) {
-                merged = findPair(doc, s, seg, depth + 1);
-                if (merged)
-                    break;
-            }
+function parseJobFile(text, file) {
+    const source = decodeSource(text, file);
+    const { doc, posOf } = readYaml(source, file);
+    const data = toData(doc, posOf, file);
+    const problems = [];
+    const add = (offset, path, text) => {
+        const { line, col } = posOf(offset);
+        const field = formatField(path);
+        problems.push({ file, line, col, field, message: `${field || 'job file'}: ${text}` });
+    };
+    const offsetOf = (path, prefer = 'value') => {
+        const found = locateNode(doc, path);
+        if (prefer === 'key' && found.key !== undefined)
+            return found.key;
+        return found.value ?? found.key ?? found.deepest;
+    };
+    const lineOf = (path) => posOf(offsetOf(path)).line;
+    const ctx = { add, offsetOf, lineOf };
+    // 1. The schema.
+    const parsed = JobFile.safeParse(data);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            for (const p of describeIssue(issue, data))
+                add(p.prefer === 'key' ? offsetOf(p.path, 'key') : p.missing ? offsetOf(p.path.slice(0, -1)) : offsetOf(p.path), p.path, p.text);
         }
     }
-    return merged;
+    // 2. Checks the schema cannot express, made on the raw data so they run even when the
+    //    schema found problems elsewhere: every problem is reported at once.
+    checkBeyondSchema(data, ctx);
+    if (problems.length || !parsed.success) {
+        if (!problems.length)
+            add(0, [], 'the job file is not valid'); // cannot happen: every issue adds a problem
+        throw new JobFileError(sortProblems(problems));
+    }
+    const jobLines = parsed.data.jobs.map((_, i) => lineOf(['jobs', i]));
+    return { jobFile: parsed.data, jobLines };
 }
-function resolve(doc, node) {
-    let n = node;
-    for (let i = 0; i < 8 && (0,dist/* isAlias */.Vj)(n); i++)
-        n = n.resolve(doc);
-    return n;
+/** The file's text: size-capped, strict UTF-8 (the first bad byte located), without a BOM. */
+function decodeSource(text, file) {
+    const size = typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.byteLength;
+    if (size > MAX_JOB_FILE_BYTES)
+        throw wholeFileError(file, tooLargeMessage(size));
+    let source;
+    if (typeof text === 'string')
+        source = text;
+    else {
+        try {
+            source = new TextDecoder('utf-8', { fatal: true }).decode(text);
+        }
+        catch {
+            const at = invalidUtf8Position(text);
+            throw wholeFileError(file, `the job file is not valid UTF-8: bad byte 0x${at.byte.toString(16).padStart(2, '0')} at byte offset ${at.offset}; save it as UTF-8`, at.line, at.col);
+        }
+    }
+    return source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
 }
-function rangeStart(node) {
-    const range = node?.range;
-    return range ? range[0] : undefined;
+/** The YAML document, and how to turn an offset in it into a line and column. Throws on YAML errors. */
+function readYaml(source, file) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const posOf = (offset) => {
+        const p = lineCounter.linePos(Math.max(0, offset));
+        return { line: p.line || 1, col: p.col || 1 };
+    };
+    let doc;
+    try {
+        doc = (0,dist/* parseDocument */.Tp)(source, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+    }
+    catch (e) {
+        throw wholeFileError(file, `the job file could not be read as YAML: ${errorText(e)}`);
+    }
+    const problems = [];
+    for (const e of [...doc.errors, ...doc.warnings]) {
+        const { line, col } = posOf(e.pos[0]);
+        const kind = e.name === 'YAMLWarning' ? 'YAML problem' : 'YAML syntax error';
+        problems.push({ file, line, col, field: '', message: `${kind}: ${firstLine(e.message)}` });
+    }
+    if (problems.length)
+        throw new JobFileError(sortProblems(problems));
+    return { doc, posOf };
 }
-function firstAliasOffset(doc) {
-    let offset = 0;
-    (0,dist/* visit */.YR)(doc, {
-        Alias(_, node) {
-            offset = node.range?.[0] ?? 0;
-            return dist/* visit */.YR.BREAK;
-        },
+/** The document as plain data, refusing alias bombs and an empty file. */
+function toData(doc, posOf, file) {
+    let data;
+    try {
+        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (e) {
+        if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+            const { line, col } = posOf(firstAliasOffset(doc));
+            throw wholeFileError(file, `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors): refusing a possible alias bomb; write the values out or use defaults:`, line, col);
+        }
+        throw wholeFileError(file, `the job file could not be read as YAML: ${errorText(e)}`);
+    }
+    if (data === null || data === undefined) {
+        throw wholeFileError(file, 'the job file is empty: it needs at least a jobs: list');
+    }
+    return data;
+}
+/** params, required keys, matrix/count expansion, names and chains: each problem added through `ctx`. */
+function checkBeyondSchema(data, ctx) {
+    const root = problems_isPlainObject(data) ? data : undefined;
+    const defaults = root && problems_isPlainObject(root['defaults']) ? root['defaults'] : undefined;
+    const jobs = root && Array.isArray(root['jobs']) ? root['jobs'] : [];
+    if (defaults)
+        checkParams(defaults, ['defaults'], ctx.add, ctx.offsetOf);
+    // The names of the jobs the file makes: an entry with matrix: or count: makes several.
+    const names = [];
+    const budget = { added: 0 };
+    jobs.forEach((job, i) => {
+        if (!problems_isPlainObject(job))
+            return;
+        checkRequired(job, i, defaults, ctx);
+        checkParams(job, ['jobs', i], ctx.add, ctx.offsetOf);
+        const expanded = checkExpansion(job, i, defaults, ctx, budget);
+        if (expanded)
+            names.push(...expanded);
+        else if (typeof job['name'] === 'string')
+            names.push({ index: i, name: job['name'] });
     });
-    return offset;
+    const firstByName = checkNames(names, ctx);
+    checkChains(names, firstByName, ctx.add, ctx.offsetOf);
 }
-// --- bytes -----------------------------------------------------------------------------
-/** Where the first byte that is not valid UTF-8 is (WHATWG decoder rules). */
-function invalidUtf8Position(bytes) {
-    const n = bytes.length;
-    let i = 0;
-    const cont = (j, lo = 0x80, hi = 0xbf) => j < n && bytes[j] >= lo && bytes[j] <= hi;
-    while (i < n) {
-        const b = bytes[i];
-        let len = 0;
-        if (b < 0x80)
-            len = 1;
-        else if (b >= 0xc2 && b <= 0xdf)
-            len = cont(i + 1) ? 2 : 0;
-        else if (b === 0xe0)
-            len = cont(i + 1, 0xa0) && cont(i + 2) ? 3 : 0;
-        else if ((b >= 0xe1 && b <= 0xec) || b === 0xee || b === 0xef)
-            len = cont(i + 1) && cont(i + 2) ? 3 : 0;
-        else if (b === 0xed)
-            len = cont(i + 1, 0x80, 0x9f) && cont(i + 2) ? 3 : 0;
-        else if (b === 0xf0)
-            len = cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        else if (b >= 0xf1 && b <= 0xf3)
-            len = cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        else if (b === 0xf4)
-            len = cont(i + 1, 0x80, 0x8f) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-        if (len === 0)
-            break;
-        i += len;
+async function loadJobFile(path) {
+    const whole = (message) => wholeFileError(path, message);
+    let info;
+    try {
+        info = await (0,promises_.stat)(path);
     }
-    const offset = Math.min(i, n - 1);
-    let line = 1;
-    let lineStart = 0;
-    for (let j = 0; j < offset; j++) {
-        if (bytes[j] === 0x0a) {
-            line++;
-            lineStart = j + 1;
-        }
+    catch (e) {
+        const code = e.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            throw whole(`job file not found: ${path}`);
+        throw whole(`cannot read the job file ${path}: ${errorText(e)}`);
     }
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
-    return { offset, byte: bytes[offset] ?? 0, line, col: before.length + 1 };
+    if (info.isDirectory())
+        throw whole(`the job file ${path} is a directory, not a file`);
+    if (!info.isFile())
+        throw whole(`the job file ${path} is not a regular file`);
+    if (info.size > MAX_JOB_FILE_BYTES)
+        throw whole(tooLargeMessage(info.size));
+    let bytes;
+    try {
+        bytes = await (0,promises_.readFile)(path);
+    }
+    catch (e) {
+        throw whole(`cannot read the job file ${path}: ${errorText(e)}`);
+    }
+    return { ...parseJobFile(bytes, path), path };
 }
-// --- small helpers ---------------------------------------------------------------------
 function tooLargeMessage(size) {
     return `the job file is too large: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); the limit is ${MAX_JOB_FILE_BYTES / 1024 / 1024} MiB`;
-}
-function load_isPlainObject(v) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        return false;
-    const proto = Object.getPrototypeOf(v);
-    return proto === Object.prototype || proto === null;
-}
-function valueAt(data, path) {
-    let v = data;
-    for (const seg of path) {
-        if (v === null || typeof v !== 'object' || !Object.hasOwn(v, seg))
-            return undefined;
-        v = v[seg];
-    }
-    return v;
-}
-function expectedWord(expected) {
-    switch (expected) {
-        case 'string':
-            return 'text';
-        case 'number':
-            return 'a number';
-        case 'int':
-            return 'a whole number';
-        case 'object':
-        case 'record':
-            return 'a mapping (key: value)';
-        case 'array':
-            return 'a list';
-        case 'boolean':
-            return 'true or false';
-        default:
-            return expected;
-    }
-}
-function describeValue(v) {
-    if (v === null)
-        return 'nothing';
-    if (typeof v === 'string')
-        return JSON.stringify(truncate(v, 40));
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')
-        return String(v);
-    if (Array.isArray(v))
-        return 'a list';
-    if (v instanceof Uint8Array)
-        return 'binary data';
-    if (typeof v === 'object')
-        return 'a mapping';
-    return typeof v;
-}
-function truncate(s, max) {
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-function firstLine(s) {
-    return s.split('\n')[0] ?? s;
-}
-function errorText(e) {
-    return e instanceof Error ? e.message : String(e);
-}
-function sortProblems(problems) {
-    const seen = new Set();
-    return problems
-        .map((p, i) => ({ p, i }))
-        .sort((x, y) => x.p.line - y.p.line || x.p.col - y.p.col || x.i - y.i)
-        .map((x) => x.p)
-        .filter((p) => {
-        const k = formatProblem(p);
-        if (seen.has(k))
-            return false;
-        seen.add(k);
-        return true;
-    });
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/shared/retry.ts
-// The one home of retrying: the Retry-After header read one way, jittered backoff, the one rule
-// that picks the wait, an abort-aware sleep, and `withRetries`, the loop every caller shares (the
-// Atlas client, output downloads, webhooks; the engine's 429 requeue uses the same wait rule).
-// Each caller keeps its own classification: it says, per attempt, whether the failure is worth
-// another try and what Retry-After the server sent.
-
-/** Sleep ms, rejecting with the signal's reason when it aborts. */
-function sleep(ms, signal) {
-    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
-}
-/** Jittered exponential backoff: a random wait in [ceiling/2, ceiling], ceiling = min(cap, base * 2^attempt). */
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
-function parseRetryAfter(header, now = Date.now()) {
-    const raw = Array.isArray(header) ? header[0] : header;
-    if (typeof raw !== 'string')
-        return undefined;
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/^\d+(\.\d+)?$/.test(v)) {
-        const ms = Math.round(Number(v) * 1000);
-        return Number.isFinite(ms) ? ms : undefined;
-    }
-    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
-    if (!/[a-z]{3}/i.test(v))
-        return undefined;
-    const at = Date.parse(v);
-    if (!Number.isFinite(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
-/**
- * The one Retry-After rule: when the server said how long to wait, wait that long (at most
- * retryAfterCapMs); otherwise back off with jitter. `failures` counts the attempts failed so far.
- */
-function retryDelay(policy, failures, retryAfterMs) {
-    if (retryAfterMs !== undefined)
-        return Math.min(Math.max(0, retryAfterMs), policy.retryAfterCapMs);
-    return backoffMs(Math.max(0, failures - 1), policy.baseMs, policy.capMs, policy.random);
-}
-/**
- * Call `attempt` until it yields a value, a failure not worth retrying, or maxAttempts sends;
- * between attempts wait by `retryDelay`, ending the wait when `signal` aborts. Never throws
- * what `attempt` does not throw: the caller shapes the final error from the outcome.
- */
-async function withRetries(attempt, policy, signal) {
-    const max = Math.max(1, Math.floor(policy.maxAttempts));
-    for (let n = 1;; n++) {
-        const a = await attempt(n);
-        if ('value' in a)
-            return { ok: true, value: a.value, attempts: n };
-        if (!a.retry || n >= max)
-            return { ok: false, error: a.error, attempts: n, retried: a.retry, aborted: false };
-        try {
-            await sleep(retryDelay(policy, n, a.retryAfterMs), signal);
-        }
-        catch {
-            return { ok: false, error: a.error, attempts: n, retried: true, aborted: true };
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/atlas/errors.ts
-class AtlasError extends Error {
-    name = 'AtlasError';
-    kind;
-    status;
-    retryAfterMs;
-    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
-    op;
-    constructor(kind, message, init) {
-        super(message, init.cause === undefined ? undefined : { cause: init.cause });
-        this.kind = kind;
-        this.op = init.op;
-        if (init.status !== undefined)
-            this.status = init.status;
-        if (init.retryAfterMs !== undefined)
-            this.retryAfterMs = init.retryAfterMs;
-    }
-}
-function isAtlasError(e) {
-    return e instanceof AtlasError;
-}
-const CREDIT = /insufficient|balance|credit/i;
-/**
- * The kind an HTTP status (or a body `code`) and its message mean.
- * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
- * 402, or a message about balance/credit → credit — except on 429 and 503, which are
- * "try later" answers ("insufficient capacity" must not stop all submits);
- * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
- * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
- */
-function classifyHttp(status, message) {
-    if (status === 401 || status === 403)
-        return 'auth';
-    if (status === 402)
-        return 'credit';
-    if (status !== 429 && status !== 503 && CREDIT.test(message))
-        return 'credit';
-    if (status === 404)
-        return 'not-found';
-    if (status === 429)
-        return 'rate-limited';
-    if (status >= 500 && status <= 599)
-        return 'server';
-    if (status >= 400 && status <= 499)
-        return 'bad-request';
-    return 'protocol';
-}
-
-;// CONCATENATED MODULE: ./src/atlas/responses.ts
-// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
-// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
-// other than 200 says (credit, auth, not-found, …).
-
-function isObj(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function str(v) {
-    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-}
-/** A readable name for a value's shape, never its content (which may be huge or hostile). */
-function shape(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return 'an array';
-    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-const SNIPPET = 200;
-function snippet(text) {
-    let t = text.trim();
-    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
-        t = t.replace(/<[^>]*>/g, ' ');
-    t = t.replace(/\s+/g, ' ').trim();
-    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
-}
-function messageOf(v) {
-    if (!isObj(v))
-        return str(v);
-    const err = v['error'];
-    return (str(v['msg']) ??
-        str(v['message']) ??
-        (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
-        str(err) ??
-        str(v['detail']));
-}
-/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
-function errorMessage(body) {
-    if (typeof body !== 'string') {
-        const found = messageOf(body);
-        return found === undefined ? '' : snippet(found);
-    }
-    const t = body.trim();
-    if (t === '')
-        return '';
-    if (t.startsWith('{') || t.startsWith('"')) {
-        try {
-            const found = messageOf(JSON.parse(t));
-            if (found !== undefined)
-                return snippet(found);
-        }
-        catch {
-            // not JSON: fall through to the snippet
-        }
-    }
-    return snippet(t);
-}
-
-/** The body `code`, when present: a number, or a string such as "200". */
-function bodyCode(json) {
-    const code = json['code'];
-    if (code === undefined || code === null)
-        return { present: false, ok: true, text: '' };
-    if (typeof code === 'number')
-        return { present: true, ok: code === 200, num: code, text: String(code) };
-    if (typeof code === 'string') {
-        const t = code.trim();
-        const n = /^\d+$/.test(t) ? Number(t) : undefined;
-        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
-        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
-    }
-    return { present: true, ok: false, text: shape(code) };
-}
-/**
- * Throw when the envelope's `code` is other than 200, as the class the code says.
- * A body code is a deliberate answer from the API, not a transport accident.
- */
-function checkBodyCode(json, op) {
-    if (!isObj(json))
-        return;
-    const c = bodyCode(json);
-    if (c.ok)
-        return;
-    const msg = errorMessage(json);
-    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
-    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
-    if (num === undefined && kind === 'protocol')
-        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
-    const what = msg === '' ? 'no message' : msg;
-    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
-        op,
-        ...(num !== undefined ? { status: num } : {}),
-    });
-}
-/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
-function payload(json) {
-    const d = json['data'];
-    return isObj(d) ? d : json;
-}
-function idOf(v) {
-    if (typeof v === 'number' && Number.isFinite(v))
-        return String(v);
-    return str(v);
-}
-const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
-function findId(json) {
-    const d = json['data'];
-    for (const holder of isObj(d) ? [d, json] : [json]) {
-        for (const k of ID_KEYS) {
-            const id = idOf(holder[k]);
-            if (id !== undefined)
-                return id;
-        }
-    }
-    return undefined;
-}
-const COMPLETED = new Set(['completed', 'succeeded', 'success']);
-const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
-const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
-function outputItem(v) {
-    if (typeof v === 'string')
-        return str(v);
-    if (isObj(v))
-        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
-    return undefined;
-}
-function outputsOf(d) {
-    const raw = d['outputs'] ?? d['output'];
-    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-    const out = [];
-    for (const item of list) {
-        const url = outputItem(item);
-        if (url !== undefined)
-            out.push(url);
-    }
-    return out;
-}
-function failureReason(d) {
-    const e = d['error'];
-    const m = isObj(e) ? messageOf(e) : str(e);
-    return m === undefined ? undefined : snippet(m);
-}
-function seconds(v) {
-    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
-function parsePrediction(json, id) {
-    const op = `poll ${id}`;
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = payload(json);
-    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
-    const word = rawStatus.toLowerCase();
-    const outputs = outputsOf(d);
-    const reason = failureReason(d);
-    let state;
-    if (COMPLETED.has(word))
-        state = 'completed';
-    else if (FAILED.has(word))
-        state = 'failed';
-    else if (PENDING.has(word))
-        state = 'pending';
-    // Missing or unknown status word: the table says keep polling, but a reply that already
-    // carries outputs (or a failure reason) has nothing more to wait for.
-    else if (outputs.length > 0)
-        state = 'completed';
-    else if (reason !== undefined)
-        state = 'failed';
-    else
-        state = 'pending';
-    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
-    if (state === 'failed') {
-        p.error =
-            reason ??
-                `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
-    }
-    else if (state === 'completed' && outputs.length === 0) {
-        p.state = 'failed';
-        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
-    }
-    const metrics = d['metrics'];
-    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
-    if (predictTime !== undefined)
-        p.predictTime = predictTime;
-    const createdAt = str(d['created_at']);
-    if (createdAt !== undefined)
-        p.createdAt = createdAt;
-    const completedAt = str(d['completed_at']);
-    if (completedAt !== undefined)
-        p.completedAt = completedAt;
-    return p;
-}
-/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
-function parseSubmitReply(json) {
-    const op = 'submit';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const id = findId(json);
-    if (id === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
-    const d = payload(json);
-    const hasOutputs = outputsOf(d).length > 0;
-    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
-    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
-        return { id };
-    return { id, prediction: parsePrediction(json, id) };
-}
-/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
-function parseUploadReply(json) {
-    const op = 'upload';
-    if (!isObj(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    checkBodyCode(json, op);
-    const d = json['data'];
-    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
-    if (url === undefined)
-        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
-    return url;
-}
-/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
-function parseModels(json) {
-    const op = 'models';
-    if (!isObj(json) && !Array.isArray(json))
-        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
-    if (isObj(json))
-        checkBodyCode(json, op);
-    const list = Array.isArray(json) ? json : json['data'];
-    if (!Array.isArray(list))
-        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
-    const models = [];
-    for (const item of list) {
-        if (!isObj(item))
-            continue;
-        const model = str(item['model']) ?? str(item['id']);
-        if (model === undefined)
-            continue;
-        const info = { model, type: str(item['type']) ?? '' };
-        const displayName = str(item['displayName']);
-        if (displayName !== undefined)
-            info.displayName = displayName;
-        const price = item['price'];
-        const actual = isObj(price) ? price['actual'] : undefined;
-        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
-        if (base !== undefined)
-            info.basePrice = base;
-        models.push(info);
-    }
-    return models;
-}
-
-;// CONCATENATED MODULE: ./src/atlas/transport.ts
-// One HTTP exchange with the Atlas API: undici `request` (not fetch), an explicit User-Agent, no
-// Referer. It bounds what a host can make us do (a deadline for headers and body together, a size
-// cap on every reply, read as a stream so memory stays bounded) and reports what happened as facts
-// the endpoints decide on: the status and headers, or a failure that says whether the request may
-// have reached the server. No message it produces carries the API key.
-
-
-/** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
-const MAX_REPLY_BYTES = 8 * 1024 * 1024;
-/** Connection failures that happen before a byte of the request reaches the server. */
-const PRE_SEND_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EAI_NONAME',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'EADDRNOTAVAIL',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-/** Failures before sending that retrying cannot fix. */
-const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
-let sharedAgent;
-/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
-function defaultAgent() {
-    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
-    return sharedAgent;
-}
-function createTransport(opts) {
-    const scrub = secretScrubber(opts.apiKey);
-    const hasSecret = (s) => scrub(s) !== s;
-    const clean = (e, op) => {
-        const err = e instanceof AtlasError
-            ? e
-            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
-                op,
-            });
-        err.message = scrub(err.message);
-        if (err.stack !== undefined)
-            err.stack = scrub(err.stack);
-        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
-            err.cause = undefined;
-        return err;
-    };
-    const resolved = {
-        ...opts,
-        baseUrl: opts.baseUrl.replace(/\/+$/, ''),
-        dispatcher: opts.dispatcher ?? defaultAgent(),
-    };
-    return { exchange: (spec, signal) => exchange(resolved, spec, signal), clean, aborted: transport_aborted };
-}
-function transport_aborted(op, signal, when = '') {
-    return new AtlasError('aborted', `${op}: aborted${when}`, {
-        op,
-        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
-    });
-}
-/** One request and its whole reply, within the deadline and the size cap; a caller's abort throws. */
-async function exchange(opts, spec, signal) {
-    if (signal?.aborted)
-        throw transport_aborted(spec.label, signal);
-    const limitMs = spec.deadlineMs ?? opts.deadlineMs;
-    const deadline = AbortSignal.timeout(limitMs);
-    opts.events?.onRequest?.(spec.op);
-    const fail = (e, phase) => {
-        if (signal?.aborted) {
-            // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
-            const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
-            throw transport_aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
-        }
-        if (deadline.aborted)
-            return overDeadline(spec.label, limitMs, phase);
-        return transportFailure(spec.label, e, phase);
-    };
-    let res;
-    try {
-        res = await (0,undici/* request */.Em)(`${opts.baseUrl}${spec.path}`, {
-            method: spec.method,
-            headers: headersFor(spec, opts),
-            body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
-            dispatcher: opts.dispatcher,
-            signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
-            headersTimeout: opts.idleTimeoutMs,
-            bodyTimeout: opts.idleTimeoutMs,
-        });
-    }
-    catch (e) {
-        return fail(e, 'send');
-    }
-    try {
-        const text = await readCapped(res, opts.maxReplyBytes ?? MAX_REPLY_BYTES, spec.label);
-        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
-    }
-    catch (e) {
-        if (e instanceof AtlasError && e.kind === 'protocol')
-            return { ok: false, preSend: false, retryable: true, error: e };
-        return fail(e, 'body');
-    }
-}
-function headersFor(spec, opts) {
-    const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
-    if (spec.auth)
-        headers['authorization'] = `Bearer ${opts.apiKey}`;
-    if (spec.json !== undefined)
-        headers['content-type'] = 'application/json';
-    return headers;
-}
-/** The key in every form it may be echoed (raw, URL-encoded, JSON-escaped) replaced by ***. */
-function secretScrubber(apiKey) {
-    const secrets = apiKey === '' ? [] : [...new Set([apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)])];
-    return (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
-}
-/**
- * The reply body as text, read chunk by chunk and dropped (connection destroyed) the moment it
- * passes `cap` bytes, so a 200 MB or endless reply costs at most `cap` of memory.
- */
-async function readCapped(res, cap, label) {
-    const tooLarge = () => {
-        res.body.destroy();
-        return new AtlasError('protocol', `${label}: HTTP ${res.statusCode} reply larger than ${cap} bytes; not read`, {
-            op: label,
-            status: res.statusCode,
-        });
-    };
-    const declared = Number(res.headers['content-length']);
-    if (Number.isFinite(declared) && declared > cap)
-        throw tooLarge();
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-        size += chunk.length;
-        if (size > cap)
-            throw tooLarge();
-        chunks.push(chunk);
-    }
-    const all = Buffer.concat(chunks, size);
-    // A UTF-8 byte order mark is not part of the JSON.
-    const start = all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
-    return all.toString('utf8', start);
-}
-function overDeadline(label, deadlineMs, phase) {
-    const where = phase === 'body' ? 'while reading the reply' : 'waiting for the reply';
-    const error = new AtlasError('network', `${label}: no complete reply within ${Math.round(deadlineMs / 1000)} s (${where})`, {
-        op: label,
-    });
-    return { ok: false, preSend: false, retryable: true, error };
-}
-function transportFailure(label, e, phase) {
-    const f = errorFacts(e);
-    const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
-    const preSend = phase === 'send' &&
-        (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
-            // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
-            // nothing before the socket connects, so even a reset seen there is pre-send.
-            f.syscalls.includes('connect') ||
-            f.syscalls.includes('getaddrinfo'));
-    const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
-    const what = f.messages[0] ?? 'connection failed';
-    const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
-    const error = new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
-        op: label,
-        cause: e,
-    });
-    return { ok: false, preSend, retryable: !fatal, error };
-}
-/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
-function errorFacts(e) {
-    const codes = [];
-    const syscalls = [];
-    const messages = [];
-    const seen = new Set();
-    const walk = (x, depth) => {
-        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
-            return;
-        seen.add(x);
-        const o = x;
-        if (typeof o.code === 'string')
-            codes.push(o.code);
-        if (typeof o.syscall === 'string')
-            syscalls.push(o.syscall);
-        if (typeof o.message === 'string' && o.message !== '')
-            messages.push(o.message);
-        walk(o.cause, depth + 1);
-        if (Array.isArray(o.errors))
-            for (const m of o.errors)
-                walk(m, depth + 1);
-    };
-    walk(e, 0);
-    return { codes, syscalls, messages };
-}
-
-;// CONCATENATED MODULE: ./src/atlas/client.ts
-// The Atlas Cloud API endpoints over the transport (transport.ts): each endpoint says which
-// replies are worth another try, and a submit is never resent once the server may have created
-// (and billed) a prediction. Retrying is the shared policy (../shared/retry.ts).
-
-
-
-
-
-
-
-const UPLOAD_DEADLINE_MS = 600_000;
-function createAtlasClient(opts) {
-    const events = opts.events ?? {};
-    const c = {
-        transport: createTransport({
-            baseUrl: opts.baseUrl,
-            apiKey: opts.apiKey,
-            userAgent: opts.userAgent,
-            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-            events,
-            idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
-            deadlineMs: opts.requestDeadlineMs ?? 120_000,
-            ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
-        }),
-        policy: {
-            maxAttempts: opts.retry?.maxAttempts ?? 5,
-            baseMs: opts.retry?.baseMs ?? 500,
-            capMs: opts.retry?.capMs ?? 30_000,
-            retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
-            ...(opts.random ? { random: opts.random } : {}),
-        },
-        retryUnknown: opts.retryUnknown ?? false,
-        rateLimited: (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op }),
-    };
-    return {
-        submit: (type, body, signal, callOpts) => client_submit(c, type, body, signal, callOpts),
-        poll: (id, signal) => {
-            const path = `/model/prediction/${encodeURIComponent(id)}`;
-            return call(c, 'poll', `poll ${id}`, signal, { method: 'GET', path, auth: true }, (j) => parsePrediction(j, id));
-        },
-        uploadMedia: (file, signal) => uploadMedia(c, file, signal),
-        listModels: (signal) => call(c, 'models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
-    };
-}
-/** A free, idempotent call (poll, upload, models) under the retry policy. */
-function call(c, op, label, signal, spec, parse) {
-    return run(c.transport, c.policy, label, signal, async () => interpret(label, await c.transport.exchange({ op, label, ...spec }, signal), parse, (ra) => c.rateLimited(op, ra)));
-}
-function client_submit(c, type, body, signal, callOpts) {
-    const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
-    const rules = {
-        retryUnknown: callOpts?.retryUnknown ?? c.retryUnknown,
-        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
-        retryRateLimited: callOpts?.retryRateLimited ?? true,
-        onRateLimited: (ra) => c.rateLimited('submit', ra),
-    };
-    return run(c.transport, c.policy, 'submit', signal, async (n) => {
-        const spec = { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true };
-        return submitOutcome(await c.transport.exchange(spec, signal), n, rules);
-    });
-}
-function uploadMedia(c, file, signal) {
-    const form = () => {
-        const f = new undici.FormData();
-        f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
-        return f;
-    };
-    const spec = {
-        method: 'POST',
-        path: '/model/uploadMedia',
-        form,
-        auth: true,
-        deadlineMs: UPLOAD_DEADLINE_MS,
-    };
-    return call(c, 'upload', `upload ${file.name}`, signal, spec, parseUploadReply);
-}
-/** The shared retry policy around one endpoint; every error leaving it is cleaned of the key. */
-async function run(transport, policy, label, signal, attempt) {
-    try {
-        const o = await withRetries(async (n) => {
-            if (signal?.aborted)
-                throw transport.aborted(label, signal);
-            const a = await attempt(n);
-            return 'value' in a || a.error.retryAfterMs === undefined ? a : { ...a, retryAfterMs: a.error.retryAfterMs };
-        }, policy, signal);
-        if (o.ok)
-            return o.value;
-        if (o.aborted)
-            throw transport.aborted(label, signal, ' while waiting to retry');
-        if (o.retried && o.attempts > 1)
-            o.error.message += ` (gave up after ${o.attempts} attempts)`;
-        throw o.error;
-    }
-    catch (e) {
-        throw transport.clean(e, label);
-    }
-}
-/** The error an HTTP error status means. */
-function httpError(label, r) {
-    const msg = errorMessage(r.text);
-    let kind = classifyHttp(r.status, msg);
-    if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
-        kind = 'credit';
-    const retryAfterMs = parseRetryAfter(r.headers['retry-after']);
-    return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
-        op: label,
-        status: r.status,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-    });
-}
-function notJson(r) {
-    return `HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`;
-}
-/** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
-function interpret(label, x, parse, onRateLimited) {
-    if (!x.ok)
-        return { error: x.error, retry: x.retryable };
-    const r = x.reply;
-    if (r.status >= 200 && r.status < 300) {
-        let json;
-        try {
-            json = JSON.parse(r.text);
-        }
-        catch {
-            const error = new AtlasError('protocol', `${label}: ${notJson(r)}`, { op: label, status: r.status });
-            return { error, retry: true };
-        }
-        try {
-            return { value: parse(json) };
-        }
-        catch (e) {
-            if (!(e instanceof AtlasError))
-                throw e;
-            if (e.kind === 'rate-limited')
-                onRateLimited(undefined);
-            return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
-        }
-    }
-    const err = httpError(label, r);
-    if (r.status === 429)
-        onRateLimited(err.retryAfterMs);
-    return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
-}
-/** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
-function submitOutcome(x, n, rules) {
-    const unknownFate = (reason, status, retryAfterMs) => ({
-        error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
-            op: 'submit',
-            ...(status !== undefined ? { status } : {}),
-            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        }),
-        retry: rules.retryUnknown,
-    });
-    if (!x.ok) {
-        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-        if (x.preSend)
-            return { error: x.error, retry: x.retryable };
-        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
-        return unknownFate(x.error.message.replace(/^submit: /, ''));
-    }
-    const r = x.reply;
-    if (r.status >= 200 && r.status < 300) {
-        let json;
-        try {
-            json = JSON.parse(r.text);
-        }
-        catch {
-            return unknownFate(notJson(r), r.status);
-        }
-        try {
-            return { value: { ...parseSubmitReply(json), attempts: n } };
-        }
-        catch (e) {
-            if (!(e instanceof AtlasError))
-                throw e;
-            // HTTP 200 without a readable id: the server accepted something we cannot track.
-            if (e.kind === 'protocol')
-                return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-            // A body code other than 200 is the API answering deliberately: it refused and created
-            // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-            // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-            // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-            if (e.kind === 'rate-limited') {
-                rules.onRateLimited(undefined);
-                return { error: e, retry: rules.retryRateLimited };
-            }
-            return { error: e, retry: false };
-        }
-    }
-    const err = httpError('submit', r);
-    // 429 and 503 are refusals: the server did not take the job.
-    if (r.status === 429) {
-        rules.onRateLimited(err.retryAfterMs);
-        return { error: err, retry: rules.retryRateLimited };
-    }
-    if (r.status === 503)
-        return { error: err, retry: true };
-    // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
-    if (r.status >= 500 && err.kind === 'server')
-        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
-    // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
-    return { error: err, retry: false };
-}
-/** The numeric body `code` of an error reply, when it is JSON and has one. */
-function bodyCodeOf(text) {
-    try {
-        const j = JSON.parse(text);
-        if (typeof j !== 'object' || j === null)
-            return undefined;
-        const c = j.code;
-        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
-        return Number.isSafeInteger(n) ? n : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cost/live.ts
-// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
-// The list gives a base price as a string and says nothing of its unit. The unit is taken
-// from the model type (Image: per image, Video: per second of video), and every figure
-// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
-// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
-
-
-/** The unit a model type's base price is taken to be for (lowercase type → unit). */
-const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
-/** Prices by model id from a GET /models reply; models with no price, or of a type with no known unit, are left out. */
-function livePriceTable(models) {
-    // No prototype: a model id such as "constructor" must not find Object's.
-    const table = Object.create(null);
-    for (const m of models) {
-        const price = m.basePrice;
-        if (price === undefined || !Number.isFinite(price) || price < 0)
-            continue;
-        const type = m.type.trim();
-        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
-            ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]
-            : undefined;
-        if (!unit)
-            continue;
-        table[m.model] = { unit, price, note: liveNote(type, unit) };
-    }
-    return table;
-}
-/** What an estimate from a live price says about itself. */
-function liveNote(type, unit) {
-    return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
-}
-/**
- * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
- * not fatal: it is logged as a warning and the plan falls back to the job file's and the
- * built-in prices.
- */
-async function fetchLivePrices(opts) {
-    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
-    const client = opts.client ??
-        createAtlasClient({
-            baseUrl: opts.baseUrl,
-            apiKey: '',
-            userAgent: opts.userAgent,
-            ...(dispatcher ? { dispatcher } : {}),
-            // A price list is worth a short wait, not a long one: the plan goes on without it.
-            requestTimeoutMs: 20_000,
-            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
-        });
-    try {
-        const models = await client.listModels(opts.signal);
-        const live = livePriceTable(models);
-        const n = Object.keys(live).length;
-        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
-        return { live };
-    }
-    catch (e) {
-        if (opts.signal?.aborted)
-            throw e;
-        const why = e instanceof Error ? e.message : String(e);
-        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
-        return {};
-    }
-    finally {
-        await dispatcher?.close().catch(() => undefined);
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
@@ -54028,6 +53014,1197 @@ function withDependencies(all, picked) {
     if (added.length === 0)
         return { jobs: picked, added };
     return { jobs: all.filter((j) => keep.has(j.name)), added };
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/shared/retry.ts
+// The one home of retrying: the Retry-After header read one way, jittered backoff, the one rule
+// that picks the wait, an abort-aware sleep, and `withRetries`, the loop every caller shares (the
+// Atlas client, output downloads, webhooks; the engine's 429 requeue uses the same wait rule).
+// Each caller keeps its own classification: it says, per attempt, whether the failure is worth
+// another try and what Retry-After the server sent.
+
+/** Sleep ms, rejecting with the signal's reason when it aborts. */
+function sleep(ms, signal) {
+    return (0,external_node_timers_promises_namespaceObject.setTimeout)(Math.max(0, ms), undefined, signal ? { signal } : undefined);
+}
+/** Jittered exponential backoff: a random wait in [ceiling/2, ceiling], ceiling = min(cap, base * 2^attempt). */
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+    const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+function parseRetryAfter(header, now = Date.now()) {
+    const raw = Array.isArray(header) ? header[0] : header;
+    if (typeof raw !== 'string')
+        return undefined;
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+        const ms = Math.round(Number(v) * 1000);
+        return Number.isFinite(ms) ? ms : undefined;
+    }
+    // An HTTP date must name a day or month; Date.parse accepts too much otherwise ("1", "-5").
+    if (!/[a-z]{3}/i.test(v))
+        return undefined;
+    const at = Date.parse(v);
+    if (!Number.isFinite(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/**
+ * The one Retry-After rule: when the server said how long to wait, wait that long (at most
+ * retryAfterCapMs); otherwise back off with jitter. `failures` counts the attempts failed so far.
+ */
+function retryDelay(policy, failures, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(Math.max(0, retryAfterMs), policy.retryAfterCapMs);
+    return backoffMs(Math.max(0, failures - 1), policy.baseMs, policy.capMs, policy.random);
+}
+/**
+ * Call `attempt` until it yields a value, a failure not worth retrying, or maxAttempts sends;
+ * between attempts wait by `retryDelay`, ending the wait when `signal` aborts. Never throws
+ * what `attempt` does not throw: the caller shapes the final error from the outcome.
+ */
+async function withRetries(attempt, policy, signal) {
+    const max = Math.max(1, Math.floor(policy.maxAttempts));
+    for (let n = 1;; n++) {
+        const a = await attempt(n);
+        if ('value' in a)
+            return { ok: true, value: a.value, attempts: n };
+        if (!a.retry || n >= max)
+            return { ok: false, error: a.error, attempts: n, retried: a.retry, aborted: false };
+        try {
+            await sleep(retryDelay(policy, n, a.retryAfterMs), signal);
+        }
+        catch {
+            return { ok: false, error: a.error, attempts: n, retried: true, aborted: true };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/atlas/errors.ts
+class AtlasError extends Error {
+    name = 'AtlasError';
+    kind;
+    status;
+    retryAfterMs;
+    /** What the client was doing: submit, poll, upload, models (possibly with an id). */
+    op;
+    constructor(kind, message, init) {
+        super(message, init.cause === undefined ? undefined : { cause: init.cause });
+        this.kind = kind;
+        this.op = init.op;
+        if (init.status !== undefined)
+            this.status = init.status;
+        if (init.retryAfterMs !== undefined)
+            this.retryAfterMs = init.retryAfterMs;
+    }
+}
+function isAtlasError(e) {
+    return e instanceof AtlasError;
+}
+const CREDIT = /insufficient|balance|credit/i;
+/**
+ * The kind an HTTP status (or a body `code`) and its message mean.
+ * 401/403 → auth (checked first: "insufficient permissions" is an auth problem);
+ * 402, or a message about balance/credit → credit — except on 429 and 503, which are
+ * "try later" answers ("insufficient capacity" must not stop all submits);
+ * 400/422 (and other 4xx) → bad-request; 404 → not-found; 429 → rate-limited; 5xx → server.
+ * Anything else (1xx/3xx, or a non-HTTP body code) → protocol.
+ */
+function classifyHttp(status, message) {
+    if (status === 401 || status === 403)
+        return 'auth';
+    if (status === 402)
+        return 'credit';
+    if (status !== 429 && status !== 503 && CREDIT.test(message))
+        return 'credit';
+    if (status === 404)
+        return 'not-found';
+    if (status === 429)
+        return 'rate-limited';
+    if (status >= 500 && status <= 599)
+        return 'server';
+    if (status >= 400 && status <= 499)
+        return 'bad-request';
+    return 'protocol';
+}
+
+;// CONCATENATED MODULE: ./src/atlas/responses.ts
+// Pure readers for every reply dialect in docs/atlas-api.md. They never throw anything
+// but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
+// other than 200 says (credit, auth, not-found, …).
+
+function isObj(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(v) {
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+/** A readable name for a value's shape, never its content (which may be huge or hostile). */
+function shape(v) {
+    if (v === null)
+        return 'null';
+    if (Array.isArray(v))
+        return 'an array';
+    return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+const SNIPPET = 200;
+function snippet(text) {
+    let t = text.trim();
+    if (/^<(!doctype|html|head|body|\?xml)/i.test(t))
+        t = t.replace(/<[^>]*>/g, ' ');
+    t = t.replace(/\s+/g, ' ').trim();
+    return t.length > SNIPPET ? `${t.slice(0, SNIPPET)}…` : t;
+}
+function messageOf(v) {
+    if (!isObj(v))
+        return str(v);
+    const err = v['error'];
+    return (str(v['msg']) ??
+        str(v['message']) ??
+        (isObj(err) ? (str(err['message']) ?? str(err['msg'])) : undefined) ??
+        str(err) ??
+        str(v['detail']));
+}
+/** The message of an error reply: msg / message / error.message / error; a trimmed snippet of a non-JSON body. */
+function errorMessage(body) {
+    if (typeof body !== 'string') {
+        const found = messageOf(body);
+        return found === undefined ? '' : snippet(found);
+    }
+    const t = body.trim();
+    if (t === '')
+        return '';
+    if (t.startsWith('{') || t.startsWith('"')) {
+        try {
+            const found = messageOf(JSON.parse(t));
+            if (found !== undefined)
+                return snippet(found);
+        }
+        catch {
+            // not JSON: fall through to the snippet
+        }
+    }
+    return snippet(t);
+}
+
+/** The body `code`, when present: a number, or a string such as "200". */
+function bodyCode(json) {
+    const code = json['code'];
+    if (code === undefined || code === null)
+        return { present: false, ok: true, text: '' };
+    if (typeof code === 'number')
+        return { present: true, ok: code === 200, num: code, text: String(code) };
+    if (typeof code === 'string') {
+        const t = code.trim();
+        const n = /^\d+$/.test(t) ? Number(t) : undefined;
+        // An empty or "0" string code is the conventional "no error" of some gateways; only 200 is documented.
+        return { present: true, ok: n === 200, ...(n !== undefined ? { num: n } : {}), text: t.slice(0, 40) };
+    }
+    return { present: true, ok: false, text: shape(code) };
+}
+/**
+ * Throw when the envelope's `code` is other than 200, as the class the code says.
+ * A body code is a deliberate answer from the API, not a transport accident.
+ */
+function checkBodyCode(json, op) {
+    if (!isObj(json))
+        return;
+    const c = bodyCode(json);
+    if (c.ok)
+        return;
+    const msg = errorMessage(json);
+    const num = c.num !== undefined && Number.isSafeInteger(c.num) ? c.num : undefined;
+    let kind = num !== undefined ? classifyHttp(num, msg) : classifyHttp(0, `${c.text} ${msg}`);
+    if (num === undefined && kind === 'protocol')
+        kind = 'bad-request'; // e.g. code "INVALID_MODEL": refused, nothing created
+    const what = msg === '' ? 'no message' : msg;
+    throw new AtlasError(kind, `${op}: the API answered code ${c.text}: ${what}`, {
+        op,
+        ...(num !== undefined ? { status: num } : {}),
+    });
+}
+/** The object holding the payload: `data` of the `{code, data}` envelope, or the reply itself (bare dialect). */
+function payload(json) {
+    const d = json['data'];
+    return isObj(d) ? d : json;
+}
+function idOf(v) {
+    if (typeof v === 'number' && Number.isFinite(v))
+        return String(v);
+    return str(v);
+}
+const ID_KEYS = ['id', 'request_id', 'prediction_id', 'predictionId'];
+function findId(json) {
+    const d = json['data'];
+    for (const holder of isObj(d) ? [d, json] : [json]) {
+        for (const k of ID_KEYS) {
+            const id = idOf(holder[k]);
+            if (id !== undefined)
+                return id;
+        }
+    }
+    return undefined;
+}
+const COMPLETED = new Set(['completed', 'succeeded', 'success']);
+const FAILED = new Set(['failed', 'error', 'canceled', 'cancelled']);
+const PENDING = new Set(['created', 'pending', 'starting', 'queued', 'processing', 'running']);
+function outputItem(v) {
+    if (typeof v === 'string')
+        return str(v);
+    if (isObj(v))
+        return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
+    return undefined;
+}
+function outputsOf(d) {
+    const raw = d['outputs'] ?? d['output'];
+    const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+    const out = [];
+    for (const item of list) {
+        const url = outputItem(item);
+        if (url !== undefined)
+            out.push(url);
+    }
+    return out;
+}
+function failureReason(d) {
+    const e = d['error'];
+    const m = isObj(e) ? messageOf(e) : str(e);
+    return m === undefined ? undefined : snippet(m);
+}
+function seconds(v) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+/** Normalise a poll reply (any dialect) to a Prediction. `id` is used when the reply carries none. */
+function parsePrediction(json, id) {
+    const op = `poll ${id}`;
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = payload(json);
+    const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
+    const word = rawStatus.toLowerCase();
+    const outputs = outputsOf(d);
+    const reason = failureReason(d);
+    let state;
+    if (COMPLETED.has(word))
+        state = 'completed';
+    else if (FAILED.has(word))
+        state = 'failed';
+    else if (PENDING.has(word))
+        state = 'pending';
+    // Missing or unknown status word: the table says keep polling, but a reply that already
+    // carries outputs (or a failure reason) has nothing more to wait for.
+    else if (outputs.length > 0)
+        state = 'completed';
+    else if (reason !== undefined)
+        state = 'failed';
+    else
+        state = 'pending';
+    const p = { id: findId(json) ?? id, state, rawStatus, outputs };
+    if (state === 'failed') {
+        p.error =
+            reason ??
+                `the prediction ${rawStatus === '' ? 'failed' : `ended with status "${snippet(rawStatus)}"`} and gave no reason`;
+    }
+    else if (state === 'completed' && outputs.length === 0) {
+        p.state = 'failed';
+        p.error = `the prediction is ${snippet(rawStatus) || 'complete'} but returned no outputs`;
+    }
+    const metrics = d['metrics'];
+    const predictTime = isObj(metrics) ? seconds(metrics['predict_time']) : undefined;
+    if (predictTime !== undefined)
+        p.predictTime = predictTime;
+    const createdAt = str(d['created_at']);
+    if (createdAt !== undefined)
+        p.createdAt = createdAt;
+    const completedAt = str(d['completed_at']);
+    if (completedAt !== undefined)
+        p.completedAt = completedAt;
+    return p;
+}
+/** Read a submit reply: the prediction id, and the prediction itself when a sync-mode reply already finished it. */
+function parseSubmitReply(json) {
+    const op = 'submit';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const id = findId(json);
+    if (id === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
+    const d = payload(json);
+    const hasOutputs = outputsOf(d).length > 0;
+    const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
+    if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
+        return { id };
+    return { id, prediction: parsePrediction(json, id) };
+}
+/** The URL of an uploaded file: data.download_url, top-level url, or data.url. */
+function parseUploadReply(json) {
+    const op = 'upload';
+    if (!isObj(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    checkBodyCode(json, op);
+    const d = json['data'];
+    const url = (isObj(d) ? str(d['download_url']) : undefined) ?? str(json['url']) ?? (isObj(d) ? str(d['url']) : undefined);
+    if (url === undefined)
+        throw new AtlasError('protocol', `${op}: the reply carries no download_url or url`, { op });
+    return url;
+}
+/** The model list: `code` 200 or "200"; prices are strings. Entries without a model id are skipped. */
+function parseModels(json) {
+    const op = 'models';
+    if (!isObj(json) && !Array.isArray(json))
+        throw new AtlasError('protocol', `${op}: the reply is ${shape(json)}, not a JSON object`, { op });
+    if (isObj(json))
+        checkBodyCode(json, op);
+    const list = Array.isArray(json) ? json : json['data'];
+    if (!Array.isArray(list))
+        throw new AtlasError('protocol', `${op}: the reply carries no model list`, { op });
+    const models = [];
+    for (const item of list) {
+        if (!isObj(item))
+            continue;
+        const model = str(item['model']) ?? str(item['id']);
+        if (model === undefined)
+            continue;
+        const info = { model, type: str(item['type']) ?? '' };
+        const displayName = str(item['displayName']);
+        if (displayName !== undefined)
+            info.displayName = displayName;
+        const price = item['price'];
+        const actual = isObj(price) ? price['actual'] : undefined;
+        const base = isObj(actual) ? seconds(actual['base_price']) : undefined;
+        if (base !== undefined)
+            info.basePrice = base;
+        models.push(info);
+    }
+    return models;
+}
+
+;// CONCATENATED MODULE: ./src/atlas/transport.ts
+// One HTTP exchange with the Atlas API: undici `request` (not fetch), an explicit User-Agent, no
+// Referer. It bounds what a host can make us do (a deadline for headers and body together, a size
+// cap on every reply, read as a stream so memory stays bounded) and reports what happened as facts
+// the endpoints decide on: the status and headers, or a failure that says whether the request may
+// have reached the server. No message it produces carries the API key.
+
+
+/** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
+const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+/** Connection failures that happen before a byte of the request reaches the server. */
+const PRE_SEND_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EAI_NONAME',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EADDRNOTAVAIL',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** Failures before sending that retrying cannot fix. */
+const PRE_SEND_FATAL = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_URL', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+let sharedAgent;
+/** One keep-alive Agent for the process: 64 jobs' polls plus uploads fit in 96 connections per origin. */
+function defaultAgent() {
+    sharedAgent ??= new undici/* Agent */.g6({ connections: 96, connectTimeout: 15_000, keepAliveTimeout: 4_000 });
+    return sharedAgent;
+}
+function createTransport(opts) {
+    const scrub = secretScrubber(opts.apiKey);
+    const hasSecret = (s) => scrub(s) !== s;
+    const clean = (e, op) => {
+        const err = e instanceof AtlasError
+            ? e
+            : new AtlasError('protocol', `${op}: unexpected failure: ${e instanceof Error ? e.message : 'unknown error'}`, {
+                op,
+            });
+        err.message = scrub(err.message);
+        if (err.stack !== undefined)
+            err.stack = scrub(err.stack);
+        if (err.cause !== undefined && errorFacts(err.cause).messages.some(hasSecret))
+            err.cause = undefined;
+        return err;
+    };
+    const resolved = {
+        ...opts,
+        baseUrl: opts.baseUrl.replace(/\/+$/, ''),
+        dispatcher: opts.dispatcher ?? defaultAgent(),
+    };
+    return { exchange: (spec, signal) => exchange(resolved, spec, signal), clean, aborted: transport_aborted };
+}
+function transport_aborted(op, signal, when = '') {
+    return new AtlasError('aborted', `${op}: aborted${when}`, {
+        op,
+        ...(signal?.reason !== undefined ? { cause: signal.reason } : {}),
+    });
+}
+/** One request and its whole reply, within the deadline and the size cap; a caller's abort throws. */
+async function exchange(opts, spec, signal) {
+    if (signal?.aborted)
+        throw transport_aborted(spec.label, signal);
+    const limitMs = spec.deadlineMs ?? opts.deadlineMs;
+    const deadline = AbortSignal.timeout(limitMs);
+    opts.events?.onRequest?.(spec.op);
+    const fail = (e, phase) => {
+        if (signal?.aborted) {
+            // An abort mid-submit does not unsend it: say so, the caller may need to settle it.
+            const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
+            throw transport_aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
+        }
+        if (deadline.aborted)
+            return overDeadline(spec.label, limitMs, phase);
+        return transportFailure(spec.label, e, phase);
+    };
+    let res;
+    try {
+        res = await (0,undici/* request */.Em)(`${opts.baseUrl}${spec.path}`, {
+            method: spec.method,
+            headers: headersFor(spec, opts),
+            body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
+            dispatcher: opts.dispatcher,
+            signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+            headersTimeout: opts.idleTimeoutMs,
+            bodyTimeout: opts.idleTimeoutMs,
+        });
+    }
+    catch (e) {
+        return fail(e, 'send');
+    }
+    try {
+        const text = await readCapped(res, opts.maxReplyBytes ?? MAX_REPLY_BYTES, spec.label);
+        return { ok: true, reply: { status: res.statusCode, headers: res.headers, text } };
+    }
+    catch (e) {
+        if (e instanceof AtlasError && e.kind === 'protocol')
+            return { ok: false, preSend: false, retryable: true, error: e };
+        return fail(e, 'body');
+    }
+}
+function headersFor(spec, opts) {
+    const headers = { 'user-agent': opts.userAgent, accept: 'application/json' };
+    if (spec.auth)
+        headers['authorization'] = `Bearer ${opts.apiKey}`;
+    if (spec.json !== undefined)
+        headers['content-type'] = 'application/json';
+    return headers;
+}
+/** The key in every form it may be echoed (raw, URL-encoded, JSON-escaped) replaced by ***. */
+function secretScrubber(apiKey) {
+    const secrets = apiKey === '' ? [] : [...new Set([apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)])];
+    return (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
+}
+/**
+ * The reply body as text, read chunk by chunk and dropped (connection destroyed) the moment it
+ * passes `cap` bytes, so a 200 MB or endless reply costs at most `cap` of memory.
+ */
+async function readCapped(res, cap, label) {
+    const tooLarge = () => {
+        res.body.destroy();
+        return new AtlasError('protocol', `${label}: HTTP ${res.statusCode} reply larger than ${cap} bytes; not read`, {
+            op: label,
+            status: res.statusCode,
+        });
+    };
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > cap)
+        throw tooLarge();
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+        size += chunk.length;
+        if (size > cap)
+            throw tooLarge();
+        chunks.push(chunk);
+    }
+    const all = Buffer.concat(chunks, size);
+    // A UTF-8 byte order mark is not part of the JSON.
+    const start = all.length >= 3 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
+    return all.toString('utf8', start);
+}
+function overDeadline(label, deadlineMs, phase) {
+    const where = phase === 'body' ? 'while reading the reply' : 'waiting for the reply';
+    const error = new AtlasError('network', `${label}: no complete reply within ${Math.round(deadlineMs / 1000)} s (${where})`, {
+        op: label,
+    });
+    return { ok: false, preSend: false, retryable: true, error };
+}
+function transportFailure(label, e, phase) {
+    const f = errorFacts(e);
+    const code = f.codes.find((c) => c !== 'ERR_ASSERTION') ?? 'unknown';
+    const preSend = phase === 'send' &&
+        (f.codes.some((c) => PRE_SEND_CODES.has(c) || PRE_SEND_FATAL.has(c)) ||
+            // Node raises `syscall: 'connect'` only while the TCP connect is pending: undici writes
+            // nothing before the socket connects, so even a reset seen there is pre-send.
+            f.syscalls.includes('connect') ||
+            f.syscalls.includes('getaddrinfo'));
+    const fatal = f.codes.some((c) => PRE_SEND_FATAL.has(c));
+    const what = f.messages[0] ?? 'connection failed';
+    const where = phase === 'body' ? 'while reading the reply' : preSend ? 'before sending' : 'after sending';
+    const error = new AtlasError('network', `${label}: connection failed ${where} (${code}): ${what}`, {
+        op: label,
+        cause: e,
+    });
+    return { ok: false, preSend, retryable: !fatal, error };
+}
+/** Every error code and syscall in an error, its causes and (AggregateError) its members. */
+function errorFacts(e) {
+    const codes = [];
+    const syscalls = [];
+    const messages = [];
+    const seen = new Set();
+    const walk = (x, depth) => {
+        if (typeof x !== 'object' || x === null || seen.has(x) || depth > 5)
+            return;
+        seen.add(x);
+        const o = x;
+        if (typeof o.code === 'string')
+            codes.push(o.code);
+        if (typeof o.syscall === 'string')
+            syscalls.push(o.syscall);
+        if (typeof o.message === 'string' && o.message !== '')
+            messages.push(o.message);
+        walk(o.cause, depth + 1);
+        if (Array.isArray(o.errors))
+            for (const m of o.errors)
+                walk(m, depth + 1);
+    };
+    walk(e, 0);
+    return { codes, syscalls, messages };
+}
+
+;// CONCATENATED MODULE: ./src/atlas/client.ts
+// The Atlas Cloud API endpoints over the transport (transport.ts): each endpoint says which
+// replies are worth another try, and a submit is never resent once the server may have created
+// (and billed) a prediction. Retrying is the shared policy (../shared/retry.ts).
+
+
+
+
+
+
+
+const UPLOAD_DEADLINE_MS = 600_000;
+function createAtlasClient(opts) {
+    const events = opts.events ?? {};
+    const c = {
+        transport: createTransport({
+            baseUrl: opts.baseUrl,
+            apiKey: opts.apiKey,
+            userAgent: opts.userAgent,
+            ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+            events,
+            idleTimeoutMs: opts.requestTimeoutMs ?? 60_000,
+            deadlineMs: opts.requestDeadlineMs ?? 120_000,
+            ...(opts.maxReplyBytes !== undefined ? { maxReplyBytes: opts.maxReplyBytes } : {}),
+        }),
+        policy: {
+            maxAttempts: opts.retry?.maxAttempts ?? 5,
+            baseMs: opts.retry?.baseMs ?? 500,
+            capMs: opts.retry?.capMs ?? 30_000,
+            retryAfterCapMs: opts.retryAfterCapMs ?? 60_000,
+            ...(opts.random ? { random: opts.random } : {}),
+        },
+        retryUnknown: opts.retryUnknown ?? false,
+        rateLimited: (op, retryAfterMs) => events.onRateLimited?.({ ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), op }),
+    };
+    return {
+        submit: (type, body, signal, callOpts) => client_submit(c, type, body, signal, callOpts),
+        poll: (id, signal) => {
+            const path = `/model/prediction/${encodeURIComponent(id)}`;
+            return call(c, 'poll', `poll ${id}`, signal, { method: 'GET', path, auth: true }, (j) => parsePrediction(j, id));
+        },
+        uploadMedia: (file, signal) => uploadMedia(c, file, signal),
+        listModels: (signal) => call(c, 'models', 'models', signal, { method: 'GET', path: '/models', auth: false }, parseModels),
+    };
+}
+/** A free, idempotent call (poll, upload, models) under the retry policy. */
+function call(c, op, label, signal, spec, parse) {
+    return run(c.transport, c.policy, label, signal, async () => interpret(label, await c.transport.exchange({ op, label, ...spec }, signal), parse, (ra) => c.rateLimited(op, ra)));
+}
+function client_submit(c, type, body, signal, callOpts) {
+    const path = `/model/generate${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+    const rules = {
+        retryUnknown: callOpts?.retryUnknown ?? c.retryUnknown,
+        // The engine may take 429s on submit itself (to shrink its window and requeue the job).
+        retryRateLimited: callOpts?.retryRateLimited ?? true,
+        onRateLimited: (ra) => c.rateLimited('submit', ra),
+    };
+    return run(c.transport, c.policy, 'submit', signal, async (n) => {
+        const spec = { op: 'submit', label: 'submit', method: 'POST', path, json: body, auth: true };
+        return submitOutcome(await c.transport.exchange(spec, signal), n, rules);
+    });
+}
+function uploadMedia(c, file, signal) {
+    const form = () => {
+        const f = new undici.FormData();
+        f.append('file', new external_node_buffer_.Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.name);
+        return f;
+    };
+    const spec = {
+        method: 'POST',
+        path: '/model/uploadMedia',
+        form,
+        auth: true,
+        deadlineMs: UPLOAD_DEADLINE_MS,
+    };
+    return call(c, 'upload', `upload ${file.name}`, signal, spec, parseUploadReply);
+}
+/** The shared retry policy around one endpoint; every error leaving it is cleaned of the key. */
+async function run(transport, policy, label, signal, attempt) {
+    try {
+        const o = await withRetries(async (n) => {
+            if (signal?.aborted)
+                throw transport.aborted(label, signal);
+            const a = await attempt(n);
+            return 'value' in a || a.error.retryAfterMs === undefined ? a : { ...a, retryAfterMs: a.error.retryAfterMs };
+        }, policy, signal);
+        if (o.ok)
+            return o.value;
+        if (o.aborted)
+            throw transport.aborted(label, signal, ' while waiting to retry');
+        if (o.retried && o.attempts > 1)
+            o.error.message += ` (gave up after ${o.attempts} attempts)`;
+        throw o.error;
+    }
+    catch (e) {
+        throw transport.clean(e, label);
+    }
+}
+/** The error an HTTP error status means. */
+function httpError(label, r) {
+    const msg = errorMessage(r.text);
+    let kind = classifyHttp(r.status, msg);
+    if (kind !== 'auth' && bodyCodeOf(r.text) === 402)
+        kind = 'credit';
+    const retryAfterMs = parseRetryAfter(r.headers['retry-after']);
+    return new AtlasError(kind, `${label}: HTTP ${r.status}${msg === '' ? '' : `: ${msg}`}`, {
+        op: label,
+        status: r.status,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+}
+function notJson(r) {
+    return `HTTP ${r.status} with a reply that is not JSON: ${errorMessage(r.text) || 'empty body'}`;
+}
+/** Free, idempotent calls (poll, upload, models): retry 429, 5xx, connection trouble and unreadable replies. */
+function interpret(label, x, parse, onRateLimited) {
+    if (!x.ok)
+        return { error: x.error, retry: x.retryable };
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300) {
+        let json;
+        try {
+            json = JSON.parse(r.text);
+        }
+        catch {
+            const error = new AtlasError('protocol', `${label}: ${notJson(r)}`, { op: label, status: r.status });
+            return { error, retry: true };
+        }
+        try {
+            return { value: parse(json) };
+        }
+        catch (e) {
+            if (!(e instanceof AtlasError))
+                throw e;
+            if (e.kind === 'rate-limited')
+                onRateLimited(undefined);
+            return { error: e, retry: e.kind === 'rate-limited' || e.kind === 'server' || e.kind === 'protocol' };
+        }
+    }
+    const err = httpError(label, r);
+    if (r.status === 429)
+        onRateLimited(err.retryAfterMs);
+    return { error: err, retry: r.status === 429 || (r.status >= 500 && err.kind === 'server') };
+}
+/** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
+function submitOutcome(x, n, rules) {
+    const unknownFate = (reason, status, retryAfterMs) => ({
+        error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
+            op: 'submit',
+            ...(status !== undefined ? { status } : {}),
+            ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        }),
+        retry: rules.retryUnknown,
+    });
+    if (!x.ok) {
+        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+        if (x.preSend)
+            return { error: x.error, retry: x.retryable };
+        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
+        return unknownFate(x.error.message.replace(/^submit: /, ''));
+    }
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300) {
+        let json;
+        try {
+            json = JSON.parse(r.text);
+        }
+        catch {
+            return unknownFate(notJson(r), r.status);
+        }
+        try {
+            return { value: { ...parseSubmitReply(json), attempts: n } };
+        }
+        catch (e) {
+            if (!(e instanceof AtlasError))
+                throw e;
+            // HTTP 200 without a readable id: the server accepted something we cannot track.
+            if (e.kind === 'protocol')
+                return unknownFate(e.message.replace(/^submit: /, ''), r.status);
+            // A body code other than 200 is the API answering deliberately: it refused and created
+            // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+            // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+            // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+            if (e.kind === 'rate-limited') {
+                rules.onRateLimited(undefined);
+                return { error: e, retry: rules.retryRateLimited };
+            }
+            return { error: e, retry: false };
+        }
+    }
+    const err = httpError('submit', r);
+    // 429 and 503 are refusals: the server did not take the job.
+    if (r.status === 429) {
+        rules.onRateLimited(err.retryAfterMs);
+        return { error: err, retry: rules.retryRateLimited };
+    }
+    if (r.status === 503)
+        return { error: err, retry: true };
+    // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
+    if (r.status >= 500 && err.kind === 'server')
+        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+    // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
+    return { error: err, retry: false };
+}
+/** The numeric body `code` of an error reply, when it is JSON and has one. */
+function bodyCodeOf(text) {
+    try {
+        const j = JSON.parse(text);
+        if (typeof j !== 'object' || j === null)
+            return undefined;
+        const c = j.code;
+        const n = typeof c === 'number' ? c : typeof c === 'string' && /^\d+$/.test(c.trim()) ? Number(c) : NaN;
+        return Number.isSafeInteger(n) ? n : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/live.ts
+// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
+// The list gives a base price as a string and says nothing of its unit. The unit is taken
+// from the model type (Image: per image, Video: per second of video), and every figure
+// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
+// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
+
+
+/** The unit a model type's base price is taken to be for (lowercase type → unit). */
+const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
+/** Prices by model id from a GET /models reply; models with no price, or of a type with no known unit, are left out. */
+function livePriceTable(models) {
+    // No prototype: a model id such as "constructor" must not find Object's.
+    const table = Object.create(null);
+    for (const m of models) {
+        const price = m.basePrice;
+        if (price === undefined || !Number.isFinite(price) || price < 0)
+            continue;
+        const type = m.type.trim();
+        const unit = Object.hasOwn(LIVE_UNIT_BY_TYPE, type.toLowerCase())
+            ? LIVE_UNIT_BY_TYPE[type.toLowerCase()]
+            : undefined;
+        if (!unit)
+            continue;
+        table[m.model] = { unit, price, note: liveNote(type, unit) };
+    }
+    return table;
+}
+/** What an estimate from a live price says about itself. */
+function liveNote(type, unit) {
+    return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
+}
+/**
+ * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
+ * not fatal: it is logged as a warning and the plan falls back to the job file's and the
+ * built-in prices.
+ */
+async function fetchLivePrices(opts) {
+    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
+    const client = opts.client ??
+        createAtlasClient({
+            baseUrl: opts.baseUrl,
+            apiKey: '',
+            userAgent: opts.userAgent,
+            ...(dispatcher ? { dispatcher } : {}),
+            // A price list is worth a short wait, not a long one: the plan goes on without it.
+            requestTimeoutMs: 20_000,
+            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
+        });
+    try {
+        const models = await client.listModels(opts.signal);
+        const live = livePriceTable(models);
+        const n = Object.keys(live).length;
+        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
+        return { live };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            throw e;
+        const why = e instanceof Error ? e.message : String(e);
+        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
+        return {};
+    }
+    finally {
+        await dispatcher?.close().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/prices.ts
+/** Prices quoted by the tutorial (USD). */
+const BUILTIN_PRICES = {
+    'black-forest-labs/flux-2-pro/text-to-image': { unit: 'image', price: 0.04 },
+    'google/imagen4-ultra/text-to-image': { unit: 'image', price: 0.06 },
+    'bytedance/seedance-v1.5-pro/text-to-video': { unit: 'second', price: 0.022 },
+    'google/veo3.1/text-to-video': { unit: 'second', price: 0.03 },
+    'openai/sora-v2/text-to-video': { unit: 'second', price: 0.15 },
+};
+/** The tutorial's assumption for a model it does not know: 0.05 per unit. A guess, and said to be one. */
+const GUESS_PRICE = 0.05;
+/** Length assumed for a video job that names none. */
+const DEFAULT_VIDEO_SECONDS = 5;
+function priceOf(model, type, tables = {}) {
+    // Own properties only: a model id like "constructor" must not find Object's.
+    const own = (t) => t && Object.hasOwn(t, model) ? t[model] : undefined;
+    const fromFile = own(tables.file);
+    if (fromFile)
+        return { price: fromFile, source: 'file' };
+    const live = own(tables.live);
+    if (live)
+        return { price: live, source: 'live' };
+    const builtin = own(BUILTIN_PRICES);
+    if (builtin)
+        return { price: builtin, source: 'builtin' };
+    return { price: { unit: type === 'video' ? 'second' : 'image', price: GUESS_PRICE }, source: 'guess' };
+}
+/** How many images a request asks for, from the parameters models use for it. */
+function imagesRequested(body) {
+    for (const key of ['num_images', 'max_images', 'n', 'num_outputs']) {
+        const v = body[key];
+        if (typeof v === 'number' && Number.isFinite(v) && v >= 1)
+            return Math.floor(v);
+    }
+    return 1;
+}
+function videoSeconds(body) {
+    const v = body['duration'];
+    if (typeof v === 'number' && v > 0)
+        return v;
+    if (typeof v === 'string' && Number.parseFloat(v) > 0)
+        return Number.parseFloat(v);
+    return undefined;
+}
+function estimateCost(model, type, body, tables = {}) {
+    const { price, source } = priceOf(model, type, tables);
+    const notes = [];
+    if (source === 'guess')
+        notes.push(`no price known for ${model}: assumed ${GUESS_PRICE} USD per ${price.unit}`);
+    if (source === 'live' && price.note)
+        notes.push(price.note);
+    let units;
+    if (price.unit === 'second') {
+        const seconds = videoSeconds(body);
+        if (seconds === undefined)
+            notes.push(`no duration given: assumed ${DEFAULT_VIDEO_SECONDS} s`);
+        units = seconds ?? DEFAULT_VIDEO_SECONDS;
+    }
+    else {
+        units = imagesRequested(body);
+    }
+    return {
+        unit: price.unit,
+        units,
+        unitPrice: price.price,
+        cost: roundUsd(units * price.price),
+        source,
+        ...(notes.length ? { note: notes.join('; ') } : {}),
+    };
+}
+/** Cost of what was actually made: per image made, or per second of the video asked for. */
+function actualCost(estimate, outputs) {
+    if (estimate.unit === 'image')
+        return roundUsd(outputs * estimate.unitPrice);
+    return outputs > 0 ? estimate.cost : 0;
+}
+/** Money in USD, rounded to a tenth of a cent's hundredth so sums do not drift. */
+function roundUsd(x) {
+    return Math.round(x * 1e6) / 1e6;
+}
+/** Dollars as people read prices: cents, and the fractions of a cent that unit prices have ($0.022). */
+function formatUsd(x) {
+    if (Math.abs(x) >= 1)
+        return `$${x.toFixed(2)}`;
+    const fine = x.toFixed(4).replace(/0+$/, '');
+    const [whole, frac = ''] = fine.split('.');
+    return `$${whole}.${frac.padEnd(2, '0')}`;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+// Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
+const VERSION = '0.1.0';
+const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
+
+;// CONCATENATED MODULE: ./src/plan/jobs.ts
+// From a validated job file to the jobs the engine runs: defaults merged, type settled,
+// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
+/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
+function inferType(model) {
+    const segments = model.toLowerCase().split('/');
+    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
+}
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object') {
+        if (typeof value === 'number' && !Number.isFinite(value))
+            return 'null';
+        return JSON.stringify(value) ?? 'null';
+    }
+    if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+    const keys = Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+}
+/**
+ * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
+ * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
+ * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
+ * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
+ */
+function jobIdentity(type, model, body, variation) {
+    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
+    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
+}
+/** The job file's own price table: `pricing:` without its `live` switch. */
+function filePriceTable(pricing) {
+    const table = Object.create(null);
+    for (const [k, v] of Object.entries(pricing ?? {})) {
+        if (k === 'live' || typeof v !== 'object' || v === null)
+            continue;
+        table[k] = v;
+    }
+    return table;
+}
+/** Whether the job file asks for live prices (`pricing: {live: true}`). */
+function wantsLivePrices(jobFile) {
+    return jobFile.pricing?.live === true;
+}
+function planJobs(jobFile, opts = {}) {
+    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    // The job file's own prices win over any given file table. No prototype: a model id
+    // such as "constructor" must not find Object's.
+    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
+    const tables = { ...opts.prices, file: filePrices };
+    const planned = [];
+    jobFile.jobs.forEach((spec, entry) => {
+        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
+        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
+        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
+        const seen = new Map();
+        for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
+            const job = x.job;
+            const { model, prompt } = job;
+            if (model === undefined || prompt === undefined) {
+                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+            }
+            const type = job.type ?? inferType(model);
+            const body = {};
+            for (const field of BODY_FIELDS) {
+                const v = job[field];
+                if (v !== undefined)
+                    body[field] = v;
+            }
+            for (const [k, v] of Object.entries(job.params ?? {})) {
+                if (Object.hasOwn(body, k))
+                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+                setOwn(body, k, v);
+            }
+            const p = {
+                index: planned.length,
+                name: job.name,
+                fileStem: safeFileStem(job.name),
+                type,
+                model,
+                prompt,
+                body,
+                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+                identity: '',
+                estimate: estimateCost(model, type, body, tables),
+            };
+            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
+            const same = canonicalJson({ type, model, body });
+            const occurrence = (seen.get(same) ?? 0) + 1;
+            seen.set(same, occurrence);
+            if (occurrence > 1)
+                p.occurrence = occurrence;
+            const line = opts.jobLines?.[entry];
+            if (line !== undefined)
+                p.line = line;
+            if (expandable) {
+                p.expandedFrom = {
+                    entry,
+                    name: spec.name,
+                    combination: Object.fromEntries(x.combination),
+                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+                };
+            }
+            planned.push(p);
+        }
+    });
+    return identifyJobs(linkInputs(planned));
+}
+/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
+function linkInputs(jobs) {
+    const names = new Set(jobs.map((j) => j.name));
+    return jobs.map((job) => {
+        const refs = findChainRefs(job.body);
+        if (refs.length === 0)
+            return job;
+        const inputs = refs.map(({ path, from }) => {
+            const ref = typeof from === 'string' ? parseChainRef(from, (n) => names.has(n)) : undefined;
+            if (ref?.kind !== 'ok' || ref.job === job.name) {
+                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+            }
+            return { path, job: ref.job, output: ref.output };
+        });
+        return { ...job, inputs };
+    });
+}
+/**
+ * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
+ * inputs key their paths to file contents), with every reference to another job's output replaced
+ * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
+ * dependency (another prompt, another input file) changes every job downstream of it. A job whose
+ * dependency is not in `jobs` is keyed to the dependency's name instead.
+ */
+function identifyJobs(jobs, keyBody = (job) => job.body) {
+    const byName = new Map(jobs.map((j, i) => [j.name, i]));
+    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
+    const out = jobs.slice();
+    for (const i of topologicalOrder(deps)) {
+        const job = jobs[i];
+        let body = keyBody(job);
+        if (job.inputs?.length) {
+            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
+            body = mapChainRefs(body, (from, path) => {
+                const x = at.get(JSON.stringify(path));
+                if (!x)
+                    return { from };
+                const d = byName.get(x.job);
+                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
+            });
+        }
+        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
+        if (identity !== job.identity)
+            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render.ts
+
+/** A plain-text table of the plan and its estimate, for dry runs and refusals. */
+function renderPlan(plan) {
+    const rows = plan.jobs.map((j) => [
+        j.name,
+        j.type,
+        j.model,
+        `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
+        formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
+    ]);
+    const header = ['job', 'type', 'model', 'units', 'estimate'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+    const byModel = new Map();
+    for (const j of plan.jobs) {
+        const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
+        m.jobs++;
+        m.cost = roundUsd(m.cost + j.estimate.cost);
+        byModel.set(j.model, m);
+    }
+    return [
+        line(header),
+        ...rows.map(line),
+        '',
+        ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${formatUsd(m.cost)}`),
+        `Estimated total: ${formatUsd(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/plan/types.ts
+class PlanError extends Error {
+    name = 'PlanError';
+}
+
+;// CONCATENATED MODULE: ./src/plan/make.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
+ * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ */
+async function makePlan(settings, deps = {}) {
+    const loaded = await loadJobFile(settings.config);
+    const prices = wantsLivePrices(loaded.jobFile)
+        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+        : {};
+    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
+    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
+    if (chained.added.length) {
+        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    }
+    const picked = chained.jobs;
+    const jobs = picked.map((j, index) => ({ ...j, index }));
+    const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+    const lines = new Map(allJobs.map((j) => [j.name, j.line]));
+    const plan = {
+        configPath: loaded.path,
+        outputDir: (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+        concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
+        jobs,
+        allJobs,
+        estimatedCost,
+        lineOf: (name) => lines.get(name),
+    };
+    if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
+        throw new PlanError(`the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`);
+    }
+    return plan;
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -56918,7 +57095,7 @@ function outputCard(r, out, index, count, sa) {
 function jobCard(r) {
     const prompt = gallery_promptOf(r);
     const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
-    const kind = r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
+    const kind = r.error_kind ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
     const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
     return (`<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +
         `<div class="body"><header class="cardhead"><h2>${escapeHtml(r.name)}</h2>${statusBadge(r.status)}</header>` +
@@ -57296,11 +57473,6 @@ function shardOf(plan, shard, maxCost) {
     return { ...plan, jobs, estimatedCost: estimates[shard.index - 1], shard: info };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-// Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
-const VERSION = '0.1.0';
-const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
-
 ;// CONCATENATED MODULE: ./src/shared/task-queue.ts
 // A bounded task queue: at most `concurrency` tasks run at once, the rest wait in order.
 // A task that throws is dropped (callers handle their own errors); `idle` waits until nothing
@@ -57610,73 +57782,6 @@ function runInfoFromEnv(env) {
 
 
 
-
-
-
-class PlanError extends Error {
-    name = 'PlanError';
-}
-/**
- * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
- */
-async function makePlan(settings, deps = {}) {
-    const loaded = await loadJobFile(settings.config);
-    const prices = wantsLivePrices(loaded.jobFile)
-        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-        : {};
-    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
-    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-    if (chained.added.length) {
-        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
-    }
-    const picked = chained.jobs;
-    const jobs = picked.map((j, index) => ({ ...j, index }));
-    const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
-    const lines = new Map(allJobs.map((j) => [j.name, j.line]));
-    const plan = {
-        configPath: loaded.path,
-        outputDir: (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
-        concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
-        jobs,
-        allJobs,
-        estimatedCost,
-        lineOf: (name) => lines.get(name),
-    };
-    if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
-        throw new PlanError(`the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`);
-    }
-    return plan;
-}
-/** A plain-text table of the plan and its estimate, for dry runs and refusals. */
-function renderPlan(plan) {
-    const rows = plan.jobs.map((j) => [
-        j.name,
-        j.type,
-        j.model,
-        `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
-        formatUsd(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
-    ]);
-    const header = ['job', 'type', 'model', 'units', 'estimate'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-    const byModel = new Map();
-    for (const j of plan.jobs) {
-        const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
-        m.jobs++;
-        m.cost = roundUsd(m.cost + j.estimate.cost);
-        byModel.set(j.model, m);
-    }
-    return [
-        line(header),
-        ...rows.map(line),
-        '',
-        ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${formatUsd(m.cost)}`),
-        `Estimated total: ${formatUsd(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
-    ].join('\n');
-}
 async function runPipeline(settings, deps) {
     const { log } = deps;
     // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
@@ -57845,6 +57950,7 @@ function progress_formatDuration(ms) {
 ;// CONCATENATED MODULE: ./src/cli.ts
 // The same engine outside GitHub: `atlas-media run --config jobs.yml`.
 // Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
+
 
 
 

@@ -1,4 +1,4 @@
-// Pure readers for every reply dialect in ../../shared atlas-api.md. They never throw anything
+// Pure readers for every reply dialect in docs/atlas-api.md. They never throw anything
 // but an AtlasError: kind 'protocol' for a reply they cannot read, or the kind a body `code`
 // other than 200 says (credit, auth, not-found, …).
 import { AtlasError, classifyHttp } from './errors.js';

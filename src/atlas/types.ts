@@ -1,5 +1,5 @@
 // The Atlas Cloud API as the engine sees it, whatever dialect the server speaks
-// (../shared/atlas-api.md lists them; responses.ts normalises them to these shapes).
+// (docs/atlas-api.md lists them; responses.ts normalises them to these shapes).
 import type { MediaType } from '../jobfile/schema.js';
 
 export type PredictionState = 'pending' | 'completed' | 'failed';

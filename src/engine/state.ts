@@ -4,7 +4,7 @@
 // during a run: the options, the dependencies, the slots and the two cancellation signals.
 import type { AtlasClient } from '../atlas/types.js';
 import type { PlannedJob } from '../jobfile/job.js';
-import type { JobResult, OutputFile } from '../manifest/schema.js';
+import type { ErrorKind, JobResult, OutputFile } from '../manifest/schema.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../shared/log.js';
 import type { MediaUploader } from '../inputs/local.js';
@@ -79,7 +79,7 @@ export interface RunOutcome {
 /** Why submitting stopped: `kind` becomes the error_kind of the jobs skipped for it. */
 export interface Stop {
   reason: string;
-  kind: string;
+  kind: ErrorKind;
   fatal: boolean;
 }
 
@@ -174,13 +174,13 @@ export function withOutputs(r: JobResult, outputs: OutputFile[]): JobResult {
   return { ...r, outputs, output_url: first?.url ?? null, local_path: first?.path ?? null };
 }
 
-export function skipped(r: JobResult, reason: string, kind: string): JobResult {
+export function skipped(r: JobResult, reason: string, kind: ErrorKind): JobResult {
   return { ...r, status: 'skipped', error: reason, error_kind: kind };
 }
 
-export function errorKind(e: unknown): string {
+export function errorKind(e: unknown): ErrorKind {
   if (e && typeof e === 'object' && 'kind' in e && typeof (e as { kind: unknown }).kind === 'string')
-    return (e as { kind: string }).kind;
+    return (e as { kind: ErrorKind }).kind;
   if (e instanceof Error && e.name === 'AbortError') return 'aborted';
   return 'internal';
 }

@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { PlannedJob } from '../jobfile/job.js';
-import { identifyJobs } from '../jobfile/plan.js';
+import { identifyJobs } from '../plan/jobs.js';
 import { isChainRef } from '../jobfile/chain.js';
 import { JobFileError, type JobFileProblem } from '../jobfile/load.js';
 import type { Log } from '../shared/log.js';

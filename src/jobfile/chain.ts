@@ -1,6 +1,6 @@
 // Chained jobs: a parameter value `{from: "Product Hero"}` (or `{from: "Product Hero#2"}`, its
 // second output) takes another job's output as an input. Pure helpers shared by the validator
-// (load.ts), the planner (plan.ts) and the engine: finding the references in a body, reading
+// (load.ts), the planner (src/plan/jobs.ts) and the engine: finding the references in a body, reading
 // them, and ordering jobs so each comes after the jobs it takes outputs from.
 
 /** The key of a reference: a mapping whose only key is `from`. */

@@ -1,8 +1,8 @@
 // Matrices and count: one job of the file becomes one job per combination of its matrix
 // values, times `count` variations. Pure: the validator (load.ts) checks what it can before
-// calling these, and the planner (plan.ts) expands validated jobs with them.
+// calling these, and the planner (src/plan/jobs.ts) expands validated jobs with them.
 import type { MatrixValue } from './schema.js';
-import type { MergedJob } from './plan.js';
+import type { MergedJob } from './merge.js';
 
 export type { MatrixValue } from './schema.js';
 

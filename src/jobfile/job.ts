@@ -1,5 +1,5 @@
 // A job as the engine runs it: the file's job with defaults merged, its type settled,
-// its request body built and its cost estimated. Built by plan.ts from a validated JobFile.
+// its request body built and its cost estimated. Built by src/plan/jobs.ts from a validated JobFile.
 import type { MediaType } from './schema.js';
 import type { CostEstimate } from '../cost/prices.js';
 import type { ChainInput } from './chain.js';

@@ -28,6 +28,37 @@ export const JobTimings = z.object({
 });
 export type JobTimings = z.infer<typeof JobTimings>;
 
+/**
+ * Every class of error a job can end with. Atlas's replies (src/atlas/types.ts AtlasErrorKind):
+ * auth, credit, bad-request, not-found, rate-limited, server, network, protocol, unknown-fate
+ * (a submit that may have created a prediction), aborted. The engine's own: timeout (the job's
+ * deadline), generation (Atlas reported the prediction failed), download, upload (a local input),
+ * budget (max-cost), cancelled, dependency (a job whose output this one takes did not succeed),
+ * internal (a bug).
+ */
+export const ERROR_KINDS = [
+  'auth',
+  'credit',
+  'bad-request',
+  'not-found',
+  'rate-limited',
+  'server',
+  'network',
+  'protocol',
+  'unknown-fate',
+  'aborted',
+  'timeout',
+  'generation',
+  'download',
+  'upload',
+  'budget',
+  'cancelled',
+  'dependency',
+  'internal',
+] as const;
+export const ErrorKind = z.enum(ERROR_KINDS);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
 export const JobResult = z.object({
   name: z.string(),
   model: z.string(),
@@ -42,8 +73,8 @@ export const JobResult = z.object({
   /** Seconds from submit to completion seen. */
   generation_time: z.number().nullable(),
   error: z.string().nullable(),
-  /** Machine-readable class of the error: auth, credit, bad-request, rate-limited, server, network, timeout, unknown-fate, download, budget, cancelled, dependency. */
-  error_kind: z.string().nullable(),
+  /** Machine-readable class of the error (see ERROR_KINDS); null when the job succeeded. */
+  error_kind: ErrorKind.nullable(),
   prediction_id: z.string().nullable(),
   outputs: z.array(OutputFile),
   estimated_cost: z.number(),

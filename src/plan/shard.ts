@@ -12,7 +12,7 @@
 // placed together.
 import { createHash } from 'node:crypto';
 import type { PlannedJob } from '../jobfile/job.js';
-import type { Plan } from '../pipeline.js';
+import type { Plan, ShardInfo } from './types.js';
 import { roundUsd } from '../cost/prices.js';
 
 /** Prior seconds from submit to downloaded output, per type (a 5-second video; longer ones scale). */
@@ -208,19 +208,6 @@ export function splitBudget(estimates: readonly number[], maxCost: number): numb
     const share = whole > 0 ? (slack * e) / whole : slack / estimates.length;
     return roundUsd(e + Math.floor(share * 1e6) / 1e6);
   });
-}
-
-export interface ShardInfo {
-  /** 1-based, as in `shard: i/n`. */
-  index: number;
-  total: number;
-  /** This shard's part of max-cost, when max-cost is set. */
-  maxCost?: number;
-  /** Position in the job file of each of this shard's jobs (by the shard's own job index). */
-  fileIndex: number[];
-  /** Jobs and estimate of the whole plan, every shard included. */
-  planJobs: number;
-  planEstimatedCost: number;
 }
 
 /**

@@ -240,8 +240,7 @@ function outputCard(r: JobResult, out: OutputFile, index: number, count: number,
 function jobCard(r: JobResult): string {
   const prompt = promptOf(r);
   const error = r.error ?? (r.status === 'success' || r.status === 'cached' ? 'no outputs were returned' : null);
-  const kind =
-    r.error_kind && r.error_kind !== r.status ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
+  const kind = r.error_kind ? ` <span class="muted">(${escapeHtml(r.error_kind)})</span>` : '';
   const icon = r.status === 'skipped' ? '⤼' : r.status === 'unknown' ? '?' : '✕';
   return (
     `<article class="card st-${r.status} nooutput"><div class="media placeholder" aria-hidden="true"><span>${icon}</span></div>` +

@@ -452,8 +452,14 @@ describe('more edges', () => {
   });
 
   it('the account concurrency limit answers 429 and the submit gets through once a slot frees', async () => {
-    // timeScale 10: the first image runs for a few hundred ms, so the second submit meets the limit.
-    const e = await emulator({ accountConcurrency: 1, accountRetryAfter: 0.02, timeScale: 10 });
+    // The first image is held running until the limit has refused a submit: the second submit meets
+    // the limit however slowly it is sent.
+    const e = await emulator({
+      accountConcurrency: 1,
+      accountRetryAfter: 0.02,
+      timeScale: 10,
+      holdUntilRateLimited: 1,
+    });
     const c = client(e.url, { retry: { maxAttempts: 50, baseMs: 2, capMs: 20 } });
     const a = await c.submit('image', { model: MODEL, prompt: 'first' });
     const b = await c.submit('image', { model: MODEL, prompt: 'second' });

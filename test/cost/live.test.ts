@@ -6,7 +6,7 @@ import { createAtlasClient } from '../../src/atlas/client.js';
 import { fetchLivePrices, livePriceTable } from '../../src/cost/live.js';
 import { BUILTIN_PRICES, estimateCost, priceOf } from '../../src/cost/prices.js';
 import { parseJobFile } from '../../src/jobfile/load.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 import { memoryLog } from '../../src/shared/log.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server.js';
 import { FAST_POLL, runCli, tempDir, writeJobFile } from '../support/run-cli.js';

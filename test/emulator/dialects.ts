@@ -1,5 +1,5 @@
 // Reply shapes. Atlas's official clients disagree about where the id, the status word and the
-// outputs live (see /work/shared/atlas-api.md); each dialect is one of those variants, kept
+// outputs live (see docs/atlas-api.md); each dialect is one of those variants, kept
 // consistent for the whole life of a prediction so a client cannot get away with guessing per reply.
 
 export type Dialect =

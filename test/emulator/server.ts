@@ -1,4 +1,4 @@
-// An Atlas Cloud emulator: a real node:http server on 127.0.0.1 speaking /work/shared/atlas-api.md,
+// An Atlas Cloud emulator: a real node:http server on 127.0.0.1 speaking docs/atlas-api.md,
 // with deterministic latency, reply dialects and scripted faults. Used by tests, the demo and the
 // benchmark. Every startEmulator() call owns all of its state; nothing is shared between instances.
 import { createHash, randomUUID } from 'node:crypto';
@@ -65,6 +65,11 @@ export interface EmulatorOptions {
   notFoundGraceSeconds?: number;
   accountConcurrency?: number;
   accountRetryAfter?: number;
+  /**
+   * Keep every prediction running until the account limit has answered this many 429s: a test that
+   * asserts the limit was hit then does not depend on submits outpacing completions under load.
+   */
+  holdUntilRateLimited?: number;
   outputTtlSeconds?: number;
   imageSize?: number;
   videoBytes?: number;
@@ -130,6 +135,7 @@ interface Settings {
   notFoundGraceSeconds: number;
   accountConcurrency?: number;
   accountRetryAfter?: number;
+  holdUntilRateLimited?: number;
   outputTtlSeconds?: number;
   imageSize: number;
   videoBytes?: number;
@@ -149,6 +155,7 @@ function settingsFrom(o: EmulatorOptions): Settings {
     notFoundGraceSeconds: o.notFoundGraceSeconds ?? 0,
     accountConcurrency: o.accountConcurrency,
     accountRetryAfter: o.accountRetryAfter,
+    holdUntilRateLimited: o.holdUntilRateLimited,
     outputTtlSeconds: o.outputTtlSeconds,
     imageSize: o.imageSize ?? 64,
     videoBytes: o.videoBytes,
@@ -294,7 +301,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     shaping: Shaping,
     head = false,
   ): Promise<void> {
-    if (status === 429) stats.rateLimited++;
+    if (status === 429) {
+      stats.rateLimited++;
+      release(now());
+    }
     res.writeHead(status, { ...headers, 'content-length': body.length });
     if (head) return void res.end();
     await writeBody(res, Buffer.isBuffer(body) ? [body] : body.chunks, shaping, stop.signal);
@@ -361,7 +371,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   // ---- predictions ----------------------------------------------------------------------------
 
-  const isDone = (p: Prediction, at: number) => at >= p.completesAtMs;
+  // With holdUntilRateLimited, nothing completes before the account limit has been hit that often;
+  // then predictions already past their time complete at once.
+  let held = (cfg.holdUntilRateLimited ?? 0) > 0;
+  const release = (at: number) => {
+    if (!held || stats.rateLimited < (cfg.holdUntilRateLimited ?? 0)) return;
+    held = false;
+    for (const p of predictions.values()) p.completesAtMs = Math.max(p.completesAtMs, at);
+  };
+  const isDone = (p: Prediction, at: number) => !held && at >= p.completesAtMs;
   const runningCount = (at: number) => {
     let n = 0;
     for (const p of predictions.values()) if (!isDone(p, at)) n++;

@@ -20,7 +20,8 @@ const jobs = (n: number) =>
 
 describe('concurrency: auto', () => {
   it('discovers an account limit of 4 from 429s without failing or repeating a job', async () => {
-    emu = await startEmulator({ timeScale: 200, accountConcurrency: 4 });
+    // Nothing completes before the first 429: the limit is reached however slowly jobs are submitted.
+    emu = await startEmulator({ timeScale: 200, accountConcurrency: 4, holdUntilRateLimited: 1 });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobs(60));
     const run = await runCli(
@@ -40,7 +41,14 @@ describe('concurrency: auto', () => {
   });
 
   it('honours Retry-After and queues rate-limited jobs again at a fixed concurrency', async () => {
-    emu = await startEmulator({ timeScale: 1000, accountConcurrency: 2, accountRetryAfter: 0 });
+    // Held until the limit answers 429: under load, predictions could otherwise finish before
+    // the third submit arrives, and no 429 would ever be sent.
+    emu = await startEmulator({
+      timeScale: 1000,
+      accountConcurrency: 2,
+      accountRetryAfter: 0,
+      holdUntilRateLimited: 1,
+    });
     const dir = await tempDir();
     const config = await writeJobFile(dir, jobs(12));
     const run = await runCli(['run', '--config', config, '--concurrency', '5', ...FAST_POLL], {

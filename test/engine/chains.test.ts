@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions, type PredictionRecord } from '../emulator/server.js';
 import { FAST_POLL, runCli, tempDir, writeJobFile } from '../support/run-cli.js';
 import { parseJobFile } from '../../src/jobfile/load.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 import { filterJobs, withDependencies } from '../../src/jobfile/filter.js';
 import { partition } from '../../src/plan/shard.js';
 

@@ -24,7 +24,8 @@ describe('429 storms', () => {
   });
 
   it('an account concurrency limit (429 on every submit beyond 1 running): all jobs end created once', async () => {
-    const emu = await emulator({ accountConcurrency: 1 });
+    // Held until the limit has answered a 429: under load the jobs could otherwise run one after another.
+    const emu = await emulator({ accountConcurrency: 1, holdUntilRateLimited: 1 });
     const ws = await workspace(
       emu,
       jobFile(

@@ -6,8 +6,8 @@
 //
 // The action runs as the runner runs it (the bundled dist/index.js); the CLI runs in-process.
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../support/temp.js';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAction } from '../support/action-env.js';
 import { assertInvariants, jobFile } from './invariants.js';
@@ -47,7 +47,7 @@ async function allFiles(dir: string): Promise<Array<{ path: string; text: string
 describe('the API key is never echoed', () => {
   it('the action: a prompt carrying the key and errors echoing it leave no trace in any output', async () => {
     const emu = await emulator({ apiKey: KEY, faults });
-    const cwd = await mkdtemp(join(tmpdir(), 'atlas-secrets-'));
+    const cwd = await makeTempDir('atlas-secrets-');
     await writeFile(join(cwd, 'jobs.yml'), jobs);
     const run = await runAction({
       inputs: {

@@ -2,8 +2,8 @@
 // The real bundled action (node dist/index.js) is run as the runner runs it, with slow videos
 // (emulator time scale 50: a 5 s seedance clip takes about a second) so jobs are in flight.
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { makeTempDir } from '../support/temp.js';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAction } from '../support/action-env.js';
 import { assertInvariants, jobFile, VID } from './invariants.js';
@@ -25,7 +25,7 @@ const jobs = jobFile(
 );
 
 async function work(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'atlas-sigterm-'));
+  const dir = await makeTempDir('atlas-sigterm-');
   await writeFile(join(dir, 'jobs.yml'), jobs);
   return dir;
 }

@@ -7,7 +7,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classifyValue, findRefs, LocalInputError, resolveLocalInputs } from '../../src/inputs/local.js';
 import { parseJobFile, JobFileError } from '../../src/jobfile/load.js';
-import { jobIdentity, planJobs } from '../../src/jobfile/plan.js';
+import { jobIdentity, planJobs } from '../../src/plan/jobs.js';
 import type { PlannedJob } from '../../src/jobfile/job.js';
 import { gradientPng } from '../support/png.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';

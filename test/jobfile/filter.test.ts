@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filterJobs, parsePatterns } from '../../src/jobfile/filter.js';
 import { parseJobFile } from '../../src/jobfile/load.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 
 const names = ['hero-banner', 'hero-square', 'teaser-clip', 'Teaser-Long', '#tagged', '.hidden', 'a [v2]'];
 const jobs = planJobs(

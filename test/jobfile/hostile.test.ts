@@ -10,7 +10,7 @@ import {
   parseJobFile,
   type JobFileProblem,
 } from '../../src/jobfile/load.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 
 function problemsOf(text: string | Uint8Array): JobFileProblem[] {
   try {

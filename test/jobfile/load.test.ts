@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobFileError, loadJobFile, parseJobFile, type JobFileProblem } from '../../src/jobfile/load.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 
 /** The problems parseJobFile throws, or a failure when it does not throw. */
 function problemsOf(text: string | Uint8Array, file = 'jobs.yml'): JobFileProblem[] {

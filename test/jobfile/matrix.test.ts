@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { JobFileError, loadJobFile, parseJobFile, type JobFileProblem } from '../../src/jobfile/load.js';
-import { jobIdentity, planJobs } from '../../src/jobfile/plan.js';
+import { jobIdentity, planJobs } from '../../src/plan/jobs.js';
 import { filterJobs } from '../../src/jobfile/filter.js';
 import { combinations, placeholdersIn, substituteText, substituteValue } from '../../src/jobfile/expand.js';
 

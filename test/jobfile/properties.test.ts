@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { JobFileError, parseJobFile } from '../../src/jobfile/load.js';
 import { safeFileStem } from '../../src/jobfile/names.js';
-import { planJobs } from '../../src/jobfile/plan.js';
+import { planJobs } from '../../src/plan/jobs.js';
 
 /** parseJobFile either returns a plannable file with unique stems, or throws JobFileError with problems. */
 function parsesOrJobFileError(input: string | Uint8Array): void {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { PlannedJob } from '../../src/jobfile/job.js';
-import type { Plan } from '../../src/pipeline.js';
+import type { Plan } from '../../src/plan/types.js';
 import { partition, shardOf, splitBudget, jobWeight, balanceBound, EPSILON } from '../../src/plan/shard.js';
 
 const IMAGE_PRICES = [0.04, 0.06, 0.05];

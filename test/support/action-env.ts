@@ -2,8 +2,8 @@
 // INPUT_<NAME>, our overrides on top, the GITHUB_* files, then `node dist/index.js`.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeTempDir } from './temp.js';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -52,7 +52,7 @@ export async function runAction(opts: {
   /** Send this signal after the given ms. */
   kill?: { signal: NodeJS.Signals; afterMs: number } | { signal: NodeJS.Signals; when: (stdout: string) => boolean };
 }): Promise<ActionRun> {
-  const dir = await mkdtemp(join(tmpdir(), 'atlas-action-'));
+  const dir = await makeTempDir('atlas-action-');
   const summaryFile = join(dir, 'summary.md');
   const outputFile = join(dir, 'output.txt');
   const eventFile = join(dir, 'event.json');

@@ -146,7 +146,7 @@ export function defaultResults(): JobResult[] {
       local_path: null,
       cost: 0,
       error: 'content policy violation',
-      error_kind: 'failed',
+      error_kind: 'generation',
       prediction_id: 'pred-3',
       outputs: [],
     }),

@@ -1,9 +1,9 @@
 // Run the CLI in-process against an emulator, as a user would from a shell, and capture what it prints.
 import { Writable } from 'node:stream';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli } from '../../src/cli.js';
+import { makeTempDir } from './temp.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 
 export interface CliRun {
@@ -14,7 +14,7 @@ export interface CliRun {
 }
 
 export async function tempDir(prefix = 'atlas-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 export async function writeJobFile(dir: string, yamlText: string, name = 'jobs.yml'): Promise<string> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJobFile } from '../../src/jobfile/load.js';
-import { canonicalJson, inferType, mergeJob, planJobs } from '../../src/jobfile/plan.js';
+import { canonicalJson, inferType, planJobs } from '../../src/plan/jobs.js';
+import { mergeJob } from '../../src/jobfile/merge.js';
 import type { JobFile } from '../../src/jobfile/schema.js';
 
 const plan = (yaml: string, opts = {}) => {

@@ -1,58 +1,15 @@
 // From a validated job file to the jobs the engine runs: defaults merged, type settled,
 // request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
 import { createHash } from 'node:crypto';
-import type { JobDefaults, JobFile, JobSpec, MediaType } from './schema.js';
-import type { PlannedJob } from './job.js';
-import { expandJob } from './expand.js';
+import type { JobFile, MediaType, ModelPrice } from '../jobfile/schema.js';
+import type { PlannedJob } from '../jobfile/job.js';
+import { expandJob } from '../jobfile/expand.js';
+import { BODY_FIELDS, mergeJob, setOwn, type BodyField } from '../jobfile/merge.js';
 import { estimateCost, type PriceTables } from '../cost/prices.js';
-import type { ModelPrice } from './schema.js';
-import { safeFileStem } from './names.js';
-import { findChainRefs, mapChainRefs, parseChainRef, topologicalOrder, type ChainInput } from './chain.js';
+import { safeFileStem } from '../jobfile/names.js';
+import { findChainRefs, mapChainRefs, parseChainRef, topologicalOrder, type ChainInput } from '../jobfile/chain.js';
 
 export const DEFAULT_TIMEOUT_SECONDS: Readonly<{ image: number; video: number }> = { image: 600, video: 1800 };
-
-/** The named job keys that go into the request body; `params` must not repeat them. */
-export const BODY_FIELDS = ['model', 'prompt', 'width', 'height', 'duration', 'resolution'] as const;
-type BodyField = (typeof BODY_FIELDS)[number];
-
-/** A job with `defaults:` merged in (model and prompt may still be missing before validation). */
-export type MergedJob = JobSpec;
-
-/**
- * Merge `defaults:` into one job. The job wins: its own keys replace the defaults', and
- * `params` are merged key by key. A body field the job sets one way (e.g. `width:`) also
- * replaces the same key set the other way in defaults (`params.width`), and vice versa,
- * so a job can always override what defaults say.
- */
-export function mergeJob(defaults: JobDefaults | undefined, job: JobSpec): MergedJob {
-  if (!defaults) return job;
-  const jobParams = job.params ?? {};
-  const merged: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(defaults)) {
-    if (k === 'params' || v === undefined) continue;
-    if ((BODY_FIELDS as readonly string[]).includes(k) && Object.hasOwn(jobParams, k)) continue;
-    merged[k] = v;
-  }
-  for (const [k, v] of Object.entries(job)) {
-    if (k === 'params' || v === undefined) continue;
-    merged[k] = v;
-  }
-  if (defaults.params || job.params) {
-    const params: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(defaults.params ?? {})) {
-      if ((BODY_FIELDS as readonly string[]).includes(k) && (job as Record<string, unknown>)[k] !== undefined) continue;
-      setOwn(params, k, v);
-    }
-    for (const [k, v] of Object.entries(jobParams)) setOwn(params, k, v);
-    merged['params'] = params;
-  }
-  return merged as MergedJob;
-}
-
-/** Plain assignment, except that a key such as "__proto__" stays an own key instead of replacing the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
 export function inferType(model: string): MediaType {

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import type { Log } from '../shared/log.js';
+import type { Settings } from '../settings.js';
+import { loadJobFile } from '../jobfile/load.js';
+import { filterJobs, withDependencies } from '../jobfile/filter.js';
+import { fetchLivePrices } from '../cost/live.js';
+import { formatUsd, roundUsd } from '../cost/prices.js';
+import { USER_AGENT } from '../version.js';
+import { planJobs, wantsLivePrices } from './jobs.js';
+import { renderPlan } from './render.js';
+import { PlanError, type Plan } from './types.js';
+
+/**
+ * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
+ * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ */
+export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
+  const loaded = await loadJobFile(settings.config);
+  const prices = wantsLivePrices(loaded.jobFile)
+    ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+    : {};
+  const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+  // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
+  const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
+  if (chained.added.length) {
+    const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+    deps.log?.info(
+      `The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`,
+    );
+  }
+  const picked = chained.jobs;
+  const jobs = picked.map((j, index) => ({ ...j, index }));
+  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+  const lines = new Map(allJobs.map((j) => [j.name, j.line]));
+  const plan: Plan = {
+    configPath: loaded.path,
+    outputDir: resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+    concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
+    jobs,
+    allJobs,
+    estimatedCost,
+    lineOf: (name) => lines.get(name),
+  };
+  if (settings.maxCost !== undefined && estimatedCost > settings.maxCost + 1e-9) {
+    throw new PlanError(
+      `the plan's estimated cost ${formatUsd(estimatedCost)} exceeds max-cost ${formatUsd(settings.maxCost)}; nothing was submitted.\n${renderPlan(plan)}`,
+    );
+  }
+  return plan;
+}
