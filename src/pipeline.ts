@@ -1,10 +1,10 @@
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
 // report.md and the gallery in the output directory. GitHub delivery is main.ts's business.
 import { resolve, join } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { Agent } from 'undici';
 import type { Log } from './shared/log.js';
-import type { Settings } from './settings.js';
+import { confinedOutputDir, type Settings, type Workspace } from './settings.js';
 import type { PlannedJob } from './jobfile/job.js';
 import type { Manifest } from './manifest/schema.js';
 import { loadJobFile } from './jobfile/load.js';
@@ -14,10 +14,11 @@ import { filterJobs, withDependencies } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
-import { openJournal, JOURNAL_FILE, type Journal } from './journal/journal.js';
-import { redactDeep, redactSecrets } from './shared/redact.js';
+import { openJournal, JOURNAL_FILE } from './journal/journal.js';
+import { redactDeep } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
-import { renderReportFile } from './report/summary.js';
+import { renderReportFile, REPORT_FILE_NAME } from './report/summary.js';
+import { replaceFile } from './shared/safe-write.js';
 import { writeGallery } from './report/gallery.js';
 import { formatUsd, roundUsd } from './cost/prices.js';
 import { shardOf, type ShardInfo } from './plan/shard.js';
@@ -33,8 +34,10 @@ export interface PipelineDeps {
   onJobFinished?: EngineOptions['onJobFinished'];
   /** Called once the plan is final, before the journal is opened (the action restores the Actions cache here). */
   onPlan?: (plan: Plan) => Promise<void>;
-  /** Root that local inputs (`image: ./assets/x.png`) resolve against and must stay inside. */
+  /** Root that local inputs (`image: ./assets/x.png`) resolve against and must stay inside, as the output directory must. */
   workspace?: string;
+  /** How errors name the workspace (default: "the workspace"). */
+  workspaceLabel?: string;
   /** Where the run happens, for webhook messages. */
   run?: RunInfo;
 }
@@ -67,8 +70,14 @@ export class PlanError extends Error {
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
  * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
  */
-export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
+export async function makePlan(
+  settings: Settings,
+  deps: { log?: Log; signal?: AbortSignal; workspace?: Workspace } = {},
+): Promise<Plan> {
   const loaded = await loadJobFile(settings.config);
+  const outputDir = deps.workspace
+    ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
+    : resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
   const prices = wantsLivePrices(loaded.jobFile)
     ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
     : {};
@@ -87,7 +96,7 @@ export async function makePlan(settings: Settings, deps: { log?: Log; signal?: A
   const lines = new Map(allJobs.map((j) => [j.name, j.line]));
   const plan: Plan = {
     configPath: loaded.path,
-    outputDir: resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+    outputDir,
     concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
     jobs,
     allJobs,
@@ -133,11 +142,12 @@ export function renderPlan(plan: Plan): string {
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
   const { log } = deps;
   // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
-  const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const workspace = { dir: deps.workspace ?? process.cwd(), label: deps.workspaceLabel ?? 'the workspace' };
+  const whole = await makePlan(settings, { log, workspace, ...(deps.signal ? { signal: deps.signal } : {}) });
   const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
   // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
   const local = await resolveLocalInputs(planned.jobs, {
-    workspace: deps.workspace ?? process.cwd(),
+    workspace: workspace.dir,
     configPath: planned.configPath,
   });
   const plan: Plan = { ...planned, jobs: local.jobs };
@@ -161,13 +171,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     userAgent: USER_AGENT,
     dispatcher,
   });
-  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE));
-  // The key never reaches what the run writes, even when a prompt or an error message carries it.
+  // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
   const secrets = [settings.apiKey];
-  const safeJournal: Journal = {
-    ...journal,
-    record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }),
-  };
+  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });
   const webhook = settings.webhookUrl
     ? createWebhookNotifier({
         url: settings.webhookUrl,
@@ -188,7 +194,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         log,
         prepareBody: local.uploader(client, log, upload),
         uploadFile: upload,
-        journal: safeJournal,
+        journal,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },
       {
@@ -220,7 +226,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       secrets,
     );
     const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await writeFile(join(plan.outputDir, 'report.md'), renderReportFile(manifest));
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
     await writeGallery(plan.outputDir, manifest);
     await webhook?.batchFinished(manifest);
     return { plan, manifest, manifestPath };

@@ -4,6 +4,7 @@
 import { Blob } from 'node:buffer';
 import { Agent, FormData, request, type Dispatcher } from 'undici';
 import { backoffMs, sleep } from '../shared/abort.js';
+import { containsSecret, secretRedactor } from '../shared/redact.js';
 import { AtlasError, classifyHttp } from './errors.js';
 import {
   errorMessage,
@@ -112,12 +113,8 @@ export function createAtlasClient(opts: AtlasClientOptions): AtlasClient {
   const events = opts.events ?? {};
 
   // ---- secrets -------------------------------------------------------------------------
-  const secrets =
-    opts.apiKey === ''
-      ? []
-      : [...new Set([opts.apiKey, encodeURIComponent(opts.apiKey), JSON.stringify(opts.apiKey).slice(1, -1)])];
-  const scrub = (s: string): string => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
-  const hasSecret = (s: string): boolean => secrets.some((k) => s.includes(k));
+  const scrub = secretRedactor([opts.apiKey]);
+  const hasSecret = (s: string): boolean => containsSecret(s, [opts.apiKey]);
   /** Every error leaving the client passes here: no message, stack or cause may carry the key. */
   const clean = (e: unknown, op: string): AtlasError => {
     const err =

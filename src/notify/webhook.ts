@@ -9,6 +9,7 @@ import type { JobResult, Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
 import { backoffMs, sleep } from '../shared/abort.js';
 import { parseRetryAfter } from '../shared/retry-after.js';
+import { secretRedactor } from '../shared/redact.js';
 
 export const SIGNATURE_HEADER = 'x-atlas-signature-256';
 export const EVENT_HEADER = 'x-atlas-event';
@@ -173,7 +174,7 @@ export function createWebhookNotifier(opts: WebhookOptions): WebhookNotifier {
   const giveUpAfter = Math.max(1, opts.giveUpAfter ?? 3);
   const run = opts.run ?? {};
   const redact = urlRedactor(opts.url);
-  const clean = (s: string) => (opts.secret ? s.split(opts.secret).join('***') : s);
+  const clean = secretRedactor([opts.secret]);
   const say = (s: string) => redact(clean(s));
 
   let consecutiveFailures = 0;

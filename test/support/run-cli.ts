@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cli } from '../../src/cli.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 
@@ -37,8 +37,11 @@ export async function runCli(
       cb();
     },
   });
+  // The output directory must be inside the workspace (the current directory by default): tests
+  // work in temp dirs, so the workspace is the output directory's parent unless the test names one.
   const argv = [
     ...args,
+    ...(args.includes('--workspace') ? [] : ['--workspace', dirname(opts.outputDir)]),
     '--output-dir',
     opts.outputDir,
     ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []),
