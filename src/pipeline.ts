@@ -18,7 +18,7 @@ import { openJournal, JOURNAL_FILE } from './journal/journal.js';
 import { redactDeep } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
 import { renderReportFile, REPORT_FILE_NAME } from './report/summary.js';
-import { replaceFile } from './shared/safe-write.js';
+import { plantedLinks, replaceFile } from './shared/safe-write.js';
 import { writeGallery } from './report/gallery.js';
 import { formatUsd, roundUsd } from './cost/prices.js';
 import { shardOf, type ShardInfo } from './plan/shard.js';
@@ -159,6 +159,12 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
 
   const startedAt = new Date();
   await mkdir(plan.outputDir, { recursive: true });
+  // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
+  const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+  if (planted.length)
+    throw new PlanError(
+      `the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`,
+    );
   const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
   // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
   const dispatcher = new Agent({

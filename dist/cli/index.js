@@ -55933,6 +55933,22 @@ async function replaceFile(dir, name, content) {
     }
     return final;
 }
+/**
+ * Entries of `dir` among `names` that exist as symbolic links:
+ * the run writes through these names (images/, videos/, the journal), so a link planted there by a
+ * repository or a cache would send its writes elsewhere. Returned as `name -> target` for the error.
+ */
+async function plantedLinks(dir, names) {
+    const found = [];
+    for (const name of names) {
+        const st = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
+        if (st?.isSymbolicLink()) {
+            const target = await (0,promises_.readlink)((0,external_node_path_.join)(dir, name)).catch(() => '?');
+            found.push(`${name} -> ${target}`);
+        }
+    }
+    return found;
+}
 
 ;// CONCATENATED MODULE: ./src/manifest/build.ts
 // Builds manifest.json from the engine's results and writes it atomically, so a reader never
@@ -57474,6 +57490,10 @@ async function runPipeline(settings, deps) {
     }
     const startedAt = new Date();
     await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
+    const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+    if (planted.length)
+        throw new PlanError(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({

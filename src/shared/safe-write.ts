@@ -4,7 +4,7 @@
 // refuses any existing name, a symlink included) in the same directory, and is renamed over the
 // final name: rename replaces a symlink itself, never its target. A reader never sees half a file.
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readlink, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 /** Writes `dir/name` atomically; `content` is the text, or a function that writes it to the open file. */
@@ -28,4 +28,21 @@ export async function replaceFile(
     throw e;
   }
   return final;
+}
+
+/**
+ * Entries of `dir` among `names` that exist as symbolic links:
+ * the run writes through these names (images/, videos/, the journal), so a link planted there by a
+ * repository or a cache would send its writes elsewhere. Returned as `name -> target` for the error.
+ */
+export async function plantedLinks(dir: string, names: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of names) {
+    const st = await lstat(join(dir, name)).catch(() => undefined);
+    if (st?.isSymbolicLink()) {
+      const target = await readlink(join(dir, name)).catch(() => '?');
+      found.push(`${name} -> ${target}`);
+    }
+  }
+  return found;
 }
