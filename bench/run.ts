@@ -159,6 +159,7 @@ async function runWorkload(w: Workload): Promise<Row> {
           NODE_OPTIONS: `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
           BENCH_USAGE_FILE: usageFile,
           GITHUB_STEP_SUMMARY: summary,
+          GITHUB_WORKSPACE: dir, // the output directory must be inside the workspace
           INPUT_CONFIG: config,
           'INPUT_API-KEY': 'bench-key',
           'INPUT_BASE-URL': emu.url,

@@ -90,26 +90,33 @@ function uniqueArtifactName(base, ctx) {
 function artifactUrl(ctx, id) {
     return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
 }
-/** Every file under dir, recursively (symlinked files included, symlinked directories not followed), sorted. */
+/**
+ * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.
+ * Symbolic links are never followed, to files or directories: the output directory may come from a
+ * repository or a cache, and a committed `out/notes.txt -> /proc/self/environ` must not travel in
+ * the artifact. Each file's real path is checked to be inside dir's real path as well.
+ */
 async function listFiles(dir) {
-    const out = [];
+    const files = [];
+    const skipped = [];
+    const realRoot = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().realpath(dir);
+    const inside = (p) => p.startsWith(realRoot + (node_path__WEBPACK_IMPORTED_MODULE_2___default().sep));
     const walk = async (d) => {
         const entries = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().readdir(d, { withFileTypes: true });
         for (const e of entries) {
             const p = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, e.name);
             if (e.isDirectory())
                 await walk(p);
-            else if (e.isFile())
-                out.push(p);
-            else if (e.isSymbolicLink()) {
-                const st = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().stat(p).catch(() => undefined);
-                if (st?.isFile())
-                    out.push(p);
-            }
+            else if (e.isFile() && inside(await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().realpath(p)))
+                files.push(p);
+            else
+                skipped.push(p);
         }
     };
-    await walk(dir);
-    return out.sort();
+    await walk(realRoot);
+    // Paths under dir as given (not its real path), so the artifact's layout is relative to it.
+    const rel = (p) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(realRoot, p));
+    return { files: files.map(rel).sort(), skipped: skipped.map(rel).sort() };
 }
 function stemOf(files, fallback) {
     const first = files[0];
@@ -204,7 +211,13 @@ async function uploadOutputs(opts) {
         return fail(problem);
     let all;
     try {
-        all = await listFiles(root);
+        const listed = await listFiles(root);
+        all = listed.files;
+        if (listed.skipped.length > 0) {
+            const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
+            const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
+            log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
+        }
     }
     catch (e) {
         return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
@@ -346,6 +359,12 @@ var external_node_os_ = __webpack_require__(48161);
 var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 84 modules
 var artifact = __webpack_require__(77935);
+// EXTERNAL MODULE: ./src/settings.ts
+var src_settings = __webpack_require__(58750);
+// EXTERNAL MODULE: ./src/github/actions-log.ts
+var actions_log = __webpack_require__(9604);
+// EXTERNAL MODULE: ./src/shared/safe-write.ts
+var safe_write = __webpack_require__(28350);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __webpack_require__(38816);
 ;// CONCATENATED MODULE: ./src/manifest/schema.ts
@@ -605,8 +624,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 26 modules
-var pipeline = __webpack_require__(82413);
+// EXTERNAL MODULE: ./src/pipeline.ts + 25 modules
+var pipeline = __webpack_require__(38160);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -614,6 +633,9 @@ var shards = __webpack_require__(3974);
 // every `<artifact-name>-<i>-of-<n>`, merges their manifests (and media) into one, and delivers it as
 // one run would: the `<artifact-name>` artifact, one job summary, one sticky PR comment. A shard whose
 // artifact is absent or unreadable is named as missing in all three, never silently dropped.
+
+
+
 
 
 
@@ -671,7 +693,7 @@ async function collectShards(base, into, client, log) {
 async function runReportStep(settings, env, log, client) {
     try {
         if (!settings.artifactName) {
-            return core/* setFailed */.C1("mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').");
+            return (0,actions_log/* failStep */.vy)("mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').");
         }
         const artifacts = client ?? new artifact/* DefaultArtifactClient */.t9();
         const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'atlas-report-'));
@@ -683,10 +705,10 @@ async function runReportStep(settings, env, log, client) {
                 .addRaw(msg, true)
                 .write()
                 .catch(() => undefined);
-            return core/* setFailed */.C1(msg);
+            return (0,actions_log/* failStep */.vy)(msg);
         }
         const merged = mergeManifests(collected.parts);
-        const outputDir = (0,external_node_path_.resolve)(settings.outputDir ?? 'output');
+        const outputDir = await (0,src_settings/* confinedOutputDir */.Tc)(settings, { path: settings.config }, { dir: env['GITHUB_WORKSPACE'] || process.cwd(), label: 'GITHUB_WORKSPACE' });
         await (0,promises_.mkdir)(outputDir, { recursive: true });
         // One artifact of everything: the shards' media (file names are unique across the whole job file).
         if (!settings.artifactPerJob) {
@@ -698,14 +720,14 @@ async function runReportStep(settings, env, log, client) {
             }
         }
         const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
-        await (0,promises_.writeFile)((0,external_node_path_.join)(outputDir, summary/* REPORT_FILE_NAME */._G), (0,summary/* renderReportFile */.Tp)(merged));
+        await (0,safe_write/* replaceFile */.f)(outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(merged));
         await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
         const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
         for (const s of missing)
             log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
                 title: 'Missing shard',
             });
-        core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
+        log.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
         const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(203)]).then(__webpack_require__.bind(__webpack_require__, 68584));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
@@ -717,11 +739,11 @@ async function runReportStep(settings, env, log, client) {
                 : '';
             const bad = merged.failed + merged.unknown;
             const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
-            core/* setFailed */.C1(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);
+            (0,actions_log/* failStep */.vy)(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);
         }
     }
     catch (e) {
-        core/* setFailed */.C1(e instanceof Error ? (e.stack ?? e.message) : String(e));
+        (0,actions_log/* failStep */.vy)(e instanceof src_settings/* SettingsError */.GN ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
 }
 

@@ -90,26 +90,33 @@ function uniqueArtifactName(base, ctx) {
 function artifactUrl(ctx, id) {
     return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
 }
-/** Every file under dir, recursively (symlinked files included, symlinked directories not followed), sorted. */
+/**
+ * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.
+ * Symbolic links are never followed, to files or directories: the output directory may come from a
+ * repository or a cache, and a committed `out/notes.txt -> /proc/self/environ` must not travel in
+ * the artifact. Each file's real path is checked to be inside dir's real path as well.
+ */
 async function listFiles(dir) {
-    const out = [];
+    const files = [];
+    const skipped = [];
+    const realRoot = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().realpath(dir);
+    const inside = (p) => p.startsWith(realRoot + (node_path__WEBPACK_IMPORTED_MODULE_2___default().sep));
     const walk = async (d) => {
         const entries = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().readdir(d, { withFileTypes: true });
         for (const e of entries) {
             const p = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(d, e.name);
             if (e.isDirectory())
                 await walk(p);
-            else if (e.isFile())
-                out.push(p);
-            else if (e.isSymbolicLink()) {
-                const st = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().stat(p).catch(() => undefined);
-                if (st?.isFile())
-                    out.push(p);
-            }
+            else if (e.isFile() && inside(await node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default().realpath(p)))
+                files.push(p);
+            else
+                skipped.push(p);
         }
     };
-    await walk(dir);
-    return out.sort();
+    await walk(realRoot);
+    // Paths under dir as given (not its real path), so the artifact's layout is relative to it.
+    const rel = (p) => node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(realRoot, p));
+    return { files: files.map(rel).sort(), skipped: skipped.map(rel).sort() };
 }
 function stemOf(files, fallback) {
     const first = files[0];
@@ -204,7 +211,13 @@ async function uploadOutputs(opts) {
         return fail(problem);
     let all;
     try {
-        all = await listFiles(root);
+        const listed = await listFiles(root);
+        all = listed.files;
+        if (listed.skipped.length > 0) {
+            const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
+            const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
+            log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
+        }
     }
     catch (e) {
         return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
@@ -477,6 +490,8 @@ function safeLine(lineOf, name) {
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
 
+/** Who writes with the workflow's GITHUB_TOKEN. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 const PR_EVENTS = new Set([
     'pull_request',
     'pull_request_target',
@@ -517,17 +532,48 @@ function comment_messageOf(err) {
         return fromBody;
     return typeof e?.message === 'string' ? e.message : String(err);
 }
-/** Finds the comment carrying `marker`, stopping at the page where it is. */
+/**
+ * The login our comments are written as. A personal access token may read GET /user and writes as
+ * that user; GITHUB_TOKEN may not (403 "Resource not accessible by integration") and writes as
+ * github-actions[bot]. (A GitHub App's token also gets 403 and writes as its own bot: its old comment
+ * is then not found and a new one is made, which is safe.)
+ */
+async function ownLogin(o) {
+    try {
+        const { data } = await o.octokit.request('GET /user');
+        if (typeof data.login === 'string' && data.login)
+            return data.login;
+    }
+    catch (err) {
+        const status = statusOf(err);
+        if (status !== 401 && status !== 403 && status !== 404)
+            throw err;
+    }
+    return ACTIONS_BOT_LOGIN;
+}
+/**
+ * Finds our comment carrying `marker`, stopping at the page where it is. Only comments written by
+ * the token's own login count: anyone can quote the marker, and their comment must never be edited.
+ * The login is asked for only once a comment carries the marker.
+ */
 async function findComment(o, marker) {
-    const found = await o.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 }, (response, done) => {
-        const hit = response.data.find((c) => typeof c.body === 'string' && c.body.includes(marker));
-        if (hit) {
-            done();
-            return [hit];
-        }
-        return [];
+    let login;
+    const pages = o.octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        owner: o.owner,
+        repo: o.repo,
+        issue_number: o.issueNumber,
+        per_page: 100,
     });
-    return found[0];
+    for await (const response of pages) {
+        const marked = response.data.filter((c) => typeof c.body === 'string' && c.body.includes(marker));
+        if (marked.length === 0)
+            continue;
+        login ??= await ownLogin(o);
+        const hit = marked.find((c) => c.user?.login === login);
+        if (hit)
+            return hit;
+    }
+    return undefined;
 }
 function withMarker(body, marker, log) {
     let b = body.includes(marker) ? body : `${marker}\n${body}`;

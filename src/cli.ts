@@ -44,7 +44,8 @@ Usage:
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
   --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
-  --webhook-url URL, --webhook-secret S, --workspace DIR (root for local inputs such as image: ./assets/x.png; default: here)
+  --webhook-url URL, --webhook-secret S, --workspace DIR (root that local inputs such as image: ./assets/x.png
+  and the output directory must stay inside; default: the current directory)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 
@@ -122,7 +123,10 @@ export async function cli(
       log,
       signal: cancel.signal,
       onProgress,
+      // The workspace is the current directory unless --workspace says otherwise: local inputs and
+      // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
       workspace: typeof ws === 'string' ? resolve(ws) : process.cwd(),
+      workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
       run: runInfoFromEnv(env),
     });
     if (live) out.write('\n');
@@ -142,6 +146,7 @@ export async function cli(
     if (live) out.write('\n');
     if (e instanceof JobFileError) return (out.write(e.message + '\n'), 2);
     if (e instanceof PlanError) return (out.write(e.message + '\n'), 2);
+    if (e instanceof SettingsError) return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);

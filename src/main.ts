@@ -5,7 +5,8 @@ import { runPipeline, shouldFail } from './pipeline.js';
 import { renderPlan } from './plan/render.js';
 import { PlanError } from './plan/types.js';
 import { JobFileError } from './jobfile/load.js';
-import { actionsLog } from './github/actions-log.js';
+import { actionsLog, failStep, logGroup } from './github/actions-log.js';
+import { cleanLogText } from './shared/log.js';
 import { formatProgress } from './report/progress.js';
 import { formatUsd } from './cost/prices.js';
 import type { Progress } from './engine/run.js';
@@ -15,13 +16,21 @@ import { runInfoFromEnv } from './notify/webhook.js';
 
 const PROGRESS_EVERY_MS = 15_000;
 
+/**
+ * The plan for the summary's <pre><code> block: control characters removed and HTML escaped, so a
+ * job name or model id cannot close the block (or inject Markdown) whatever it holds.
+ */
+function planHtml(text: string): string {
+  return cleanLogText(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = actionsLog();
   let settings: Settings;
   try {
     settings = readSettings((name) => core.getInput(name), env);
   } catch (e) {
-    if (e instanceof SettingsError) return core.setFailed(e.message);
+    if (e instanceof SettingsError) return failStep(e.message);
     throw e;
   }
   if (settings.apiKey) core.setSecret(settings.apiKey);
@@ -43,7 +52,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   const started = Date.now();
   let last: Progress | undefined;
-  const ticker = setInterval(() => last && core.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
+  const ticker = setInterval(() => last && log.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
   ticker.unref();
   // The output directory (journal + files) carried between runs and attempts in the Actions cache.
   const cache: { carried?: CarriedOutputs } = {};
@@ -59,25 +68,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
       },
       workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+      workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
       run: runInfoFromEnv(env),
       // One log group per job, printed whole when it settles so concurrent jobs never interleave.
       onJobFinished: (_job, r) => {
-        core.startGroup(jobLogTitle(r));
-        for (const line of jobLogLines(r)) core.info(line);
-        core.endGroup();
+        logGroup(jobLogTitle(r), jobLogLines(r));
       },
     });
     if (!result.manifest) {
       core.setOutput('total-cost', String(result.plan.estimatedCost));
       await core.summary
         .addHeading('Atlas media: dry run', 3)
-        .addCodeBlock(renderPlan(result.plan))
+        .addCodeBlock(planHtml(renderPlan(result.plan)))
         .write()
         .catch(() => undefined);
       return;
     }
     const m = result.manifest;
-    core.info(
+    log.info(
       `${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${formatUsd(m.total_cost)} spent. Manifest: ${result.manifestPath}`,
     );
     // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
@@ -95,11 +103,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     setRunOutputs(m, result.manifestPath!, result.plan.outputDir, d);
     if (cancel.signal.aborted)
-      core.setFailed(
+      failStep(
         `Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`,
       );
     else if (shouldFail(m, settings.failOn)) {
-      core.setFailed(
+      failStep(
         `${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`,
       );
     }
@@ -107,12 +115,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (e instanceof JobFileError) {
       for (const p of e.problems)
         log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
-      return core.setFailed(
+      return failStep(
         `The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`,
       );
     }
-    if (e instanceof PlanError) return core.setFailed(e.message);
-    core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    if (e instanceof PlanError || e instanceof SettingsError) return failStep(e.message);
+    failStep(e instanceof Error ? (e.stack ?? e.message) : String(e));
   } finally {
     clearInterval(ticker);
     // A failed or cancelled run still saves what it paid for (a no-op if already saved).

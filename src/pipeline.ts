@@ -1,21 +1,22 @@
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
 // report.md and the gallery in the output directory. GitHub delivery is main.ts's business.
 import { join } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { Agent } from 'undici';
 import type { Log } from './shared/log.js';
 import type { Settings } from './settings.js';
 import type { Manifest } from './manifest/schema.js';
 import { makePlan } from './plan/make.js';
 import { renderPlan } from './plan/render.js';
-import type { Plan } from './plan/types.js';
+import { PlanError, type Plan } from './plan/types.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
-import { openJournal, JOURNAL_FILE, type Journal } from './journal/journal.js';
-import { redactDeep, redactSecrets } from './shared/redact.js';
+import { openJournal, JOURNAL_FILE } from './journal/journal.js';
+import { redactDeep } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
-import { renderReportFile } from './report/summary.js';
+import { renderReportFile, REPORT_FILE_NAME } from './report/summary.js';
+import { plantedLinks, replaceFile } from './shared/safe-write.js';
 import { writeGallery } from './report/gallery.js';
 import { shardOf } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
@@ -30,8 +31,10 @@ export interface PipelineDeps {
   onJobFinished?: EngineOptions['onJobFinished'];
   /** Called once the plan is final, before the journal is opened (the action restores the Actions cache here). */
   onPlan?: (plan: Plan) => Promise<void>;
-  /** Root that local inputs (`image: ./assets/x.png`) resolve against and must stay inside. */
+  /** Root that local inputs (`image: ./assets/x.png`) resolve against and must stay inside, as the output directory must. */
   workspace?: string;
+  /** How errors name the workspace (default: "the workspace"). */
+  workspaceLabel?: string;
   /** Where the run happens, for webhook messages. */
   run?: RunInfo;
 }
@@ -46,11 +49,12 @@ export interface PipelineResult {
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
   const { log } = deps;
   // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
-  const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
+  const workspace = { dir: deps.workspace ?? process.cwd(), label: deps.workspaceLabel ?? 'the workspace' };
+  const whole = await makePlan(settings, { log, workspace, ...(deps.signal ? { signal: deps.signal } : {}) });
   const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
   // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
   const local = await resolveLocalInputs(planned.jobs, {
-    workspace: deps.workspace ?? process.cwd(),
+    workspace: workspace.dir,
     configPath: planned.configPath,
   });
   const plan: Plan = { ...planned, jobs: local.jobs };
@@ -62,6 +66,12 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
 
   const startedAt = new Date();
   await mkdir(plan.outputDir, { recursive: true });
+  // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
+  const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+  if (planted.length)
+    throw new PlanError(
+      `the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`,
+    );
   const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
   // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
   const dispatcher = new Agent({
@@ -74,13 +84,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     userAgent: USER_AGENT,
     dispatcher,
   });
-  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE));
-  // The key never reaches what the run writes, even when a prompt or an error message carries it.
+  // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
   const secrets = [settings.apiKey];
-  const safeJournal: Journal = {
-    ...journal,
-    record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }),
-  };
+  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });
   const webhook = settings.webhookUrl
     ? createWebhookNotifier({
         url: settings.webhookUrl,
@@ -101,7 +107,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         log,
         prepareBody: local.uploader(client, log, upload),
         uploadFile: upload,
-        journal: safeJournal,
+        journal,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },
       {
@@ -133,7 +139,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       secrets,
     );
     const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await writeFile(join(plan.outputDir, 'report.md'), renderReportFile(manifest));
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
     await writeGallery(plan.outputDir, manifest);
     await webhook?.batchFinished(manifest);
     return { plan, manifest, manifestPath };

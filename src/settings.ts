@@ -1,5 +1,8 @@
 // The run's settings, read once from the action's inputs or the CLI's flags (same names), each
 // checked with an error that names the input. Nothing below this reads the environment.
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { JobFileError } from './jobfile/load.js';
 
 export const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
 export const DEFAULT_CONFIG = '.github/atlas-media.yml';
@@ -200,4 +203,79 @@ export function readSettings(
   }
   if (problems.length) throw new SettingsError(problems);
   return settings;
+}
+
+/**
+ * The output directory as a real path (symlinks resolved), when it is a directory strictly inside
+ * the workspace: not the workspace itself (the artifact would carry the whole checkout), not `.git`
+ * or inside it (actions/checkout leaves the token in `.git/config`). Otherwise `problem` says why.
+ * A part of the path that does not exist yet holds no link, so the real path of the longest existing
+ * part decides. `workspaceLabel` names the workspace in the message (GITHUB_WORKSPACE, the current directory).
+ */
+export async function confineOutputDir(
+  dir: string,
+  workspace: string,
+  workspaceLabel: string,
+): Promise<{ path: string; problem?: undefined } | { problem: string }> {
+  const shown = JSON.stringify(dir);
+  let realWs: string;
+  try {
+    realWs = await realpath(resolve(workspace));
+  } catch {
+    return { problem: `the workspace ${workspace} (${workspaceLabel}) does not exist` };
+  }
+  let existing = resolve(dir);
+  const missing: string[] = [];
+  let real: string | undefined;
+  while (real === undefined) {
+    try {
+      const r = await realpath(existing);
+      if (!(await stat(r)).isDirectory()) return { problem: `${shown} resolves to ${r}, which is not a directory` };
+      real = join(r, ...missing.reverse());
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') return { problem: `${shown} cannot be used: ${(e as Error).message}` };
+      // A name that exists but does not resolve is a dangling link: where it would write is unknown.
+      if (await lstat(existing).catch(() => undefined))
+        return { problem: `${shown}: ${existing} is a symbolic link to nothing` };
+      if (dirname(existing) === existing) return { problem: `${shown} cannot be resolved` };
+      missing.push(basename(existing));
+      existing = dirname(existing);
+    }
+  }
+  const rel = relative(realWs, real);
+  const where = `the workspace ${realWs} (${workspaceLabel})`;
+  if (rel === '') return { problem: `${shown} is ${where} itself; use a directory inside it, such as ./output` };
+  if (rel.startsWith('..') || isAbsolute(rel))
+    return { problem: `${shown} resolves to ${real}, outside ${where}; use a directory inside it, such as ./output` };
+  if (rel.split(sep)[0]!.toLowerCase() === '.git')
+    return { problem: `${shown} resolves to ${real}, inside .git; use a directory outside .git, such as ./output` };
+  return { path: real };
+}
+
+/** The root the output directory must stay inside, and how to name it in an error. */
+export interface Workspace {
+  dir: string;
+  label: string;
+}
+
+/**
+ * The output directory (the input, else the job file's output_dir, else ./output) confined to the
+ * workspace (confineOutputDir). Throws SettingsError naming the input, or JobFileError at the job
+ * file's output_dir line: before anything is paid for.
+ */
+export async function confinedOutputDir(
+  settings: Pick<Settings, 'outputDir'>,
+  jobFile: { path: string; outputDir?: string | undefined },
+  ws: Workspace,
+): Promise<string> {
+  const fromFile = settings.outputDir === undefined ? jobFile.outputDir : undefined;
+  const c = await confineOutputDir(settings.outputDir ?? fromFile ?? 'output', ws.dir, ws.label);
+  if (c.problem === undefined) return c.path;
+  if (fromFile === undefined) throw new SettingsError([`input output-dir: ${c.problem}`]);
+  const text = await readFile(jobFile.path, 'utf8').catch(() => '');
+  const line = text.split(/\r?\n/).findIndex((l) => /^["']?output_dir["']?\s*:/.test(l)) + 1;
+  throw new JobFileError([
+    { file: jobFile.path, line: Math.max(1, line), col: 1, field: 'output_dir', message: `output_dir: ${c.problem}` },
+  ]);
 }

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6752:
+/***/ 4371:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
@@ -685,7 +685,7 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6424:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -1245,7 +1245,7 @@ module.exports = upgrade
 
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(6424)
 module.exports.stream = __nccwpck_require__(3560)
 module.exports.pipeline = __nccwpck_require__(6862)
 module.exports.upgrade = __nccwpck_require__(1882)
@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8570);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5251);
 // Entry point of the bundled CLI (dist/cli/index.js).
 
 process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
@@ -39034,7 +39034,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8570:
+/***/ 5251:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39048,149 +39048,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/settings.ts
-// The run's settings, read once from the action's inputs or the CLI's flags (same names), each
-// checked with an error that names the input. Nothing below this reads the environment.
-const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
-const DEFAULT_CONFIG = '.github/atlas-media.yml';
-class SettingsError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.join('\n'));
-        this.problems = problems;
-        this.name = 'SettingsError';
-    }
-}
-/** `get` returns an input's raw value ('' or undefined when unset). */
-function readSettings(get, env = {}) {
-    const problems = [];
-    const raw = (name) => (get(name) ?? '').trim();
-    const num = (name, dflt, check, what) => {
-        const v = raw(name);
-        if (v === '')
-            return dflt;
-        const n = Number(v);
-        if (!Number.isFinite(n) || !check(n)) {
-            problems.push(`input ${name}: "${v}" is not ${what}`);
-            return dflt;
-        }
-        return n;
-    };
-    const bool = (name, dflt) => {
-        const v = raw(name).toLowerCase();
-        if (v === '')
-            return dflt;
-        if (['true', 'yes', '1', 'on'].includes(v))
-            return true;
-        if (['false', 'no', '0', 'off'].includes(v))
-            return false;
-        problems.push(`input ${name}: "${raw(name)}" is not true or false`);
-        return dflt;
-    };
-    const oneOf = (name, allowed, dflt) => {
-        const v = raw(name);
-        if (v === '')
-            return dflt;
-        if (allowed.includes(v))
-            return v;
-        problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
-        return dflt;
-    };
-    let concurrency;
-    const c = raw('concurrency');
-    if (c === 'auto')
-        concurrency = 'auto';
-    else
-        concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
-    const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
-    const dryRun = bool('dry-run', false);
-    const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
-    try {
-        const u = new URL(baseUrl);
-        if (u.protocol !== 'https:' && u.protocol !== 'http:')
-            throw new Error('protocol');
-    }
-    catch {
-        problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
-    }
-    const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
-    const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
-    if (maxPollIntervalMs < pollIntervalMs)
-        problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
-    const settings = {
-        config: raw('config') || DEFAULT_CONFIG,
-        apiKey,
-        baseUrl: baseUrl.replace(/\/+$/, ''),
-        concurrency,
-        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
-            32,
-        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
-            4,
-        outputDir: raw('output-dir') || undefined,
-        dryRun,
-        failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
-        jobs: raw('jobs')
-            .split(/\r?\n/)
-            .map((s) => s.trim())
-            .filter(Boolean),
-        pollIntervalMs,
-        maxPollIntervalMs,
-        retryUnknownSubmits: bool('retry-unknown-submits', false),
-        maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
-        graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
-        artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
-        artifactPerJob: bool('artifact-per-job', false),
-        retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
-        compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
-        comment: oneOf('comment', ['auto', 'always', 'never'], 'auto'),
-        commentTag: raw('comment-tag') || 'atlas-media',
-        githubToken: raw('github-token'),
-        cache: bool('cache', true),
-        force: bool('force', false),
-        mode: oneOf('mode', ['run', 'report'], 'run'),
-        inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
-    };
-    let shard;
-    const sh = raw('shard');
-    if (sh) {
-        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
-        const index = m ? Number(m[1]) : NaN;
-        const total = m ? Number(m[2]) : NaN;
-        if (!m || total < 1 || index < 1 || index > total || total > 256)
-            problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
-        else
-            shard = { index, total };
-    }
-    settings.shard = shard;
-    const webhookUrl = raw('webhook-url');
-    if (webhookUrl) {
-        try {
-            const u = new URL(webhookUrl);
-            if (u.protocol !== 'https:' && u.protocol !== 'http:')
-                throw new Error('protocol');
-            settings.webhookUrl = webhookUrl;
-        }
-        catch {
-            // Never echo the URL: webhook URLs carry their own secrets.
-            problems.push('input webhook-url: not an http(s) URL');
-        }
-    }
-    if (raw('webhook-secret'))
-        settings.webhookSecret = raw('webhook-secret');
-    if (settings.mode === 'report' && shard)
-        problems.push('input shard: not used with mode: report (the report step reads every shard)');
-    if (!dryRun && !apiKey && settings.mode === 'run') {
-        problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
-    }
-    if (problems.length)
-        throw new SettingsError(problems);
-    return settings;
-}
-
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -50195,6 +50054,217 @@ function tooLargeMessage(size) {
     return `the job file is too large: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); the limit is ${MAX_JOB_FILE_BYTES / 1024 / 1024} MiB`;
 }
 
+;// CONCATENATED MODULE: ./src/settings.ts
+// The run's settings, read once from the action's inputs or the CLI's flags (same names), each
+// checked with an error that names the input. Nothing below this reads the environment.
+
+
+
+const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
+const DEFAULT_CONFIG = '.github/atlas-media.yml';
+class SettingsError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.join('\n'));
+        this.problems = problems;
+        this.name = 'SettingsError';
+    }
+}
+/** `get` returns an input's raw value ('' or undefined when unset). */
+function readSettings(get, env = {}) {
+    const problems = [];
+    const raw = (name) => (get(name) ?? '').trim();
+    const num = (name, dflt, check, what) => {
+        const v = raw(name);
+        if (v === '')
+            return dflt;
+        const n = Number(v);
+        if (!Number.isFinite(n) || !check(n)) {
+            problems.push(`input ${name}: "${v}" is not ${what}`);
+            return dflt;
+        }
+        return n;
+    };
+    const bool = (name, dflt) => {
+        const v = raw(name).toLowerCase();
+        if (v === '')
+            return dflt;
+        if (['true', 'yes', '1', 'on'].includes(v))
+            return true;
+        if (['false', 'no', '0', 'off'].includes(v))
+            return false;
+        problems.push(`input ${name}: "${raw(name)}" is not true or false`);
+        return dflt;
+    };
+    const oneOf = (name, allowed, dflt) => {
+        const v = raw(name);
+        if (v === '')
+            return dflt;
+        if (allowed.includes(v))
+            return v;
+        problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
+        return dflt;
+    };
+    let concurrency;
+    const c = raw('concurrency');
+    if (c === 'auto')
+        concurrency = 'auto';
+    else
+        concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
+    const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+    const dryRun = bool('dry-run', false);
+    const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
+    try {
+        const u = new URL(baseUrl);
+        if (u.protocol !== 'https:' && u.protocol !== 'http:')
+            throw new Error('protocol');
+    }
+    catch {
+        problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
+    }
+    const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+    const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+    if (maxPollIntervalMs < pollIntervalMs)
+        problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
+    const settings = {
+        config: raw('config') || DEFAULT_CONFIG,
+        apiKey,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        concurrency,
+        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
+            32,
+        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
+            4,
+        outputDir: raw('output-dir') || undefined,
+        dryRun,
+        failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
+        jobs: raw('jobs')
+            .split(/\r?\n/)
+            .map((s) => s.trim())
+            .filter(Boolean),
+        pollIntervalMs,
+        maxPollIntervalMs,
+        retryUnknownSubmits: bool('retry-unknown-submits', false),
+        maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
+        graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
+        artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
+        artifactPerJob: bool('artifact-per-job', false),
+        retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
+        compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
+        comment: oneOf('comment', ['auto', 'always', 'never'], 'auto'),
+        commentTag: raw('comment-tag') || 'atlas-media',
+        githubToken: raw('github-token'),
+        cache: bool('cache', true),
+        force: bool('force', false),
+        mode: oneOf('mode', ['run', 'report'], 'run'),
+        inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+    };
+    let shard;
+    const sh = raw('shard');
+    if (sh) {
+        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+        const index = m ? Number(m[1]) : NaN;
+        const total = m ? Number(m[2]) : NaN;
+        if (!m || total < 1 || index < 1 || index > total || total > 256)
+            problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+        else
+            shard = { index, total };
+    }
+    settings.shard = shard;
+    const webhookUrl = raw('webhook-url');
+    if (webhookUrl) {
+        try {
+            const u = new URL(webhookUrl);
+            if (u.protocol !== 'https:' && u.protocol !== 'http:')
+                throw new Error('protocol');
+            settings.webhookUrl = webhookUrl;
+        }
+        catch {
+            // Never echo the URL: webhook URLs carry their own secrets.
+            problems.push('input webhook-url: not an http(s) URL');
+        }
+    }
+    if (raw('webhook-secret'))
+        settings.webhookSecret = raw('webhook-secret');
+    if (settings.mode === 'report' && shard)
+        problems.push('input shard: not used with mode: report (the report step reads every shard)');
+    if (!dryRun && !apiKey && settings.mode === 'run') {
+        problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
+    }
+    if (problems.length)
+        throw new SettingsError(problems);
+    return settings;
+}
+/**
+ * The output directory as a real path (symlinks resolved), when it is a directory strictly inside
+ * the workspace: not the workspace itself (the artifact would carry the whole checkout), not `.git`
+ * or inside it (actions/checkout leaves the token in `.git/config`). Otherwise `problem` says why.
+ * A part of the path that does not exist yet holds no link, so the real path of the longest existing
+ * part decides. `workspaceLabel` names the workspace in the message (GITHUB_WORKSPACE, the current directory).
+ */
+async function confineOutputDir(dir, workspace, workspaceLabel) {
+    const shown = JSON.stringify(dir);
+    let realWs;
+    try {
+        realWs = await (0,promises_.realpath)((0,external_node_path_.resolve)(workspace));
+    }
+    catch {
+        return { problem: `the workspace ${workspace} (${workspaceLabel}) does not exist` };
+    }
+    let existing = (0,external_node_path_.resolve)(dir);
+    const missing = [];
+    let real;
+    while (real === undefined) {
+        try {
+            const r = await (0,promises_.realpath)(existing);
+            if (!(await (0,promises_.stat)(r)).isDirectory())
+                return { problem: `${shown} resolves to ${r}, which is not a directory` };
+            real = (0,external_node_path_.join)(r, ...missing.reverse());
+        }
+        catch (e) {
+            const code = e.code;
+            if (code !== 'ENOENT')
+                return { problem: `${shown} cannot be used: ${e.message}` };
+            // A name that exists but does not resolve is a dangling link: where it would write is unknown.
+            if (await (0,promises_.lstat)(existing).catch(() => undefined))
+                return { problem: `${shown}: ${existing} is a symbolic link to nothing` };
+            if ((0,external_node_path_.dirname)(existing) === existing)
+                return { problem: `${shown} cannot be resolved` };
+            missing.push((0,external_node_path_.basename)(existing));
+            existing = (0,external_node_path_.dirname)(existing);
+        }
+    }
+    const rel = (0,external_node_path_.relative)(realWs, real);
+    const where = `the workspace ${realWs} (${workspaceLabel})`;
+    if (rel === '')
+        return { problem: `${shown} is ${where} itself; use a directory inside it, such as ./output` };
+    if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel))
+        return { problem: `${shown} resolves to ${real}, outside ${where}; use a directory inside it, such as ./output` };
+    if (rel.split(external_node_path_.sep)[0].toLowerCase() === '.git')
+        return { problem: `${shown} resolves to ${real}, inside .git; use a directory outside .git, such as ./output` };
+    return { path: real };
+}
+/**
+ * The output directory (the input, else the job file's output_dir, else ./output) confined to the
+ * workspace (confineOutputDir). Throws SettingsError naming the input, or JobFileError at the job
+ * file's output_dir line: before anything is paid for.
+ */
+async function confinedOutputDir(settings, jobFile, ws) {
+    const fromFile = settings.outputDir === undefined ? jobFile.outputDir : undefined;
+    const c = await confineOutputDir(settings.outputDir ?? fromFile ?? 'output', ws.dir, ws.label);
+    if (c.problem === undefined)
+        return c.path;
+    if (fromFile === undefined)
+        throw new SettingsError([`input output-dir: ${c.problem}`]);
+    const text = await (0,promises_.readFile)(jobFile.path, 'utf8').catch(() => '');
+    const line = text.split(/\r?\n/).findIndex((l) => /^["']?output_dir["']?\s*:/.test(l)) + 1;
+    throw new JobFileError([
+        { file: jobFile.path, line: Math.max(1, line), col: 1, field: 'output_dir', message: `output_dir: ${c.problem}` },
+    ]);
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(4371);
 ;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
 const balanced = (a, b, str) => {
     const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
@@ -53389,12 +53459,84 @@ function parseModels(json) {
     return models;
 }
 
+;// CONCATENATED MODULE: ./src/shared/redact.ts
+// Secrets (the API key, the webhook secret) never reach anything the run writes: a prompt that
+// carries the key, or an error message or output URL that echoes it, is redacted to `***` in the
+// manifest, report, gallery, summary, comment, journal, webhooks and job logs. This is the one place
+// secrets are scrubbed; every other module calls it.
+/** Shorter strings are not treated as secrets: redacting every "abc" would mangle the manifest. */
+const MIN_SECRET_CHARS = 4;
+/** Each secret as it may appear in text: raw, URL-encoded, JSON-escaped. */
+function secretForms(secrets) {
+    const forms = new Set();
+    for (const s of secrets) {
+        if (s === undefined || s.length < MIN_SECRET_CHARS)
+            continue;
+        forms.add(s);
+        forms.add(encodeURIComponent(s));
+        forms.add(JSON.stringify(s).slice(1, -1));
+    }
+    // Longest first, so a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/** A function that replaces every form of every secret in a text with `***`. */
+function secretRedactor(secrets) {
+    const forms = secretForms(secrets);
+    return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+}
+function redactSecrets(text, secrets) {
+    return secretRedactor(secrets)(text);
+}
+/** Whether a text carries any form of a secret. */
+function containsSecret(text, secrets) {
+    return secretForms(secrets).some((k) => text.includes(k));
+}
+/**
+ * A JSON-like value with every string (and object key) redacted. Copy-on-write: parts with nothing
+ * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
+ */
+function redactDeep(value, secrets) {
+    if (secretForms(secrets).length === 0)
+        return value;
+    const text = secretRedactor(secrets);
+    const walk = (v) => {
+        if (typeof v === 'string')
+            return text(v);
+        if (Array.isArray(v)) {
+            let out;
+            v.forEach((x, i) => {
+                const y = walk(x);
+                if (y !== x)
+                    (out ??= v.slice())[i] = y;
+            });
+            return out ?? v;
+        }
+        if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+            let out;
+            for (const [k, x] of Object.entries(v)) {
+                const k2 = text(k);
+                const y = walk(x);
+                if (k2 !== k || y !== x) {
+                    out ??= { ...v };
+                    if (k2 !== k)
+                        delete out[k];
+                    out[k2] = y;
+                }
+            }
+            return out ?? v;
+        }
+        return v;
+    };
+    return walk(value);
+}
+
 ;// CONCATENATED MODULE: ./src/atlas/transport.ts
 // One HTTP exchange with the Atlas API: undici `request` (not fetch), an explicit User-Agent, no
 // Referer. It bounds what a host can make us do (a deadline for headers and body together, a size
 // cap on every reply, read as a stream so memory stays bounded) and reports what happened as facts
 // the endpoints decide on: the status and headers, or a failure that says whether the request may
 // have reached the server. No message it produces carries the API key.
+
 
 
 /** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
@@ -53419,8 +53561,8 @@ function defaultAgent() {
     return sharedAgent;
 }
 function createTransport(opts) {
-    const scrub = secretScrubber(opts.apiKey);
-    const hasSecret = (s) => scrub(s) !== s;
+    const scrub = secretRedactor([opts.apiKey]);
+    const hasSecret = (s) => containsSecret(s, [opts.apiKey]);
     const clean = (e, op) => {
         const err = e instanceof AtlasError
             ? e
@@ -53496,11 +53638,6 @@ function headersFor(spec, opts) {
     if (spec.json !== undefined)
         headers['content-type'] = 'application/json';
     return headers;
-}
-/** The key in every form it may be echoed (raw, URL-encoded, JSON-escaped) replaced by ***. */
-function secretScrubber(apiKey) {
-    const secrets = apiKey === '' ? [] : [...new Set([apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)])];
-    return (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
 }
 /**
  * The reply body as text, read chunk by chunk and dropped (connection destroyed) the moment it
@@ -54172,12 +54309,16 @@ class PlanError extends Error {
 
 
 
+
 /**
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
  * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
  */
 async function makePlan(settings, deps = {}) {
     const loaded = await loadJobFile(settings.config);
+    const outputDir = deps.workspace
+        ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
+        : (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
     const prices = wantsLivePrices(loaded.jobFile)
         ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
         : {};
@@ -54194,7 +54335,7 @@ async function makePlan(settings, deps = {}) {
     const lines = new Map(allJobs.map((j) => [j.name, j.line]));
     const plan = {
         configPath: loaded.path,
-        outputDir: (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+        outputDir,
         concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
         jobs,
         allJobs,
@@ -56080,6 +56221,8 @@ async function acquireSlots(ctx, alive, slotHeld) {
 // wins. Lines are group-committed: concurrent writers share one fsync.
 
 
+
+
 const JOURNAL_FILE = '.atlas-journal.jsonl';
 /** Makes `e` the latest entry of its job; a later entry keeps the prediction id and outputs of the ones before it. */
 function fold(latest, e) {
@@ -56089,6 +56232,10 @@ function fold(latest, e) {
         prediction_id: e.prediction_id ?? prev?.prediction_id,
         outputs: e.outputs ?? prev?.outputs,
     });
+}
+/** A relative path that stays inside the directory it is relative to. */
+function insideDir(p) {
+    return (typeof p === 'string' && p !== '' && !(0,external_node_path_.isAbsolute)(p) && !/^[a-zA-Z]:/.test(p) && !p.split(/[\\/]/).includes('..'));
 }
 async function readJournal(path) {
     const latest = new Map();
@@ -56108,6 +56255,10 @@ async function readJournal(path) {
             const e = JSON.parse(line);
             if (typeof e.identity !== 'string' || typeof e.event !== 'string')
                 continue;
+            // A journal may come from a repository or a cache: a file entry naming a path outside the
+            // output directory is not ours, and the line is ignored (the job is then made or downloaded again).
+            if (e.files !== undefined && !(Array.isArray(e.files) && e.files.every((f) => insideDir(f?.path))))
+                continue;
             fold(latest, e);
         }
         catch {
@@ -56116,10 +56267,27 @@ async function readJournal(path) {
     }
     return latest;
 }
-async function openJournal(path) {
-    const latest = await readJournal(path);
+/**
+ * Refuses a journal that is not a plain file: a symlink planted in the output directory (say
+ * `.atlas-journal.jsonl -> ~/.bashrc`) would otherwise be read and appended to.
+ */
+async function checkPlainFile(path) {
+    const st = await (0,promises_.lstat)(path).catch((e) => {
+        if (e.code === 'ENOENT')
+            return undefined;
+        throw e;
+    });
+    if (st && !st.isFile())
+        throw new Error(`${path} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}: the journal is never written through one; remove it and run again (nothing was submitted)`);
+}
+/** Append-only, never following a symlink (O_NOFOLLOW where the platform has it, and checked before). */
+const APPEND_NOFOLLOW = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_APPEND | external_node_fs_namespaceObject.constants.O_CREAT | (external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0);
+async function openJournal(path, opts = {}) {
+    const secrets = opts.secrets ?? [];
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    const fh = await (0,promises_.open)(path, 'a');
+    await checkPlainFile(path);
+    const latest = await readJournal(path);
+    const fh = await (0,promises_.open)(path, APPEND_NOFOLLOW, 0o644);
     let pending = [];
     let waiters = [];
     let flushing;
@@ -56146,7 +56314,9 @@ async function openJournal(path) {
         record(entry) {
             const full = { at: new Date().toISOString(), ...entry };
             fold(latest, full);
-            pending.push(JSON.stringify(full) + '\n');
+            // The identity is a hash: never redacted, so a re-run still finds its entry.
+            const { at, identity, ...rest } = full;
+            pending.push(JSON.stringify({ at, identity, ...redactDeep(rest, secrets) }) + '\n');
             const p = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
             flushing ??= flush();
             return p;
@@ -56158,67 +56328,52 @@ async function openJournal(path) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/shared/redact.ts
-// Secrets (the API key) never reach anything the run writes: a prompt that carries the key, or an
-// error message that echoes it, is redacted to `***` in the manifest, report, gallery, summary,
-// comment, journal and job logs.
-/** Shorter strings are not treated as secrets: redacting every "abc" would mangle the manifest. */
-const MIN_SECRET_CHARS = 4;
-/** Each secret as it may appear in text: raw, URL-encoded, JSON-escaped. */
-function secretForms(secrets) {
-    const forms = new Set();
-    for (const s of secrets) {
-        if (s === undefined || s.length < MIN_SECRET_CHARS)
-            continue;
-        forms.add(s);
-        forms.add(encodeURIComponent(s));
-        forms.add(JSON.stringify(s).slice(1, -1));
+;// CONCATENATED MODULE: ./src/shared/safe-write.ts
+// Writing a file into the output directory without ever following a link planted there: the
+// output directory may come from a repository (a committed `out/manifest.json -> ../victim`) or a
+// restored cache. The content goes to a fresh temp file created exclusively (O_CREAT|O_EXCL, which
+// refuses any existing name, a symlink included) in the same directory, and is renamed over the
+// final name: rename replaces a symlink itself, never its target. A reader never sees half a file.
+
+
+
+/** Writes `dir/name` atomically; `content` is the text, or a function that writes it to the open file. */
+async function replaceFile(dir, name, content) {
+    if ((0,external_node_path_.basename)(name) !== name || name === '.' || name === '..')
+        throw new Error(`not a plain file name: ${name}`);
+    const final = (0,external_node_path_.join)(dir, name);
+    const tmp = (0,external_node_path_.join)(dir, `${name}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    const fh = await (0,promises_.open)(tmp, 'wx', 0o644);
+    try {
+        if (typeof content === 'function')
+            await content(fh);
+        else
+            await fh.writeFile(content);
+        await fh.close();
+        await (0,promises_.rename)(tmp, final);
     }
-    // Longest first, so a form that contains another is replaced whole.
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-function redactSecrets(text, secrets) {
-    const forms = secretForms(secrets);
-    return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+    catch (e) {
+        await fh.close().catch(() => undefined);
+        await (0,promises_.rm)(tmp, { force: true });
+        throw e;
+    }
+    return final;
 }
 /**
- * A JSON-like value with every string (and object key) redacted. Copy-on-write: parts with nothing
- * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
+ * Entries of `dir` among `names` that exist as symbolic links:
+ * the run writes through these names (images/, videos/, the journal), so a link planted there by a
+ * repository or a cache would send its writes elsewhere. Returned as `name -> target` for the error.
  */
-function redactDeep(value, secrets) {
-    const forms = secretForms(secrets);
-    if (forms.length === 0)
-        return value;
-    const text = (s) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), s);
-    const walk = (v) => {
-        if (typeof v === 'string')
-            return text(v);
-        if (Array.isArray(v)) {
-            let out;
-            v.forEach((x, i) => {
-                const y = walk(x);
-                if (y !== x)
-                    (out ??= v.slice())[i] = y;
-            });
-            return out ?? v;
+async function plantedLinks(dir, names) {
+    const found = [];
+    for (const name of names) {
+        const st = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
+        if (st?.isSymbolicLink()) {
+            const target = await (0,promises_.readlink)((0,external_node_path_.join)(dir, name)).catch(() => '?');
+            found.push(`${name} -> ${target}`);
         }
-        if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-            let out;
-            for (const [k, x] of Object.entries(v)) {
-                const k2 = text(k);
-                const y = walk(x);
-                if (k2 !== k || y !== x) {
-                    out ??= { ...v };
-                    if (k2 !== k)
-                        delete out[k];
-                    out[k2] = y;
-                }
-            }
-            return out ?? v;
-        }
-        return v;
-    };
-    return walk(value);
+    }
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/manifest/build.ts
@@ -56292,10 +56447,8 @@ function buildManifest(jobs, results, meta) {
  */
 async function writeManifest(outputDir, manifest) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
-    const path = (0,external_node_path_.join)(outputDir, MANIFEST_FILE);
-    const tmp = `${path}.${process.pid}.tmp`;
-    const fh = await (0,promises_.open)(tmp, 'w');
-    try {
+    // Never through a symlink planted at manifest.json (see shared/safe-write.ts).
+    return replaceFile(outputDir, MANIFEST_FILE, async (fh) => {
         const indent = (text, by) => text.replace(/\n/g, `\n${by}`);
         const keys = Object.keys(manifest);
         await fh.write('{\n');
@@ -56314,12 +56467,7 @@ async function writeManifest(outputDir, manifest) {
             }
         }
         await fh.write('}\n');
-    }
-    finally {
-        await fh.close();
-    }
-    await (0,promises_.rename)(tmp, path);
-    return path;
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -56895,7 +57043,6 @@ function renderReportFile(m, opts = {}) {
 
 
 
-
 const GALLERY_FILE = 'index.html';
 const DEFAULT_TITLE = 'Atlas media gallery';
 /** Prompts longer than this are collapsed behind a <details>. */
@@ -57243,11 +57390,8 @@ ${body}
 }
 /** Writes index.html into the output directory; returns its path. */
 async function writeGallery(outputDir, m, opts = {}) {
-    const file = (0,external_node_path_.join)(outputDir, GALLERY_FILE);
-    const tmp = `${file}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(tmp, renderGallery(m, opts), 'utf8');
-    await (0,promises_.rename)(tmp, file);
-    return file;
+    // Never through a symlink planted at index.html (see shared/safe-write.ts).
+    return replaceFile(outputDir, GALLERY_FILE, renderGallery(m, opts));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/shard.ts
@@ -57527,6 +57671,7 @@ function createTaskQueue(concurrency) {
 
 
 
+
 const SIGNATURE_HEADER = 'x-atlas-signature-256';
 const EVENT_HEADER = 'x-atlas-event';
 const DELIVERY_HEADER = 'x-atlas-delivery';
@@ -57654,7 +57799,7 @@ function senderFor(opts) {
     const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
     const capMs = opts.retryCapMs ?? 8_000;
     const redact = urlRedactor(opts.url);
-    const clean = (s) => (opts.secret ? s.split(opts.secret).join('***') : s);
+    const clean = secretRedactor([opts.secret]);
     return {
         opts,
         maxAttempts,
@@ -57782,14 +57927,17 @@ function runInfoFromEnv(env) {
 
 
 
+
+
 async function runPipeline(settings, deps) {
     const { log } = deps;
     // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
-    const whole = await makePlan(settings, { log, ...(deps.signal ? { signal: deps.signal } : {}) });
+    const workspace = { dir: deps.workspace ?? process.cwd(), label: deps.workspaceLabel ?? 'the workspace' };
+    const whole = await makePlan(settings, { log, workspace, ...(deps.signal ? { signal: deps.signal } : {}) });
     const planned = settings.shard ? shardOf(whole, settings.shard, settings.maxCost) : whole;
     // Local inputs are checked and hashed here, before any paid call; uploaded right before each submit.
     const local = await resolveLocalInputs(planned.jobs, {
-        workspace: deps.workspace ?? process.cwd(),
+        workspace: workspace.dir,
         configPath: planned.configPath,
     });
     const plan = { ...planned, jobs: local.jobs };
@@ -57800,6 +57948,10 @@ async function runPipeline(settings, deps) {
     }
     const startedAt = new Date();
     await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
+    const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+    if (planted.length)
+        throw new PlanError(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({
@@ -57812,13 +57964,9 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
-    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE));
-    // The key never reaches what the run writes, even when a prompt or an error message carries it.
+    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
     const secrets = [settings.apiKey];
-    const safeJournal = {
-        ...journal,
-        record: (e) => journal.record(e.error === undefined ? e : { ...e, error: redactSecrets(e.error, secrets) }),
-    };
+    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
     const webhook = settings.webhookUrl
         ? createWebhookNotifier({
             url: settings.webhookUrl,
@@ -57837,7 +57985,7 @@ async function runPipeline(settings, deps) {
             log,
             prepareBody: local.uploader(client, log, upload),
             uploadFile: upload,
-            journal: safeJournal,
+            journal,
             download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
         }, {
             outputDir: plan.outputDir,
@@ -57864,7 +58012,7 @@ async function runPipeline(settings, deps) {
             ...(plan.shard ? { shard: plan.shard } : {}),
         }), secrets);
         const manifestPath = await writeManifest(plan.outputDir, manifest);
-        await (0,promises_.writeFile)((0,external_node_path_.join)(plan.outputDir, 'report.md'), renderReportFile(manifest));
+        await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
         await writeGallery(plan.outputDir, manifest);
         await webhook?.batchFinished(manifest);
         return { plan, manifest, manifestPath };
@@ -57886,8 +58034,48 @@ function shouldFail(m, failOn) {
 }
 
 ;// CONCATENATED MODULE: ./src/shared/log.ts
+// Control characters a log must never carry from outside (Atlas replies, the job file): C0 but tab
+// and newline, DEL, C1 (U+0085 is a newline to some readers), bidi overrides and isolates (they
+// reorder what a reader sees), and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/g;
+/** A line the runner would take as a workflow command: `::name…::` or the older `##[name]`, after leading blanks. */
+const COMMAND_LINE = /^\s*(::|##\[)/;
+/**
+ * A message made safe to print as log lines: control characters removed (CR LF and CR become LF),
+ * and every line that would start a runner command (`::error::`, `::add-mask::`, `::stop-commands::`,
+ * `##[…]`) prefixed with `› `, so text from outside can never issue one.
+ */
+function cleanLogText(text) {
+    return String(text)
+        .replace(/\r\n?/g, '\n')
+        .replace(CONTROL, '')
+        .split('\n')
+        .map((line) => (COMMAND_LINE.test(line) ? `› ${line}` : line))
+        .join('\n');
+}
+/** One line (a title, a file name): control characters removed and line breaks turned into spaces. */
+function cleanLogLine(text) {
+    return cleanLogText(text).replace(/\s*\n\s*/g, ' ');
+}
+/** The place an annotation points at, every property cleaned like a log line. */
+function cleanWhere(at) {
+    if (!at)
+        return at;
+    const out = {};
+    if (at.title !== undefined)
+        out.title = cleanLogLine(at.title);
+    if (at.file !== undefined)
+        out.file = cleanLogLine(at.file);
+    if (at.line !== undefined)
+        out.line = at.line;
+    if (at.col !== undefined)
+        out.col = at.col;
+    return out;
+}
 function consoleLog(stream = process.stderr, verbose = false) {
-    const w = (s) => stream.write(s + '\n');
+    // A terminal obeys escape sequences: what reaches it from outside is cleaned like the action's log.
+    const w = (s) => stream.write(cleanLogText(s) + '\n');
     return {
         debug: (m) => {
             if (verbose)
@@ -57991,7 +58179,8 @@ Usage:
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
   --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
-  --webhook-url URL, --webhook-secret S, --workspace DIR (root for local inputs such as image: ./assets/x.png; default: here)
+  --webhook-url URL, --webhook-secret S, --workspace DIR (root that local inputs such as image: ./assets/x.png
+  and the output directory must stay inside; default: the current directory)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 async function cli(argv, env, out = process.stderr) {
@@ -58071,7 +58260,10 @@ async function cli(argv, env, out = process.stderr) {
             log,
             signal: cancel.signal,
             onProgress,
+            // The workspace is the current directory unless --workspace says otherwise: local inputs and
+            // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
             workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
+            workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
             run: runInfoFromEnv(env),
         });
         if (live)
@@ -58096,6 +58288,8 @@ async function cli(argv, env, out = process.stderr) {
             return (out.write(e.message + '\n'), 2);
         if (e instanceof PlanError)
             return (out.write(e.message + '\n'), 2);
+        if (e instanceof SettingsError)
+            return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
         throw e;
     }
     finally {
@@ -60057,7 +60251,7 @@ var Alias = __nccwpck_require__(4065);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 var Schema = __nccwpck_require__(5840);
 var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
@@ -60983,7 +61177,7 @@ var anchors = __nccwpck_require__(1596);
 var visit = __nccwpck_require__(204);
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -61266,7 +61460,7 @@ exports.isEmptyPath = isEmptyPath;
 
 var applyReviver = __nccwpck_require__(3661);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 
 class NodeBase {
     constructor(type) {
@@ -61359,7 +61553,7 @@ exports.createPair = createPair;
 
 var identity = __nccwpck_require__(1127);
 var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -61550,7 +61744,7 @@ var stringifyCollection = __nccwpck_require__(1212);
 var Collection = __nccwpck_require__(101);
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -61671,7 +61865,7 @@ var log = __nccwpck_require__(7249);
 var merge = __nccwpck_require__(452);
 var stringify = __nccwpck_require__(2148);
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -61794,7 +61988,7 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 6424:
+/***/ 4043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -64638,7 +64832,7 @@ var omap = __nccwpck_require__(303);
 var pairs = __nccwpck_require__(8385);
 var schema$2 = __nccwpck_require__(5913);
 var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var timestamp = __nccwpck_require__(6752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -65061,7 +65255,7 @@ exports.merge = merge;
 
 
 var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(6424);
+var toJS = __nccwpck_require__(4043);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
 var pairs = __nccwpck_require__(8385);
@@ -65245,7 +65439,7 @@ var merge = __nccwpck_require__(452);
 var omap = __nccwpck_require__(303);
 var pairs = __nccwpck_require__(8385);
 var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(4371);
+var timestamp = __nccwpck_require__(6752);
 
 const schema = [
     map.map,
@@ -65379,7 +65573,7 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 4371:
+/***/ 6752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

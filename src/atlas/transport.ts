@@ -6,6 +6,7 @@
 import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { AtlasError } from './errors.js';
 import type { ClientEvents } from './types.js';
+import { containsSecret, secretRedactor } from '../shared/redact.js';
 
 /** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
@@ -80,8 +81,8 @@ export interface Transport {
 }
 
 export function createTransport(opts: TransportOptions): Transport {
-  const scrub = secretScrubber(opts.apiKey);
-  const hasSecret = (s: string) => scrub(s) !== s;
+  const scrub = secretRedactor([opts.apiKey]);
+  const hasSecret = (s: string) => containsSecret(s, [opts.apiKey]);
   const clean = (e: unknown, op: string): AtlasError => {
     const err =
       e instanceof AtlasError
@@ -158,13 +159,6 @@ function headersFor(spec: RequestSpec, opts: TransportOptions): Record<string, s
   if (spec.auth) headers['authorization'] = `Bearer ${opts.apiKey}`;
   if (spec.json !== undefined) headers['content-type'] = 'application/json';
   return headers;
-}
-
-/** The key in every form it may be echoed (raw, URL-encoded, JSON-escaped) replaced by ***. */
-function secretScrubber(apiKey: string): (s: string) => string {
-  const secrets =
-    apiKey === '' ? [] : [...new Set([apiKey, encodeURIComponent(apiKey), JSON.stringify(apiKey).slice(1, -1)])];
-  return (s) => secrets.reduce((acc, k) => acc.split(k).join('***'), s);
 }
 
 /**

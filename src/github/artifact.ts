@@ -112,23 +112,30 @@ interface Plan {
   raw: boolean;
 }
 
-/** Every file under dir, recursively (symlinked files included, symlinked directories not followed), sorted. */
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.
+ * Symbolic links are never followed, to files or directories: the output directory may come from a
+ * repository or a cache, and a committed `out/notes.txt -> /proc/self/environ` must not travel in
+ * the artifact. Each file's real path is checked to be inside dir's real path as well.
+ */
+async function listFiles(dir: string): Promise<{ files: string[]; skipped: string[] }> {
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const realRoot = await fs.realpath(dir);
+  const inside = (p: string) => p.startsWith(realRoot + path.sep);
   const walk = async (d: string) => {
     const entries = await fs.readdir(d, { withFileTypes: true });
     for (const e of entries) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) out.push(p);
-      else if (e.isSymbolicLink()) {
-        const st = await fs.stat(p).catch(() => undefined);
-        if (st?.isFile()) out.push(p);
-      }
+      else if (e.isFile() && inside(await fs.realpath(p))) files.push(p);
+      else skipped.push(p);
     }
   };
-  await walk(dir);
-  return out.sort();
+  await walk(realRoot);
+  // Paths under dir as given (not its real path), so the artifact's layout is relative to it.
+  const rel = (p: string) => path.join(dir, path.relative(realRoot, p));
+  return { files: files.map(rel).sort(), skipped: skipped.map(rel).sort() };
 }
 
 function stemOf(files: string[], fallback: string): string {
@@ -223,7 +230,15 @@ export async function uploadOutputs(
 
   let all: string[];
   try {
-    all = await listFiles(root);
+    const listed = await listFiles(root);
+    all = listed.files;
+    if (listed.skipped.length > 0) {
+      const shown = listed.skipped.slice(0, 5).map((f) => path.relative(root, f));
+      const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
+      log.warning(
+        `artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`,
+      );
+    }
   } catch (e) {
     return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -1,4 +1,5 @@
-// The sticky pull-request comment: found by its hidden marker, updated in place, created once.
+// The sticky pull-request comment: found by its hidden marker in a comment the token itself wrote,
+// updated in place, created once.
 // A comment is never worth failing the step for: every error becomes a warning.
 import type { getOctokit } from '@actions/github';
 import type { Log } from '../shared/log.js';
@@ -20,7 +21,11 @@ export interface UpsertOptions {
 interface IssueComment {
   id: number;
   body?: string | null;
+  user?: { login?: string } | null;
 }
+
+/** Who writes with the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
 /** The subset of @actions/github's context this module reads. */
 export interface EventContext {
@@ -73,21 +78,46 @@ function messageOf(err: unknown): string {
   return typeof e?.message === 'string' ? e.message : String(err);
 }
 
-/** Finds the comment carrying `marker`, stopping at the page where it is. */
+/**
+ * The login our comments are written as. A personal access token may read GET /user and writes as
+ * that user; GITHUB_TOKEN may not (403 "Resource not accessible by integration") and writes as
+ * github-actions[bot]. (A GitHub App's token also gets 403 and writes as its own bot: its old comment
+ * is then not found and a new one is made, which is safe.)
+ */
+async function ownLogin(o: UpsertOptions): Promise<string> {
+  try {
+    const { data } = await o.octokit.request('GET /user');
+    if (typeof data.login === 'string' && data.login) return data.login;
+  } catch (err) {
+    const status = statusOf(err);
+    if (status !== 401 && status !== 403 && status !== 404) throw err;
+  }
+  return ACTIONS_BOT_LOGIN;
+}
+
+/**
+ * Finds our comment carrying `marker`, stopping at the page where it is. Only comments written by
+ * the token's own login count: anyone can quote the marker, and their comment must never be edited.
+ * The login is asked for only once a comment carries the marker.
+ */
 async function findComment(o: UpsertOptions, marker: string): Promise<IssueComment | undefined> {
-  const found = await o.octokit.paginate(
-    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
-    { owner: o.owner, repo: o.repo, issue_number: o.issueNumber, per_page: 100 },
-    (response, done) => {
-      const hit = (response.data as IssueComment[]).find((c) => typeof c.body === 'string' && c.body.includes(marker));
-      if (hit) {
-        done();
-        return [hit];
-      }
-      return [];
-    },
-  );
-  return found[0];
+  let login: string | undefined;
+  const pages = o.octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner: o.owner,
+    repo: o.repo,
+    issue_number: o.issueNumber,
+    per_page: 100,
+  });
+  for await (const response of pages) {
+    const marked = (response.data as IssueComment[]).filter(
+      (c) => typeof c.body === 'string' && c.body.includes(marker),
+    );
+    if (marked.length === 0) continue;
+    login ??= await ownLogin(o);
+    const hit = marked.find((c) => c.user?.login === login);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 function withMarker(body: string, marker: string, log: Log): string {

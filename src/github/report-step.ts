@@ -3,12 +3,14 @@
 // one run would: the `<artifact-name>` artifact, one job summary, one sticky PR comment. A shard whose
 // artifact is absent or unreadable is named as missing in all three, never silently dropped.
 import * as core from '@actions/core';
-import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
-import type { Settings } from '../settings.js';
+import { confinedOutputDir, SettingsError, type Settings } from '../settings.js';
 import type { Log } from '../shared/log.js';
+import { failStep } from './actions-log.js';
+import { replaceFile } from '../shared/safe-write.js';
 import { Manifest } from '../manifest/schema.js';
 import { MANIFEST_FILE, writeManifest } from '../manifest/build.js';
 import { mergeManifests, type ShardPart } from '../report/merge.js';
@@ -86,9 +88,7 @@ export async function runReportStep(
 ): Promise<void> {
   try {
     if (!settings.artifactName) {
-      return core.setFailed(
-        "mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').",
-      );
+      return failStep("mode: report reads the shards' artifacts: artifact-name must be set (the same as the shards').");
     }
     const artifacts = client ?? new DefaultArtifactClient();
     const work = await mkdtemp(join(env['RUNNER_TEMP'] || tmpdir(), 'atlas-report-'));
@@ -100,10 +100,14 @@ export async function runReportStep(
         .addRaw(msg, true)
         .write()
         .catch(() => undefined);
-      return core.setFailed(msg);
+      return failStep(msg);
     }
     const merged = mergeManifests(collected.parts);
-    const outputDir = resolve(settings.outputDir ?? 'output');
+    const outputDir = await confinedOutputDir(
+      settings,
+      { path: settings.config },
+      { dir: env['GITHUB_WORKSPACE'] || process.cwd(), label: 'GITHUB_WORKSPACE' },
+    );
     await mkdir(outputDir, { recursive: true });
     // One artifact of everything: the shards' media (file names are unique across the whole job file).
     if (!settings.artifactPerJob) {
@@ -115,14 +119,14 @@ export async function runReportStep(
       }
     }
     const manifestPath = await writeManifest(outputDir, merged);
-    await writeFile(join(outputDir, REPORT_FILE_NAME), renderReportFile(merged));
+    await replaceFile(outputDir, REPORT_FILE_NAME, renderReportFile(merged));
     await writeGallery(outputDir, merged);
     const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
     for (const s of missing)
       log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
         title: 'Missing shard',
       });
-    core.info(
+    log.info(
       `Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`,
     );
 
@@ -145,11 +149,11 @@ export async function runReportStep(
         : '';
       const bad = merged.failed + merged.unknown;
       const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
-      core.setFailed(
+      failStep(
         `${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`,
       );
     }
   } catch (e) {
-    core.setFailed(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    failStep(e instanceof SettingsError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
 }

@@ -2,8 +2,10 @@
 // flushed to disk, so a cancelled or re-run job resumes its predictions instead of paying again.
 // It is an append-only JSON-lines file in the output directory; the latest line per job identity
 // wins. Lines are group-committed: concurrent writers share one fsync.
-import { open, readFile, mkdir, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, open, readFile, mkdir, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
+import { redactDeep } from '../shared/redact.js';
 
 export const JOURNAL_FILE = '.atlas-journal.jsonl';
 
@@ -54,6 +56,13 @@ function fold(latest: Map<string, JournalEntry>, e: JournalEntry): void {
   });
 }
 
+/** A relative path that stays inside the directory it is relative to. */
+function insideDir(p: unknown): boolean {
+  return (
+    typeof p === 'string' && p !== '' && !isAbsolute(p) && !/^[a-zA-Z]:/.test(p) && !p.split(/[\\/]/).includes('..')
+  );
+}
+
 export async function readJournal(path: string): Promise<Map<string, JournalEntry>> {
   const latest = new Map<string, JournalEntry>();
   let text: string;
@@ -68,6 +77,9 @@ export async function readJournal(path: string): Promise<Map<string, JournalEntr
     try {
       const e = JSON.parse(line) as JournalEntry;
       if (typeof e.identity !== 'string' || typeof e.event !== 'string') continue;
+      // A journal may come from a repository or a cache: a file entry naming a path outside the
+      // output directory is not ours, and the line is ignored (the job is then made or downloaded again).
+      if (e.files !== undefined && !(Array.isArray(e.files) && e.files.every((f) => insideDir(f?.path)))) continue;
       fold(latest, e);
     } catch {
       // A torn last line from a killed run: everything before it still counts.
@@ -76,10 +88,39 @@ export async function readJournal(path: string): Promise<Map<string, JournalEntr
   return latest;
 }
 
-export async function openJournal(path: string): Promise<Journal> {
-  const latest = await readJournal(path);
+/**
+ * Refuses a journal that is not a plain file: a symlink planted in the output directory (say
+ * `.atlas-journal.jsonl -> ~/.bashrc`) would otherwise be read and appended to.
+ */
+async function checkPlainFile(path: string): Promise<void> {
+  const st = await lstat(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (st && !st.isFile())
+    throw new Error(
+      `${path} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}: the journal is never written through one; remove it and run again (nothing was submitted)`,
+    );
+}
+
+/** Append-only, never following a symlink (O_NOFOLLOW where the platform has it, and checked before). */
+const APPEND_NOFOLLOW = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+
+export interface JournalOptions {
+  /**
+   * Redacted from every entry written, whole (prompt-bearing errors, output URLs that echo the key):
+   * the journal travels in the artifact and the Actions cache. The entries kept in memory for this
+   * run are the originals.
+   */
+  secrets?: readonly string[];
+}
+
+export async function openJournal(path: string, opts: JournalOptions = {}): Promise<Journal> {
+  const secrets = opts.secrets ?? [];
   await mkdir(dirname(path), { recursive: true });
-  const fh: FileHandle = await open(path, 'a');
+  await checkPlainFile(path);
+  const latest = await readJournal(path);
+  const fh: FileHandle = await open(path, APPEND_NOFOLLOW, 0o644);
   let pending: string[] = [];
   let waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   let flushing: Promise<void> | undefined;
@@ -107,7 +148,9 @@ export async function openJournal(path: string): Promise<Journal> {
     record(entry) {
       const full: JournalEntry = { at: new Date().toISOString(), ...entry };
       fold(latest, full);
-      pending.push(JSON.stringify(full) + '\n');
+      // The identity is a hash: never redacted, so a re-run still finds its entry.
+      const { at, identity, ...rest } = full;
+      pending.push(JSON.stringify({ at, identity, ...redactDeep(rest, secrets) }) + '\n');
       const p = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       flushing ??= flush();
       return p;

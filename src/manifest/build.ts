@@ -1,7 +1,7 @@
 // Builds manifest.json from the engine's results and writes it atomically, so a reader never
 // sees half a manifest even if the runner is killed mid-write.
-import { mkdir, open, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { replaceFile } from '../shared/safe-write.js';
 import { roundUsd } from '../cost/prices.js';
 import type { PlannedJob } from '../jobfile/job.js';
 import type { JobResult, Manifest } from './schema.js';
@@ -87,10 +87,8 @@ export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: Ru
  */
 export async function writeManifest(outputDir: string, manifest: Manifest): Promise<string> {
   await mkdir(outputDir, { recursive: true });
-  const path = join(outputDir, MANIFEST_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
+  // Never through a symlink planted at manifest.json (see shared/safe-write.ts).
+  return replaceFile(outputDir, MANIFEST_FILE, async (fh) => {
     const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
     const keys = Object.keys(manifest) as Array<keyof Manifest>;
     await fh.write('{\n');
@@ -108,9 +106,5 @@ export async function writeManifest(outputDir: string, manifest: Manifest): Prom
       }
     }
     await fh.write('}\n');
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  return path;
+  });
 }

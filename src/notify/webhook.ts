@@ -9,6 +9,7 @@ import type { JobResult, Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
 import { parseRetryAfter, withRetries, type Attempt, type RetryPolicy } from '../shared/retry.js';
 import { createTaskQueue } from '../shared/task-queue.js';
+import { secretRedactor } from '../shared/redact.js';
 
 export const SIGNATURE_HEADER = 'x-atlas-signature-256';
 export const EVENT_HEADER = 'x-atlas-event';
@@ -227,7 +228,7 @@ function senderFor(opts: WebhookOptions): Sender {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
   const capMs = opts.retryCapMs ?? 8_000;
   const redact = urlRedactor(opts.url);
-  const clean = (s: string) => (opts.secret ? s.split(opts.secret).join('***') : s);
+  const clean = secretRedactor([opts.secret]);
   return {
     opts,
     maxAttempts,

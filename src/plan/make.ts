@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Log } from '../shared/log.js';
-import type { Settings } from '../settings.js';
+import { confinedOutputDir, type Settings, type Workspace } from '../settings.js';
 import { loadJobFile } from '../jobfile/load.js';
 import { filterJobs, withDependencies } from '../jobfile/filter.js';
 import { fetchLivePrices } from '../cost/live.js';
@@ -14,8 +14,14 @@ import { PlanError, type Plan } from './types.js';
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
  * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
  */
-export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
+export async function makePlan(
+  settings: Settings,
+  deps: { log?: Log; signal?: AbortSignal; workspace?: Workspace } = {},
+): Promise<Plan> {
   const loaded = await loadJobFile(settings.config);
+  const outputDir = deps.workspace
+    ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
+    : resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
   const prices = wantsLivePrices(loaded.jobFile)
     ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
     : {};
@@ -34,7 +40,7 @@ export async function makePlan(settings: Settings, deps: { log?: Log; signal?: A
   const lines = new Map(allJobs.map((j) => [j.name, j.line]));
   const plan: Plan = {
     configPath: loaded.path,
-    outputDir: resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output'),
+    outputDir,
     concurrency: settings.concurrency ?? loaded.jobFile.max_workers ?? 3,
     jobs,
     allJobs,

@@ -2,8 +2,7 @@
 // the unzipped artifact. Everything is inline (CSS, no scripts); the only URLs in the page are
 // relative paths to the files next to it, so it works offline and never calls anything remote.
 // Every string from the job file or the API (names, prompts, model ids, errors) is escaped.
-import { writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { replaceFile } from '../shared/safe-write.js';
 import { formatUsd } from '../cost/prices.js';
 import type { JobResult, Manifest, OutputFile } from '../manifest/schema.js';
 import { findChainRefs } from '../jobfile/chain.js';
@@ -400,9 +399,6 @@ ${body}
 
 /** Writes index.html into the output directory; returns its path. */
 export async function writeGallery(outputDir: string, m: Manifest, opts: GalleryOptions = {}): Promise<string> {
-  const file = join(outputDir, GALLERY_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, renderGallery(m, opts), 'utf8');
-  await rename(tmp, file);
-  return file;
+  // Never through a symlink planted at index.html (see shared/safe-write.ts).
+  return replaceFile(outputDir, GALLERY_FILE, renderGallery(m, opts));
 }

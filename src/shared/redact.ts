@@ -1,6 +1,7 @@
-// Secrets (the API key) never reach anything the run writes: a prompt that carries the key, or an
-// error message that echoes it, is redacted to `***` in the manifest, report, gallery, summary,
-// comment, journal and job logs.
+// Secrets (the API key, the webhook secret) never reach anything the run writes: a prompt that
+// carries the key, or an error message or output URL that echoes it, is redacted to `***` in the
+// manifest, report, gallery, summary, comment, journal, webhooks and job logs. This is the one place
+// secrets are scrubbed; every other module calls it.
 
 /** Shorter strings are not treated as secrets: redacting every "abc" would mangle the manifest. */
 const MIN_SECRET_CHARS = 4;
@@ -18,19 +19,28 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
-export function redactSecrets(text: string, secrets: readonly string[]): string {
+/** A function that replaces every form of every secret in a text with `***`. */
+export function secretRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
   const forms = secretForms(secrets);
-  return forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+  return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
+}
+
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  return secretRedactor(secrets)(text);
+}
+
+/** Whether a text carries any form of a secret. */
+export function containsSecret(text: string, secrets: readonly (string | undefined)[]): boolean {
+  return secretForms(secrets).some((k) => text.includes(k));
 }
 
 /**
  * A JSON-like value with every string (and object key) redacted. Copy-on-write: parts with nothing
  * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
  */
-export function redactDeep<T>(value: T, secrets: readonly string[]): T {
-  const forms = secretForms(secrets);
-  if (forms.length === 0) return value;
-  const text = (s: string) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), s);
+export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  if (secretForms(secrets).length === 0) return value;
+  const text = secretRedactor(secrets);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
     if (Array.isArray(v)) {

@@ -78,6 +78,12 @@ export interface EmulatorOptions {
   port?: number;
   /** Answer 403 (an HTML page, as Cloudflare does) to API requests without a User-Agent. Default false. */
   requireUserAgent?: boolean;
+  /** A hostile host: appended to every prediction id (e.g. newlines and runner commands). */
+  idSuffix?: string;
+  /** Predictions whose prompt contains `match` fail with `reason` as their error text. */
+  failWhen?: { match: string; reason: string };
+  /** Appended to every output URL's query string (e.g. `key=<the API key>`, a host that echoes it). */
+  outputQuery?: string;
 }
 
 export interface PredictionRecord {
@@ -141,6 +147,9 @@ interface Settings {
   videoBytes?: number;
   faults: FaultRule[];
   requireUserAgent: boolean;
+  idSuffix: string;
+  failWhen?: { match: string; reason: string };
+  outputQuery: string;
 }
 
 function settingsFrom(o: EmulatorOptions): Settings {
@@ -161,6 +170,9 @@ function settingsFrom(o: EmulatorOptions): Settings {
     videoBytes: o.videoBytes,
     faults: o.faults ?? [],
     requireUserAgent: o.requireUserAgent ?? false,
+    idSuffix: o.idSuffix ?? '',
+    failWhen: o.failWhen,
+    outputQuery: o.outputQuery ?? '',
   };
 }
 
@@ -399,7 +411,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   function createPrediction(model: string, body: Record<string, unknown>): Prediction {
     const at = now();
     const seq = ++predictionSeq;
-    const id = hex(`${instance}:prediction:${seq}`).slice(0, 32);
+    const id = hex(`${instance}:prediction:${seq}`).slice(0, 32) + cfg.idSuffix;
     const key = jobKey(model, body);
     // A resubmitted job gets a fresh fate, so a retry can succeed, but run to run it is the same.
     const attempt = attempts.get(key) ?? 0;
@@ -413,7 +425,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const profile = profileFor(model, cfg.models);
     const latency = latencySeconds(cfg.seed, model, body, cfg.models, cfg.jitter);
     const latencyMs = simToRealMs(latency, cfg.timeScale);
-    const failed = uFail < cfg.failureRate;
+    const prompt = typeof body.prompt === 'string' ? body.prompt : '';
+    const forced = cfg.failWhen !== undefined && prompt.includes(cfg.failWhen.match);
+    const failed = forced || uFail < cfg.failureRate;
     const dialect = cfg.dialect === 'rotate' ? DIALECTS[Math.floor(uDialect * DIALECTS.length)]! : cfg.dialect;
     const p: Prediction = {
       id,
@@ -426,7 +440,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       latencyMs,
       completesAtMs: at + latencyMs,
       failed,
-      error: failed ? FAILURE_REASONS[Math.floor(uReason * FAILURE_REASONS.length)] : undefined,
+      error: forced
+        ? cfg.failWhen!.reason
+        : failed
+          ? FAILURE_REASONS[Math.floor(uReason * FAILURE_REASONS.length)]
+          : undefined,
       dialect,
       variant: Math.floor(uVariant * 3),
       outputs: [],
@@ -445,7 +463,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
               : `data:video/mp4;base64,${sample.toString('base64')}`,
           );
         } else {
-          p.outputs.push(`${origin}/files/${id}/${n}?sig=${signature(id, n)}&expires=${expires}`);
+          const extra = cfg.outputQuery ? `&${cfg.outputQuery}` : '';
+          p.outputs.push(
+            `${origin}/files/${encodeURIComponent(id)}/${n}?sig=${signature(id, n)}&expires=${expires}${extra}`,
+          );
         }
       }
     }
@@ -700,7 +721,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     // Outside the API: object storage and documents, no bearer key (like presigned URLs).
     if ((m = /^\/files\/([^/]+)\/(\d+)$/.exec(path)) && (method === 'GET' || method === 'HEAD')) {
-      return onDownload(req, res, m[1]!, Number(m[2]), url.searchParams.get('sig'));
+      return onDownload(req, res, decodeURIComponent(m[1]!), Number(m[2]), url.searchParams.get('sig'));
     }
     if ((m = /^\/uploads\/([^/]+)(?:\/[^/]*)?$/.exec(path)) && method === 'GET') {
       const file = uploads.get(m[1]!);

@@ -43,7 +43,7 @@ function servedSha(emu: Emulator, url: string | null, type: string, opts: Invari
   if (url === null || !url.startsWith(`${emu.origin}/files/`)) return undefined;
   const m = /\/files\/([^/]+)\/(\d+)\?/.exec(url);
   if (!m) return undefined;
-  if (type === 'image') return sha256(makePng(`${m[1]}/${m[2]}`, opts.imageSize ?? 64));
+  if (type === 'image') return sha256(makePng(`${decodeURIComponent(m[1]!)}/${m[2]}`, opts.imageSize ?? 64));
   sample ??= loadSampleMp4();
   const h = createHash('sha256');
   for (const c of videoChunks(sample, opts.videoBytes)) h.update(c);

@@ -38,6 +38,12 @@ export interface RestFake {
   ): FakeComment[];
   /** While on, POST and PATCH answer 403 "Resource not accessible by integration" (a fork's read-only token). */
   forbid(on: boolean): void;
+  /**
+   * Make `token` a personal access token of `user`: GET /user answers with it and its comments are
+   * written as it. Any other token is an installation token like GITHUB_TOKEN: GET /user answers 403
+   * and comments are written as github-actions[bot].
+   */
+  personalToken(token: string, user: FakeUser): void;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
@@ -52,6 +58,8 @@ export async function startRestFake(): Promise<RestFake> {
   const requests: RecordedRequest[] = [];
   let nextId = 1000;
   let forbidden = false;
+  const pats = new Map<string, FakeUser>();
+  const userOf = (auth: string | undefined) => pats.get((auth ?? '').replace(/^(token|bearer)\s+/i, ''));
   let url = '';
   let clock = Date.parse('2026-11-23T10:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString();
@@ -126,6 +134,18 @@ export async function startRestFake(): Promise<RestFake> {
       requests.push({ method, path: u.pathname + u.search, auth, ...(body !== undefined ? { body } : {}) });
       if (!auth) return error(res, 401, 'Requires authentication', 'https://docs.github.com/rest');
 
+      if (u.pathname === '/user' && method === 'GET') {
+        const user = userOf(auth);
+        if (!user)
+          return error(
+            res,
+            403,
+            'Resource not accessible by integration',
+            'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          );
+        return send(res, 200, { ...user, node_id: `U_${user.id}`, site_admin: false });
+      }
+
       const listMatch = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(u.pathname);
       const oneMatch = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(u.pathname);
 
@@ -172,7 +192,7 @@ export async function startRestFake(): Promise<RestFake> {
           );
         if (text.length > MAX_BODY) return tooLong(res);
         const t = now();
-        const c: FakeComment = { id: nextId++, body: text, user: BOT, created_at: t, updated_at: t };
+        const c: FakeComment = { id: nextId++, body: text, user: userOf(auth) ?? BOT, created_at: t, updated_at: t };
         list(owner, repo, Number(n)).push(c);
         return send(res, 201, toJson(c, owner, repo, Number(n)), {
           location: `${url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
@@ -253,6 +273,9 @@ export async function startRestFake(): Promise<RestFake> {
     },
     forbid(on) {
       forbidden = on;
+    },
+    personalToken(token, user) {
+      pats.set(token, user);
     },
     requests,
     close: () =>

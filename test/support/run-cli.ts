@@ -1,7 +1,7 @@
 // Run the CLI in-process against an emulator, as a user would from a shell, and capture what it prints.
 import { Writable } from 'node:stream';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cli } from '../../src/cli.js';
 import { makeTempDir } from './temp.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -37,8 +37,11 @@ export async function runCli(
       cb();
     },
   });
+  // The output directory must be inside the workspace (the current directory by default): tests
+  // work in temp dirs, so the workspace is the output directory's parent unless the test names one.
   const argv = [
     ...args,
+    ...(args.includes('--workspace') ? [] : ['--workspace', dirname(opts.outputDir)]),
     '--output-dir',
     opts.outputDir,
     ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []),
