@@ -9,7 +9,9 @@ import type { PlannedJob } from './jobfile/job.js';
 import type { Manifest } from './manifest/schema.js';
 import { loadJobFile } from './jobfile/load.js';
 import { planJobs, wantsLivePrices } from './jobfile/plan.js';
-import { fetchLivePrices } from './cost/live.js';
+import { livePricesFrom } from './cost/live.js';
+import { readModelList } from './atlas/model-list.js';
+import { checkModelIds } from './jobfile/model-check.js';
 import { filterJobs, withDependencies } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
@@ -65,14 +67,20 @@ export class PlanError extends Error {
 
 /**
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ * It reads GET /models once (no key; a failure is a warning, not an error) for `pricing: {live: true}`
+ * and for the model id check (`check-models`).
  */
 export async function makePlan(settings: Settings, deps: { log?: Log; signal?: AbortSignal } = {}): Promise<Plan> {
   const loaded = await loadJobFile(settings.config);
-  const prices = wantsLivePrices(loaded.jobFile)
-    ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-    : {};
+  const live = wantsLivePrices(loaded.jobFile);
+  // One GET /models for live prices and the model check (jobfile/model-check.ts).
+  const models =
+    live || settings.checkModels
+      ? await readModelList({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
+      : undefined;
+  const prices = live && models ? livePricesFrom(models, deps.log) : {};
   const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+  if (models && settings.checkModels) checkModelIds(allJobs, models, loaded.path, deps.log);
   // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
   const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
   if (chained.added.length) {

@@ -43,6 +43,8 @@ export interface Settings {
   mode: 'run' | 'report';
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Check the job file's model ids against GET /models before paying (off for a gateway without /models). */
+  checkModels: boolean;
 }
 
 export class SettingsError extends Error {
@@ -50,6 +52,27 @@ export class SettingsError extends Error {
     super(problems.join('\n'));
     this.name = 'SettingsError';
   }
+}
+
+/**
+ * The `jobs` input: names or globs separated by newlines or commas (a `workflow_dispatch` text box is
+ * one line). A comma inside braces belongs to the glob (`hero-{a,b}`), so it does not split.
+ */
+export function splitJobPatterns(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    if (ch === '\n' || ch === '\r' || (ch === ',' && depth === 0)) {
+      out.push(current);
+      current = '';
+      depth = 0;
+    } else current += ch;
+  }
+  out.push(current);
+  return out.map((s) => s.trim()).filter(Boolean);
 }
 
 /** `get` returns an input's raw value ('' or undefined when unset). */
@@ -137,10 +160,7 @@ export function readSettings(
     outputDir: raw('output-dir') || undefined,
     dryRun,
     failOn: oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
-    jobs: raw('jobs')
-      .split(/\r?\n/)
-      .map((s) => s.trim())
-      .filter(Boolean),
+    jobs: splitJobPatterns(raw('jobs')),
     pollIntervalMs,
     maxPollIntervalMs,
     retryUnknownSubmits: bool('retry-unknown-submits', false),
@@ -162,6 +182,7 @@ export function readSettings(
     cache: bool('cache', true),
     force: bool('force', false),
     mode: oneOf('mode', ['run', 'report'] as const, 'run'),
+    checkModels: bool('check-models', true),
   };
   let shard: Settings['shard'];
   const sh = raw('shard');
