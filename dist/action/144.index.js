@@ -284,6 +284,8 @@ __webpack_require__.d(__webpack_exports__, {
   setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
+// UNUSED EXPORTS: RESULTS_OUTPUT_MAX_BYTES, resultsOutput
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -577,6 +579,25 @@ function runContextFromEnv(env, payload) {
         payload,
     };
 }
+/**
+ * Bytes of the `results` output at most. GitHub refuses a step's outputs past 1 MB in all; a result is
+ * ~1.2 KB, so about 200 fit and the rest stay in manifest.json (`results-truncated` says when).
+ */
+const RESULTS_OUTPUT_MAX_BYTES = 256 * 1024;
+/** The `results` output: the manifest's results in order, as many as fit in `maxBytes` of JSON. */
+function resultsOutput(results, maxBytes = RESULTS_OUTPUT_MAX_BYTES) {
+    const parts = [];
+    let size = 2; // the brackets
+    for (const r of results) {
+        const part = JSON.stringify(r);
+        const add = Buffer.byteLength(part, 'utf8') + (parts.length ? 1 : 0);
+        if (size + add > maxBytes)
+            return { json: `[${parts.join(',')}]`, truncated: true };
+        parts.push(part);
+        size += add;
+    }
+    return { json: `[${parts.join(',')}]`, truncated: false };
+}
 /** The step's outputs, the same for a run and for the report step that merges shards. */
 function setRunOutputs(m, manifestPath, outputDir, d) {
     core/* setOutput */.uH('manifest', manifestPath);
@@ -584,7 +605,9 @@ function setRunOutputs(m, manifestPath, outputDir, d) {
     core/* setOutput */.uH('total-cost', String(m.total_cost));
     core/* setOutput */.uH('succeeded', String(m.successful));
     core/* setOutput */.uH('failed', String(m.failed + m.unknown));
-    core/* setOutput */.uH('results', JSON.stringify(m.results));
+    const results = resultsOutput(m.results);
+    core/* setOutput */.uH('results', results.json);
+    core/* setOutput */.uH('results-truncated', String(results.truncated));
     const first = d.artifacts[0];
     if (first) {
         core/* setOutput */.uH('artifact-id', String(first.id));
@@ -723,3 +746,5 @@ function pickShardArtifacts(base, artifacts) {
 /***/ })
 
 };
+
+//# sourceMappingURL=144.index.js.map
