@@ -86,8 +86,8 @@ export async function cli(
   }
   const { values, positionals } = parsed;
   const command = positionals[0];
+  if (values['version'] && !values['help']) return (stdout.write(VERSION + '\n'), 0);
   if (values['help'] || command === undefined || command === 'help') return (stdout.write(USAGE + '\n'), 0);
-  if (values['version']) return (stdout.write(VERSION + '\n'), 0);
   if (positionals.length > 1) return usageError(out, `unexpected argument "${positionals[1]}"`);
   if (command === 'schema') return (stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
   if (command !== 'run' && command !== 'plan') return usageError(out, `unknown command "${command}"`);

@@ -7,6 +7,7 @@ import { rm } from 'node:fs/promises';
 import { startEmulator, type Emulator } from './emulator/server.js';
 import { FAST_POLL, runCli, tempDir, writeJobFile } from './support/run-cli.js';
 import { splitJobPatterns } from '../src/settings.js';
+import { VERSION } from '../src/version.js';
 
 let emu: Emulator | undefined;
 const dirs: string[] = [];
@@ -59,6 +60,13 @@ describe('CLI', () => {
       expect(e.stats().submitsReceived).toBe(0);
     },
   );
+
+  it('--version prints the version on stdout, exit 0', async () => {
+    const { e, dir } = await setup();
+    const run = await runCli(['--version'], { baseUrl: e.url, outputDir: join(dir, 'out') });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`${VERSION}\n`);
+  });
 
   it.each([
     ['a filter that names no job', ['run', '--jobs', 'nope'], /^atlas-media: job filter: "nope" matches no job/],

@@ -41,17 +41,28 @@ describe('dist/', () => {
     expect(packageDirOf('.././src/cli.ts')).toBeUndefined();
   });
 
-  it("the CLI bundle's source map leads back to src/ (bin/ turns source maps on before loading it)", async () => {
+  it("the CLI bundle's source map leads a bundle line back to its src/ line (bin/ turns maps on before loading it)", async () => {
+    // A line of src/cli.ts, found in the bundle, must map back to that file and line.
+    const needle = 'unexpected argument';
+    const srcLine = readFileSync(new URL('../src/cli.ts', import.meta.url), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle));
+    const bundle = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+    const lines = readFileSync(bundle, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    const column = lines[line]!.indexOf(needle);
+    expect(srcLine).toBeGreaterThan(0);
+    expect(line).toBeGreaterThan(0);
     const probe = `
       process.argv = [process.argv[0], 'atlas-media', '--version'];
       await import(${JSON.stringify(BIN)});
       const { findSourceMap } = await import('node:module');
-      const bundle = ${JSON.stringify(fileURLToPath(new URL('../dist/cli/index.js', import.meta.url)))};
-      const map = findSourceMap(bundle);
-      console.log(JSON.stringify(map ? map.payload.sources.filter((s) => s.includes('src/cli.ts')) : null));`;
+      const map = findSourceMap(${JSON.stringify(bundle)});
+      console.log(JSON.stringify(map ? map.findEntry(${line}, ${column}) : null));`;
     const r = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT });
-    const lines = r.stdout.trim().split('\n');
-    expect(JSON.parse(lines.at(-1)!)).toEqual([expect.stringMatching(/src\/cli\.ts$/)]);
+    const entry = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { originalSource: string; originalLine: number };
+    expect(entry.originalSource).toMatch(/\/src\/cli\.ts$/);
+    expect(entry.originalLine).toBe(srcLine);
   });
 
   it('the action loads through a loader that turns source maps on first', () => {

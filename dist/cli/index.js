@@ -57719,10 +57719,10 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     }
     const { values, positionals } = parsed;
     const command = positionals[0];
+    if (values['version'] && !values['help'])
+        return (stdout.write(VERSION + '\n'), 0);
     if (values['help'] || command === undefined || command === 'help')
         return (stdout.write(USAGE + '\n'), 0);
-    if (values['version'])
-        return (stdout.write(VERSION + '\n'), 0);
     if (positionals.length > 1)
         return usageError(out, `unexpected argument "${positionals[1]}"`);
     if (command === 'schema')
