@@ -1,11 +1,13 @@
 // The same engine outside GitHub: `atlas-media run --config jobs.yml`.
 // Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
+// Only `run` spends money, and only when asked by name: a bare `atlas-media` prints the usage.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readSettings, SettingsError } from './settings.js';
 import { runPipeline, shouldFail } from './pipeline.js';
-import { PlanError } from './plan/types.js';
+import { PlanError, type Plan } from './plan/types.js';
 import { JobFileError } from './jobfile/load.js';
+import { JobFilterError } from './jobfile/filter.js';
 import { jobFileJsonSchema } from './jobfile/schema.js';
 import { consoleLog } from './shared/log.js';
 import { formatProgress } from './report/progress.js';
@@ -31,28 +33,44 @@ const VALUE_FLAGS = [
   'webhook-url',
   'webhook-secret',
   'workspace',
+  'check-models',
 ] as const;
-const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'] as const;
+const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version', 'json'] as const;
 
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
 
 Usage:
-  atlas-media run [--config FILE] [options]     run the job file (default .github/atlas-media.yml)
-  atlas-media plan [--config FILE]              validate and print the plan and its estimated cost
+  atlas-media run [--config FILE] [options]     run the job file (default .github/atlas-media.yml); pays
+  atlas-media plan [--config FILE]              validate and print the plan and its estimated cost; free
   atlas-media schema                            print the job file's JSON Schema
+  atlas-media --help | --version
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
   --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
   --webhook-url URL, --webhook-secret S, --workspace DIR (root that local inputs such as image: ./assets/x.png
-  and the output directory must stay inside; default: the current directory)
+  and the output directory must stay inside; default: the current directory),
+  --check-models false (skip the model id check against GET /models, for a gateway without it),
+  --json (print the result as JSON on stdout; logs stay on stderr)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
 
+/** One line for a usage error: the message's first line, and where to look. */
+function usageError(out: NodeJS.WritableStream, message: string): number {
+  const line = message.split('\n').filter(Boolean).join('; ');
+  out.write(`atlas-media: ${line} (atlas-media --help shows the usage)\n`);
+  return 2;
+}
+
+/**
+ * Runs one command and returns the exit code. Logs and progress go to `out` (stderr); what the command
+ * produces (the usage, the schema, --json) goes to `stdout`, so it can be piped.
+ */
 export async function cli(
   argv: string[],
   env: NodeJS.ProcessEnv,
   out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  stdout: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   let parsed;
   try {
@@ -62,28 +80,25 @@ export async function cli(
       options: {
         ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' as const }])),
         ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' as const }])),
-      },
+        help: { type: 'boolean', short: 'h' },
+      } as Record<string, { type: 'string' | 'boolean'; short?: string }>,
     });
   } catch (e) {
-    out.write(`${(e as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return usageError(out, (e as Error).message);
   }
   const { values, positionals } = parsed;
-  const command = positionals[0] ?? 'run';
-  if (values['help']) return (out.write(USAGE + '\n'), 0);
-  if (values['version']) return (process.stdout.write(VERSION + '\n'), 0);
-  if (command === 'schema') return (process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
-  if (command !== 'run' && command !== 'plan') {
-    out.write(`unknown command "${command}"\n\n${USAGE}\n`);
-    return 2;
-  }
+  const command = positionals[0];
+  if (values['version'] && !values['help']) return (stdout.write(VERSION + '\n'), 0);
+  if (values['help'] || command === undefined || command === 'help') return (stdout.write(USAGE + '\n'), 0);
+  if (positionals.length > 1) return usageError(out, `unexpected argument "${positionals[1]}"`);
+  if (command === 'schema') return (stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
+  if (command !== 'run' && command !== 'plan') return usageError(out, `unknown command "${command}"`);
+  const json = Boolean(values['json']);
 
   const get = (name: string): string | undefined => {
     if (name === 'dry-run') return command === 'plan' || values['dry-run'] ? 'true' : undefined;
     const v = (values as Record<string, unknown>)[name];
     if (typeof v === 'boolean') return String(v);
-    // A comma-separated --jobs is friendlier on a shell than newlines.
-    if (name === 'jobs' && typeof v === 'string') return v.split(',').join('\n');
     return typeof v === 'string' ? v : undefined;
   };
   const log = consoleLog(out, Boolean(values['verbose']));
@@ -91,10 +106,9 @@ export async function cli(
   try {
     settings = readSettings(get, env);
   } catch (e) {
-    if (e instanceof SettingsError) return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+    if (e instanceof SettingsError) return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
     throw e;
   }
-
   const cancel = new AbortController();
   const onSignal = () => {
     if (cancel.signal.aborted) process.exit(130);
@@ -130,8 +144,12 @@ export async function cli(
       run: runInfoFromEnv(env),
     });
     if (live) out.write('\n');
-    if (!result.manifest) return 0;
+    if (!result.manifest) {
+      if (json) stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
+      return 0;
+    }
     const m = result.manifest;
+    if (json) stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
     for (const r of m.results) {
       if (r.status !== 'success' && r.status !== 'cached')
         log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
@@ -144,12 +162,34 @@ export async function cli(
     return shouldFail(m, settings.failOn) ? 1 : 0;
   } catch (e) {
     if (live) out.write('\n');
+    // A job file's problems keep one line each (file:line:col); the filter's is one line already.
     if (e instanceof JobFileError) return (out.write(e.message + '\n'), 2);
     if (e instanceof PlanError) return (out.write(e.message + '\n'), 2);
     if (e instanceof SettingsError) return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+    if (e instanceof JobFilterError) return usageError(out, e.message);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** `plan --json`: what would run and what it would cost, nothing sent. */
+function planJson(plan: Plan) {
+  return {
+    config: plan.configPath,
+    output_dir: plan.outputDir,
+    concurrency: plan.concurrency,
+    estimated_cost: plan.estimatedCost,
+    jobs: plan.jobs.map((j) => ({
+      name: j.name,
+      type: j.type,
+      model: j.model,
+      line: j.line,
+      units: j.estimate.units,
+      unit: j.estimate.unit,
+      estimated_cost: j.estimate.cost,
+      ...(j.estimate.note ? { note: j.estimate.note } : {}),
+    })),
+  };
 }

@@ -48,6 +48,8 @@ export interface Settings {
   webhookSecret?: string;
   /** Videos up to this many MB are uploaded as their own unzipped artifact (viewable in the browser); 0: none. */
   inlineVideoMaxMb: number;
+  /** Check the job file's model ids against GET /models before paying (off for a gateway without /models). */
+  checkModels: boolean;
 }
 
 export class SettingsError extends Error {
@@ -55,6 +57,27 @@ export class SettingsError extends Error {
     super(problems.join('\n'));
     this.name = 'SettingsError';
   }
+}
+
+/**
+ * The `jobs` input: names or globs separated by newlines or commas (a `workflow_dispatch` text box is
+ * one line). A comma inside braces belongs to the glob (`hero-{a,b}`), so it does not split.
+ */
+export function splitJobPatterns(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    if (ch === '\n' || ch === '\r' || (ch === ',' && depth === 0)) {
+      out.push(current);
+      current = '';
+      depth = 0;
+    } else current += ch;
+  }
+  out.push(current);
+  return out.map((s) => s.trim()).filter(Boolean);
 }
 
 /** `get` returns an input's raw value ('' or undefined when unset). */
@@ -142,10 +165,7 @@ export function readSettings(
     outputDir: raw('output-dir') || undefined,
     dryRun,
     failOn: oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
-    jobs: raw('jobs')
-      .split(/\r?\n/)
-      .map((s) => s.trim())
-      .filter(Boolean),
+    jobs: splitJobPatterns(raw('jobs')),
     pollIntervalMs,
     maxPollIntervalMs,
     retryUnknownSubmits: bool('retry-unknown-submits', false),
@@ -169,6 +189,7 @@ export function readSettings(
     mode: oneOf('mode', ['run', 'report'] as const, 'run'),
     inlineVideoMaxMb:
       num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+    checkModels: bool('check-models', true),
   };
   let shard: Settings['shard'];
   const sh = raw('shard');

@@ -39024,17 +39024,27 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5251);
-// Entry point of the bundled CLI (dist/cli/index.js).
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6395);
+// Entry point of the bundled CLI (dist/cli/index.js). A usage error is exit 2 with one line (cli.ts);
+// anything unexpected is exit 1 with one line, and the stack only with --verbose.
 
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
+try {
+    process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_0__/* .cli */ .x)(process.argv.slice(2), process.env);
+}
+catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    process.stderr.write(`atlas-media: ${err.message}\n`);
+    if (process.argv.includes('--verbose') && err.stack)
+        process.stderr.write(err.stack + '\n');
+    process.exitCode = 1;
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5251:
+/***/ 6395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50070,6 +50080,30 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
+/**
+ * The `jobs` input: names or globs separated by newlines or commas (a `workflow_dispatch` text box is
+ * one line). A comma inside braces belongs to the glob (`hero-{a,b}`), so it does not split.
+ */
+function splitJobPatterns(text) {
+    const out = [];
+    let depth = 0;
+    let current = '';
+    for (const ch of text) {
+        if (ch === '{')
+            depth++;
+        else if (ch === '}')
+            depth = Math.max(0, depth - 1);
+        if (ch === '\n' || ch === '\r' || (ch === ',' && depth === 0)) {
+            out.push(current);
+            current = '';
+            depth = 0;
+        }
+        else
+            current += ch;
+    }
+    out.push(current);
+    return out.map((s) => s.trim()).filter(Boolean);
+}
 /** `get` returns an input's raw value ('' or undefined when unset). */
 function readSettings(get, env = {}) {
     const problems = [];
@@ -50138,10 +50172,7 @@ function readSettings(get, env = {}) {
         outputDir: raw('output-dir') || undefined,
         dryRun,
         failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
-        jobs: raw('jobs')
-            .split(/\r?\n/)
-            .map((s) => s.trim())
-            .filter(Boolean),
+        jobs: splitJobPatterns(raw('jobs')),
         pollIntervalMs,
         maxPollIntervalMs,
         retryUnknownSubmits: bool('retry-unknown-submits', false),
@@ -50158,6 +50189,7 @@ function readSettings(get, env = {}) {
         force: bool('force', false),
         mode: oneOf('mode', ['run', 'report'], 'run'),
         inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+        checkModels: bool('check-models', true),
     };
     let shard;
     const sh = raw('shard');
@@ -53027,6 +53059,10 @@ function parsePatterns(patterns) {
         .map((p) => p.trim())
         .filter((p) => p !== '');
 }
+/** A `jobs` filter that names no job: a usage error (CLI exit 2), not a failure of the run. */
+class JobFilterError extends Error {
+    name = 'JobFilterError';
+}
 /**
  * Keep the jobs whose name equals a pattern or matches it as a minimatch glob
  * (case-sensitive, `#` is not a comment, `*` matches names starting with a dot, `!x`
@@ -53057,7 +53093,7 @@ function filterJobs(jobs, patterns) {
             return `${JSON.stringify(p)} matches no job${close.length ? ` (did you mean ${close.map((c) => JSON.stringify(c)).join(', ')}?)` : ''}`;
         });
         const known = names.length <= 10 ? `; jobs are: ${names.map((n) => JSON.stringify(n)).join(', ')}` : '';
-        throw new Error(`job filter: ${lines.join('; ')}${known}`);
+        throw new JobFilterError(`job filter: ${lines.join('; ')}${known}`);
     }
     return jobs.filter((_, i) => matched.has(i));
 }
@@ -53937,13 +53973,39 @@ function bodyCodeOf(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cost/live.ts
-// Live prices: what GET /models lists today (`pricing: {live: true}` in the job file).
-// The list gives a base price as a string and says nothing of its unit. The unit is taken
-// from the model type (Image: per image, Video: per second of video), and every figure
-// made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
-// no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
+;// CONCATENATED MODULE: ./src/atlas/model-list.ts
+// GET /models, read at most once per run: live prices and the model id check share this one reply.
+// The list is public (no key), so dry runs read it too. A failure is an answer, not an exception:
+// the callers warn and go on without it.
 
+
+/** Reads GET /models. Throws only when `signal` aborted; any other failure comes back as `{ ok: false }`. */
+async function model_list_readModelList(opts) {
+    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
+    const client = opts.client ??
+        createAtlasClient({
+            baseUrl: opts.baseUrl,
+            apiKey: '',
+            userAgent: opts.userAgent,
+            ...(dispatcher ? { dispatcher } : {}),
+            // A model list is worth a short wait, not a long one: the plan goes on without it.
+            requestTimeoutMs: 20_000,
+            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
+        });
+    try {
+        return { ok: true, models: await client.listModels(opts.signal) };
+    }
+    catch (e) {
+        if (opts.signal?.aborted)
+            throw e;
+        return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    finally {
+        await dispatcher?.close().catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cost/live.ts
 
 /** The unit a model type's base price is taken to be for (lowercase type → unit). */
 const LIVE_UNIT_BY_TYPE = { image: 'image', video: 'second' };
@@ -53970,39 +54032,120 @@ function liveNote(type, unit) {
     return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
 }
 /**
- * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
- * not fatal: it is logged as a warning and the plan falls back to the job file's and the
- * built-in prices.
+ * The live price table from a GET /models reply already read (see atlas/model-list.ts). A failed read
+ * is not fatal: it is logged as a warning and the plan falls back to the job file's and the built-in prices.
  */
-async function fetchLivePrices(opts) {
-    const dispatcher = opts.client ? undefined : new undici/* Agent */.g6({ connections: 2, keepAliveTimeout: 1_000 });
-    const client = opts.client ??
-        createAtlasClient({
-            baseUrl: opts.baseUrl,
-            apiKey: '',
-            userAgent: opts.userAgent,
-            ...(dispatcher ? { dispatcher } : {}),
-            // A price list is worth a short wait, not a long one: the plan goes on without it.
-            requestTimeoutMs: 20_000,
-            retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
-        });
-    try {
-        const models = await client.listModels(opts.signal);
-        const live = livePriceTable(models);
-        const n = Object.keys(live).length;
-        opts.log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
-        return { live };
-    }
-    catch (e) {
-        if (opts.signal?.aborted)
-            throw e;
-        const why = e instanceof Error ? e.message : String(e);
-        opts.log?.warning(`pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`);
+function livePricesFrom(list, log) {
+    if (!list.ok) {
+        log?.warning(`pricing: live: could not read the price list (GET /models): ${list.error}; the estimate uses the job file's prices, then the built-in table`);
         return {};
     }
-    finally {
-        await dispatcher?.close().catch(() => undefined);
+    const live = livePriceTable(list.models);
+    const n = Object.keys(live).length;
+    log?.info(`pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`);
+    return { live };
+}
+/** The live price table, read from GET /models (no key: it works on dry runs too). */
+async function fetchLivePrices(opts) {
+    return livePricesFrom(await readModelList(opts), opts.log);
+}
+
+;// CONCATENATED MODULE: ./src/jobfile/model-check.ts
+
+/** Optimal string alignment distance (Levenshtein plus swapping two neighbours), capped at `max + 1`. */
+function model_check_editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max)
+        return max + 1;
+    let prev2 = [];
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d = Math.min(d, prev2[j - 2] + 1);
+            row.push(d);
+            best = Math.min(best, d);
+        }
+        if (best > max)
+            return max + 1;
+        prev2 = prev;
+        prev = row;
     }
+    return Math.min(prev[b.length], max + 1);
+}
+/**
+ * How far `id` is from the listed `known`, when it looks like a slip of it (else undefined): the same id
+ * but for case; a whole-id distance of 1 (2 for ids of 16 characters or more); the same path with one
+ * segment within 3 edits (`seedance-v1-pro` for `seedance-v1.5-pro`); or `known` with one segment left out.
+ */
+function nearMissDistance(id, known) {
+    if (id.trim().toLowerCase() === known.toLowerCase())
+        return 0;
+    const whole = model_check_editDistance(id, known, 2);
+    if (whole <= (id.length >= 16 ? 2 : 1))
+        return whole;
+    const a = id.split('/');
+    const b = known.split('/');
+    if (a.length === b.length) {
+        const differ = a.flatMap((seg, i) => (seg === b[i] ? [] : [i]));
+        if (differ.length === 1) {
+            const i = differ[0];
+            const d = model_check_editDistance(a[i], b[i], 3);
+            if (d <= 3 && b[i].length >= 4)
+                return d;
+        }
+    }
+    if (a.length === b.length - 1 && a.length >= 2) {
+        for (let i = 0; i < b.length; i++)
+            if (b.filter((_, k) => k !== i).join('/') === id)
+                return 3;
+    }
+    return undefined;
+}
+/** The listed id `id` is most likely a slip of, if any. */
+function closestListedModel(id, listed) {
+    let best;
+    for (const known of listed) {
+        const d = nearMissDistance(id, known);
+        if (d !== undefined && (!best || d < best.d))
+            best = { id: known, d };
+    }
+    return best?.id;
+}
+/**
+ * Checks every job's model (each id once, at the first job's line). Throws JobFileError listing every
+ * near miss; warns for other unlisted ids and for a list that could not be read.
+ */
+function checkModelIds(jobs, list, file, log) {
+    if (!list.ok) {
+        log?.warning(`model check: could not read GET /models (${list.error}); model ids are not checked before submitting`);
+        return;
+    }
+    const listed = new Set(list.models.map((m) => m.model));
+    const seen = new Set();
+    const problems = [];
+    for (const job of jobs) {
+        if (listed.has(job.model) || seen.has(job.model))
+            continue;
+        seen.add(job.model);
+        const line = job.line ?? 1;
+        const near = closestListedModel(job.model, [...listed]);
+        if (near)
+            problems.push({
+                file,
+                line,
+                col: 1,
+                field: 'model',
+                message: `model: "${job.model}" is not a model Atlas lists; did you mean "${near}"? (job "${job.name}"; nothing was submitted)`,
+            });
+        else
+            log?.warning(`${file}:${line}: model "${job.model}" (job "${job.name}") is not in GET /models' list; submitting anyway, as the list may be incomplete`);
+    }
+    if (problems.length)
+        throw new JobFileError(problems);
 }
 
 ;// CONCATENATED MODULE: ./src/cost/prices.ts
@@ -54310,19 +54453,32 @@ class PlanError extends Error {
 
 
 
+
+
 /**
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ * It reads GET /models once (no key; a failure is a warning, not an error) for `pricing: {live: true}`
+ * and for the model id check (`check-models`).
  */
 async function makePlan(settings, deps = {}) {
     const loaded = await loadJobFile(settings.config);
     const outputDir = deps.workspace
         ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
         : (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
-    const prices = wantsLivePrices(loaded.jobFile)
-        ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-        : {};
+    const live = wantsLivePrices(loaded.jobFile);
+    // One GET /models for live prices and the model id check (jobfile/model-check.ts).
+    const models = live || settings.checkModels
+        ? await model_list_readModelList({
+            baseUrl: settings.baseUrl,
+            userAgent: USER_AGENT,
+            ...(deps.log ? { log: deps.log } : {}),
+            ...(deps.signal ? { signal: deps.signal } : {}),
+        })
+        : undefined;
+    const prices = live && models ? livePricesFrom(models, deps.log) : {};
     const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+    if (models && settings.checkModels)
+        checkModelIds(allJobs, models, loaded.path, deps.log);
     // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
     const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
     if (chained.added.length) {
@@ -58138,6 +58294,8 @@ function progress_formatDuration(ms) {
 ;// CONCATENATED MODULE: ./src/cli.ts
 // The same engine outside GitHub: `atlas-media run --config jobs.yml`.
 // Flags are the action's input names (`--output-dir`, `--concurrency`, `--dry-run`, …).
+// Only `run` spends money, and only when asked by name: a bare `atlas-media` prints the usage.
+
 
 
 
@@ -58167,23 +58325,37 @@ const VALUE_FLAGS = [
     'webhook-url',
     'webhook-secret',
     'workspace',
+    'check-models',
 ];
-const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version'];
+const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version', 'json'];
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
 
 Usage:
-  atlas-media run [--config FILE] [options]     run the job file (default .github/atlas-media.yml)
-  atlas-media plan [--config FILE]              validate and print the plan and its estimated cost
+  atlas-media run [--config FILE] [options]     run the job file (default .github/atlas-media.yml); pays
+  atlas-media plan [--config FILE]              validate and print the plan and its estimated cost; free
   atlas-media schema                            print the job file's JSON Schema
+  atlas-media --help | --version
 
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
   --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
   --webhook-url URL, --webhook-secret S, --workspace DIR (root that local inputs such as image: ./assets/x.png
-  and the output directory must stay inside; default: the current directory)
+  and the output directory must stay inside; default: the current directory),
+  --check-models false (skip the model id check against GET /models, for a gateway without it),
+  --json (print the result as JSON on stdout; logs stay on stderr)
 
 Exit: 0 done, 1 jobs failed (per --fail-on), 2 invalid input, 130 cancelled.`;
-async function cli(argv, env, out = process.stderr) {
+/** One line for a usage error: the message's first line, and where to look. */
+function usageError(out, message) {
+    const line = message.split('\n').filter(Boolean).join('; ');
+    out.write(`atlas-media: ${line} (atlas-media --help shows the usage)\n`);
+    return 2;
+}
+/**
+ * Runs one command and returns the exit code. Logs and progress go to `out` (stderr); what the command
+ * produces (the usage, the schema, --json) goes to `stdout`, so it can be piped.
+ */
+async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     let parsed;
     try {
         parsed = (0,external_node_util_.parseArgs)({
@@ -58192,34 +58364,32 @@ async function cli(argv, env, out = process.stderr) {
             options: {
                 ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' }])),
                 ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' }])),
+                help: { type: 'boolean', short: 'h' },
             },
         });
     }
     catch (e) {
-        out.write(`${e.message}\n\n${USAGE}\n`);
-        return 2;
+        return usageError(out, e.message);
     }
     const { values, positionals } = parsed;
-    const command = positionals[0] ?? 'run';
-    if (values['help'])
-        return (out.write(USAGE + '\n'), 0);
-    if (values['version'])
-        return (process.stdout.write(VERSION + '\n'), 0);
+    const command = positionals[0];
+    if (values['version'] && !values['help'])
+        return (stdout.write(VERSION + '\n'), 0);
+    if (values['help'] || command === undefined || command === 'help')
+        return (stdout.write(USAGE + '\n'), 0);
+    if (positionals.length > 1)
+        return usageError(out, `unexpected argument "${positionals[1]}"`);
     if (command === 'schema')
-        return (process.stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
-    if (command !== 'run' && command !== 'plan') {
-        out.write(`unknown command "${command}"\n\n${USAGE}\n`);
-        return 2;
-    }
+        return (stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
+    if (command !== 'run' && command !== 'plan')
+        return usageError(out, `unknown command "${command}"`);
+    const json = Boolean(values['json']);
     const get = (name) => {
         if (name === 'dry-run')
             return command === 'plan' || values['dry-run'] ? 'true' : undefined;
         const v = values[name];
         if (typeof v === 'boolean')
             return String(v);
-        // A comma-separated --jobs is friendlier on a shell than newlines.
-        if (name === 'jobs' && typeof v === 'string')
-            return v.split(',').join('\n');
         return typeof v === 'string' ? v : undefined;
     };
     const log = consoleLog(out, Boolean(values['verbose']));
@@ -58229,7 +58399,7 @@ async function cli(argv, env, out = process.stderr) {
     }
     catch (e) {
         if (e instanceof SettingsError)
-            return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+            return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
         throw e;
     }
     const cancel = new AbortController();
@@ -58268,9 +58438,14 @@ async function cli(argv, env, out = process.stderr) {
         });
         if (live)
             out.write('\n');
-        if (!result.manifest)
+        if (!result.manifest) {
+            if (json)
+                stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
             return 0;
+        }
         const m = result.manifest;
+        if (json)
+            stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
         for (const r of m.results) {
             if (r.status !== 'success' && r.status !== 'cached')
                 log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
@@ -58284,18 +58459,40 @@ async function cli(argv, env, out = process.stderr) {
     catch (e) {
         if (live)
             out.write('\n');
+        // A job file's problems keep one line each (file:line:col); the filter's is one line already.
         if (e instanceof JobFileError)
             return (out.write(e.message + '\n'), 2);
         if (e instanceof PlanError)
             return (out.write(e.message + '\n'), 2);
         if (e instanceof SettingsError)
             return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+        if (e instanceof JobFilterError)
+            return usageError(out, e.message);
         throw e;
     }
     finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
     }
+}
+/** `plan --json`: what would run and what it would cost, nothing sent. */
+function planJson(plan) {
+    return {
+        config: plan.configPath,
+        output_dir: plan.outputDir,
+        concurrency: plan.concurrency,
+        estimated_cost: plan.estimatedCost,
+        jobs: plan.jobs.map((j) => ({
+            name: j.name,
+            type: j.type,
+            model: j.model,
+            line: j.line,
+            units: j.estimate.units,
+            unit: j.estimate.unit,
+            estimated_cost: j.estimate.cost,
+            ...(j.estimate.note ? { note: j.estimate.note } : {}),
+        })),
+    };
 }
 
 
@@ -67204,3 +67401,5 @@ exports.visitAsync = visitAsync;
 /******/ var __webpack_exports__ = __nccwpck_require__(8084);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
+
+//# sourceMappingURL=index.js.map

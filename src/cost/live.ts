@@ -3,9 +3,8 @@
 // from the model type (Image: per image, Video: per second of video), and every figure
 // made from it carries a note saying so. Other types (Audio, Text, none) get no live price:
 // no unit can be assumed for them, so the next table (built-in, or a stated guess) applies.
-import { Agent } from 'undici';
 import type { ModelInfo } from '../atlas/types.js';
-import { createAtlasClient } from '../atlas/client.js';
+import { readModelList, type ModelList, type ModelListOptions } from '../atlas/model-list.js';
 import type { ModelPrice, PriceUnit } from '../jobfile/schema.js';
 import type { Log } from '../shared/log.js';
 import type { PriceTables } from './prices.js';
@@ -38,49 +37,28 @@ export function liveNote(type: string, unit: PriceUnit): string {
   return `live price from GET /models; unit assumed from the model type (${type}: per ${unit})`;
 }
 
-export interface LivePriceOptions {
-  baseUrl: string;
-  userAgent: string;
-  log?: Log;
-  signal?: AbortSignal;
-  /** For tests: a client to use instead of a new one. */
-  client?: { listModels(signal?: AbortSignal): Promise<ModelInfo[]> };
-}
+export type LivePriceOptions = ModelListOptions & { log?: Log };
 
 /**
- * The live price table, read from GET /models (no key: it works on dry runs too). A failure is
- * not fatal: it is logged as a warning and the plan falls back to the job file's and the
- * built-in prices.
+ * The live price table from a GET /models reply already read (see atlas/model-list.ts). A failed read
+ * is not fatal: it is logged as a warning and the plan falls back to the job file's and the built-in prices.
  */
-export async function fetchLivePrices(opts: LivePriceOptions): Promise<PriceTables> {
-  const dispatcher = opts.client ? undefined : new Agent({ connections: 2, keepAliveTimeout: 1_000 });
-  const client =
-    opts.client ??
-    createAtlasClient({
-      baseUrl: opts.baseUrl,
-      apiKey: '',
-      userAgent: opts.userAgent,
-      ...(dispatcher ? { dispatcher } : {}),
-      // A price list is worth a short wait, not a long one: the plan goes on without it.
-      requestTimeoutMs: 20_000,
-      retry: { maxAttempts: 3, baseMs: 250, capMs: 2_000 },
-    });
-  try {
-    const models = await client.listModels(opts.signal);
-    const live = livePriceTable(models);
-    const n = Object.keys(live).length;
-    opts.log?.info(
-      `pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`,
-    );
-    return { live };
-  } catch (e) {
-    if (opts.signal?.aborted) throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    opts.log?.warning(
-      `pricing: live: could not read the price list (GET /models): ${why}; the estimate uses the job file's prices, then the built-in table`,
+export function livePricesFrom(list: ModelList, log?: Log): PriceTables {
+  if (!list.ok) {
+    log?.warning(
+      `pricing: live: could not read the price list (GET /models): ${list.error}; the estimate uses the job file's prices, then the built-in table`,
     );
     return {};
-  } finally {
-    await dispatcher?.close().catch(() => undefined);
   }
+  const live = livePriceTable(list.models);
+  const n = Object.keys(live).length;
+  log?.info(
+    `pricing: live: ${n} model price${n === 1 ? '' : 's'} read from GET /models (units assumed from the model type)`,
+  );
+  return { live };
+}
+
+/** The live price table, read from GET /models (no key: it works on dry runs too). */
+export async function fetchLivePrices(opts: LivePriceOptions): Promise<PriceTables> {
+  return livePricesFrom(await readModelList(opts), opts.log);
 }

@@ -54,6 +54,29 @@ export function runContextFromEnv(
   };
 }
 
+/**
+ * Bytes of the `results` output at most. GitHub refuses a step's outputs past 1 MB in all; a result is
+ * ~1.2 KB, so about 200 fit and the rest stay in manifest.json (`results-truncated` says when).
+ */
+export const RESULTS_OUTPUT_MAX_BYTES = 256 * 1024;
+
+/** The `results` output: the manifest's results in order, as many as fit in `maxBytes` of JSON. */
+export function resultsOutput(
+  results: readonly Manifest['results'][number][],
+  maxBytes = RESULTS_OUTPUT_MAX_BYTES,
+): { json: string; truncated: boolean } {
+  const parts: string[] = [];
+  let size = 2; // the brackets
+  for (const r of results) {
+    const part = JSON.stringify(r);
+    const add = Buffer.byteLength(part, 'utf8') + (parts.length ? 1 : 0);
+    if (size + add > maxBytes) return { json: `[${parts.join(',')}]`, truncated: true };
+    parts.push(part);
+    size += add;
+  }
+  return { json: `[${parts.join(',')}]`, truncated: false };
+}
+
 /** The step's outputs, the same for a run and for the report step that merges shards. */
 export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: string, d: Delivery): void {
   core.setOutput('manifest', manifestPath);
@@ -61,7 +84,9 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
   core.setOutput('total-cost', String(m.total_cost));
   core.setOutput('succeeded', String(m.successful));
   core.setOutput('failed', String(m.failed + m.unknown));
-  core.setOutput('results', JSON.stringify(m.results));
+  const results = resultsOutput(m.results);
+  core.setOutput('results', results.json);
+  core.setOutput('results-truncated', String(results.truncated));
   const first = d.artifacts[0];
   if (first) {
     core.setOutput('artifact-id', String(first.id));

@@ -14,6 +14,11 @@ export function parsePatterns(patterns: readonly string[]): string[] {
     .filter((p) => p !== '');
 }
 
+/** A `jobs` filter that names no job: a usage error (CLI exit 2), not a failure of the run. */
+export class JobFilterError extends Error {
+  override name = 'JobFilterError';
+}
+
 /**
  * Keep the jobs whose name equals a pattern or matches it as a minimatch glob
  * (case-sensitive, `#` is not a comment, `*` matches names starting with a dot, `!x`
@@ -42,7 +47,7 @@ export function filterJobs(jobs: PlannedJob[], patterns: string[]): PlannedJob[]
       return `${JSON.stringify(p)} matches no job${close.length ? ` (did you mean ${close.map((c) => JSON.stringify(c)).join(', ')}?)` : ''}`;
     });
     const known = names.length <= 10 ? `; jobs are: ${names.map((n) => JSON.stringify(n)).join(', ')}` : '';
-    throw new Error(`job filter: ${lines.join('; ')}${known}`);
+    throw new JobFilterError(`job filter: ${lines.join('; ')}${known}`);
   }
   return jobs.filter((_, i) => matched.has(i));
 }

@@ -3,7 +3,9 @@ import type { Log } from '../shared/log.js';
 import { confinedOutputDir, type Settings, type Workspace } from '../settings.js';
 import { loadJobFile } from '../jobfile/load.js';
 import { filterJobs, withDependencies } from '../jobfile/filter.js';
-import { fetchLivePrices } from '../cost/live.js';
+import { livePricesFrom } from '../cost/live.js';
+import { readModelList } from '../atlas/model-list.js';
+import { checkModelIds } from '../jobfile/model-check.js';
 import { formatUsd, roundUsd } from '../cost/prices.js';
 import { USER_AGENT } from '../version.js';
 import { planJobs, wantsLivePrices } from './jobs.js';
@@ -12,7 +14,8 @@ import { PlanError, type Plan } from './types.js';
 
 /**
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
- * With `pricing: {live: true}` it reads GET /models (no key; a failure is a warning, not an error).
+ * It reads GET /models once (no key; a failure is a warning, not an error) for `pricing: {live: true}`
+ * and for the model id check (`check-models`).
  */
 export async function makePlan(
   settings: Settings,
@@ -22,10 +25,20 @@ export async function makePlan(
   const outputDir = deps.workspace
     ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
     : resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
-  const prices = wantsLivePrices(loaded.jobFile)
-    ? await fetchLivePrices({ baseUrl: settings.baseUrl, userAgent: USER_AGENT, ...deps })
-    : {};
+  const live = wantsLivePrices(loaded.jobFile);
+  // One GET /models for live prices and the model id check (jobfile/model-check.ts).
+  const models =
+    live || settings.checkModels
+      ? await readModelList({
+          baseUrl: settings.baseUrl,
+          userAgent: USER_AGENT,
+          ...(deps.log ? { log: deps.log } : {}),
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        })
+      : undefined;
+  const prices = live && models ? livePricesFrom(models, deps.log) : {};
   const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+  if (models && settings.checkModels) checkModelIds(allJobs, models, loaded.path, deps.log);
   // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
   const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
   if (chained.added.length) {

@@ -145,4 +145,50 @@ describe('the bundled action', () => {
     );
     expect(emu.stats().submitsReceived).toBe(before);
   });
+  it('jobs: "a, b" (a one-line workflow_dispatch box) runs exactly those two jobs', async () => {
+    const work = await tempDir();
+    const { writeFile } = await import('node:fs/promises');
+    const model = 'black-forest-labs/flux-2-pro/text-to-image';
+    await writeFile(
+      join(work, 'jobs.yml'),
+      `jobs:\n${['a', 'b', 'c'].map((n) => `  - { name: ${n}, model: ${model}, prompt: ${n} }`).join('\n')}\n`,
+    );
+    const before = emu.stats().submitsReceived;
+    const run = await runAction({
+      inputs: {
+        config: 'jobs.yml',
+        jobs: 'a, b',
+        'api-key': 'sk-e2e-secret-key',
+        'base-url': emu.url,
+        'artifact-name': '',
+        cache: 'false',
+        'poll-interval': '0.001',
+        'max-poll-interval': '0.02',
+      },
+      cwd: work,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect((JSON.parse(run.outputs['results']!) as Array<{ name: string }>).map((r) => r.name)).toEqual(['a', 'b']);
+    expect(run.outputs['results-truncated']).toBe('false');
+    expect(emu.stats().submitsReceived - before).toBe(2);
+  });
+
+  it('a mistyped model id is an annotation at its line naming the listed id, before any paid call', async () => {
+    const work = await tempDir();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      join(work, 'jobs.yml'),
+      'jobs:\n  - name: x\n    model: black-forest-labs/flux-2-por/text-to-image\n    prompt: hi\n',
+    );
+    const before = emu.stats().submitsReceived;
+    const run = await runAction({
+      inputs: { config: 'jobs.yml', 'api-key': 'sk-e2e-secret-key', 'base-url': emu.url, 'artifact-name': '' },
+      cwd: work,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^::error title=Invalid job file,file=jobs\.yml,line=2,.*did you mean "black-forest-labs\/flux-2-pro\/text-to-image"/m,
+    );
+    expect(emu.stats().submitsReceived).toBe(before);
+  });
 });

@@ -8,7 +8,10 @@ import type { Manifest } from '../../src/manifest/schema.js';
 
 export interface CliRun {
   code: number;
+  /** What the CLI printed on stderr (logs, progress, errors). */
   output: string;
+  /** What it printed on stdout (usage, schema, --json). */
+  stdout: string;
   outputDir: string;
   manifest(): Promise<Manifest>;
 }
@@ -31,6 +34,7 @@ export async function runCli(
   opts: { baseUrl?: string; outputDir: string; apiKey?: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
 ): Promise<CliRun> {
   let output = '';
+  let stdout = '';
   const out = new Writable({
     write(chunk, _enc, cb) {
       output += String(chunk);
@@ -39,6 +43,12 @@ export async function runCli(
   });
   // The output directory must be inside the workspace (the current directory by default): tests
   // work in temp dirs, so the workspace is the output directory's parent unless the test names one.
+  const stdoutStream = new Writable({
+    write(chunk, _enc, cb) {
+      stdout += String(chunk);
+      cb();
+    },
+  });
   const argv = [
     ...args,
     ...(args.includes('--workspace') ? [] : ['--workspace', dirname(opts.outputDir)]),
@@ -47,10 +57,11 @@ export async function runCli(
     ...(opts.baseUrl ? ['--base-url', opts.baseUrl] : []),
     ...(opts.apiKey !== undefined ? ['--api-key', opts.apiKey] : ['--api-key', 'test-key']),
   ];
-  const code = await cli(argv, opts.env ?? {}, out);
+  const code = await cli(argv, opts.env ?? {}, out, stdoutStream);
   return {
     code,
     output,
+    stdout,
     outputDir: opts.outputDir,
     manifest: async () => JSON.parse(await readFile(join(opts.outputDir, 'manifest.json'), 'utf8')) as Manifest,
   };

@@ -288,3 +288,5 @@ async function carryOutputs(plan, settings, env, log) {
 /***/ })
 
 };
+
+//# sourceMappingURL=865.index.js.map

@@ -32732,3 +32732,5 @@ function randomUUID() {
 /***/ })
 
 };
+
+//# sourceMappingURL=110.index.js.map

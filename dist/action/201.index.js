@@ -624,8 +624,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 25 modules
-var pipeline = __webpack_require__(38160);
+// EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
+var pipeline = __webpack_require__(38465);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -823,3 +823,5 @@ function pickShardArtifacts(base, artifacts) {
 /***/ })
 
 };
+
+//# sourceMappingURL=201.index.js.map

@@ -6553,3 +6553,5 @@ async function file_type_fileTypeStream(readableStream, options = {}) {
 /***/ })
 
 };
+
+//# sourceMappingURL=388.index.js.map

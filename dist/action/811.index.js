@@ -17953,3 +17953,5 @@ const methods = {
 /***/ })
 
 };
+
+//# sourceMappingURL=811.index.js.map
