@@ -10,14 +10,26 @@ import type { Progress } from './engine/run.js';
 import { jobLogLines, jobLogTitle } from './report/job-log.js';
 import type { CarriedOutputs } from './github/cache.js';
 import { runInfoFromEnv } from './notify/webhook.js';
+import { costToPay } from './plan/diff.js';
 
 const PROGRESS_EVERY_MS = 15_000;
+
+/** `pr-<n>` on a pull-request event: later pushes keep comparing with the run before the PR. */
+async function reviewOf(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const name = env['GITHUB_EVENT_NAME'] ?? '';
+  if (name !== 'pull_request' && name !== 'pull_request_target') return undefined;
+  const { readEventPayload } = await import('./github/deliver.js');
+  const { pullRequestNumber } = await import('./github/comment.js');
+  const pr = pullRequestNumber({ eventName: name, payload: await readEventPayload(env['GITHUB_EVENT_PATH']) });
+  return pr ? `pr-${pr}` : undefined;
+}
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = actionsLog();
   let settings: Settings;
   try {
-    settings = readSettings((name) => core.getInput(name), env);
+    // Without a key (a fork's pull request gets no secrets) the action makes a dry run, not an error.
+    settings = readSettings((name) => core.getInput(name), env, { noKey: 'dry-run' });
   } catch (e) {
     if (e instanceof SettingsError) return core.setFailed(e.message);
     throw e;
@@ -47,7 +59,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const cache: { carried?: CarriedOutputs } = {};
 
   try {
+    const review = await reviewOf(env);
     const result = await runPipeline(settings, {
+      ...(review ? { review } : {}),
       log,
       signal: cancel.signal,
       onProgress: (p) => (last = p),
@@ -55,6 +69,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
         if (settings.cache && !settings.dryRun && cacheService)
           cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
+        // A dry run only restores, so the plan can be compared with the earlier run.
+        if (settings.cache && settings.dryRun && cacheService)
+          await (await import('./github/cache-preview.js')).restoreForComparison(plan, settings, env, log);
       },
       workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
       run: runInfoFromEnv(env),
@@ -67,11 +84,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     });
     if (!result.manifest) {
       core.setOutput('total-cost', String(result.plan.estimatedCost));
-      await core.summary
-        .addHeading('Atlas media: dry run', 3)
-        .addCodeBlock(renderPlan(result.plan))
-        .write()
-        .catch(() => undefined);
+      const { deliverDryRun, runContextFromEnv, readEventPayload } = await import('./github/deliver.js');
+      const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
+      const { jobs, estimatedCost } = result.plan;
+      const report = {
+        reason:
+          settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
+        jobs,
+        estimatedCost,
+        planText: renderPlan(result.plan),
+        ...costToPay(jobs, result.diff),
+        ...(result.diff ? { diff: result.diff } : {}),
+      };
+      await deliverDryRun(report, settings, ctx, log);
       return;
     }
     const m = result.manifest;

@@ -43,6 +43,8 @@ export interface Settings {
   mode: 'run' | 'report';
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Why this is a dry run although `dry-run` is off (the action without an API key: a fork's pull request). */
+  dryRunReason?: string;
 }
 
 export class SettingsError extends Error {
@@ -52,10 +54,15 @@ export class SettingsError extends Error {
   }
 }
 
-/** `get` returns an input's raw value ('' or undefined when unset). */
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing.
+ */
 export function readSettings(
   get: (name: string) => string | undefined,
   env: Record<string, string | undefined> = {},
+  opts: { noKey?: 'error' | 'dry-run' } = {},
 ): Settings {
   const problems: string[] = [];
   const raw = (name: string) => (get(name) ?? '').trim();
@@ -189,7 +196,11 @@ export function readSettings(
   if (settings.mode === 'report' && shard)
     problems.push('input shard: not used with mode: report (the report step reads every shard)');
 
-  if (!dryRun && !apiKey && settings.mode === 'run') {
+  if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+    settings.dryRun = true;
+    settings.dryRunReason =
+      'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
+  } else if (!dryRun && !apiKey && settings.mode === 'run') {
     problems.push(
       'input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)',
     );

@@ -3,6 +3,7 @@
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
 import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
@@ -13,6 +14,9 @@ import { renderComment } from '../report/comment.js';
 import { annotateFailures } from '../report/annotations.js';
 import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
 import { shardArtifactName } from './shards.js';
+import { changesSection } from '../report/changes.js';
+import { changedFiles } from '../plan/diff.js';
+import { renderDryRunComment, renderDryRunSummary, type DryRunReport } from '../report/dry-run.js';
 
 export interface RunContext {
   serverUrl: string;
@@ -55,12 +59,25 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
   core.setOutput('succeeded', String(m.successful));
   core.setOutput('failed', String(m.failed + m.unknown));
   core.setOutput('results', JSON.stringify(m.results));
+  core.setOutput('changed-files', changedFilePaths(m, outputDir).join('\n'));
   const first = d.artifacts[0];
   if (first) {
     core.setOutput('artifact-id', String(first.id));
     if (first.url) core.setOutput('artifact-url', first.url);
     if (first.digest) core.setOutput('artifact-digest', first.digest);
   }
+}
+
+/**
+ * The files of new and changed jobs, one per line, relative to the working directory (the
+ * workspace, for `git add` or create-pull-request's add-paths); absolute when outside it.
+ */
+export function changedFilePaths(m: Manifest, outputDir: string, root = process.cwd()): string[] {
+  return changedFiles(m).map((p) => {
+    const full = join(outputDir, p);
+    const rel = relative(root, full);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : full;
+  });
 }
 
 export interface Delivery {
@@ -102,7 +119,11 @@ export async function deliver(
 
   try {
     const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
-    await core.summary.addRaw(renderSummary(m, { artifactUrl, runUrl, title }), true).write();
+    const where = `the full report is report.md in the artifact`;
+    const leading = changesSection(m, { level: 3, where, ...(artifactUrl ? { artifactUrl } : {}) });
+    await core.summary
+      .addRaw(renderSummary(m, { artifactUrl, runUrl, title, ...(leading ? { leading } : {}) }), true)
+      .write();
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
   }
@@ -130,4 +151,38 @@ export async function deliver(
     }
   }
   return delivery;
+}
+
+/**
+ * A dry run in GitHub (the `dry-run` input, or no API key on a fork's pull request): a notice
+ * saying why nothing was generated, the plan in the job summary, and on a pull request the plan
+ * as the sticky comment when `comment` allows. Never throws for a channel that fails.
+ */
+export async function deliverDryRun(
+  report: DryRunReport,
+  settings: Settings,
+  ctx: RunContext,
+  log: Log,
+): Promise<void> {
+  core.notice(`Nothing was generated: ${report.reason}`);
+  try {
+    await core.summary.addRaw(renderDryRunSummary(report), true).write();
+  } catch (e) {
+    log.warning(`could not write the job summary: ${(e as Error).message}`);
+  }
+  const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+  if (settings.shard || !shouldComment(settings.comment, ctx.eventName, pr)) return;
+  if (!pr) return log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+  if (!settings.githubToken)
+    return log.warning('No github-token: the PR comment is skipped (the job summary has the plan).');
+  const [owner, repo] = ctx.repository.split('/') as [string, string];
+  await upsertStickyComment({
+    octokit: getOctokit(settings.githubToken),
+    owner,
+    repo,
+    issueNumber: pr,
+    tag: settings.commentTag,
+    body: renderDryRunComment(report, settings.commentTag),
+    log,
+  });
 }
