@@ -57554,7 +57554,22 @@ async function keepPreviousFiles(outputDir, diff) {
             }
         }
     }
+    await prunePrevious(outputDir, new Set([...kept.values()].flat()));
     return kept;
+}
+/** Earlier files no job is changed against any more go, so previous/ never grows from run to run. */
+async function prunePrevious(outputDir, keep) {
+    const root = (0,external_node_path_.join)(outputDir, PREVIOUS_DIR);
+    const entries = await (0,promises_.readdir)(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+        if (e.isDirectory())
+            continue;
+        const rel = `${PREVIOUS_DIR}/${(0,external_node_path_.relative)(root, (0,external_node_path_.join)(e.parentPath, e.name)).split(external_node_path_.sep).join('/')}`;
+        if (!keep.has(rel))
+            await (0,promises_.rm)((0,external_node_path_.join)(e.parentPath, e.name), { force: true }).catch(() => undefined);
+    }
+    if (keep.size === 0)
+        await (0,promises_.rm)(root, { recursive: true, force: true }).catch(() => undefined);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline.ts

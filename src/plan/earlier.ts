@@ -2,7 +2,7 @@
 // restored from the Actions cache (for a pull request, the base branch's latest entry) or simply
 // left there (the CLI, a self-hosted runner). Read once, leniently: a missing or unreadable
 // manifest means "nothing to compare with", never an error.
-import { copyFile, lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { MANIFEST_FILE } from '../manifest/build.js';
@@ -129,5 +129,18 @@ export async function keepPreviousFiles(outputDir: string, diff: PlanDiff): Prom
       }
     }
   }
+  await prunePrevious(outputDir, new Set([...kept.values()].flat()));
   return kept;
+}
+
+/** Earlier files no job is changed against any more go, so previous/ never grows from run to run. */
+async function prunePrevious(outputDir: string, keep: ReadonlySet<string>): Promise<void> {
+  const root = join(outputDir, PREVIOUS_DIR);
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (e.isDirectory()) continue;
+    const rel = `${PREVIOUS_DIR}/${relative(root, join(e.parentPath, e.name)).split(sep).join('/')}`;
+    if (!keep.has(rel)) await rm(join(e.parentPath, e.name), { force: true }).catch(() => undefined);
+  }
+  if (keep.size === 0) await rm(root, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -189,6 +189,11 @@ describe('readEarlierRun and keepPreviousFiles', () => {
       const kept = await keepPreviousFiles(dir, d);
       expect([...kept]).toEqual([['hero', ['previous/images/hero.png']]]);
       expect(await readFile(join(dir, 'previous/images/hero.png'), 'utf8')).toBe('HERO-BEFORE');
+      // A later run where nothing is changed any more: previous/ is emptied, not left to grow.
+      await writeFile(join(dir, 'previous/images/stale.png'), 'STALE');
+      expect([...(await keepPreviousFiles(dir, diffPlan([], new Set(), earlier)))]).toEqual([]);
+      await expect(readFile(join(dir, 'previous/images/hero.png'))).rejects.toThrow();
+      await expect(readFile(join(dir, 'previous/images/stale.png'))).rejects.toThrow();
     } finally {
       await rm(dir, { recursive: true, force: true });
       await rm(outside, { recursive: true, force: true });
