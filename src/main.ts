@@ -6,29 +6,32 @@ import { renderPlan } from './plan/render.js';
 import { PlanError } from './plan/types.js';
 import { JobFileError } from './jobfile/load.js';
 import { actionsLog, failStep, logGroup } from './github/actions-log.js';
-import { cleanLogText } from './shared/log.js';
 import { formatProgress } from './report/progress.js';
 import { formatUsd } from './cost/prices.js';
 import type { Progress } from './engine/run.js';
 import { jobLogLines, jobLogTitle } from './report/job-log.js';
 import type { CarriedOutputs } from './github/cache.js';
 import { runInfoFromEnv } from './notify/webhook.js';
+import { costToPay } from './plan/diff.js';
 
 const PROGRESS_EVERY_MS = 15_000;
 
-/**
- * The plan for the summary's <pre><code> block: control characters removed and HTML escaped, so a
- * job name or model id cannot close the block (or inject Markdown) whatever it holds.
- */
-function planHtml(text: string): string {
-  return cleanLogText(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+/** `pr-<n>` on a pull-request event: later pushes keep comparing with the run before the PR. */
+async function reviewOf(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const name = env['GITHUB_EVENT_NAME'] ?? '';
+  if (name !== 'pull_request' && name !== 'pull_request_target') return undefined;
+  const { readEventPayload } = await import('./github/deliver.js');
+  const { pullRequestNumber } = await import('./github/comment.js');
+  const pr = pullRequestNumber({ eventName: name, payload: await readEventPayload(env['GITHUB_EVENT_PATH']) });
+  return pr ? `pr-${pr}` : undefined;
 }
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = actionsLog();
   let settings: Settings;
   try {
-    settings = readSettings((name) => core.getInput(name), env);
+    // Without a key (a fork's pull request gets no secrets) the action makes a dry run, not an error.
+    settings = readSettings((name) => core.getInput(name), env, { noKey: 'dry-run' });
   } catch (e) {
     if (e instanceof SettingsError) return failStep(e.message);
     throw e;
@@ -58,7 +61,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const cache: { carried?: CarriedOutputs } = {};
 
   try {
+    const review = await reviewOf(env);
     const result = await runPipeline(settings, {
+      ...(review ? { review } : {}),
       log,
       signal: cancel.signal,
       onProgress: (p) => (last = p),
@@ -66,6 +71,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
         if (settings.cache && !settings.dryRun && cacheService)
           cache.carried = await (await import('./github/cache.js')).carryOutputs(plan, settings, env, log);
+        // A dry run only restores, so the plan can be compared with the earlier run.
+        if (settings.cache && settings.dryRun && cacheService)
+          await (await import('./github/cache-preview.js')).restoreForComparison(plan, settings, env, log);
       },
       workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
       workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
@@ -77,11 +85,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     });
     if (!result.manifest) {
       core.setOutput('total-cost', String(result.plan.estimatedCost));
-      await core.summary
-        .addHeading('Atlas media: dry run', 3)
-        .addCodeBlock(planHtml(renderPlan(result.plan)))
-        .write()
-        .catch(() => undefined);
+      const { deliverDryRun, runContextFromEnv, readEventPayload } = await import('./github/deliver.js');
+      const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
+      const { jobs, estimatedCost } = result.plan;
+      const report = {
+        reason:
+          settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
+        jobs,
+        estimatedCost,
+        planText: renderPlan(result.plan),
+        ...costToPay(jobs, result.diff),
+        ...(result.diff ? { diff: result.diff } : {}),
+      };
+      await deliverDryRun(report, settings, ctx, log);
       return;
     }
     const m = result.manifest;

@@ -22,6 +22,8 @@ import { shardOf } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
 import { mediaUploader, resolveLocalInputs } from './inputs/local.js';
 import { createWebhookNotifier, withWebhook, type RunInfo } from './notify/webhook.js';
+import { diffPlan, withChanges, type PlanDiff } from './plan/diff.js';
+import { keepPreviousFiles, readEarlierRun } from './plan/earlier.js';
 
 export interface PipelineDeps {
   log: Log;
@@ -37,6 +39,8 @@ export interface PipelineDeps {
   workspaceLabel?: string;
   /** Where the run happens, for webhook messages. */
   run?: RunInfo;
+  /** The pull request under review (`pr-7`): its later runs keep comparing with the same earlier run. */
+  review?: string;
 }
 
 export interface PipelineResult {
@@ -44,6 +48,8 @@ export interface PipelineResult {
   /** Absent on a dry run. */
   manifest?: Manifest;
   manifestPath?: string;
+  /** What changed since the earlier run of the job file, when the output directory held one. */
+  diff?: PlanDiff;
 }
 
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
@@ -59,10 +65,14 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   });
   const plan: Plan = { ...planned, jobs: local.jobs };
   await deps.onPlan?.(plan);
+  // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
+  const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
+  const diff = earlier && diffPlan(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
   if (settings.dryRun) {
     log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
-    return { plan };
+    return { plan, ...(diff ? { diff } : {}) };
   }
+  const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
 
   const startedAt = new Date();
   await mkdir(plan.outputDir, { recursive: true });
@@ -126,7 +136,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
       },
     );
-    const manifest = redactDeep(
+    const built = redactDeep(
       buildManifest(plan.jobs, outcome.results, {
         tool: `atlas-media-action ${VERSION}`,
         config: settings.config,
@@ -138,11 +148,12 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
       }),
       secrets,
     );
+    const manifest = diff ? withChanges(built, diff, previousPaths) : built;
     const manifestPath = await writeManifest(plan.outputDir, manifest);
     await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
     await writeGallery(plan.outputDir, manifest);
     await webhook?.batchFinished(manifest);
-    return { plan, manifest, manifestPath };
+    return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
   } finally {
     await webhook?.flush();
     await journal.close();

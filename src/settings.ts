@@ -50,6 +50,8 @@ export interface Settings {
   inlineVideoMaxMb: number;
   /** Check the job file's model ids against GET /models before paying (off for a gateway without /models). */
   checkModels: boolean;
+  /** Why this is a dry run although `dry-run` is off (the action without an API key: a fork's pull request). */
+  dryRunReason?: string;
 }
 
 export class SettingsError extends Error {
@@ -80,10 +82,15 @@ export function splitJobPatterns(text: string): string[] {
   return out.map((s) => s.trim()).filter(Boolean);
 }
 
-/** `get` returns an input's raw value ('' or undefined when unset). */
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing.
+ */
 export function readSettings(
   get: (name: string) => string | undefined,
   env: Record<string, string | undefined> = {},
+  opts: { noKey?: 'error' | 'dry-run' } = {},
 ): Settings {
   const problems: string[] = [];
   const raw = (name: string) => (get(name) ?? '').trim();
@@ -217,7 +224,11 @@ export function readSettings(
   if (settings.mode === 'report' && shard)
     problems.push('input shard: not used with mode: report (the report step reads every shard)');
 
-  if (!dryRun && !apiKey && settings.mode === 'run') {
+  if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+    settings.dryRun = true;
+    settings.dryRunReason =
+      'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
+  } else if (!dryRun && !apiKey && settings.mode === 'run') {
     problems.push(
       'input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)',
     );

@@ -451,6 +451,12 @@ const JobResult = schemas/* object */.Ikc({
     timings: JobTimings,
     /** Position of the job in the job file, 0-based: set by matrix shards, so the report step can merge in the file's order. */
     file_index: schemas/* number */.aig().optional(),
+    /** How the job compares with the earlier run of the job file (PR review): new, changed or unchanged. Absent when there was none to compare with. */
+    change: schemas/* enum */.k5n(['new', 'changed', 'unchanged']).optional(),
+    /** For a changed job: what differs from the earlier run (prompt, model, a parameter's name, inputs). */
+    changed_fields: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    /** For a changed job: the earlier run's files, kept beside this run's (relative to the output directory). */
+    previous_paths: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
 });
 const ModelCost = schemas/* object */.Ikc({
     jobs: schemas/* number */.aig(),
@@ -494,6 +500,21 @@ const Manifest = schemas/* object */.Ikc({
         cost: schemas/* number */.aig(),
         /** Why a missing shard is missing (no artifact, unreadable manifest). */
         reason: schemas/* string */.YjP().nullable(),
+    }))
+        .optional(),
+    /** The earlier run this one was compared with (the manifest the cache restore or the output directory held). */
+    compared_with: schemas/* object */.Ikc({
+        generated_at: schemas/* string */.YjP(),
+        /** The pull request under review (`pr-7`): a later run of the same one keeps comparing with the same earlier run. */
+        review: schemas/* string */.YjP().optional(),
+    })
+        .optional(),
+    /** Jobs of the earlier run that are no longer in the job file. */
+    removed: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        model: schemas/* string */.YjP(),
+        type: schemas/* enum */.k5n(['image', 'video']),
+        local_path: schemas/* string */.YjP().nullable(),
     }))
         .optional(),
 });
@@ -625,7 +646,7 @@ var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
 // EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
-var pipeline = __webpack_require__(38465);
+var pipeline = __webpack_require__(38820);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -729,7 +750,7 @@ async function runReportStep(settings, env, log, client) {
             });
         log.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(203)]).then(__webpack_require__.bind(__webpack_require__, 68584));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(561)]).then(__webpack_require__.bind(__webpack_require__, 89942));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);

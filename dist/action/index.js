@@ -69243,7 +69243,7 @@ var core = __nccwpck_require__(33838);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(58750);
 // EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
-var pipeline = __nccwpck_require__(38465);
+var pipeline = __nccwpck_require__(38820);
 // EXTERNAL MODULE: ./src/plan/render.ts
 var render = __nccwpck_require__(30031);
 // EXTERNAL MODULE: ./src/plan/types.ts
@@ -69252,8 +69252,6 @@ var types = __nccwpck_require__(9898);
 var load = __nccwpck_require__(19170);
 // EXTERNAL MODULE: ./src/github/actions-log.ts
 var actions_log = __nccwpck_require__(9604);
-// EXTERNAL MODULE: ./src/shared/log.ts
-var log = __nccwpck_require__(21827);
 // EXTERNAL MODULE: ./src/cost/prices.ts
 var prices = __nccwpck_require__(51295);
 ;// CONCATENATED MODULE: ./src/report/progress.ts
@@ -69314,6 +69312,8 @@ function jobLogLines(r) {
 
 // EXTERNAL MODULE: ./src/notify/webhook.ts + 1 modules
 var webhook = __nccwpck_require__(47269);
+// EXTERNAL MODULE: ./src/plan/diff.ts
+var diff = __nccwpck_require__(88256);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The action: read inputs, run the pipeline, deliver in GitHub, set outputs. Wiring only.
 
@@ -69329,18 +69329,22 @@ var webhook = __nccwpck_require__(47269);
 
 
 const PROGRESS_EVERY_MS = 15_000;
-/**
- * The plan for the summary's <pre><code> block: control characters removed and HTML escaped, so a
- * job name or model id cannot close the block (or inject Markdown) whatever it holds.
- */
-function planHtml(text) {
-    return (0,log/* cleanLogText */.nA)(text).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+/** `pr-<n>` on a pull-request event: later pushes keep comparing with the run before the PR. */
+async function reviewOf(env) {
+    const name = env['GITHUB_EVENT_NAME'] ?? '';
+    if (name !== 'pull_request' && name !== 'pull_request_target')
+        return undefined;
+    const { readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
+    const { pullRequestNumber } = await __nccwpck_require__.e(/* import() */ 318).then(__nccwpck_require__.bind(__nccwpck_require__, 47318));
+    const pr = pullRequestNumber({ eventName: name, payload: await readEventPayload(env['GITHUB_EVENT_PATH']) });
+    return pr ? `pr-${pr}` : undefined;
 }
 async function run(env = process.env) {
     const log = (0,actions_log/* actionsLog */._D)();
     let settings;
     try {
-        settings = (0,src_settings/* readSettings */.sb)((name) => core/* getInput */.V4(name), env);
+        // Without a key (a fork's pull request gets no secrets) the action makes a dry run, not an error.
+        settings = (0,src_settings/* readSettings */.sb)((name) => core/* getInput */.V4(name), env, { noKey: 'dry-run' });
     }
     catch (e) {
         if (e instanceof src_settings/* SettingsError */.GN)
@@ -69373,7 +69377,9 @@ async function run(env = process.env) {
     // The output directory (journal + files) carried between runs and attempts in the Actions cache.
     const cache = {};
     try {
+        const review = await reviewOf(env);
         const result = await (0,pipeline/* runPipeline */.a)(settings, {
+            ...(review ? { review } : {}),
             log,
             signal: cancel.signal,
             onProgress: (p) => (last = p),
@@ -69381,6 +69387,9 @@ async function run(env = process.env) {
                 const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
                 if (settings.cache && !settings.dryRun && cacheService)
                     cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
+                // A dry run only restores, so the plan can be compared with the earlier run.
+                if (settings.cache && settings.dryRun && cacheService)
+                    await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
             },
             workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
             workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
@@ -69392,18 +69401,25 @@ async function run(env = process.env) {
         });
         if (!result.manifest) {
             core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
-            await core/* summary */.z
-                .addHeading('Atlas media: dry run', 3)
-                .addCodeBlock(planHtml((0,render/* renderPlan */.E)(result.plan)))
-                .write()
-                .catch(() => undefined);
+            const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
+            const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
+            const { jobs, estimatedCost } = result.plan;
+            const report = {
+                reason: settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
+                jobs,
+                estimatedCost,
+                planText: (0,render/* renderPlan */.E)(result.plan),
+                ...(0,diff/* costToPay */.Pf)(jobs, result.diff),
+                ...(result.diff ? { diff: result.diff } : {}),
+            };
+            await deliverDryRun(report, settings, ctx, log);
             return;
         }
         const m = result.manifest;
         log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
         // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
         await cache.carried?.save();
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(584)]).then(__nccwpck_require__.bind(__nccwpck_require__, 68584));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
         setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
@@ -69856,7 +69872,7 @@ function runInfoFromEnv(env) {
 
 /***/ }),
 
-/***/ 38465:
+/***/ 38820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70855,179 +70871,8 @@ var cost_prices = __nccwpck_require__(51295);
 const VERSION = '0.1.0';
 const USER_AGENT = `atlas-media-action/${VERSION} (+https://github.com/atlas-media-action/atlas-media-action)`;
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./src/jobfile/expand.ts
-var expand = __nccwpck_require__(97365);
-// EXTERNAL MODULE: ./src/jobfile/merge.ts
-var merge = __nccwpck_require__(35574);
-// EXTERNAL MODULE: ./src/jobfile/chain.ts
-var chain = __nccwpck_require__(56900);
-;// CONCATENATED MODULE: ./src/plan/jobs.ts
-// From a validated job file to the jobs the engine runs: defaults merged, type settled,
-// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
-
-
-
-
-
-
-const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
-/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
-function inferType(model) {
-    const segments = model.toLowerCase().split('/');
-    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
-}
-/** JSON with object keys sorted at every level: the same value always gives the same text. */
-function canonicalJson(value) {
-    if (value === null || typeof value !== 'object') {
-        if (typeof value === 'number' && !Number.isFinite(value))
-            return 'null';
-        return JSON.stringify(value) ?? 'null';
-    }
-    if (Array.isArray(value))
-        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-    const keys = Object.keys(value)
-        .filter((k) => value[k] !== undefined)
-        .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-}
-/**
- * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
- * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
- * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
- * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
- */
-function jobIdentity(type, model, body, variation) {
-    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
-    return (0,external_node_crypto_.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
-}
-/** The job file's own price table: `pricing:` without its `live` switch. */
-function filePriceTable(pricing) {
-    const table = Object.create(null);
-    for (const [k, v] of Object.entries(pricing ?? {})) {
-        if (k === 'live' || typeof v !== 'object' || v === null)
-            continue;
-        table[k] = v;
-    }
-    return table;
-}
-/** Whether the job file asks for live prices (`pricing: {live: true}`). */
-function wantsLivePrices(jobFile) {
-    return jobFile.pricing?.live === true;
-}
-function planJobs(jobFile, opts = {}) {
-    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    // The job file's own prices win over any given file table. No prototype: a model id
-    // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
-    const tables = { ...opts.prices, file: filePrices };
-    const planned = [];
-    jobFile.jobs.forEach((spec, entry) => {
-        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
-        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
-        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
-        const seen = new Map();
-        for (const x of (0,expand/* expandJob */.Yb)((0,merge/* mergeJob */.aF)(jobFile.defaults, spec))) {
-            const job = x.job;
-            const { model, prompt } = job;
-            if (model === undefined || prompt === undefined) {
-                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
-            }
-            const type = job.type ?? inferType(model);
-            const body = {};
-            for (const field of merge/* BODY_FIELDS */.zu) {
-                const v = job[field];
-                if (v !== undefined)
-                    body[field] = v;
-            }
-            for (const [k, v] of Object.entries(job.params ?? {})) {
-                if (Object.hasOwn(body, k))
-                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-                (0,merge/* setOwn */.P5)(body, k, v);
-            }
-            const p = {
-                index: planned.length,
-                name: job.name,
-                fileStem: (0,jobfile_names/* safeFileStem */.Pe)(job.name),
-                type,
-                model,
-                prompt,
-                body,
-                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-                identity: '',
-                estimate: (0,cost_prices/* estimateCost */.a3)(model, type, body, tables),
-            };
-            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-            const same = canonicalJson({ type, model, body });
-            const occurrence = (seen.get(same) ?? 0) + 1;
-            seen.set(same, occurrence);
-            if (occurrence > 1)
-                p.occurrence = occurrence;
-            const line = opts.jobLines?.[entry];
-            if (line !== undefined)
-                p.line = line;
-            if (expandable) {
-                p.expandedFrom = {
-                    entry,
-                    name: spec.name,
-                    combination: Object.fromEntries(x.combination),
-                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-                };
-            }
-            planned.push(p);
-        }
-    });
-    return identifyJobs(linkInputs(planned));
-}
-/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
-function linkInputs(jobs) {
-    const names = new Set(jobs.map((j) => j.name));
-    return jobs.map((job) => {
-        const refs = (0,chain/* findChainRefs */.BK)(job.body);
-        if (refs.length === 0)
-            return job;
-        const inputs = refs.map(({ path, from }) => {
-            const ref = typeof from === 'string' ? (0,chain/* parseChainRef */.eZ)(from, (n) => names.has(n)) : undefined;
-            if (ref?.kind !== 'ok' || ref.job === job.name) {
-                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
-            }
-            return { path, job: ref.job, output: ref.output };
-        });
-        return { ...job, inputs };
-    });
-}
-/**
- * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
- * inputs key their paths to file contents), with every reference to another job's output replaced
- * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
- * dependency (another prompt, another input file) changes every job downstream of it. A job whose
- * dependency is not in `jobs` is keyed to the dependency's name instead.
- */
-function identifyJobs(jobs, keyBody = (job) => job.body) {
-    const byName = new Map(jobs.map((j, i) => [j.name, i]));
-    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
-    const out = jobs.slice();
-    for (const i of (0,chain/* topologicalOrder */._o)(deps)) {
-        const job = jobs[i];
-        let body = keyBody(job);
-        if (job.inputs?.length) {
-            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
-            body = (0,chain/* mapChainRefs */.O)(body, (from, path) => {
-                const x = at.get(JSON.stringify(path));
-                if (!x)
-                    return { from };
-                const d = byName.get(x.job);
-                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
-            });
-        }
-        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
-        if (identity !== job.identity)
-            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
-    }
-    return out;
-}
-
+// EXTERNAL MODULE: ./src/plan/jobs.ts
+var plan_jobs = __nccwpck_require__(80779);
 // EXTERNAL MODULE: ./src/plan/render.ts
 var render = __nccwpck_require__(30031);
 // EXTERNAL MODULE: ./src/plan/types.ts
@@ -71055,7 +70900,7 @@ async function makePlan(settings, deps = {}) {
     const outputDir = deps.workspace
         ? await (0,src_settings/* confinedOutputDir */.Tc)(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
         : (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
-    const live = wantsLivePrices(loaded.jobFile);
+    const live = (0,plan_jobs/* wantsLivePrices */.e0)(loaded.jobFile);
     // One GET /models for live prices and the model id check (jobfile/model-check.ts).
     const models = live || settings.checkModels
         ? await model_list_readModelList({
@@ -71066,7 +70911,7 @@ async function makePlan(settings, deps = {}) {
         })
         : undefined;
     const prices = live && models ? livePricesFrom(models, deps.log) : {};
-    const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
+    const allJobs = (0,plan_jobs/* planJobs */.KR)(loaded.jobFile, { jobLines: loaded.jobLines, prices });
     if (models && settings.checkModels)
         checkModelIds(allJobs, models, loaded.path, deps.log);
     // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
@@ -71094,6 +70939,8 @@ async function makePlan(settings, deps = {}) {
     return plan;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(57075);
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -71937,6 +71784,8 @@ function normalCdf(z) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: ./src/jobfile/chain.ts
+var chain = __nccwpck_require__(56900);
 ;// CONCATENATED MODULE: ./src/inputs/local.ts
 // Local inputs: a job parameter such as `image: ./assets/logo.png` names a file in the
 // workspace. At plan time every such path is checked (exists, a regular file, inside the
@@ -72142,7 +71991,7 @@ async function resolveLocalInputs(jobs, opts) {
     if (problems.length)
         throw new load/* JobFileError */.Ax(problems);
     // Identified again, dependencies first: a job chained to one whose input file changed changes too.
-    const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    const out = keyedBodies.size ? (0,plan_jobs/* identifyJobs */.DZ)(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
     return {
         jobs: out,
         files: [...bySha.values()],
@@ -73195,9 +73044,156 @@ function shardOf(plan, shard, maxCost) {
 
 // EXTERNAL MODULE: ./src/notify/webhook.ts + 1 modules
 var notify_webhook = __nccwpck_require__(47269);
+// EXTERNAL MODULE: ./src/plan/diff.ts
+var plan_diff = __nccwpck_require__(88256);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(38816);
+;// CONCATENATED MODULE: ./src/plan/earlier.ts
+// The earlier run of a job file, as the output directory holds it before this run overwrites it:
+// restored from the Actions cache (for a pull request, the base branch's latest entry) or simply
+// left there (the CLI, a self-hosted runner). Read once, leniently: a missing or unreadable
+// manifest means "nothing to compare with", never an error.
+
+
+
+
+/** A manifest bigger than this is not read for the comparison (10,000 jobs take ~30 MB). */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** The earlier files of changed jobs are kept for a before/after only up to this size each, and this many jobs. */
+const MAX_PREVIOUS_FILE_BYTES = 20 * 1024 * 1024;
+const MAX_PREVIOUS_JOBS = 100;
+/** Where the earlier files of changed jobs are kept, inside the output directory. */
+const PREVIOUS_DIR = 'previous';
+const EarlierManifest = schemas/* object */.Ikc({
+    generated_at: schemas/* string */.YjP(),
+    config: schemas/* string */.YjP().nullable().optional(),
+    results: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        identity: schemas/* string */.YjP(),
+        model: schemas/* string */.YjP(),
+        type: schemas/* enum */.k5n(['image', 'video']),
+        status: schemas/* enum */.k5n(['success', 'failed', 'unknown', 'skipped', 'cached']),
+        params: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()),
+        outputs: schemas/* array */.YOg(schemas/* object */.Ikc({
+            url: schemas/* string */.YjP().nullable(),
+            path: schemas/* string */.YjP().nullable(),
+            bytes: schemas/* number */.aig().nullable(),
+            sha256: schemas/* string */.YjP().nullable(),
+            content_type: schemas/* string */.YjP().nullable(),
+            error: schemas/* string */.YjP().nullable(),
+        })),
+        estimated_cost: schemas/* number */.aig().optional(),
+        local_path: schemas/* string */.YjP().nullable().optional(),
+        change: schemas/* enum */.k5n(['new', 'changed', 'unchanged']).optional(),
+        changed_fields: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+        previous_paths: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    })),
+    compared_with: schemas/* object */.Ikc({ generated_at: schemas/* string */.YjP(), review: schemas/* string */.YjP().optional() }).optional(),
+    removed: schemas/* array */.YOg(schemas/* object */.Ikc({
+        name: schemas/* string */.YjP(),
+        model: schemas/* string */.YjP(),
+        type: schemas/* enum */.k5n(['image', 'video']),
+        local_path: schemas/* string */.YjP().nullable(),
+    }))
+        .optional(),
+});
+/**
+ * The earlier manifest in `outputDir`, or undefined when there is none, it is unreadable, or it
+ * was written for another job file (`config` differs).
+ */
+async function readEarlierRun(outputDir, config, log) {
+    const path = (0,external_node_path_.join)(outputDir, build/* MANIFEST_FILE */.h1);
+    try {
+        const s = await (0,promises_.stat)(path);
+        if (s.size > MAX_MANIFEST_BYTES) {
+            log?.info(`What changed: the earlier ${build/* MANIFEST_FILE */.h1} is over ${MAX_MANIFEST_BYTES >> 20} MB; not compared.`);
+            return undefined;
+        }
+        const parsed = EarlierManifest.safeParse(JSON.parse(await (0,promises_.readFile)(path, 'utf8')));
+        if (!parsed.success) {
+            log?.info(`What changed: the earlier ${build/* MANIFEST_FILE */.h1} is not one this version reads; not compared.`);
+            return undefined;
+        }
+        if (parsed.data.config && parsed.data.config !== config) {
+            log?.info(`What changed: the earlier ${build/* MANIFEST_FILE */.h1} is from another job file (${parsed.data.config}).`);
+            return undefined;
+        }
+        const { generated_at, results, compared_with, removed } = parsed.data;
+        return { generated_at, results, ...(compared_with ? { compared_with } : {}), ...(removed ? { removed } : {}) };
+    }
+    catch (e) {
+        const code = e.code;
+        if (code !== 'ENOENT')
+            log?.info(`What changed: could not read the earlier ${build/* MANIFEST_FILE */.h1}: ${e.message}`);
+        return undefined;
+    }
+}
+/** `p` resolved inside `root`, or undefined if it leaves it. */
+function earlier_inside(root, p) {
+    const full = (0,external_node_path_.resolve)(root, p);
+    const rel = (0,external_node_path_.relative)(root, full);
+    return rel && !rel.startsWith('..' + external_node_path_.sep) && rel !== '..' && !rel.startsWith('/') ? full : undefined;
+}
+/**
+ * Copies the earlier files of changed jobs to `previous/` before this run downloads over them
+ * (a changed job keeps its name, so its file name), for the gallery's before/after. Returns the
+ * kept paths per job, relative to the output directory. Best effort: a file that cannot be kept is skipped.
+ */
+async function keepPreviousFiles(outputDir, diff) {
+    const kept = new Map();
+    const changed = diff.jobs.filter((c) => c.kind === 'changed' && c.before).slice(0, MAX_PREVIOUS_JOBS);
+    for (const c of changed) {
+        // A later push of the same review: the base run's files are already kept (carried by diffPlan).
+        const carried = c.before.change === 'changed' ? (c.before.previous_paths ?? []) : [];
+        if (carried.length) {
+            kept.set(c.name, carried);
+            continue;
+        }
+        for (const o of c.before.outputs) {
+            if (!o.path || (o.bytes ?? 0) > MAX_PREVIOUS_FILE_BYTES)
+                continue;
+            const from = earlier_inside(outputDir, o.path);
+            const rel = `${PREVIOUS_DIR}/${o.path.replace(/\\/g, '/')}`;
+            const to = earlier_inside(outputDir, rel);
+            if (!from || !to)
+                continue;
+            try {
+                // lstat: a symlink is not followed out of the output directory.
+                const s = await (0,promises_.lstat)(from);
+                if (!s.isFile() || s.size > MAX_PREVIOUS_FILE_BYTES)
+                    continue;
+                await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+                await (0,promises_.copyFile)(from, to);
+                kept.set(c.name, [...(kept.get(c.name) ?? []), rel]);
+            }
+            catch {
+                // The earlier file is gone (a fresh runner without a cache hit): no before/after for it.
+            }
+        }
+    }
+    await prunePrevious(outputDir, new Set([...kept.values()].flat()));
+    return kept;
+}
+/** Earlier files no job is changed against any more go, so previous/ never grows from run to run. */
+async function prunePrevious(outputDir, keep) {
+    const root = (0,external_node_path_.join)(outputDir, PREVIOUS_DIR);
+    const entries = await (0,promises_.readdir)(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+        if (e.isDirectory())
+            continue;
+        const rel = `${PREVIOUS_DIR}/${(0,external_node_path_.relative)(root, (0,external_node_path_.join)(e.parentPath, e.name)).split(external_node_path_.sep).join('/')}`;
+        if (!keep.has(rel))
+            await (0,promises_.rm)((0,external_node_path_.join)(e.parentPath, e.name), { force: true }).catch(() => undefined);
+    }
+    if (keep.size === 0)
+        await (0,promises_.rm)(root, { recursive: true, force: true }).catch(() => undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
 // report.md and the gallery in the output directory. GitHub delivery is main.ts's business.
+
+
 
 
 
@@ -73230,10 +73226,14 @@ async function runPipeline(settings, deps) {
     });
     const plan = { ...planned, jobs: local.jobs };
     await deps.onPlan?.(plan);
+    // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
+    const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
+    const diff = earlier && (0,plan_diff/* diffPlan */.nH)(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
     if (settings.dryRun) {
         log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${(0,render/* renderPlan */.E)(plan)}`);
-        return { plan };
+        return { plan, ...(diff ? { diff } : {}) };
     }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
     const startedAt = new Date();
     await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
@@ -73290,7 +73290,7 @@ async function runPipeline(settings, deps) {
             onProgress: deps.onProgress,
             onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, (0,redact/* redactDeep */.KL)(r, secrets))),
         });
-        const manifest = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
+        const built = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
             tool: `atlas-media-action ${VERSION}`,
             config: settings.config,
             startedAt,
@@ -73299,11 +73299,12 @@ async function runPipeline(settings, deps) {
             stopped: outcome.stopped,
             ...(plan.shard ? { shard: plan.shard } : {}),
         }), secrets);
+        const manifest = diff ? (0,plan_diff/* withChanges */.AW)(built, diff, previousPaths) : built;
         const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
         await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
         await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
         await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath };
+        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
     }
     finally {
         await webhook?.flush();
@@ -73319,6 +73320,325 @@ function shouldFail(m, failOn) {
     if (failOn === 'all')
         return m.total_jobs > 0 && m.successful === 0 && bad > 0;
     return bad > 0 || m.run.stopped !== null;
+}
+
+
+/***/ }),
+
+/***/ 88256:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AW: () => (/* binding */ withChanges),
+/* harmony export */   Pf: () => (/* binding */ costToPay),
+/* harmony export */   Y_: () => (/* binding */ changedFiles),
+/* harmony export */   nH: () => (/* binding */ diffPlan)
+/* harmony export */ });
+/* unused harmony exports differingFields, reuseSaved */
+/* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(80779);
+
+const SUCCEEDED = new Set(['success', 'cached']);
+/** Keys whose values differ between two request bodies, `model` and `prompt` first. */
+function differingFields(now, before) {
+    const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])];
+    const differ = keys.filter((k) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalJson */ .dj)(now[k]) !== (0,_jobs_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalJson */ .dj)(before[k]));
+    const first = ['model', 'prompt'].filter((k) => differ.includes(k));
+    return [...first, ...differ.filter((k) => !first.includes(k)).sort()];
+}
+/**
+ * Compare the jobs of this run with the earlier run. `allNames` are the names of every job in the
+ * file: an earlier job is removed only when no job of that name is left, whatever this run selects.
+ *
+ * `review` names the pull request under review (`pr-7`). When the earlier run was a run of the same
+ * pull request (a second push), its own comparison is carried forward, so the PR keeps being
+ * compared with the run before it (the base branch's), not with its own previous push.
+ */
+function diffPlan(jobs, allNames, earlier, review) {
+    const direct = compare(jobs, allNames, earlier);
+    if (!review)
+        return direct;
+    const prior = earlier.compared_with;
+    if (!prior || prior.review !== review)
+        return { ...direct, comparedWith: { ...direct.comparedWith, review } };
+    return carry(direct, allNames, earlier, { generated_at: prior.generated_at, review });
+}
+/** This run against the earlier run of the same review, expressed against that review's base run. */
+function carry(direct, allNames, earlier, comparedWith) {
+    const jobs = direct.jobs.map((c) => {
+        const was = c.before?.change;
+        if (c.kind === 'new' || !c.before || !was || was === 'unchanged')
+            return c;
+        // New in the review: still new, however often it changed since.
+        if (was === 'new')
+            return { ...c, kind: 'new', fields: [] };
+        const fields = [...new Set([...(c.before.changed_fields ?? []), ...c.fields])];
+        // The base run's version is the one the earlier run kept beside its own (previous_paths).
+        return { ...c, kind: 'changed', fields, before: c.before };
+    });
+    const removedNames = new Set();
+    const removed = [];
+    for (const r of [...(earlier.removed ?? []), ...direct.removed]) {
+        if (allNames.has(r.name) || removedNames.has(r.name))
+            continue;
+        // Added by the review and dropped again: the base run never had it.
+        if (earlier.results.find((e) => e.name === r.name)?.change === 'new')
+            continue;
+        removedNames.add(r.name);
+        removed.push(r);
+    }
+    return { comparedWith, jobs, removed };
+}
+function compare(jobs, allNames, earlier) {
+    const byName = new Map();
+    for (const r of earlier.results)
+        if (!byName.has(r.name))
+            byName.set(r.name, r);
+    const changes = jobs.map((j) => {
+        const before = byName.get(j.name);
+        if (!before)
+            return { name: j.name, kind: 'new', fields: [] };
+        if (before.identity === j.identity)
+            return { name: j.name, kind: 'unchanged', fields: [], before };
+        const fields = differingFields(j.body, before.params ?? {});
+        // Same body, other identity: an input taken from another job (or a local file) changed.
+        return { name: j.name, kind: 'changed', fields: fields.length ? fields : ['inputs'], before };
+    });
+    const removed = [...byName.values()]
+        .filter((r) => !allNames.has(r.name))
+        .map((r) => ({ name: r.name, model: r.model, type: r.type, local_path: r.local_path ?? null }));
+    return { comparedWith: { generated_at: earlier.generated_at }, jobs: changes, removed };
+}
+/** What the run should cost at most: unchanged jobs that succeeded before are reused for free. */
+function costToPay(jobs, diff) {
+    let toPay = 0;
+    let reused = 0;
+    jobs.forEach((j, i) => {
+        const c = diff?.jobs[i];
+        // Same identity as a success of the earlier run: the journal reuses it (also a carried "changed" job).
+        if (c?.before && c.before.identity === j.identity && SUCCEEDED.has(c.before.status))
+            reused += j.estimate.cost;
+        else
+            toPay += j.estimate.cost;
+    });
+    return { toPay: Math.round(toPay * 1e6) / 1e6, reused: Math.round(reused * 1e6) / 1e6 };
+}
+/** The manifest with each result's change and the removed jobs recorded. Results match `diff.jobs` by name. */
+function withChanges(m, diff, previousPaths = new Map()) {
+    const byName = new Map(diff.jobs.map((c) => [c.name, c]));
+    const results = m.results.map((r) => {
+        const c = byName.get(r.name);
+        if (!c)
+            return r;
+        const prev = previousPaths.get(r.name);
+        return {
+            ...r,
+            change: c.kind,
+            ...(c.kind === 'changed' ? { changed_fields: c.fields } : {}),
+            ...(prev?.length ? { previous_paths: prev } : {}),
+        };
+    });
+    return { ...m, results, compared_with: diff.comparedWith, removed: diff.removed };
+}
+/** Output files of new and changed jobs (relative to the output directory): what a follow-up commit adds. */
+function changedFiles(m) {
+    const out = [];
+    for (const r of m.results) {
+        if (r.change !== 'new' && r.change !== 'changed')
+            continue;
+        for (const o of r.outputs)
+            if (o.path)
+                out.push(o.path);
+    }
+    return out;
+}
+/** The money reuse saved: what the unchanged jobs reused this run would have cost. */
+function reuseSaved(m) {
+    const s = m.results.reduce((sum, r) => sum + (r.status === 'cached' ? r.estimated_cost : 0), 0);
+    return Math.round(s * 1e6) / 1e6;
+}
+
+
+/***/ }),
+
+/***/ 80779:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DZ: () => (/* binding */ identifyJobs),
+/* harmony export */   KR: () => (/* binding */ planJobs),
+/* harmony export */   dj: () => (/* binding */ canonicalJson),
+/* harmony export */   e0: () => (/* binding */ wantsLivePrices)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_TIMEOUT_SECONDS, inferType, jobIdentity, filePriceTable */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _jobfile_expand_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(97365);
+/* harmony import */ var _jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(35574);
+/* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51295);
+/* harmony import */ var _jobfile_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2453);
+/* harmony import */ var _jobfile_chain_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(56900);
+// From a validated job file to the jobs the engine runs: defaults merged, type settled,
+// request body built, identity hashed and cost estimated. Pure: no I/O, no clock.
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_SECONDS = { image: 600, video: 1800 };
+/** video when the model id's task ends in `-to-video` (text-to-video, image-to-video, video-to-video, …), else image. */
+function inferType(model) {
+    const segments = model.toLowerCase().split('/');
+    return segments.some((s) => s.endsWith('-to-video')) ? 'video' : 'image';
+}
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+function canonicalJson(value) {
+    if (value === null || typeof value !== 'object') {
+        if (typeof value === 'number' && !Number.isFinite(value))
+            return 'null';
+        return JSON.stringify(value) ?? 'null';
+    }
+    if (Array.isArray(value))
+        return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+    const keys = Object.keys(value)
+        .filter((k) => value[k] !== undefined)
+        .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+}
+/**
+ * The paid-generation identity: sha256 of the canonical {type, model, body}. Not the name, not
+ * the timeout. `variation` (2 and up) tells apart jobs of one entry whose bodies are equal (the
+ * variations of a `count:` job with no seed to vary): each is its own paid generation. The first
+ * has the plain identity, so adding `count:` to a job keeps the generation already made as its first.
+ */
+function jobIdentity(type, model, body, variation) {
+    const what = variation !== undefined && variation > 1 ? { type, model, body, variation } : { type, model, body };
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(canonicalJson(what), 'utf8').digest('hex');
+}
+/** The job file's own price table: `pricing:` without its `live` switch. */
+function filePriceTable(pricing) {
+    const table = Object.create(null);
+    for (const [k, v] of Object.entries(pricing ?? {})) {
+        if (k === 'live' || typeof v !== 'object' || v === null)
+            continue;
+        table[k] = v;
+    }
+    return table;
+}
+/** Whether the job file asks for live prices (`pricing: {live: true}`). */
+function wantsLivePrices(jobFile) {
+    return jobFile.pricing?.live === true;
+}
+function planJobs(jobFile, opts = {}) {
+    const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    // The job file's own prices win over any given file table. No prototype: a model id
+    // such as "constructor" must not find Object's.
+    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
+    const tables = { ...opts.prices, file: filePrices };
+    const planned = [];
+    jobFile.jobs.forEach((spec, entry) => {
+        const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
+        // Jobs of one entry that send the same body (count with no seed to vary, a matrix key used only
+        // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
+        const seen = new Map();
+        for (const x of (0,_jobfile_expand_js__WEBPACK_IMPORTED_MODULE_3__/* .expandJob */ .Yb)((0,_jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .mergeJob */ .aF)(jobFile.defaults, spec))) {
+            const job = x.job;
+            const { model, prompt } = job;
+            if (model === undefined || prompt === undefined) {
+                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+            }
+            const type = job.type ?? inferType(model);
+            const body = {};
+            for (const field of _jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .BODY_FIELDS */ .zu) {
+                const v = job[field];
+                if (v !== undefined)
+                    body[field] = v;
+            }
+            for (const [k, v] of Object.entries(job.params ?? {})) {
+                if (Object.hasOwn(body, k))
+                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+                (0,_jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .setOwn */ .P5)(body, k, v);
+            }
+            const p = {
+                index: planned.length,
+                name: job.name,
+                fileStem: (0,_jobfile_names_js__WEBPACK_IMPORTED_MODULE_2__/* .safeFileStem */ .Pe)(job.name),
+                type,
+                model,
+                prompt,
+                body,
+                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+                identity: '',
+                estimate: (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_1__/* .estimateCost */ .a3)(model, type, body, tables),
+            };
+            // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
+            const same = canonicalJson({ type, model, body });
+            const occurrence = (seen.get(same) ?? 0) + 1;
+            seen.set(same, occurrence);
+            if (occurrence > 1)
+                p.occurrence = occurrence;
+            const line = opts.jobLines?.[entry];
+            if (line !== undefined)
+                p.line = line;
+            if (expandable) {
+                p.expandedFrom = {
+                    entry,
+                    name: spec.name,
+                    combination: Object.fromEntries(x.combination),
+                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+                };
+            }
+            planned.push(p);
+        }
+    });
+    return identifyJobs(linkInputs(planned));
+}
+/** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
+function linkInputs(jobs) {
+    const names = new Set(jobs.map((j) => j.name));
+    return jobs.map((job) => {
+        const refs = (0,_jobfile_chain_js__WEBPACK_IMPORTED_MODULE_5__/* .findChainRefs */ .BK)(job.body);
+        if (refs.length === 0)
+            return job;
+        const inputs = refs.map(({ path, from }) => {
+            const ref = typeof from === 'string' ? (0,_jobfile_chain_js__WEBPACK_IMPORTED_MODULE_5__/* .parseChainRef */ .eZ)(from, (n) => names.has(n)) : undefined;
+            if (ref?.kind !== 'ok' || ref.job === job.name) {
+                throw new Error(`job ${JSON.stringify(job.name)}: ${path.join('.')} takes ${JSON.stringify(from)}, which is no other job's output (validate the file with parseJobFile first)`);
+            }
+            return { path, job: ref.job, output: ref.output };
+        });
+        return { ...job, inputs };
+    });
+}
+/**
+ * Set each job's identity: jobIdentity of its body as keyed by `keyBody` (default: the body; local
+ * inputs key their paths to file contents), with every reference to another job's output replaced
+ * by `from:<identity of that job>#<output>`. Dependencies are identified first, so a change to a
+ * dependency (another prompt, another input file) changes every job downstream of it. A job whose
+ * dependency is not in `jobs` is keyed to the dependency's name instead.
+ */
+function identifyJobs(jobs, keyBody = (job) => job.body) {
+    const byName = new Map(jobs.map((j, i) => [j.name, i]));
+    const deps = jobs.map((j) => (j.inputs ?? []).map((x) => byName.get(x.job)).filter((d) => d !== undefined));
+    const out = jobs.slice();
+    for (const i of (0,_jobfile_chain_js__WEBPACK_IMPORTED_MODULE_5__/* .topologicalOrder */ ._o)(deps)) {
+        const job = jobs[i];
+        let body = keyBody(job);
+        if (job.inputs?.length) {
+            const at = new Map(job.inputs.map((x) => [JSON.stringify(x.path), x]));
+            body = (0,_jobfile_chain_js__WEBPACK_IMPORTED_MODULE_5__/* .mapChainRefs */ .O)(body, (from, path) => {
+                const x = at.get(JSON.stringify(path));
+                if (!x)
+                    return { from };
+                const d = byName.get(x.job);
+                return `from:${d === undefined ? `name:${x.job}` : out[d].identity}#${x.output}`;
+            });
+        }
+        const identity = jobIdentity(job.type, job.model, body, job.occurrence);
+        if (identity !== job.identity)
+            out[i] = { ...job, identity }; // unchanged jobs stay the same objects
+    }
+    return out;
 }
 
 
@@ -73384,7 +73704,7 @@ class PlanError extends Error {
 /* harmony export */   Qc: () => (/* binding */ writeGallery),
 /* harmony export */   V: () => (/* binding */ renderGallery)
 /* harmony export */ });
-/* unused harmony exports escapeHtml, relativeHref, chainSources */
+/* unused harmony exports escapeHtml, relativeHref, chainSources, changeGroupsHtml */
 /* harmony import */ var _shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28350);
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(51295);
 /* harmony import */ var _jobfile_chain_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(56900);
@@ -73603,9 +73923,9 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa) {
+function cards(m, sa, results = m.results) {
     const out = [];
-    for (const r of m.results) {
+    for (const r of results) {
         if (r.outputs.length === 0) {
             out.push(jobCard(r));
             continue;
@@ -73614,6 +73934,57 @@ function cards(m, sa) {
     }
     return out.join('\n');
 }
+// ---------------------------------------------------------------------------------------------
+// What changed (a pull request compared with the earlier run): groups by change kind, and the
+// earlier image beside a changed job's when it was kept (previous_paths).
+// ---------------------------------------------------------------------------------------------
+const CHANGE_GROUPS = [
+    ['new', 'New'],
+    ['changed', 'Changed'],
+    ['unchanged', 'Unchanged'],
+];
+/** The earlier files of a changed job, as a small "before" strip under its cards. */
+function beforeHtml(r) {
+    const prev = r.previous_paths ?? [];
+    if (!prev.length)
+        return '';
+    const items = prev
+        .map((p) => {
+        const href = escapeHtml(relativeHref(p));
+        return IMAGE_EXT.has(p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '')
+            ? `<a href="${href}"><img src="${href}" alt="${escapeHtml(`${r.name}, before`)}" loading="lazy"></a>`
+            : `<a href="${href}">${escapeHtml(fileName(p))}</a>`;
+    })
+        .join('');
+    return `<div class="before"><h3>${escapeHtml(r.name)}: before</h3><p class="muted">${escapeHtml((r.changed_fields ?? []).join(', '))}</p>${items}</div>`;
+}
+/** The page body grouped by change kind, or undefined when the run was compared with nothing. */
+function changeGroupsHtml(m, sa) {
+    if (!m.compared_with)
+        return undefined;
+    const parts = [];
+    for (const [kind, label] of CHANGE_GROUPS) {
+        const rs = m.results.filter((r) => r.change === kind);
+        if (!rs.length)
+            continue;
+        // The standalone page has no files beside it: the earlier ones show only in index.html.
+        const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+    }
+    const other = m.results.filter((r) => !r.change);
+    if (other.length)
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+    const removed = m.removed ?? [];
+    if (removed.length)
+        parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
+    return parts.join('\n');
+}
+const CHANGE_CSS = `
+.group{margin-bottom:28px}.grouphead{font-size:17px;margin:0 0 12px}
+.befores{display:flex;flex-wrap:wrap;gap:14px;margin-top:14px}
+.before{background:var(--card);border:1px dashed var(--line);border-radius:10px;padding:10px 12px;max-width:300px}
+.before h3{margin:0 0 4px;font-size:13px}.before img{display:block;max-width:100%;max-height:200px;margin-top:6px}
+`;
 function summaryHtml(m) {
     const stats = [
         ['ok', 'Succeeded', String(m.successful)],
@@ -73711,7 +74082,12 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const body = m.results.length ? `<div class="grid">\n${cards(m, sa)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+    const grouped = changeGroupsHtml(m, sa);
+    const body = grouped
+        ? grouped
+        : m.results.length
+            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
+            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
@@ -73723,7 +74099,7 @@ function renderGallery(m, opts = {}) {
 <meta http-equiv="Content-Security-Policy" content="script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${m.compared_with ? CHANGE_CSS : ''}</style>
 </head>
 <body>
 <header class="top">
@@ -73756,6 +74132,7 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   Br: () => (/* binding */ renderSummary),
 /* harmony export */   C4: () => (/* binding */ hardCut),
 /* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   Tg: () => (/* binding */ attrUrl),
 /* harmony export */   Tp: () => (/* binding */ renderReportFile),
 /* harmony export */   WK: () => (/* binding */ fitSections),
 /* harmony export */   X1: () => (/* binding */ escapeText),
@@ -73765,6 +74142,9 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   a3: () => (/* binding */ formatDuration),
 /* harmony export */   b3: () => (/* binding */ utf16Length),
 /* harmony export */   bE: () => (/* binding */ whereFiles),
+/* harmony export */   ct: () => (/* binding */ filesCell),
+/* harmony export */   dy: () => (/* binding */ utf8Bytes),
+/* harmony export */   eR: () => (/* binding */ SUMMARY_MAX_BYTES),
 /* harmony export */   fo: () => (/* binding */ statusCell),
 /* harmony export */   jd: () => (/* binding */ subHeadline),
 /* harmony export */   kN: () => (/* binding */ costTable),
@@ -73773,7 +74153,7 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   x6: () => (/* binding */ publicUrl),
 /* harmony export */   xh: () => (/* binding */ failureItems)
 /* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, SUMMARY_MAX_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, filesCell, JOB_TABLE_HEADER, jobRow, relativeImages, utf8Bytes, takeFitting */
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting */
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
 
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
@@ -74275,7 +74655,13 @@ function failureSections(m, reasonChars, leave, where) {
 function renderSummary(m, opts = {}) {
     const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
     const where = `the full report is ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
-    const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
+    const lead = opts.leading;
+    const fixed = [headline(m, opts.title), ...subHeadline(m, opts)];
+    if (lead && 'fixed' in lead)
+        fixed.push(lead.fixed);
+    const costs = ['### Cost by model', costTable(m)];
+    if (!lead || !('list' in lead))
+        fixed.push(...costs);
     const rowOpts = {
         maxFiles: 10,
         artifactUrl: opts.artifactUrl,
@@ -74287,6 +74673,9 @@ function renderSummary(m, opts = {}) {
     const rows = m.results.map((r) => jobRow(r, rowOpts));
     const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
+        ...(lead && 'list' in lead
+            ? [lead.list, { head: '', items: [costs.join('\n\n')], more: () => `Cost by model: ${where}` }]
+            : []),
         // Failures may take at most half of what is left, so some job rows always show.
         ...failureSections(m, 1000, 0.5, where),
         {
@@ -74395,8 +74784,12 @@ function splitJobPatterns(text) {
     out.push(current);
     return out.map((s) => s.trim()).filter(Boolean);
 }
-/** `get` returns an input's raw value ('' or undefined when unset). */
-function readSettings(get, env = {}) {
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing.
+ */
+function readSettings(get, env = {}, opts = {}) {
     const problems = [];
     const raw = (name) => (get(name) ?? '').trim();
     const num = (name, dflt, check, what) => {
@@ -74511,7 +74904,12 @@ function readSettings(get, env = {}) {
         settings.webhookSecret = raw('webhook-secret');
     if (settings.mode === 'report' && shard)
         problems.push('input shard: not used with mode: report (the report step reads every shard)');
-    if (!dryRun && !apiKey && settings.mode === 'run') {
+    if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+        settings.dryRun = true;
+        settings.dryRunReason =
+            'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
+    }
+    else if (!dryRun && !apiKey && settings.mode === 'run') {
         problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
     }
     if (problems.length)

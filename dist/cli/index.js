@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6395);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9675);
 // Entry point of the bundled CLI (dist/cli/index.js). A usage error is exit 2 with one line (cli.ts);
 // anything unexpected is exit 1 with one line, and the stack only with --verbose.
 
@@ -39044,7 +39044,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6395:
+/***/ 9675:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50104,8 +50104,12 @@ function splitJobPatterns(text) {
     out.push(current);
     return out.map((s) => s.trim()).filter(Boolean);
 }
-/** `get` returns an input's raw value ('' or undefined when unset). */
-function readSettings(get, env = {}) {
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing.
+ */
+function readSettings(get, env = {}, opts = {}) {
     const problems = [];
     const raw = (name) => (get(name) ?? '').trim();
     const num = (name, dflt, check, what) => {
@@ -50220,7 +50224,12 @@ function readSettings(get, env = {}) {
         settings.webhookSecret = raw('webhook-secret');
     if (settings.mode === 'report' && shard)
         problems.push('input shard: not used with mode: report (the report step reads every shard)');
-    if (!dryRun && !apiKey && settings.mode === 'run') {
+    if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+        settings.dryRun = true;
+        settings.dryRunReason =
+            'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
+    }
+    else if (!dryRun && !apiKey && settings.mode === 'run') {
         problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
     }
     if (problems.length)
@@ -57127,7 +57136,13 @@ function failureSections(m, reasonChars, leave, where) {
 function renderSummary(m, opts = {}) {
     const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
     const where = `the full report is ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
-    const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
+    const lead = opts.leading;
+    const fixed = [headline(m, opts.title), ...subHeadline(m, opts)];
+    if (lead && 'fixed' in lead)
+        fixed.push(lead.fixed);
+    const costs = ['### Cost by model', costTable(m)];
+    if (!lead || !('list' in lead))
+        fixed.push(...costs);
     const rowOpts = {
         maxFiles: 10,
         artifactUrl: opts.artifactUrl,
@@ -57139,6 +57154,9 @@ function renderSummary(m, opts = {}) {
     const rows = m.results.map((r) => jobRow(r, rowOpts));
     const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
+        ...(lead && 'list' in lead
+            ? [lead.list, { head: '', items: [costs.join('\n\n')], more: () => `Cost by model: ${where}` }]
+            : []),
         // Failures may take at most half of what is left, so some job rows always show.
         ...failureSections(m, 1000, 0.5, where),
         {
@@ -57407,9 +57425,9 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa) {
+function cards(m, sa, results = m.results) {
     const out = [];
-    for (const r of m.results) {
+    for (const r of results) {
         if (r.outputs.length === 0) {
             out.push(jobCard(r));
             continue;
@@ -57418,6 +57436,57 @@ function cards(m, sa) {
     }
     return out.join('\n');
 }
+// ---------------------------------------------------------------------------------------------
+// What changed (a pull request compared with the earlier run): groups by change kind, and the
+// earlier image beside a changed job's when it was kept (previous_paths).
+// ---------------------------------------------------------------------------------------------
+const CHANGE_GROUPS = [
+    ['new', 'New'],
+    ['changed', 'Changed'],
+    ['unchanged', 'Unchanged'],
+];
+/** The earlier files of a changed job, as a small "before" strip under its cards. */
+function beforeHtml(r) {
+    const prev = r.previous_paths ?? [];
+    if (!prev.length)
+        return '';
+    const items = prev
+        .map((p) => {
+        const href = escapeHtml(gallery_relativeHref(p));
+        return IMAGE_EXT.has(p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '')
+            ? `<a href="${href}"><img src="${href}" alt="${escapeHtml(`${r.name}, before`)}" loading="lazy"></a>`
+            : `<a href="${href}">${escapeHtml(fileName(p))}</a>`;
+    })
+        .join('');
+    return `<div class="before"><h3>${escapeHtml(r.name)}: before</h3><p class="muted">${escapeHtml((r.changed_fields ?? []).join(', '))}</p>${items}</div>`;
+}
+/** The page body grouped by change kind, or undefined when the run was compared with nothing. */
+function changeGroupsHtml(m, sa) {
+    if (!m.compared_with)
+        return undefined;
+    const parts = [];
+    for (const [kind, label] of CHANGE_GROUPS) {
+        const rs = m.results.filter((r) => r.change === kind);
+        if (!rs.length)
+            continue;
+        // The standalone page has no files beside it: the earlier ones show only in index.html.
+        const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+    }
+    const other = m.results.filter((r) => !r.change);
+    if (other.length)
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+    const removed = m.removed ?? [];
+    if (removed.length)
+        parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
+    return parts.join('\n');
+}
+const CHANGE_CSS = `
+.group{margin-bottom:28px}.grouphead{font-size:17px;margin:0 0 12px}
+.befores{display:flex;flex-wrap:wrap;gap:14px;margin-top:14px}
+.before{background:var(--card);border:1px dashed var(--line);border-radius:10px;padding:10px 12px;max-width:300px}
+.before h3{margin:0 0 4px;font-size:13px}.before img{display:block;max-width:100%;max-height:200px;margin-top:6px}
+`;
 function summaryHtml(m) {
     const stats = [
         ['ok', 'Succeeded', String(m.successful)],
@@ -57515,7 +57584,12 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const body = m.results.length ? `<div class="grid">\n${cards(m, sa)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+    const grouped = changeGroupsHtml(m, sa);
+    const body = grouped
+        ? grouped
+        : m.results.length
+            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
+            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
@@ -57527,7 +57601,7 @@ function renderGallery(m, opts = {}) {
 <meta http-equiv="Content-Security-Policy" content="script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${m.compared_with ? CHANGE_CSS : ''}</style>
 </head>
 <body>
 <header class="top">
@@ -58063,9 +58137,274 @@ function runInfoFromEnv(env) {
     return info;
 }
 
+;// CONCATENATED MODULE: ./src/plan/diff.ts
+
+const SUCCEEDED = new Set(['success', 'cached']);
+/** Keys whose values differ between two request bodies, `model` and `prompt` first. */
+function differingFields(now, before) {
+    const keys = [...new Set([...Object.keys(now), ...Object.keys(before)])];
+    const differ = keys.filter((k) => canonicalJson(now[k]) !== canonicalJson(before[k]));
+    const first = ['model', 'prompt'].filter((k) => differ.includes(k));
+    return [...first, ...differ.filter((k) => !first.includes(k)).sort()];
+}
+/**
+ * Compare the jobs of this run with the earlier run. `allNames` are the names of every job in the
+ * file: an earlier job is removed only when no job of that name is left, whatever this run selects.
+ *
+ * `review` names the pull request under review (`pr-7`). When the earlier run was a run of the same
+ * pull request (a second push), its own comparison is carried forward, so the PR keeps being
+ * compared with the run before it (the base branch's), not with its own previous push.
+ */
+function diffPlan(jobs, allNames, earlier, review) {
+    const direct = compare(jobs, allNames, earlier);
+    if (!review)
+        return direct;
+    const prior = earlier.compared_with;
+    if (!prior || prior.review !== review)
+        return { ...direct, comparedWith: { ...direct.comparedWith, review } };
+    return carry(direct, allNames, earlier, { generated_at: prior.generated_at, review });
+}
+/** This run against the earlier run of the same review, expressed against that review's base run. */
+function carry(direct, allNames, earlier, comparedWith) {
+    const jobs = direct.jobs.map((c) => {
+        const was = c.before?.change;
+        if (c.kind === 'new' || !c.before || !was || was === 'unchanged')
+            return c;
+        // New in the review: still new, however often it changed since.
+        if (was === 'new')
+            return { ...c, kind: 'new', fields: [] };
+        const fields = [...new Set([...(c.before.changed_fields ?? []), ...c.fields])];
+        // The base run's version is the one the earlier run kept beside its own (previous_paths).
+        return { ...c, kind: 'changed', fields, before: c.before };
+    });
+    const removedNames = new Set();
+    const removed = [];
+    for (const r of [...(earlier.removed ?? []), ...direct.removed]) {
+        if (allNames.has(r.name) || removedNames.has(r.name))
+            continue;
+        // Added by the review and dropped again: the base run never had it.
+        if (earlier.results.find((e) => e.name === r.name)?.change === 'new')
+            continue;
+        removedNames.add(r.name);
+        removed.push(r);
+    }
+    return { comparedWith, jobs, removed };
+}
+function compare(jobs, allNames, earlier) {
+    const byName = new Map();
+    for (const r of earlier.results)
+        if (!byName.has(r.name))
+            byName.set(r.name, r);
+    const changes = jobs.map((j) => {
+        const before = byName.get(j.name);
+        if (!before)
+            return { name: j.name, kind: 'new', fields: [] };
+        if (before.identity === j.identity)
+            return { name: j.name, kind: 'unchanged', fields: [], before };
+        const fields = differingFields(j.body, before.params ?? {});
+        // Same body, other identity: an input taken from another job (or a local file) changed.
+        return { name: j.name, kind: 'changed', fields: fields.length ? fields : ['inputs'], before };
+    });
+    const removed = [...byName.values()]
+        .filter((r) => !allNames.has(r.name))
+        .map((r) => ({ name: r.name, model: r.model, type: r.type, local_path: r.local_path ?? null }));
+    return { comparedWith: { generated_at: earlier.generated_at }, jobs: changes, removed };
+}
+/** What the run should cost at most: unchanged jobs that succeeded before are reused for free. */
+function costToPay(jobs, diff) {
+    let toPay = 0;
+    let reused = 0;
+    jobs.forEach((j, i) => {
+        const c = diff?.jobs[i];
+        // Same identity as a success of the earlier run: the journal reuses it (also a carried "changed" job).
+        if (c?.before && c.before.identity === j.identity && SUCCEEDED.has(c.before.status))
+            reused += j.estimate.cost;
+        else
+            toPay += j.estimate.cost;
+    });
+    return { toPay: Math.round(toPay * 1e6) / 1e6, reused: Math.round(reused * 1e6) / 1e6 };
+}
+/** The manifest with each result's change and the removed jobs recorded. Results match `diff.jobs` by name. */
+function withChanges(m, diff, previousPaths = new Map()) {
+    const byName = new Map(diff.jobs.map((c) => [c.name, c]));
+    const results = m.results.map((r) => {
+        const c = byName.get(r.name);
+        if (!c)
+            return r;
+        const prev = previousPaths.get(r.name);
+        return {
+            ...r,
+            change: c.kind,
+            ...(c.kind === 'changed' ? { changed_fields: c.fields } : {}),
+            ...(prev?.length ? { previous_paths: prev } : {}),
+        };
+    });
+    return { ...m, results, compared_with: diff.comparedWith, removed: diff.removed };
+}
+/** Output files of new and changed jobs (relative to the output directory): what a follow-up commit adds. */
+function changedFiles(m) {
+    const out = [];
+    for (const r of m.results) {
+        if (r.change !== 'new' && r.change !== 'changed')
+            continue;
+        for (const o of r.outputs)
+            if (o.path)
+                out.push(o.path);
+    }
+    return out;
+}
+/** The money reuse saved: what the unchanged jobs reused this run would have cost. */
+function reuseSaved(m) {
+    const s = m.results.reduce((sum, r) => sum + (r.status === 'cached' ? r.estimated_cost : 0), 0);
+    return Math.round(s * 1e6) / 1e6;
+}
+
+;// CONCATENATED MODULE: ./src/plan/earlier.ts
+// The earlier run of a job file, as the output directory holds it before this run overwrites it:
+// restored from the Actions cache (for a pull request, the base branch's latest entry) or simply
+// left there (the CLI, a self-hosted runner). Read once, leniently: a missing or unreadable
+// manifest means "nothing to compare with", never an error.
+
+
+
+
+/** A manifest bigger than this is not read for the comparison (10,000 jobs take ~30 MB). */
+const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** The earlier files of changed jobs are kept for a before/after only up to this size each, and this many jobs. */
+const MAX_PREVIOUS_FILE_BYTES = 20 * 1024 * 1024;
+const MAX_PREVIOUS_JOBS = 100;
+/** Where the earlier files of changed jobs are kept, inside the output directory. */
+const PREVIOUS_DIR = 'previous';
+const EarlierManifest = object({
+    generated_at: schemas_string(),
+    config: schemas_string().nullable().optional(),
+    results: array(object({
+        name: schemas_string(),
+        identity: schemas_string(),
+        model: schemas_string(),
+        type: schemas_enum(['image', 'video']),
+        status: schemas_enum(['success', 'failed', 'unknown', 'skipped', 'cached']),
+        params: record(schemas_string(), unknown()),
+        outputs: array(object({
+            url: schemas_string().nullable(),
+            path: schemas_string().nullable(),
+            bytes: schemas_number().nullable(),
+            sha256: schemas_string().nullable(),
+            content_type: schemas_string().nullable(),
+            error: schemas_string().nullable(),
+        })),
+        estimated_cost: schemas_number().optional(),
+        local_path: schemas_string().nullable().optional(),
+        change: schemas_enum(['new', 'changed', 'unchanged']).optional(),
+        changed_fields: array(schemas_string()).optional(),
+        previous_paths: array(schemas_string()).optional(),
+    })),
+    compared_with: object({ generated_at: schemas_string(), review: schemas_string().optional() }).optional(),
+    removed: array(object({
+        name: schemas_string(),
+        model: schemas_string(),
+        type: schemas_enum(['image', 'video']),
+        local_path: schemas_string().nullable(),
+    }))
+        .optional(),
+});
+/**
+ * The earlier manifest in `outputDir`, or undefined when there is none, it is unreadable, or it
+ * was written for another job file (`config` differs).
+ */
+async function readEarlierRun(outputDir, config, log) {
+    const path = (0,external_node_path_.join)(outputDir, MANIFEST_FILE);
+    try {
+        const s = await (0,promises_.stat)(path);
+        if (s.size > MAX_MANIFEST_BYTES) {
+            log?.info(`What changed: the earlier ${MANIFEST_FILE} is over ${MAX_MANIFEST_BYTES >> 20} MB; not compared.`);
+            return undefined;
+        }
+        const parsed = EarlierManifest.safeParse(JSON.parse(await (0,promises_.readFile)(path, 'utf8')));
+        if (!parsed.success) {
+            log?.info(`What changed: the earlier ${MANIFEST_FILE} is not one this version reads; not compared.`);
+            return undefined;
+        }
+        if (parsed.data.config && parsed.data.config !== config) {
+            log?.info(`What changed: the earlier ${MANIFEST_FILE} is from another job file (${parsed.data.config}).`);
+            return undefined;
+        }
+        const { generated_at, results, compared_with, removed } = parsed.data;
+        return { generated_at, results, ...(compared_with ? { compared_with } : {}), ...(removed ? { removed } : {}) };
+    }
+    catch (e) {
+        const code = e.code;
+        if (code !== 'ENOENT')
+            log?.info(`What changed: could not read the earlier ${MANIFEST_FILE}: ${e.message}`);
+        return undefined;
+    }
+}
+/** `p` resolved inside `root`, or undefined if it leaves it. */
+function earlier_inside(root, p) {
+    const full = (0,external_node_path_.resolve)(root, p);
+    const rel = (0,external_node_path_.relative)(root, full);
+    return rel && !rel.startsWith('..' + external_node_path_.sep) && rel !== '..' && !rel.startsWith('/') ? full : undefined;
+}
+/**
+ * Copies the earlier files of changed jobs to `previous/` before this run downloads over them
+ * (a changed job keeps its name, so its file name), for the gallery's before/after. Returns the
+ * kept paths per job, relative to the output directory. Best effort: a file that cannot be kept is skipped.
+ */
+async function keepPreviousFiles(outputDir, diff) {
+    const kept = new Map();
+    const changed = diff.jobs.filter((c) => c.kind === 'changed' && c.before).slice(0, MAX_PREVIOUS_JOBS);
+    for (const c of changed) {
+        // A later push of the same review: the base run's files are already kept (carried by diffPlan).
+        const carried = c.before.change === 'changed' ? (c.before.previous_paths ?? []) : [];
+        if (carried.length) {
+            kept.set(c.name, carried);
+            continue;
+        }
+        for (const o of c.before.outputs) {
+            if (!o.path || (o.bytes ?? 0) > MAX_PREVIOUS_FILE_BYTES)
+                continue;
+            const from = earlier_inside(outputDir, o.path);
+            const rel = `${PREVIOUS_DIR}/${o.path.replace(/\\/g, '/')}`;
+            const to = earlier_inside(outputDir, rel);
+            if (!from || !to)
+                continue;
+            try {
+                // lstat: a symlink is not followed out of the output directory.
+                const s = await (0,promises_.lstat)(from);
+                if (!s.isFile() || s.size > MAX_PREVIOUS_FILE_BYTES)
+                    continue;
+                await (0,promises_.mkdir)((0,external_node_path_.dirname)(to), { recursive: true });
+                await (0,promises_.copyFile)(from, to);
+                kept.set(c.name, [...(kept.get(c.name) ?? []), rel]);
+            }
+            catch {
+                // The earlier file is gone (a fresh runner without a cache hit): no before/after for it.
+            }
+        }
+    }
+    await prunePrevious(outputDir, new Set([...kept.values()].flat()));
+    return kept;
+}
+/** Earlier files no job is changed against any more go, so previous/ never grows from run to run. */
+async function prunePrevious(outputDir, keep) {
+    const root = (0,external_node_path_.join)(outputDir, PREVIOUS_DIR);
+    const entries = await (0,promises_.readdir)(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+        if (e.isDirectory())
+            continue;
+        const rel = `${PREVIOUS_DIR}/${(0,external_node_path_.relative)(root, (0,external_node_path_.join)(e.parentPath, e.name)).split(external_node_path_.sep).join('/')}`;
+        if (!keep.has(rel))
+            await (0,promises_.rm)((0,external_node_path_.join)(e.parentPath, e.name), { force: true }).catch(() => undefined);
+    }
+    if (keep.size === 0)
+        await (0,promises_.rm)(root, { recursive: true, force: true }).catch(() => undefined);
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline.ts
 // The whole run, as the action and the CLI share it: job file → plan → engine → manifest,
 // report.md and the gallery in the output directory. GitHub delivery is main.ts's business.
+
+
 
 
 
@@ -58098,10 +58437,14 @@ async function runPipeline(settings, deps) {
     });
     const plan = { ...planned, jobs: local.jobs };
     await deps.onPlan?.(plan);
+    // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
+    const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
+    const diff = earlier && diffPlan(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
     if (settings.dryRun) {
         log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
-        return { plan };
+        return { plan, ...(diff ? { diff } : {}) };
     }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
     const startedAt = new Date();
     await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
@@ -58158,7 +58501,7 @@ async function runPipeline(settings, deps) {
             onProgress: deps.onProgress,
             onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
         });
-        const manifest = redactDeep(buildManifest(plan.jobs, outcome.results, {
+        const built = redactDeep(buildManifest(plan.jobs, outcome.results, {
             tool: `atlas-media-action ${VERSION}`,
             config: settings.config,
             startedAt,
@@ -58167,11 +58510,12 @@ async function runPipeline(settings, deps) {
             stopped: outcome.stopped,
             ...(plan.shard ? { shard: plan.shard } : {}),
         }), secrets);
+        const manifest = diff ? withChanges(built, diff, previousPaths) : built;
         const manifestPath = await writeManifest(plan.outputDir, manifest);
         await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
         await writeGallery(plan.outputDir, manifest);
         await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath };
+        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
     }
     finally {
         await webhook?.flush();

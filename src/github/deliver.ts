@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
@@ -20,6 +20,9 @@ import { formatUsd } from '../cost/prices.js';
 import { MANIFEST_FILE } from '../manifest/build.js';
 import { REPORT_FILE_NAME } from '../report/summary.js';
 import { GALLERY_FILE } from '../report/gallery.js';
+import { changesSection } from '../report/changes.js';
+import { changedFiles } from '../plan/diff.js';
+import { renderDryRunComment, renderDryRunSummary, type DryRunReport } from '../report/dry-run.js';
 
 export interface RunContext {
   serverUrl: string;
@@ -87,6 +90,7 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
   const results = resultsOutput(m.results);
   core.setOutput('results', results.json);
   core.setOutput('results-truncated', String(results.truncated));
+  core.setOutput('changed-files', changedFilePaths(m, outputDir).join('\n'));
   const first = d.artifacts[0];
   if (first) {
     core.setOutput('artifact-id', String(first.id));
@@ -114,6 +118,18 @@ export function notUploadedNote(list: ReadonlyArray<{ reason: string }> | undefi
     ...(videos ? [`${videos} video${videos === 1 ? ' is' : 's are'} over inline-video-max-mb`] : []),
   ];
   return `\n> [!NOTE]\n> ${parts.join('; ')}: ${list.length === 1 ? 'it is' : 'they are'} only in the zip artifact, not viewable on their own.\n`;
+}
+
+/**
+ * The files of new and changed jobs, one per line, relative to the working directory (the
+ * workspace, for `git add` or create-pull-request's add-paths); absolute when outside it.
+ */
+export function changedFilePaths(m: Manifest, outputDir: string, root = process.cwd()): string[] {
+  return changedFiles(m).map((p) => {
+    const full = join(outputDir, p);
+    const rel = relative(root, full);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : full;
+  });
 }
 
 export interface Delivery {
@@ -200,8 +216,21 @@ export async function deliver(
 
   try {
     const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
+    const where = settings.artifactName
+      ? 'the full report is report.md in the artifact'
+      : 'the full report is report.md in the output directory';
+    const fileUrls = delivery.fileUrls;
+    const leading = changesSection(m, {
+      level: 3,
+      where,
+      ...(artifactUrl ? { artifactUrl } : {}),
+      ...(fileUrls ? { fileLink: (_r, o) => (o.path ? fileUrls.get(o.path) : undefined) } : {}),
+    });
     await core.summary
-      .addRaw(renderSummary(m, { ...links, title }) + notUploadedNote(delivery.notUploaded), true)
+      .addRaw(
+        renderSummary(m, { ...links, title, ...(leading ? { leading } : {}) }) + notUploadedNote(delivery.notUploaded),
+        true,
+      )
       .write();
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
@@ -230,4 +259,38 @@ export async function deliver(
     }
   }
   return delivery;
+}
+
+/**
+ * A dry run in GitHub (the `dry-run` input, or no API key on a fork's pull request): a notice
+ * saying why nothing was generated, the plan in the job summary, and on a pull request the plan
+ * as the sticky comment when `comment` allows. Never throws for a channel that fails.
+ */
+export async function deliverDryRun(
+  report: DryRunReport,
+  settings: Settings,
+  ctx: RunContext,
+  log: Log,
+): Promise<void> {
+  core.notice(`Nothing was generated: ${report.reason}`);
+  try {
+    await core.summary.addRaw(renderDryRunSummary(report), true).write();
+  } catch (e) {
+    log.warning(`could not write the job summary: ${(e as Error).message}`);
+  }
+  const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
+  if (settings.shard || !shouldComment(settings.comment, ctx.eventName, pr)) return;
+  if (!pr) return log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+  if (!settings.githubToken)
+    return log.warning('No github-token: the PR comment is skipped (the job summary has the plan).');
+  const [owner, repo] = ctx.repository.split('/') as [string, string];
+  await upsertStickyComment({
+    octokit: getOctokit(settings.githubToken),
+    owner,
+    repo,
+    issueNumber: pr,
+    tag: settings.commentTag,
+    body: renderDryRunComment(report, settings.commentTag),
+    log,
+  });
 }

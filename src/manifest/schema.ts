@@ -90,6 +90,12 @@ export const JobResult = z.object({
   timings: JobTimings,
   /** Position of the job in the job file, 0-based: set by matrix shards, so the report step can merge in the file's order. */
   file_index: z.number().optional(),
+  /** How the job compares with the earlier run of the job file (PR review): new, changed or unchanged. Absent when there was none to compare with. */
+  change: z.enum(['new', 'changed', 'unchanged']).optional(),
+  /** For a changed job: what differs from the earlier run (prompt, model, a parameter's name, inputs). */
+  changed_fields: z.array(z.string()).optional(),
+  /** For a changed job: the earlier run's files, kept beside this run's (relative to the output directory). */
+  previous_paths: z.array(z.string()).optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;
 
@@ -138,6 +144,25 @@ export const Manifest = z.object({
         cost: z.number(),
         /** Why a missing shard is missing (no artifact, unreadable manifest). */
         reason: z.string().nullable(),
+      }),
+    )
+    .optional(),
+  /** The earlier run this one was compared with (the manifest the cache restore or the output directory held). */
+  compared_with: z
+    .object({
+      generated_at: z.string(),
+      /** The pull request under review (`pr-7`): a later run of the same one keeps comparing with the same earlier run. */
+      review: z.string().optional(),
+    })
+    .optional(),
+  /** Jobs of the earlier run that are no longer in the job file. */
+  removed: z
+    .array(
+      z.object({
+        name: z.string(),
+        model: z.string(),
+        type: z.enum(['image', 'video']),
+        local_path: z.string().nullable(),
       }),
     )
     .optional(),

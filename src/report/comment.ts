@@ -22,6 +22,7 @@ import {
   whereFiles,
   type ListSection,
 } from './summary.js';
+import { changesSection, type FileLink } from './changes.js';
 
 /** GitHub refuses a comment body over this many characters. */
 export const COMMENT_MAX_CHARS = 65_536;
@@ -49,6 +50,8 @@ export interface CommentOptions {
   /** Characters (UTF-16 code units, which never undercount GitHub's count); default 65,536. */
   maxChars?: number;
   title?: string;
+  /** Hook: where each file is opened (e.g. its own artifact); default its public URL. */
+  fileLink?: FileLink;
 }
 
 const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
@@ -59,7 +62,16 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
   const budget = max - marker.length - 1;
   const run = publicUrl(opts.runUrl);
   const where = `see the job summary${run ? ` of the ${link(run, 'workflow run')}` : ''}, or ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
-  const fixed = [headline(m, opts.title ?? 'Atlas media', 3), ...subHeadline(m, opts), costTable(m, true)];
+  // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
+  const fileLink: FileLink | undefined =
+    opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
+  const changes = changesSection(m, { ...opts, ...(fileLink ? { fileLink } : {}), level: 3, where, imageWidth: 240 });
+  const fixed = [headline(m, opts.title ?? 'Atlas media', 3), ...subHeadline(m, opts)];
+  const leading: ListSection[] = [];
+  if (changes && 'fixed' in changes) fixed.push(changes.fixed);
+  if (changes && 'list' in changes) leading.push(changes.list);
+  if (changes) leading.push({ head: '', items: [costTable(m, true)], more: () => `Cost by model: ${where}` });
+  else fixed.push(costTable(m, true));
   const { failed, unknown } = failureItems(m, 300);
   const rows = m.results.map((r) => {
     const files = r.outputs?.length ?? 0;
@@ -67,6 +79,7 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
   });
   const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
+    ...leading,
     {
       head: `**Failed jobs (${failed.length})**\n\n`,
       items: failed,

@@ -251,9 +251,9 @@ function jobCard(r: JobResult): string {
   );
 }
 
-function cards(m: Manifest, sa?: Standalone): string {
+function cards(m: Manifest, sa?: Standalone, results: readonly JobResult[] = m.results): string {
   const out: string[] = [];
-  for (const r of m.results) {
+  for (const r of results) {
     if (r.outputs.length === 0) {
       out.push(jobCard(r));
       continue;
@@ -262,6 +262,65 @@ function cards(m: Manifest, sa?: Standalone): string {
   }
   return out.join('\n');
 }
+
+// ---------------------------------------------------------------------------------------------
+// What changed (a pull request compared with the earlier run): groups by change kind, and the
+// earlier image beside a changed job's when it was kept (previous_paths).
+// ---------------------------------------------------------------------------------------------
+
+const CHANGE_GROUPS = [
+  ['new', 'New'],
+  ['changed', 'Changed'],
+  ['unchanged', 'Unchanged'],
+] as const;
+
+/** The earlier files of a changed job, as a small "before" strip under its cards. */
+function beforeHtml(r: JobResult): string {
+  const prev = r.previous_paths ?? [];
+  if (!prev.length) return '';
+  const items = prev
+    .map((p) => {
+      const href = escapeHtml(relativeHref(p));
+      return IMAGE_EXT.has(p.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? '')
+        ? `<a href="${href}"><img src="${href}" alt="${escapeHtml(`${r.name}, before`)}" loading="lazy"></a>`
+        : `<a href="${href}">${escapeHtml(fileName(p))}</a>`;
+    })
+    .join('');
+  return `<div class="before"><h3>${escapeHtml(r.name)}: before</h3><p class="muted">${escapeHtml((r.changed_fields ?? []).join(', '))}</p>${items}</div>`;
+}
+
+/** The page body grouped by change kind, or undefined when the run was compared with nothing. */
+export function changeGroupsHtml(m: Manifest, sa?: Standalone): string | undefined {
+  if (!m.compared_with) return undefined;
+  const parts: string[] = [];
+  for (const [kind, label] of CHANGE_GROUPS) {
+    const rs = m.results.filter((r) => r.change === kind);
+    if (!rs.length) continue;
+    // The standalone page has no files beside it: the earlier ones show only in index.html.
+    const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
+    parts.push(
+      `<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`,
+    );
+  }
+  const other = m.results.filter((r) => !r.change);
+  if (other.length)
+    parts.push(
+      `<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`,
+    );
+  const removed = m.removed ?? [];
+  if (removed.length)
+    parts.push(
+      `<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`,
+    );
+  return parts.join('\n');
+}
+
+const CHANGE_CSS = `
+.group{margin-bottom:28px}.grouphead{font-size:17px;margin:0 0 12px}
+.befores{display:flex;flex-wrap:wrap;gap:14px;margin-top:14px}
+.before{background:var(--card);border:1px dashed var(--line);border-radius:10px;padding:10px 12px;max-width:300px}
+.before h3{margin:0 0 4px;font-size:13px}.before img{display:block;max-width:100%;max-height:200px;margin-top:6px}
+`;
 
 function summaryHtml(m: Manifest): string {
   const stats: [string, string, string][] = [
@@ -367,7 +426,12 @@ export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
   ].join(' · ');
   const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
   const sa = opts.standalone;
-  const body = m.results.length ? `<div class="grid">\n${cards(m, sa)}\n</div>` : '<p class="muted">No jobs ran.</p>';
+  const grouped = changeGroupsHtml(m, sa);
+  const body = grouped
+    ? grouped
+    : m.results.length
+      ? `<div class="grid">\n${cards(m, sa)}\n</div>`
+      : '<p class="muted">No jobs ran.</p>';
   const footer = sa
     ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
     : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
@@ -379,7 +443,7 @@ export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
 <meta http-equiv="Content-Security-Policy" content="script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${m.compared_with ? CHANGE_CSS : ''}</style>
 </head>
 <body>
 <header class="top">

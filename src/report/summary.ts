@@ -28,6 +28,8 @@ export interface SummaryOptions {
   fileUrls?: ReadonlyMap<string, string>;
   /** Nothing was uploaded (artifact-name: ''): say where the files are instead of "in the artifact". */
   noUpload?: boolean;
+  /** A section put right under the headline, before the cost table (what changed, on a pull request). */
+  leading?: { list: ListSection } | { fixed: string };
 }
 
 /** Where the files are, in words: in the artifact, or (with no upload) in the run's output directory. */
@@ -156,7 +158,7 @@ export function publicUrl(raw: string | null | undefined): string | undefined {
 }
 
 /** A URL ready for an href/src attribute inside Markdown and HTML. */
-function attrUrl(href: string): string {
+export function attrUrl(href: string): string {
   return href.replace(/[&<>"'|`\s()[\]]/g, (c) =>
     c === '&' ? '&amp;' : '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'),
   );
@@ -592,7 +594,11 @@ function failureSections(m: Manifest, reasonChars: number | undefined, leave: nu
 export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   const budget = opts.maxBytes ?? SUMMARY_MAX_BYTES;
   const where = `the full report is ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
-  const fixed = [headline(m, opts.title), ...subHeadline(m, opts), '### Cost by model', costTable(m)];
+  const lead = opts.leading;
+  const fixed = [headline(m, opts.title), ...subHeadline(m, opts)];
+  if (lead && 'fixed' in lead) fixed.push(lead.fixed);
+  const costs = ['### Cost by model', costTable(m)];
+  if (!lead || !('list' in lead)) fixed.push(...costs);
   const rowOpts: JobRowOptions = {
     maxFiles: 10,
     artifactUrl: opts.artifactUrl,
@@ -604,6 +610,9 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   const rows = m.results.map((r) => jobRow(r, rowOpts));
   const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
+    ...(lead && 'list' in lead
+      ? [lead.list, { head: '', items: [costs.join('\n\n')], more: () => `Cost by model: ${where}` }]
+      : []),
     // Failures may take at most half of what is left, so some job rows always show.
     ...failureSections(m, 1000, 0.5, where),
     {
