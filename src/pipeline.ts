@@ -14,6 +14,8 @@ import { filterJobs, withDependencies } from './jobfile/filter.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
+import { createLatencyModel } from './engine/latency.js';
+import { loadLatencyMemory, saveLatencyMemory } from './engine/latency-memory.js';
 import { openJournal, JOURNAL_FILE, type Journal } from './journal/journal.js';
 import { redactDeep, redactSecrets } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
@@ -162,6 +164,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     dispatcher,
   });
   const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE));
+  // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+  const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
   // The key never reaches what the run writes, even when a prompt or an error message carries it.
   const secrets = [settings.apiKey];
   const safeJournal: Journal = {
@@ -189,6 +194,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         prepareBody: local.uploader(client, log, upload),
         uploadFile: upload,
         journal: safeJournal,
+        latency,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },
       {
@@ -196,7 +202,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         concurrency: plan.concurrency,
         maxConcurrency: settings.maxConcurrency,
         downloadConcurrency: settings.downloadConcurrency,
-        poll: { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs },
+        poll,
         notFoundGraceMs: 30_000,
         retryUnknownSubmits: settings.retryUnknownSubmits,
         force: settings.force,
@@ -225,6 +231,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     await webhook?.batchFinished(manifest);
     return { plan, manifest, manifestPath };
   } finally {
+    await saveLatencyMemory(plan.outputDir, latency).catch((e: unknown) =>
+      log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`),
+    );
     await webhook?.flush();
     await journal.close();
     await dispatcher.close().catch(() => undefined);
