@@ -54600,8 +54600,10 @@ function adaptiveConcurrency(slots, opts) {
             }
             if (successes === window) {
                 // This window held: the limit is at least this high.
+                // A probe that held: probe again sooner, but not at once (unseen completions make the
+                // limit look a little higher at times; chasing that costs 429s).
                 if (window > good)
-                    probeWait = 1;
+                    probeWait = Math.max(1, probeWait / 2);
                 good = Math.max(good, window);
                 strikes = 0;
             }

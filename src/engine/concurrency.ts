@@ -11,7 +11,7 @@
 // - A 429 counts once per round: one for a submit sent before the last change is the same congestion
 //   seen late (TCP's once-per-RTT rule).
 // - The window probes one higher after about a window of accepted submits, waiting up to 8 windows
-//   after probes that failed, so a finished shard's share is picked up by the others quickly while a
+//   after probes that failed (halving it after one that held), so a finished shard's share is picked up by the others quickly while a
 //   stable limit costs a handful of 429s.
 import type { Slots } from './slots.js';
 
@@ -81,7 +81,9 @@ export function adaptiveConcurrency(
       }
       if (successes === window) {
         // This window held: the limit is at least this high.
-        if (window > good) probeWait = 1;
+        // A probe that held: probe again sooner, but not at once (unseen completions make the
+        // limit look a little higher at times; chasing that costs 429s).
+        if (window > good) probeWait = Math.max(1, probeWait / 2);
         good = Math.max(good, window);
         strikes = 0;
       }
