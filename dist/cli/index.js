@@ -54723,7 +54723,9 @@ function createLatencyModel(bounds, options = {}) {
         // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
         const version = observed.get(job.model)?.count ?? speedN;
         const hit = schedules.get(key);
-        if (hit && (hit.version === version || (version > 32 && version - hit.version < Math.min(25, version / 8)))) {
+        if (hit &&
+            (hit.version === version ||
+                (version > 32 && version - hit.version < Math.min(MAX_POINTS, Math.max(25, version / 8))))) {
             return hit.times;
         }
         const { mix, data } = mixtureFor(job);
