@@ -12,6 +12,8 @@ import { PlanError, type Plan } from './plan/types.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
+import { createLatencyModel } from './engine/latency.js';
+import { loadLatencyMemory, saveLatencyMemory } from './engine/latency-memory.js';
 import { openJournal, JOURNAL_FILE } from './journal/journal.js';
 import { redactDeep } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
@@ -94,6 +96,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     userAgent: USER_AGENT,
     dispatcher,
   });
+  // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+  const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
   // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
   const secrets = [settings.apiKey];
   const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });
@@ -118,6 +123,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         prepareBody: local.uploader(client, log, upload),
         uploadFile: upload,
         journal,
+        latency,
         download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
       },
       {
@@ -125,7 +131,7 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         concurrency: plan.concurrency,
         maxConcurrency: settings.maxConcurrency,
         downloadConcurrency: settings.downloadConcurrency,
-        poll: { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs },
+        poll,
         notFoundGraceMs: 30_000,
         retryUnknownSubmits: settings.retryUnknownSubmits,
         force: settings.force,
@@ -155,6 +161,9 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     await webhook?.batchFinished(manifest);
     return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
   } finally {
+    await saveLatencyMemory(plan.outputDir, latency).catch((e: unknown) =>
+      log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`),
+    );
     await webhook?.flush();
     await journal.close();
     await dispatcher.close().catch(() => undefined);

@@ -365,8 +365,8 @@ var src_settings = __webpack_require__(58750);
 var actions_log = __webpack_require__(9604);
 // EXTERNAL MODULE: ./src/shared/safe-write.ts
 var safe_write = __webpack_require__(28350);
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __webpack_require__(38816);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __webpack_require__(92857);
 ;// CONCATENATED MODULE: ./src/manifest/schema.ts
 // manifest.json, described once: the writer, the readers (resume, the report step that merges
 // shards) and the docs use these definitions. It keeps every field of the tutorial's manifest
@@ -645,8 +645,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
-var pipeline = __webpack_require__(38820);
+// EXTERNAL MODULE: ./src/pipeline.ts + 29 modules
+var pipeline = __webpack_require__(23608);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts

@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9675);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5415);
 // Entry point of the bundled CLI (dist/cli/index.js). A usage error is exit 2 with one line (cli.ts);
 // anything unexpected is exit 1 with one line, and the stack only with --verbose.
 
@@ -39044,7 +39044,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9675:
+/***/ 5415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43147,16 +43147,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    util.defineLazyInternal(inst, "pattern", (zod) => {
+    defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -43173,7 +43173,7 @@ const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -47386,13 +47386,13 @@ const ZodString = /*@__PURE__*/ $constructor("ZodString", (inst, def) => {
         return this.check(_isoDateTime(ZodISODateTime, params));
     },
     date(params) {
-        return this.check(_isoDate(ZodISODate, params));
+        return this.check(_isoDate(schemas_ZodISODate, params));
     },
     time(params) {
-        return this.check(_isoTime(ZodISOTime, params));
+        return this.check(_isoTime(schemas_ZodISOTime, params));
     },
     duration(params) {
-        return this.check(_isoDuration(ZodISODuration, params));
+        return this.check(_isoDuration(schemas_ZodISODuration, params));
     },
 });
 function schemas_string(params) {
@@ -47406,15 +47406,15 @@ const ZodISODateTime = /*@__PURE__*/ $constructor("ZodISODateTime", (inst, def) 
     $ZodISODateTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
+const schemas_ZodISODate = /*@__PURE__*/ $constructor("ZodISODate", (inst, def) => {
     $ZodISODate.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
+const schemas_ZodISOTime = /*@__PURE__*/ $constructor("ZodISOTime", (inst, def) => {
     $ZodISOTime.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
-const ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
+const schemas_ZodISODuration = /*@__PURE__*/ $constructor("ZodISODuration", (inst, def) => {
     $ZodISODuration.init(inst, def);
     ZodStringFormat.init(inst, def);
 });
@@ -48220,10 +48220,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
-    core.$ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -48233,12 +48233,12 @@ const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && 
             return def.values[0];
         },
     });
-})));
+});
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {
@@ -55171,7 +55171,10 @@ function adaptiveConcurrency(slots, opts) {
     let successes = 0;
     let probeWait = 1; // in windows of accepted submits
     let round = 0;
-    let probing = false;
+    /** The largest window that held for a whole window of accepts (0: none yet). */
+    let good = 0;
+    /** Rounds with a 429 at or below `good` since the last whole window of accepts. */
+    let strikes = 0;
     slots.setLimit(window);
     const set = (w) => {
         window = Math.max(1, Math.min(opts.max, w));
@@ -55192,15 +55195,17 @@ function adaptiveConcurrency(slots, opts) {
                     set(window * 2);
                 return;
             }
-            if (probing && successes >= window) {
-                // The last probe held: the limit is at least this high, so probe again soon.
-                probing = false;
-                probeWait = 1;
+            if (successes === window) {
+                // This window held: the limit is at least this high.
+                // A probe that held: probe again sooner, but not at once (unseen completions make the
+                // limit look a little higher at times; chasing that costs 429s).
+                if (window > good)
+                    probeWait = Math.max(1, probeWait / 2);
+                good = Math.max(good, window);
+                strikes = 0;
             }
-            if (window < opts.max && successes >= window * probeWait) {
-                probing = true;
+            if (window < opts.max && successes >= window * probeWait)
                 set(window + 1);
-            }
         },
         rateLimited(running, retryAfterMs, sentInRound) {
             if (retryAfterMs)
@@ -55210,26 +55215,47 @@ function adaptiveConcurrency(slots, opts) {
             round++;
             if (slowStart) {
                 slowStart = false;
-                set(Math.min(window, Math.max(1, running)));
+                good = Math.min(window, Math.max(1, running));
+                set(good);
+                return;
             }
-            else {
-                if (probing)
-                    probeWait = Math.min(8, probeWait * 2);
-                set(window - 1);
+            if (window > good) {
+                // A probe above the last good window failed: back to it, and probe less often.
+                probeWait = Math.min(8, probeWait * 2);
+                set(Math.max(1, good));
+                return;
             }
-            probing = false;
+            if (++strikes >= 2) {
+                strikes = 0;
+                good = Math.max(1, window - 1);
+                set(good);
+            }
         },
     };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/latency.ts
-/** Atlas's documented typical times (image 2–10 s, video 30 s – 3 min): only their ratio matters. */
-const PRIOR_SECONDS = { image: 5, video: 60 };
-const PRIOR_SIGMA = 0.35;
-const UNSEEN_MODEL_SIGMA = 0.5;
-const MIN_SIGMA = 0.05;
-/** Past this share of the distribution the schedule hands over to geometric backoff. */
-const SCHEDULE_COVERAGE = 0.9995;
+/** Typical times (Atlas documents image 2–10 s, video 30 s – 3 min), in poll-intervals (1 s by default). */
+const COLD_MEDIAN = { image: 6, video: 60 };
+/** Wide on purpose: a model never seen may be several times faster or slower. */
+const COLD_WIDTH = 0.6;
+const UNSEEN_MODEL_WIDTH = 0.5;
+const MIN_WIDTH = 0.01;
+/** A poll is worth this many poll-intervals of detection delay (chosen with bench/simulate.ts). */
+const DEFAULT_POLL_COST = 1;
+/** Few observations: lean on this spread so one lucky job does not make the poller overconfident. */
+const SMALL_SAMPLE_SIGMA = 0.35;
+/** Observations kept per model (the most recent). */
+const MAX_POINTS = 200;
+/** Observations of its own after which a model's remembered prior no longer counts. */
+const OWN_DATA_DECIDES = 16;
+/** Candidate poll times per schedule. */
+const GRID = 150;
+/** The schedule covers this share of the distribution; past it, geometric backoff. */
+const COVERAGE = 0.9995;
+/** The classic poller the budget is measured against: first poll at 5 floors, then × 1.5. */
+const BACKOFF_FIRST = 5;
+const BACKOFF_FACTOR = 1.5;
 /** Jobs of one model differ mostly by how much they make: seconds of video. */
 function sizeFactor(job) {
     if (job.type === 'video') {
@@ -55238,109 +55264,244 @@ function sizeFactor(job) {
     }
     return 1;
 }
-function createLatencyModel(bounds) {
-    const byModel = new Map();
-    // Run-wide ratio of observed to prior latency, in log space: the "speed" of this account/server.
-    const global = { n: 0, sumLog: 0, sumLog2: 0 };
-    const kappaMs = bounds.floorMs;
-    function add(s, x) {
-        s.n++;
-        s.sumLog += x;
-        s.sumLog2 += x * x;
-    }
-    function distribution(job) {
-        const scale = Math.log(sizeFactor(job));
-        const s = byModel.get(job.model);
-        if (s && s.n > 0) {
-            const mean = s.sumLog / s.n;
-            const variance = s.n > 1 ? Math.max(0, (s.sumLog2 - s.n * mean * mean) / (s.n - 1)) : 0;
-            // Few samples: lean on the prior spread so one lucky job does not make the poller overconfident.
-            const w = s.n / (s.n + 3);
-            const sigma = Math.max(MIN_SIGMA, Math.sqrt(w * variance + (1 - w) * PRIOR_SIGMA * PRIOR_SIGMA));
-            return { medianMs: Math.exp(mean + scale), sigma };
+function createLatencyModel(bounds, options = {}) {
+    const observed = new Map();
+    const prior = options.prior;
+    const budgetFactor = options.budgetFactor ?? 1;
+    const pollCost = options.pollCost ?? DEFAULT_POLL_COST;
+    // Run-wide log ratio of observed to cold-prior latency: the speed of this account and server.
+    let speedSum = 0;
+    let speedN = 0;
+    const unit = bounds.floorMs; // the cold prior is stated in poll-intervals
+    const coldLog = (type) => Math.log(COLD_MEDIAN[type] * unit);
+    function mixtureFor(job) {
+        const own = observed.get(job.model);
+        const remembered = prior && Object.hasOwn(prior.models, job.model) ? prior.models[job.model] : undefined;
+        if (own || remembered) {
+            const points = [];
+            const weights = [];
+            let width = 0;
+            let total = 0;
+            // The memory fades as the run's own observations come in, and is gone after OWN_DATA_DECIDES.
+            const priorWeight = prior ? prior.weight * Math.max(0, 1 - (own?.xs.length ?? 0) / OWN_DATA_DECIDES) : 0;
+            if (remembered && remembered.points.length > 0 && priorWeight > 0) {
+                const w = priorWeight / remembered.points.length;
+                for (const p of remembered.points) {
+                    points.push(p);
+                    weights.push(w);
+                }
+                width += priorWeight * remembered.width;
+                total += priorWeight;
+            }
+            if (own && own.xs.length > 0) {
+                for (const x of own.xs) {
+                    points.push(x);
+                    weights.push(1);
+                }
+                width += own.xs.length * bandwidth(own.xs);
+                total += own.xs.length;
+            }
+            return { mix: { points, weights, width: Math.max(MIN_WIDTH, width / total) }, known: true, data: true };
         }
-        if (global.n > 0) {
-            const ratio = global.sumLog / global.n;
+        if (speedN > 0) {
             return {
-                medianMs: Math.exp(Math.log(PRIOR_SECONDS[job.type] * 1000) + ratio + scale),
-                sigma: UNSEEN_MODEL_SIGMA,
+                mix: { points: [coldLog(job.type) + speedSum / speedN], weights: [1], width: UNSEEN_MODEL_WIDTH },
+                known: true,
+                data: false,
             };
         }
-        return undefined;
+        return { mix: { points: [coldLog(job.type)], weights: [1], width: COLD_WIDTH }, known: false, data: false };
+    }
+    // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
+    const schedules = new Map();
+    function scheduleFor(job) {
+        const scale = sizeFactor(job);
+        const key = `${job.model}\u0000${scale}`;
+        // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
+        const version = observed.get(job.model)?.count ?? speedN;
+        const hit = schedules.get(key);
+        if (hit &&
+            (hit.version === version ||
+                (version > 32 && version - hit.version < Math.min(MAX_POINTS, Math.max(25, version / 8))))) {
+            return hit.times;
+        }
+        const { mix, data } = mixtureFor(job);
+        const shifted = { ...mix, points: mix.points.map((p) => p + Math.log(scale)) };
+        // A model with data of its own: one price per poll for all of them. A guess: the classic budget.
+        const times = optimalSchedule(shifted, bounds.floorMs, data ? { price: pollCost * bounds.floorMs } : { budget: budgetFactor * expectedBackoffPolls(shifted, bounds) });
+        schedules.set(key, { times, version });
+        return times;
     }
     const clamp = (ms) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
-    // Schedules depend only on (sigma, kappa) rounded: a run needs a few dozen of them.
-    const schedules = new Map();
-    const scheduleFor = (sigma, kappa) => {
-        const s = Math.round(sigma * 200) / 200;
-        const k = Number(kappa.toPrecision(2));
-        const key = `${s}|${k}`;
-        let hit = schedules.get(key);
-        if (!hit)
-            schedules.set(key, (hit = inspectionSchedule(s, k)));
-        return hit;
-    };
     return {
         observe(job, latencyMs) {
             if (!(latencyMs > 0))
                 return;
             const x = Math.log(latencyMs) - Math.log(sizeFactor(job));
-            let s = byModel.get(job.model);
+            let s = observed.get(job.model);
             if (!s)
-                byModel.set(job.model, (s = { n: 0, sumLog: 0, sumLog2: 0 }));
-            add(s, x);
-            add(global, x - Math.log(PRIOR_SECONDS[job.type] * 1000));
+                observed.set(job.model, (s = { type: job.type, xs: [], count: 0 }));
+            s.xs.push(x);
+            if (s.xs.length > MAX_POINTS)
+                s.xs.shift();
+            s.count++;
+            speedSum += x - coldLog(job.type);
+            speedN++;
         },
         nextDelay(job, elapsedMs, lastDelayMs) {
-            const d = distribution(job);
-            if (d) {
-                const times = scheduleFor(d.sigma, kappaMs / d.medianMs);
-                const next = times.find((t) => t * d.medianMs > elapsedMs + 1);
-                if (next !== undefined)
-                    return clamp(next * d.medianMs - elapsedMs);
-            }
-            // Late, or nothing known yet: back off geometrically from the floor, like a classic poller.
-            return clamp(lastDelayMs > 0 ? lastDelayMs * 1.5 : bounds.floorMs);
+            const times = scheduleFor(job);
+            const next = times.find((t) => t > elapsedMs + 1);
+            if (next !== undefined)
+                return clamp(next - elapsedMs);
+            // Later than the distribution allows for: back off geometrically, like a classic poller.
+            return clamp(lastDelayMs > 0 ? lastDelayMs * BACKOFF_FACTOR : bounds.floorMs);
         },
         expectedMs(job) {
-            return distribution(job)?.medianMs;
+            const { mix, known } = mixtureFor(job);
+            return known ? Math.exp(weightedMedian(mix) + Math.log(sizeFactor(job))) : undefined;
+        },
+        snapshot() {
+            const out = { ...prior?.models };
+            for (const [model, s] of observed) {
+                const { mix } = mixtureFor({ model, type: s.type, body: {} });
+                out[model] = {
+                    type: s.type,
+                    points: quantiles(mix, 24),
+                    width: mix.width,
+                    n: s.xs.length + (prior?.models[model]?.n ?? 0),
+                };
+            }
+            return out;
         },
     };
 }
-/**
- * The optimal inspection times for a log-normal latency with median 1 and spread sigma, when one
- * poll costs kappa (in units of the median) of detection delay. Found by shooting on the first
- * poll: too early a first poll makes the recursion collapse; the optimum is the earliest that
- * does not.
- */
-function inspectionSchedule(s, k) {
-    const F = (t) => normalCdf(Math.log(t) / s);
-    const f = (t) => normalPdf(Math.log(t) / s) / (t * s);
-    const run = (t1) => {
-        const ts = [t1];
-        let prev = 0;
-        for (let i = 0; i < 400; i++) {
-            const t = ts[ts.length - 1];
-            if (F(t) >= SCHEDULE_COVERAGE)
-                return ts;
-            const next = t + (F(t) - F(prev)) / f(t) - k;
-            if (!(next > t))
-                return undefined;
-            prev = t;
-            ts.push(next);
-        }
-        return ts;
-    };
-    let lo = 1e-6;
-    let hi = Math.exp(4 * s);
-    for (let i = 0; i < 50; i++) {
-        const mid = (lo + hi) / 2;
-        if (run(mid))
-            hi = mid;
-        else
-            lo = mid;
+/** Kernel width for observations in log space: narrow enough to keep a band's edges, wider when few. */
+function bandwidth(xs) {
+    const n = xs.length;
+    const mean = xs.reduce((a, b) => a + b, 0) / n;
+    const variance = n > 1 ? xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+    const sorted = [...xs].sort((a, b) => a - b);
+    const iqr = n >= 4 ? (sorted[Math.floor(0.75 * (n - 1))] - sorted[Math.floor(0.25 * (n - 1))]) / 1.34 : Infinity;
+    const w = n / (n + 3);
+    const sigma = Math.sqrt(w * Math.min(variance, iqr * iqr || variance) + (1 - w) * SMALL_SAMPLE_SIGMA ** 2);
+    return Math.max(MIN_WIDTH, 0.5 * sigma * n ** -0.2);
+}
+function mixtureCdf(m, t) {
+    if (!(t > 0))
+        return 0;
+    const lt = Math.log(t);
+    let s = 0;
+    let w = 0;
+    for (let i = 0; i < m.points.length; i++) {
+        s += m.weights[i] * normalCdf((lt - m.points[i]) / m.width);
+        w += m.weights[i];
     }
-    return run(hi) ?? [1];
+    return s / w;
+}
+/** The log-ms value below which share q of the mixture lies. */
+function mixtureQuantile(m, q) {
+    let lo = Math.min(...m.points) - 8 * m.width;
+    let hi = Math.max(...m.points) + 8 * m.width;
+    for (let i = 0; i < 60; i++) {
+        const mid = (lo + hi) / 2;
+        if (mixtureCdf(m, Math.exp(mid)) < q)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+function weightedMedian(m) {
+    return mixtureQuantile(m, 0.5);
+}
+function quantiles(m, k) {
+    return Array.from({ length: k }, (_, i) => mixtureQuantile(m, (i + 0.5) / k));
+}
+/** Expected polls of the classic backoff poller (5 floors, × 1.5, capped at the ceiling) on this distribution. */
+function expectedBackoffPolls(m, bounds) {
+    let t = 0;
+    let wait = BACKOFF_FIRST * bounds.floorMs;
+    let polls = 0;
+    for (let i = 0; i < 1000; i++) {
+        const survive = 1 - mixtureCdf(m, t);
+        if (survive < 1e-4)
+            break;
+        polls += survive;
+        t += wait;
+        wait = Math.min(bounds.ceilingMs, wait * BACKOFF_FACTOR);
+    }
+    return polls;
+}
+/**
+ * Poll times (ms after submit) minimising E[detection delay] with E[polls] ≤ budget, for a latency
+ * distribution, no two polls closer than floorMs. Dynamic programming over a grid of candidate
+ * times spanning the distribution, for a price per poll found by bisection (a Lagrange multiplier).
+ * Unlike the Barlow–Proschan recursion it needs no smooth density: a uniform band with a queue
+ * tail is planned as well as a log-normal.
+ */
+function optimalSchedule(m, floorMs, plan) {
+    const lo = Math.max(floorMs, Math.exp(mixtureQuantile(m, 1 - COVERAGE)));
+    const hi = Math.max(lo, Math.exp(mixtureQuantile(m, COVERAGE)));
+    const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / floorMs) + 1));
+    const step = n > 1 ? (hi - lo) / (n - 1) : 0;
+    const g = Array.from({ length: n }, (_, i) => lo + i * step);
+    const F = g.map((t) => mixtureCdf(m, t));
+    // Mass and first moment caught at each candidate (cell k = (g[k−1], g[k]]); cell 0 is (0, g[0]].
+    const M = new Float64Array(n + 1);
+    const C = new Float64Array(n + 1);
+    for (let k = 0; k < n; k++) {
+        const mass = k === 0 ? F[0] : F[k] - F[k - 1];
+        const centre = k === 0 ? g[0] * 0.75 : (g[k] + g[k - 1]) / 2;
+        M[k + 1] = M[k] + mass;
+        C[k + 1] = C[k] + mass * centre;
+    }
+    // state i = last poll at g[i−1] (i = 0: submit, nothing polled yet).
+    const survival = (i) => (i === 0 ? 1 : 1 - F[i - 1]);
+    const solve = (price) => {
+        const V = new Float64Array(n + 1);
+        const P = new Float64Array(n + 1);
+        const next = new Int32Array(n + 1);
+        for (let i = n - 1; i >= 0; i--) {
+            let best = Infinity;
+            for (let j = i + 1; j <= n; j++) {
+                const delay = g[j - 1] * (M[j] - M[i]) - (C[j] - C[i]);
+                const cost = price * survival(i) + delay + V[j];
+                if (cost < best) {
+                    best = cost;
+                    next[i] = j;
+                }
+            }
+            V[i] = best;
+            P[i] = survival(i) + P[next[i]];
+        }
+        const times = [];
+        for (let i = next[0];; i = next[i]) {
+            times.push(g[i - 1]);
+            if (i === n)
+                break;
+        }
+        return { times, polls: P[0] };
+    };
+    if ('price' in plan)
+        return solve(plan.price).times;
+    const budget = plan.budget;
+    // Cheapest price that stays within budget; polls fall as the price rises.
+    let a = Math.log(hi * 1e-6);
+    let b = Math.log(hi * 10);
+    let best = solve(Math.exp(b));
+    if (best.polls > budget)
+        return best.times;
+    for (let i = 0; i < 28; i++) {
+        const mid = (a + b) / 2;
+        const s = solve(Math.exp(mid));
+        if (s.polls <= budget) {
+            b = mid;
+            best = s;
+        }
+        else
+            a = mid;
+    }
+    return best.times;
 }
 function normalPdf(z) {
     return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
@@ -56377,6 +56538,121 @@ async function acquireSlots(ctx, alive, slotHeld) {
         // Submitting stopped while waiting: the job is settled without a slot.
     }
     return permit;
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/classic/iso.js
+
+
+
+function iso_datetime(params) {
+    return _isoDateTime(ZodISODateTime, params);
+}
+function iso_date(params) {
+    return core._isoDate(ZodISODate, params);
+}
+function iso_time(params) {
+    return core._isoTime(ZodISOTime, params);
+}
+function iso_duration(params) {
+    return core._isoDuration(ZodISODuration, params);
+}
+
+;// CONCATENATED MODULE: ./src/engine/latency-memory.ts
+// What the latency model learned, kept across runs in the output directory (which the Actions
+// cache carries, like the journal), so the next run starts informed: a 3-job preview polls as if it
+// had seen the last weekly pack. The file is a prior, never trusted: it is versioned, size-capped and
+// validated, anything wrong with it is ignored with a warning, it counts like a few observations
+// (fewer as it ages), and the run's own observations override it.
+
+
+
+const LATENCY_MEMORY_FILE = '.atlas-latency.json';
+const latency_memory_VERSION = 1;
+const MAX_BYTES = 256 * 1024;
+const MAX_MODELS = 200;
+/** A remembered model counts like this many observations when fresh… */
+const PRIOR_WEIGHT = 8;
+/** …halving every this many days. */
+const HALF_LIFE_DAYS = 14;
+const DAY_MS = 24 * 3600 * 1000;
+// ln(ms) between 1 ms and ~30 days; widths in log space.
+const logMs = schemas_number().finite().min(0).max(22);
+const shapeSchema = strictObject({
+    type: schemas_enum(['image', 'video']),
+    points: array(logMs).min(1).max(64),
+    width: schemas_number().finite().min(0.001).max(3),
+    n: schemas_number().int().min(1).max(1e9),
+});
+const memorySchema = strictObject({
+    version: literal(latency_memory_VERSION),
+    saved_at: iso_datetime(),
+    models: record(schemas_string().min(1).max(200), shapeSchema)
+        .refine((m) => Object.keys(m).length <= MAX_MODELS, `at most ${MAX_MODELS} models`),
+});
+/** The prior in `dir`, or undefined (no file, or one that cannot be trusted: then with a warning). */
+async function loadLatencyMemory(dir, log, now = new Date()) {
+    const path = (0,external_node_path_.join)(dir, LATENCY_MEMORY_FILE);
+    const ignore = (why) => {
+        log?.warning(`ignoring ${LATENCY_MEMORY_FILE} (${why}); polling starts from the built-in priors`);
+        return undefined;
+    };
+    let text;
+    try {
+        const st = await (0,promises_.lstat)(path);
+        if (!st.isFile())
+            return ignore('not a regular file');
+        if (st.size > MAX_BYTES)
+            return ignore(`${st.size} bytes, more than ${MAX_BYTES}`);
+        text = await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (e) {
+        if (e.code === 'ENOENT')
+            return undefined;
+        return ignore(`unreadable: ${e.code ?? 'error'}`);
+    }
+    if (text.length > MAX_BYTES)
+        return ignore('too large');
+    let raw;
+    try {
+        raw = JSON.parse(text);
+    }
+    catch {
+        return ignore('not JSON');
+    }
+    const parsed = memorySchema.safeParse(raw);
+    if (!parsed.success)
+        return ignore(`unexpected content at ${parsed.error.issues[0]?.path.join('.') || 'top level'}`);
+    const ageDays = Math.max(0, (now.getTime() - Date.parse(parsed.data.saved_at)) / DAY_MS);
+    const models = Object.create(null);
+    for (const [model, shape] of Object.entries(parsed.data.models)) {
+        models[model] = { ...shape, points: [...shape.points].sort((a, b) => a - b) };
+    }
+    return { models, weight: PRIOR_WEIGHT * 0.5 ** (ageDays / HALF_LIFE_DAYS) };
+}
+/** Writes what `model` knows (this run's observations over the prior it started from) to `dir`. */
+async function saveLatencyMemory(dir, model, now = new Date()) {
+    const all = Object.entries(model.snapshot());
+    // Keep the best-known models if there are too many.
+    all.sort(([, a], [, b]) => b.n - a.n);
+    const models = {};
+    for (const [name, shape] of all.slice(0, MAX_MODELS)) {
+        if (name.length > 200 || shape.points.length === 0)
+            continue;
+        models[name] = {
+            type: shape.type,
+            points: shape.points.slice(0, 64).map((p) => Math.round(p * 1e4) / 1e4),
+            width: Math.min(3, Math.max(0.001, Math.round(shape.width * 1e4) / 1e4)),
+            n: Math.max(1, Math.min(1e9, Math.round(shape.n))),
+        };
+    }
+    const body = JSON.stringify({ version: latency_memory_VERSION, saved_at: now.toISOString(), models }) + '\n';
+    if (body.length > MAX_BYTES)
+        return;
+    // Write-then-rename: a run killed mid-write leaves the old memory, never half a file.
+    const path = (0,external_node_path_.join)(dir, LATENCY_MEMORY_FILE);
+    const tmp = `${path}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(tmp, body);
+    await (0,promises_.rename)(tmp, path);
 }
 
 ;// CONCATENATED MODULE: ./src/journal/journal.ts
@@ -57640,7 +57916,7 @@ async function writeGallery(outputDir, m, opts = {}) {
 
 
 /** Prior seconds from submit to downloaded output, per type (a 5-second video; longer ones scale). */
-const shard_PRIOR_SECONDS = { image: 6, video: 60 };
+const PRIOR_SECONDS = { image: 6, video: 60 };
 /**
  * What a dollar weighs against a second: 150 s per USD makes the tutorial's image (flux, ~6 s,
  * $0.04) weigh as much in cost as in time, so a shard of expensive jobs is as "heavy" as a slow one.
@@ -57652,9 +57928,9 @@ const EPSILON = 0.15;
 function estimatedSeconds(job) {
     if (job.type === 'video') {
         const d = Number(job.body['duration']);
-        return shard_PRIOR_SECONDS.video * (Number.isFinite(d) && d > 0 ? d / 5 : 1);
+        return PRIOR_SECONDS.video * (Number.isFinite(d) && d > 0 ? d / 5 : 1);
     }
-    return shard_PRIOR_SECONDS.image;
+    return PRIOR_SECONDS.image;
 }
 /** A job's weight: estimated seconds + estimated cost × SECONDS_PER_USD. Always > 0. */
 function jobWeight(job) {
@@ -58424,6 +58700,8 @@ async function prunePrevious(outputDir, keep) {
 
 
 
+
+
 async function runPipeline(settings, deps) {
     const { log } = deps;
     // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
@@ -58463,6 +58741,9 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
+    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
     // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
     const secrets = [settings.apiKey];
     const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
@@ -58485,13 +58766,14 @@ async function runPipeline(settings, deps) {
             prepareBody: local.uploader(client, log, upload),
             uploadFile: upload,
             journal,
+            latency,
             download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
         }, {
             outputDir: plan.outputDir,
             concurrency: plan.concurrency,
             maxConcurrency: settings.maxConcurrency,
             downloadConcurrency: settings.downloadConcurrency,
-            poll: { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs },
+            poll,
             notFoundGraceMs: 30_000,
             retryUnknownSubmits: settings.retryUnknownSubmits,
             force: settings.force,
@@ -58518,6 +58800,7 @@ async function runPipeline(settings, deps) {
         return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
     }
     finally {
+        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
         await webhook?.flush();
         await journal.close();
         await dispatcher.close().catch(() => undefined);

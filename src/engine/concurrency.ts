@@ -2,11 +2,16 @@
 // when several processes (matrix shards) share one account.
 // - Slow start doubles the window every half-window of accepted submits until the first 429; that
 //   429 sets the window to what was running (for a lone client, the limit itself).
-// - After that, a 429 lowers the window by one — but only once per round: a 429 for a submit sent
-//   before the last cut is the same congestion seen late (TCP's once-per-RTT rule). Cutting to
-//   "what was running" instead would push a shard below its fair share whenever others were busy.
+// - After that the window remembers the largest size that held for a whole window of accepted
+//   submits ("good"). A failed probe above it goes back to it, not below: at the limit, a 429 is a
+//   submit racing a completion the server has not freed yet, not a reason to shrink, so the window
+//   settles at the limit instead of collapsing and climbing back.
+// - Only 429s in two rounds in a row without a window of accepts between them lower "good" by one:
+//   the limit did shrink, or other shards took their share.
+// - A 429 counts once per round: one for a submit sent before the last change is the same congestion
+//   seen late (TCP's once-per-RTT rule).
 // - The window probes one higher after about a window of accepted submits, waiting up to 8 windows
-//   after probes that failed, so a finished shard's share is picked up by the others quickly while a
+//   after probes that failed (halving it after one that held), so a finished shard's share is picked up by the others quickly while a
 //   stable limit costs a handful of 429s.
 import type { Slots } from './slots.js';
 
@@ -49,7 +54,10 @@ export function adaptiveConcurrency(
   let successes = 0;
   let probeWait = 1; // in windows of accepted submits
   let round = 0;
-  let probing = false;
+  /** The largest window that held for a whole window of accepts (0: none yet). */
+  let good = 0;
+  /** Rounds with a 429 at or below `good` since the last whole window of accepts. */
+  let strikes = 0;
   slots.setLimit(window);
 
   const set = (w: number) => {
@@ -71,15 +79,15 @@ export function adaptiveConcurrency(
         if (successes >= Math.max(1, Math.floor(window / 2))) set(window * 2);
         return;
       }
-      if (probing && successes >= window) {
-        // The last probe held: the limit is at least this high, so probe again soon.
-        probing = false;
-        probeWait = 1;
+      if (successes === window) {
+        // This window held: the limit is at least this high.
+        // A probe that held: probe again sooner, but not at once (unseen completions make the
+        // limit look a little higher at times; chasing that costs 429s).
+        if (window > good) probeWait = Math.max(1, probeWait / 2);
+        good = Math.max(good, window);
+        strikes = 0;
       }
-      if (window < opts.max && successes >= window * probeWait) {
-        probing = true;
-        set(window + 1);
-      }
+      if (window < opts.max && successes >= window * probeWait) set(window + 1);
     },
     rateLimited(running, retryAfterMs, sentInRound) {
       if (retryAfterMs) slots.holdUntil(now() + retryAfterMs);
@@ -87,12 +95,21 @@ export function adaptiveConcurrency(
       round++;
       if (slowStart) {
         slowStart = false;
-        set(Math.min(window, Math.max(1, running)));
-      } else {
-        if (probing) probeWait = Math.min(8, probeWait * 2);
-        set(window - 1);
+        good = Math.min(window, Math.max(1, running));
+        set(good);
+        return;
       }
-      probing = false;
+      if (window > good) {
+        // A probe above the last good window failed: back to it, and probe less often.
+        probeWait = Math.min(8, probeWait * 2);
+        set(Math.max(1, good));
+        return;
+      }
+      if (++strikes >= 2) {
+        strikes = 0;
+        good = Math.max(1, window - 1);
+        set(good);
+      }
     },
   };
 }

@@ -91,17 +91,34 @@ function durationFactor(profile: ModelProfile, body: Record<string, unknown>): n
   return Number.isFinite(d) && d > 0 ? d / 5 : 1;
 }
 
-/** Simulated seconds a job takes: typical × duration/5 × exp(N(0, jitter)), keyed by (seed, job). */
+/**
+ * How jobs of one model vary around its typical time. A number is the σ of a log-normal factor
+ * (the original world); a band is what the issue-13 bench measures: uniform ±`halfWidth`, and one job
+ * in `1/tailRate` waits in a queue `tailMin`–`tailMax` times longer.
+ */
+export type Jitter = number | { halfWidth: number; tailRate: number; tailMin: number; tailMax: number };
+
+/** The issue-13 world: ±20 % uniform, 1 job in 20 queued 1.5–3× longer. */
+export const BAND_JITTER: Jitter = { halfWidth: 0.2, tailRate: 0.05, tailMin: 1.5, tailMax: 3 };
+
+/** The factor a job's latency is multiplied by, keyed by (seed, job). */
+export function jitterFactor(seed: number, key: string, jitter: Jitter): number {
+  if (typeof jitter === 'number') return Math.exp(seededNormal([seed, 'latency', key]) * jitter);
+  const [u, q, v] = seededUniforms([seed, 'band', key], 3) as [number, number, number];
+  const band = 1 + jitter.halfWidth * (2 * u - 1);
+  return q < jitter.tailRate ? band * (jitter.tailMin + (jitter.tailMax - jitter.tailMin) * v) : band;
+}
+
+/** Simulated seconds a job takes: typical × duration/5 × the jitter factor, keyed by (seed, job). */
 export function latencySeconds(
   seed: number,
   model: string,
   body: Record<string, unknown>,
   models: Readonly<Record<string, ModelProfile>>,
-  jitter: number,
+  jitter: Jitter,
 ): number {
   const profile = profileFor(model, models);
-  const z = seededNormal([seed, 'latency', jobKey(model, body)]);
-  return profile.typicalSeconds * durationFactor(profile, body) * Math.exp(z * jitter);
+  return profile.typicalSeconds * durationFactor(profile, body) * jitterFactor(seed, jobKey(model, body), jitter);
 }
 
 /** Simulated seconds → real milliseconds. */

@@ -14,6 +14,7 @@ import {
   profileFor,
   seededUniforms,
   simToRealMs,
+  type Jitter,
   type ModelProfile,
 } from './latency.js';
 import { loadSampleMp4, makePng, sniffType, videoChunks, videoSize } from './media.js';
@@ -59,7 +60,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   apiKey?: string | null;
   models?: Record<string, ModelProfile>;
-  jitter?: number;
+  /** σ of a log-normal factor (default 0.15), or a uniform band with a queue tail (see latency.ts). */
+  jitter?: Jitter;
   failureRate?: number;
   dialect?: Dialect | 'rotate';
   notFoundGraceSeconds?: number;
@@ -135,7 +137,7 @@ interface Settings {
   timeScale: number;
   apiKey: string | null;
   models: Record<string, ModelProfile>;
-  jitter: number;
+  jitter: Jitter;
   failureRate: number;
   dialect: Dialect | 'rotate';
   notFoundGraceSeconds: number;

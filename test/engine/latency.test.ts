@@ -1,6 +1,6 @@
 // The poll schedule: optimal inspection times for a learned log-normal latency.
 import { describe, expect, it } from 'vitest';
-import { createLatencyModel, inspectionSchedule, normalCdf } from '../../src/engine/latency.js';
+import { createLatencyModel, optimalSchedule, normalCdf } from '../../src/engine/latency.js';
 import type { PlannedJob } from '../../src/jobfile/job.js';
 
 const job = (model: string, type: 'image' | 'video' = 'image', duration?: number): PlannedJob => ({
@@ -29,32 +29,55 @@ function pollUntil(model: ReturnType<typeof createLatencyModel>, j: PlannedJob, 
   return { polls, delay: t - latency };
 }
 
-describe('inspectionSchedule', () => {
-  it('is increasing and covers the distribution', () => {
+describe('optimalSchedule', () => {
+  const logNormal = (medianMs: number, sigma: number) => ({ points: [Math.log(medianMs)], weights: [1], width: sigma });
+  const expectedPolls = (ts: number[], m: ReturnType<typeof logNormal>) =>
+    ts.reduce((a, _t, i) => a + (i === 0 ? 1 : 1 - normalCdf((Math.log(ts[i - 1]!) - m.points[0]!) / m.width)), 0);
+
+  it('is increasing, never closer than the floor, and covers the distribution', () => {
     for (const sigma of [0.05, 0.15, 0.5]) {
-      for (const kappa of [0.001, 0.01, 0.1]) {
-        const ts = inspectionSchedule(sigma, kappa);
-        for (let i = 1; i < ts.length; i++) expect(ts[i]!).toBeGreaterThan(ts[i - 1]!);
-        expect(normalCdf(Math.log(ts.at(-1)!) / sigma)).toBeGreaterThan(0.999);
-        // Cheap polls relative to the spread: the first poll comes before the median.
-        if (kappa < sigma / 5) expect(ts[0]!).toBeLessThan(1);
+      for (const price of [10, 100, 1000]) {
+        const m = logNormal(5000, sigma);
+        const ts = optimalSchedule(m, 100, { price });
+        expect(ts[0]!).toBeGreaterThanOrEqual(100);
+        for (let i = 1; i < ts.length; i++) expect(ts[i]! - ts[i - 1]!).toBeGreaterThanOrEqual(100 - 1e-6);
+        expect(normalCdf((Math.log(ts.at(-1)!) - Math.log(5000)) / sigma)).toBeGreaterThan(0.999);
       }
     }
   });
 
-  it('spends more polls when polls are cheaper and fewer when the latency is certain', () => {
-    expect(inspectionSchedule(0.15, 0.005).length).toBeGreaterThan(inspectionSchedule(0.15, 0.05).length);
-    expect(inspectionSchedule(0.05, 0.01).length).toBeLessThan(inspectionSchedule(0.5, 0.01).length);
+  it('spends more polls when polls are cheaper, and keeps to a budget', () => {
+    const m = logNormal(5000, 0.15);
+    expect(optimalSchedule(m, 10, { price: 5 }).length).toBeGreaterThan(optimalSchedule(m, 10, { price: 500 }).length);
+    for (const budget of [1.5, 2, 3, 5]) {
+      const ts = optimalSchedule(m, 10, { budget });
+      expect(expectedPolls(ts, m)).toBeLessThanOrEqual(budget + 1e-9);
+      expect(expectedPolls(ts, m)).toBeGreaterThan(budget - 0.5);
+    }
+  });
+
+  it('plans a uniform band (no smooth density) with polls inside the band', () => {
+    const points = Array.from({ length: 50 }, (_, i) => Math.log(8000 + (4000 * (i + 0.5)) / 50));
+    const ts = optimalSchedule({ points, weights: points.map(() => 1), width: 0.005 }, 100, { budget: 3 });
+    expect(ts.length).toBeGreaterThanOrEqual(3);
+    expect(ts.filter((t) => t > 7900 && t < 12_200).length).toBeGreaterThanOrEqual(3);
   });
 });
 
 describe('createLatencyModel', () => {
-  it('backs off from the floor before anything is known, within the ceiling', () => {
+  it('before anything is known, polls a wide built-in prior within the floor and ceiling', () => {
     const m = createLatencyModel({ floorMs: 100, ceilingMs: 1000 });
     const j = job('m');
-    expect(m.nextDelay(j, 0, 0)).toBe(100);
-    expect(m.nextDelay(j, 100, 100)).toBe(150);
-    expect(m.nextDelay(j, 100, 900)).toBe(1000);
+    expect(m.expectedMs(j)).toBeUndefined();
+    const first = m.nextDelay(j, 0, 0);
+    expect(first).toBeGreaterThanOrEqual(100);
+    expect(first).toBeLessThanOrEqual(1000);
+    // Never a wait outside the bounds, however late the job runs.
+    for (const elapsed of [0, 250, 900, 5000, 60_000]) {
+      const d = m.nextDelay(j, elapsed, 900);
+      expect(d).toBeGreaterThanOrEqual(100);
+      expect(d).toBeLessThanOrEqual(1000);
+    }
   });
 
   it('learns a model and then detects its completions with few polls and little delay', () => {
@@ -79,7 +102,7 @@ describe('createLatencyModel', () => {
     const m = createLatencyModel({ floorMs: 10, ceilingMs: 60_000 });
     m.observe(job('veo', 'video', 5), 40_000);
     expect(m.expectedMs(job('veo', 'video', 10))).toBeCloseTo(80_000, -2);
-    // An unseen image model: the prior (5 s for images, 60 s for videos) times the speed seen so far.
-    expect(m.expectedMs(job('new-image'))).toBeCloseTo((5 / 60) * 40_000, -2);
+    // An unseen image model: the built-in prior (6 vs 60 poll-intervals) times the speed seen so far.
+    expect(m.expectedMs(job('new-image'))).toBeCloseTo((6 / 60) * 40_000, -2);
   });
 });
