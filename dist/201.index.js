@@ -678,7 +678,7 @@ async function runReportStep(settings, env, log, client) {
             });
         core/* info */.pq(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(203)]).then(__webpack_require__.bind(__webpack_require__, 68584));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(651)]).then(__webpack_require__.bind(__webpack_require__, 7032));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);

@@ -45,6 +45,10 @@ export interface Settings {
   webhookSecret?: string;
   /** Videos up to this many MB are uploaded as their own unzipped artifact (viewable in the browser); 0: none. */
   inlineVideoMaxMb: number;
+  /** Branch the PR comment's thumbnails are pushed to (needs contents: write); '' = off. */
+  previewBranch: string;
+  /** Run folders kept on the preview branch. */
+  previewKeep: number;
 }
 
 export class SettingsError extends Error {
@@ -166,7 +170,14 @@ export function readSettings(
     mode: oneOf('mode', ['run', 'report'] as const, 'run'),
     inlineVideoMaxMb:
       num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+    previewBranch: raw('preview-branch'),
+    previewKeep:
+      num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
   };
+  if (settings.previewBranch && !isBranchName(settings.previewBranch))
+    problems.push(
+      `input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`,
+    );
   let shard: Settings['shard'];
   const sh = raw('shard');
   if (sh) {
@@ -200,4 +211,13 @@ export function readSettings(
   }
   if (problems.length) throw new SettingsError(problems);
   return settings;
+}
+
+/** A conservative subset of git's branch names (git check-ref-format), enough for a preview branch. */
+function isBranchName(b: string): boolean {
+  return (
+    /^[A-Za-z0-9._/-]{1,200}$/.test(b) &&
+    !/^[-./]|[/.]$|\.\.|\/\/|\/\.|\.lock$|\.lock\//.test(b) &&
+    !b.startsWith('refs/')
+  );
 }

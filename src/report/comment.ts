@@ -45,6 +45,8 @@ export interface CommentOptions {
   runUrl?: string;
   galleryUrl?: string;
   fileUrls?: ReadonlyMap<string, string>;
+  /** Pictures GitHub can show inline (preview-branch), by output path; else the outputs' own URLs. */
+  imageUrls?: ReadonlyMap<string, string>;
   noUpload?: boolean;
   /** Characters (UTF-16 code units, which never undercount GitHub's count); default 65,536. */
   maxChars?: number;
@@ -65,7 +67,7 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
     const files = r.outputs?.length ?? 0;
     return `| ${escapeText(r.name, 120)} | ${codeText(r.model, 80)} | ${statusCell(r.status)} | ${r.status === 'skipped' ? '—' : formatUsd(r.cost)} | ${formatDuration(r.generation_time)} | ${files} |`;
   });
-  const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls);
+  const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
   const lists: ListSection[] = [
     {
       head: `**Failed jobs (${failed.length})**\n\n`,
