@@ -52,6 +52,10 @@ export interface Settings {
   checkModels: boolean;
   /** Why this is a dry run although `dry-run` is off (the action without an API key: a fork's pull request). */
   dryRunReason?: string;
+  /** Branch the PR comment's thumbnails are pushed to (needs contents: write); '' = off. */
+  previewBranch: string;
+  /** Run folders kept on the preview branch. */
+  previewKeep: number;
 }
 
 export class SettingsError extends Error {
@@ -197,7 +201,14 @@ export function readSettings(
     inlineVideoMaxMb:
       num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
     checkModels: bool('check-models', true),
+    previewBranch: raw('preview-branch'),
+    previewKeep:
+      num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
   };
+  if (settings.previewBranch && !isBranchName(settings.previewBranch))
+    problems.push(
+      `input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`,
+    );
   let shard: Settings['shard'];
   const sh = raw('shard');
   if (sh) {
@@ -310,4 +321,13 @@ export async function confinedOutputDir(
   throw new JobFileError([
     { file: jobFile.path, line: Math.max(1, line), col: 1, field: 'output_dir', message: `output_dir: ${c.problem}` },
   ]);
+}
+
+/** A conservative subset of git's branch names (git check-ref-format), enough for a preview branch. */
+function isBranchName(b: string): boolean {
+  return (
+    /^[A-Za-z0-9._/-]{1,200}$/.test(b) &&
+    !/^[-./]|[/.]$|\.\.|\/\/|\/\.|\.lock$|\.lock\//.test(b) &&
+    !b.startsWith('refs/')
+  );
 }

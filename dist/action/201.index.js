@@ -1,5 +1,5 @@
 export const id = 201;
-export const ids = [201];
+export const ids = [201,974];
 export const modules = {
 
 /***/ 49721:
@@ -750,7 +750,7 @@ async function runReportStep(settings, env, log, client) {
             });
         log.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(561)]).then(__webpack_require__.bind(__webpack_require__, 89942));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(711)]).then(__webpack_require__.bind(__webpack_require__, 17711));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);

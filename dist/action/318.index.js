@@ -330,7 +330,16 @@ function renderComment(m, opts) {
     const where = `see the job summary${run ? ` of the ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(run, 'workflow run')}` : ''}, or ${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FILE_NAME */ ._G} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`;
     // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
     const fileLink = opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
-    const changes = (0,_changes_js__WEBPACK_IMPORTED_MODULE_2__/* .changesSection */ .Hv)(m, { ...opts, ...(fileLink ? { fileLink } : {}), level: 3, where, imageWidth: 240 });
+    const images = opts.imageUrls;
+    const imageLink = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
+    const changes = (0,_changes_js__WEBPACK_IMPORTED_MODULE_2__/* .changesSection */ .Hv)(m, {
+        ...opts,
+        ...(fileLink ? { fileLink } : {}),
+        ...(imageLink ? { imageLink } : {}),
+        level: 3,
+        where,
+        imageWidth: 240,
+    });
     const fixed = [(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .headline */ .Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .subHeadline */ .jd)(m, opts)];
     const leading = [];
     if (changes && 'fixed' in changes)
@@ -346,7 +355,7 @@ function renderComment(m, opts) {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
-    const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls);
+    const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
     const lists = [
         ...leading,
         {

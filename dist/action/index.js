@@ -69334,7 +69334,7 @@ async function reviewOf(env) {
     const name = env['GITHUB_EVENT_NAME'] ?? '';
     if (name !== 'pull_request' && name !== 'pull_request_target')
         return undefined;
-    const { readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
+    const { readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
     const { pullRequestNumber } = await __nccwpck_require__.e(/* import() */ 318).then(__nccwpck_require__.bind(__nccwpck_require__, 47318));
     const pr = pullRequestNumber({ eventName: name, payload: await readEventPayload(env['GITHUB_EVENT_PATH']) });
     return pr ? `pr-${pr}` : undefined;
@@ -69401,7 +69401,7 @@ async function run(env = process.env) {
         });
         if (!result.manifest) {
             core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
-            const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
+            const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
             const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
             const { jobs, estimatedCost } = result.plan;
             const report = {
@@ -69419,7 +69419,7 @@ async function run(env = process.env) {
         log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
         // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
         await cache.carried?.save();
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(942)]).then(__nccwpck_require__.bind(__nccwpck_require__, 89942));
+        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
         setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
@@ -74816,18 +74816,20 @@ function relativeImages(m, width = 160) {
     return out;
 }
 /** <img> tags for outputs of succeeded image jobs that have a public URL (linked to the file's own artifact when given). */
-function thumbnails(m, width = 160, fileUrls) {
+/** `imageUrls`: a picture to show instead of the output's own URL, by output path (preview-branch's). */
+function thumbnails(m, width = 160, fileUrls, imageUrls) {
     const out = [];
     for (const r of m.results) {
         if (r.status !== 'success' && r.status !== 'cached')
             continue;
         for (const o of r.outputs ?? []) {
             const url = publicUrl(o.url);
-            if (!url || !isImageOutput(r, o))
+            const src = (o.path ? publicUrl(imageUrls?.get(o.path)) : undefined) ?? url;
+            if (!src || !isImageOutput(r, o))
                 continue;
             const alt = escapeText(r.name, 100);
-            const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url;
-            out.push(`<a href="${attrUrl(href)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
+            const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url ?? src;
+            out.push(`<a href="${attrUrl(href)}"><img src="${attrUrl(src)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
         }
     }
     return out;
@@ -75159,7 +75161,11 @@ function readSettings(get, env = {}, opts = {}) {
         mode: oneOf('mode', ['run', 'report'], 'run'),
         inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
         checkModels: bool('check-models', true),
+        previewBranch: raw('preview-branch'),
+        previewKeep: num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
     };
+    if (settings.previewBranch && !isBranchName(settings.previewBranch))
+        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
     let shard;
     const sh = raw('shard');
     if (sh) {
@@ -75267,6 +75273,12 @@ async function confinedOutputDir(settings, jobFile, ws) {
     throw new _jobfile_load_js__WEBPACK_IMPORTED_MODULE_2__/* .JobFileError */ .Ax([
         { file: jobFile.path, line: Math.max(1, line), col: 1, field: 'output_dir', message: `output_dir: ${c.problem}` },
     ]);
+}
+/** A conservative subset of git's branch names (git check-ref-format), enough for a preview branch. */
+function isBranchName(b) {
+    return (/^[A-Za-z0-9._/-]{1,200}$/.test(b) &&
+        !/^[-./]|[/.]$|\.\.|\/\/|\/\.|\.lock$|\.lock\//.test(b) &&
+        !b.startsWith('refs/'));
 }
 
 

@@ -50194,7 +50194,11 @@ function readSettings(get, env = {}, opts = {}) {
         mode: oneOf('mode', ['run', 'report'], 'run'),
         inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
         checkModels: bool('check-models', true),
+        previewBranch: raw('preview-branch'),
+        previewKeep: num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
     };
+    if (settings.previewBranch && !isBranchName(settings.previewBranch))
+        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
     let shard;
     const sh = raw('shard');
     if (sh) {
@@ -50302,6 +50306,12 @@ async function confinedOutputDir(settings, jobFile, ws) {
     throw new JobFileError([
         { file: jobFile.path, line: Math.max(1, line), col: 1, field: 'output_dir', message: `output_dir: ${c.problem}` },
     ]);
+}
+/** A conservative subset of git's branch names (git check-ref-format), enough for a preview branch. */
+function isBranchName(b) {
+    return (/^[A-Za-z0-9._/-]{1,200}$/.test(b) &&
+        !/^[-./]|[/.]$|\.\.|\/\/|\/\.|\.lock$|\.lock\//.test(b) &&
+        !b.startsWith('refs/'));
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -57288,18 +57298,20 @@ function relativeImages(m, width = 160) {
     return out;
 }
 /** <img> tags for outputs of succeeded image jobs that have a public URL (linked to the file's own artifact when given). */
-function thumbnails(m, width = 160, fileUrls) {
+/** `imageUrls`: a picture to show instead of the output's own URL, by output path (preview-branch's). */
+function thumbnails(m, width = 160, fileUrls, imageUrls) {
     const out = [];
     for (const r of m.results) {
         if (r.status !== 'success' && r.status !== 'cached')
             continue;
         for (const o of r.outputs ?? []) {
             const url = publicUrl(o.url);
-            if (!url || !isImageOutput(r, o))
+            const src = (o.path ? publicUrl(imageUrls?.get(o.path)) : undefined) ?? url;
+            if (!src || !isImageOutput(r, o))
                 continue;
             const alt = escapeText(r.name, 100);
-            const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url;
-            out.push(`<a href="${attrUrl(href)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
+            const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url ?? src;
+            out.push(`<a href="${attrUrl(href)}"><img src="${attrUrl(src)}" width="${width}" alt="${alt}" title="${alt}"></a>`);
         }
     }
     return out;

@@ -44,6 +44,8 @@ export interface Browse {
   files: Map<string, UploadedArtifact>;
   /** Files that have no artifact of their own, with why (the cap, a too-big video). */
   notUploaded: Array<{ path: string; reason: string }>;
+  /** The page's thumbnails (or why none), by output path: reused for preview-branch. */
+  thumbs?: Map<string, Thumbnail | string>;
   error?: string;
 }
 
@@ -144,6 +146,7 @@ export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
     if (t.ok) inlined++;
     thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
   }
+  out.thumbs = thumbs;
   const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url] as [string, string]] : [])));
   const html = renderGallery(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
   const dir = await mkdtemp(path.join(process.env['RUNNER_TEMP'] || os.tmpdir(), 'atlas-gallery-'));

@@ -16,6 +16,8 @@ import { annotateFailures } from '../report/annotations.js';
 import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
 import { shardArtifactName } from './shards.js';
 import { publishBrowsable } from './browse.js';
+import { pushPreviews, previewRefusal } from './preview-branch.js';
+import type { Thumbnail } from '../report/thumbnails.js';
 import { formatUsd } from '../cost/prices.js';
 import { MANIFEST_FILE } from '../manifest/build.js';
 import { REPORT_FILE_NAME } from '../report/summary.js';
@@ -142,6 +144,8 @@ export interface Delivery {
   fileUrls?: Map<string, string>;
   /** Files with no artifact of their own (over the cap, too-big videos), with why. */
   notUploaded?: Array<{ path: string; reason: string }>;
+  /** Inline pictures pushed to preview-branch, by output path. */
+  previewUrls?: Map<string, string>;
 }
 
 export async function deliver(
@@ -159,6 +163,7 @@ export async function deliver(
   const baseName = settings.artifactName
     ? shardArtifactName(settings.artifactName, settings.shard, ctx.runAttempt)
     : '';
+  let thumbs: Map<string, Thumbnail | string> | undefined;
   const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
   if (settings.artifactName) {
     const up = await uploadOutputs({
@@ -197,6 +202,7 @@ export async function deliver(
     delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url] as [string, string]] : [])));
     if (browse.error) delivery.artifactError = browse.error;
     delivery.notUploaded = browse.notUploaded;
+    thumbs = browse.thumbs;
   }
   const links = {
     artifactUrl,
@@ -245,7 +251,26 @@ export async function deliver(
     else {
       const [owner, repo] = ctx.repository.split('/') as [string, string];
       const octokit = getOctokit(settings.githubToken);
-      const body = renderComment(m, { tag: settings.commentTag, ...links });
+      const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+      if (refusal?.level === 'notice') core.notice(refusal.message, { title: 'Atlas media' });
+      else if (refusal) log.warning(refusal.message);
+      else if (settings.previewBranch) {
+        const preview = await pushPreviews({
+          octokit,
+          serverUrl: ctx.serverUrl,
+          repository: ctx.repository,
+          branch: settings.previewBranch,
+          runId: ctx.runId || 'local',
+          runAttempt: ctx.runAttempt,
+          keep: settings.previewKeep,
+          manifest: m,
+          outputDir,
+          thumbs,
+          log,
+        });
+        delivery.previewUrls = preview.urls;
+      }
+      const body = renderComment(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
       const res = await upsertStickyComment({
         octokit,
         owner,

@@ -46,6 +46,8 @@ export interface CommentOptions {
   runUrl?: string;
   galleryUrl?: string;
   fileUrls?: ReadonlyMap<string, string>;
+  /** Pictures GitHub can show inline (preview-branch), by output path; else the outputs' own URLs. */
+  imageUrls?: ReadonlyMap<string, string>;
   noUpload?: boolean;
   /** Characters (UTF-16 code units, which never undercount GitHub's count); default 65,536. */
   maxChars?: number;
@@ -65,7 +67,16 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
   // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
   const fileLink: FileLink | undefined =
     opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
-  const changes = changesSection(m, { ...opts, ...(fileLink ? { fileLink } : {}), level: 3, where, imageWidth: 240 });
+  const images = opts.imageUrls;
+  const imageLink: FileLink | undefined = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
+  const changes = changesSection(m, {
+    ...opts,
+    ...(fileLink ? { fileLink } : {}),
+    ...(imageLink ? { imageLink } : {}),
+    level: 3,
+    where,
+    imageWidth: 240,
+  });
   const fixed = [headline(m, opts.title ?? 'Atlas media', 3), ...subHeadline(m, opts)];
   const leading: ListSection[] = [];
   if (changes && 'fixed' in changes) fixed.push(changes.fixed);
@@ -77,7 +88,7 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
     const files = r.outputs?.length ?? 0;
     return `| ${escapeText(r.name, 120)} | ${codeText(r.model, 80)} | ${statusCell(r.status)} | ${r.status === 'skipped' ? '—' : formatUsd(r.cost)} | ${formatDuration(r.generation_time)} | ${files} |`;
   });
-  const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls);
+  const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
   const lists: ListSection[] = [
     ...leading,
     {

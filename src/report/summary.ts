@@ -443,17 +443,24 @@ export function relativeImages(m: Manifest, width = 160): string[] {
 }
 
 /** <img> tags for outputs of succeeded image jobs that have a public URL (linked to the file's own artifact when given). */
-export function thumbnails(m: Manifest, width = 160, fileUrls?: ReadonlyMap<string, string>): string[] {
+/** `imageUrls`: a picture to show instead of the output's own URL, by output path (preview-branch's). */
+export function thumbnails(
+  m: Manifest,
+  width = 160,
+  fileUrls?: ReadonlyMap<string, string>,
+  imageUrls?: ReadonlyMap<string, string>,
+): string[] {
   const out: string[] = [];
   for (const r of m.results) {
     if (r.status !== 'success' && r.status !== 'cached') continue;
     for (const o of r.outputs ?? []) {
       const url = publicUrl(o.url);
-      if (!url || !isImageOutput(r, o)) continue;
+      const src = (o.path ? publicUrl(imageUrls?.get(o.path)) : undefined) ?? url;
+      if (!src || !isImageOutput(r, o)) continue;
       const alt = escapeText(r.name, 100);
-      const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url;
+      const href = (o.path ? publicUrl(fileUrls?.get(o.path)) : undefined) ?? url ?? src;
       out.push(
-        `<a href="${attrUrl(href)}"><img src="${attrUrl(url)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
+        `<a href="${attrUrl(href)}"><img src="${attrUrl(src)}" width="${width}" alt="${alt}" title="${alt}"></a>`,
       );
     }
   }

@@ -1,5 +1,5 @@
-export const id = 561;
-export const ids = [561,318];
+export const id = 711;
+export const ids = [711,318];
 export const modules = {
 
 /***/ 47318:
@@ -172,7 +172,7 @@ async function upsertStickyComment(o) {
 
 /***/ }),
 
-/***/ 89942:
+/***/ 17711:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -524,6 +524,7 @@ async function publishBrowsable(opts) {
             inlined++;
         thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
     }
+    out.thumbs = thumbs;
     const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
     const html = (0,gallery/* renderGallery */.V)(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
     const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
@@ -547,6 +548,314 @@ async function publishBrowsable(opts) {
         log.error(out.error, { title: 'Artifact upload failed' });
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/github/preview-branch.ts
+// Inline pictures for the PR comment (opt-in input `preview-branch`): the run's thumbnails pushed to a
+// branch of the repository with the git data API (blobs, one tree, one commit, one ref update per run),
+// under `runs/<run id>-<attempt>/`, then embedded by URL. Only the newest `keep` run folders stay in the
+// branch's tree. Never throws and never fails the run: a refusal (a token without `contents: write`, a
+// fork's read-only token) is a warning or a notice, and the comment goes out without inline pictures.
+
+
+/** Images pushed per run at most (in manifest order, the order the comment shows them). */
+const MAX_PREVIEW_IMAGES = 24;
+/** Run folders kept on the branch by default. */
+const DEFAULT_PREVIEW_KEEP = 20;
+/** The folder holding one folder per run. */
+const RUNS_DIR = 'runs';
+/** Attempts at moving the ref when another run moved it first. */
+const PUSH_ATTEMPTS = 3;
+const EXT = {
+    'image/jpeg': 'jpg',
+    'image/png': 'png',
+    'image/gif': 'gif',
+    'image/webp': 'webp',
+};
+/** A run's folder name, and how folders sort (run ids grow; attempts within a run). */
+function runFolder(runId, attempt) {
+    return `${runId}-${attempt}`;
+}
+function folderOrder(name) {
+    const m = /^(\d+)-(\d+)$/.exec(name);
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+/** The run folders (ours by their name) to drop so that `keep` remain once `current` is added. */
+function foldersToPrune(existing, current, keep) {
+    const ours = existing
+        .filter((n) => n !== current && folderOrder(n))
+        .sort((a, b) => {
+        const [x, y] = [folderOrder(a), folderOrder(b)];
+        return x[0] - y[0] || x[1] - y[1];
+    });
+    return ours.slice(0, Math.max(0, ours.length - Math.max(0, keep - 1)));
+}
+/**
+ * The URL the comment embeds. Not raw.githubusercontent.com: for a private repository that host wants a
+ * short-lived token in the query. A `blob/…?raw=true` URL on the server is what GitHub's image proxy
+ * (camo) fetches for a viewer who can read the repository, so it renders in private repositories too.
+ * Pinned to the commit rather than the branch: the picture stays after its folder is pruned from the
+ * branch's tree, so an older comment (another PR's) keeps its pictures.
+ */
+function previewUrl(serverUrl, repository, commitSha, file) {
+    const p = file.split('/').map(encodeURIComponent).join('/');
+    return `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${commitSha}/${p}?raw=true`;
+}
+function statusOf(err) {
+    const s = err?.status;
+    return typeof s === 'number' ? s : undefined;
+}
+function preview_branch_messageOf(err) {
+    const e = err;
+    const m = e?.response?.data?.message;
+    if (typeof m === 'string' && m)
+        return m.split('\n')[0];
+    return typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err);
+}
+/** Is this event a pull request from a fork (whose token is read-only)? */
+function isForkPullRequest(payload) {
+    const pr = payload['pull_request'];
+    if (!pr)
+        return false;
+    const head = pr.head?.repo;
+    if (head === null)
+        return true; // the fork was deleted
+    if (!head)
+        return false;
+    if (head.fork === true)
+        return true;
+    const base = pr.base?.repo?.full_name;
+    return typeof head.full_name === 'string' && typeof base === 'string' && head.full_name !== base;
+}
+/** The branches a preview must never be written to: the default branch and the PR's own. */
+function protectedBranches(payload) {
+    const repo = payload['repository'];
+    const pr = payload['pull_request'];
+    return [repo?.default_branch, pr?.head?.ref, pr?.base?.ref].filter((b) => typeof b === 'string');
+}
+/** The images to push: the first MAX_PREVIEW_IMAGES images of succeeded jobs inside the output directory. */
+function imagesOf(m, outputDir) {
+    const root = external_node_path_default().resolve(outputDir);
+    const out = [];
+    const seen = new Set();
+    for (const r of m.results) {
+        if (r.status !== 'success' && r.status !== 'cached')
+            continue;
+        for (const o of r.outputs) {
+            const ct = (o.content_type ?? '').toLowerCase();
+            const image = ct ? ct.startsWith('image/') : r.type === 'image';
+            if (!o.path || !image || seen.has(o.path))
+                continue;
+            const abs = external_node_path_default().resolve(root, o.path);
+            if (!abs.startsWith(root + (external_node_path_default()).sep))
+                continue;
+            seen.add(o.path);
+            out.push({ rel: o.path, abs });
+            if (out.length >= MAX_PREVIEW_IMAGES)
+                return out;
+        }
+    }
+    return out;
+}
+/** `data:<mime>;base64,<data>` → its parts, when it is one of the image types we push. */
+function fromDataUri(src) {
+    const m = /^data:([a-z/]+);base64,(.*)$/s.exec(src);
+    const ext = m ? EXT[m[1]] : undefined;
+    return m && ext ? { ext, base64: m[2] } : undefined;
+}
+/** A file name in the run folder for an output path: flat, safe, unique. */
+function fileName(rel, ext, used) {
+    const stem = rel
+        .replace(/\.[^./]*$/, '')
+        .replace(/[^A-Za-z0-9._-]+/g, '_')
+        .replace(/^[._]+/, '')
+        .slice(0, 100) || 'image';
+    let name = `${stem}.${ext}`;
+    for (let i = 2; used.has(name); i++)
+        name = `${stem}-${i}.${ext}`;
+    used.add(name);
+    return name;
+}
+/** Push the run's thumbnails and return their URLs; an empty map (after a warning or notice) when it cannot. */
+async function pushPreviews(o) {
+    const none = { urls: new Map() };
+    const { log } = o;
+    const [owner, repo] = o.repository.split('/');
+    const images = imagesOf(o.manifest, o.outputDir);
+    if (!images.length)
+        return none;
+    const files = [];
+    const used = new Set();
+    for (const img of images) {
+        let t = o.thumbs?.get(img.rel);
+        if (t === undefined) {
+            const made = await makeThumbnail(img.abs);
+            t = made.ok ? made.thumb : made.reason;
+        }
+        const data = typeof t === 'string' ? undefined : fromDataUri(t.src);
+        if (!data) {
+            log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
+            continue;
+        }
+        files.push({ rel: img.rel, name: fileName(img.rel, data.ext, used), base64: data.base64 });
+    }
+    if (!files.length)
+        return none;
+    const folder = runFolder(o.runId, o.runAttempt);
+    const base = { owner, repo };
+    try {
+        // Blobs first: they do not depend on the branch's head, so a retry below reuses them.
+        const blobs = [];
+        for (const f of files) {
+            const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
+                ...base,
+                content: f.base64,
+                encoding: 'base64',
+            });
+            blobs.push(data.sha);
+        }
+        const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+            ...base,
+            tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
+        });
+        for (let attempt = 1;; attempt++) {
+            const commitSha = await commitOnce(o, folder, runTree.sha, files.length);
+            if (commitSha) {
+                log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
+                const urls = new Map(files.map((f) => [
+                    f.rel,
+                    previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`),
+                ]));
+                return { urls, commitSha };
+            }
+            if (attempt >= PUSH_ATTEMPTS) {
+                log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
+                return none;
+            }
+            log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
+        }
+    }
+    catch (err) {
+        const status = statusOf(err);
+        if (status === 403)
+            log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
+                `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
+        else
+            log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
+        return none;
+    }
+}
+/**
+ * One commit on the branch's head (or a new orphan branch): the head's tree with this run's folder added
+ * under runs/ and the oldest run folders left out. Returns the commit's sha, or undefined when the ref
+ * moved (or appeared) meanwhile, for the caller to try again on the new head.
+ */
+async function commitOnce(o, folder, runTreeSha, count) {
+    const [owner, repo] = o.repository.split('/');
+    const base = { owner, repo };
+    const ref = `heads/${o.branch}`;
+    let head;
+    try {
+        const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
+        head = data.object.sha;
+    }
+    catch (err) {
+        if (statusOf(err) !== 404)
+            throw err;
+    }
+    let rootTree;
+    let runs = [];
+    if (head) {
+        const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+            ...base,
+            commit_sha: head,
+        });
+        rootTree = commit.tree.sha;
+        const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+            ...base,
+            tree_sha: rootTree,
+        });
+        const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
+        if (runsEntry?.sha) {
+            const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+                ...base,
+                tree_sha: runsEntry.sha,
+            });
+            runs = data.tree;
+        }
+    }
+    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
+    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+    const { data: runsTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...base,
+        tree: [
+            ...kept.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha })),
+            { path: folder, mode: '040000', type: 'tree', sha: runTreeSha },
+        ],
+    });
+    // The root keeps whatever else the branch holds (base_tree); a new branch gets a README saying what it is.
+    const { data: newRoot } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...base,
+        ...(rootTree ? { base_tree: rootTree } : {}),
+        tree: [
+            { path: RUNS_DIR, mode: '040000', type: 'tree', sha: runsTree.sha },
+            ...(rootTree
+                ? []
+                : [
+                    {
+                        path: 'README.md',
+                        mode: '100644',
+                        type: 'blob',
+                        content: '# Preview thumbnails\n\nPushed by atlas-media-action (input `preview-branch`) so pull-request comments can show the pictures a run made. ' +
+                            'One folder per run under `runs/`; only the newest are kept in this tree. Safe to delete: the next run creates it again.\n',
+                    },
+                ]),
+        ],
+    });
+    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
+    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+        ...base,
+        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
+        tree: newRoot.sha,
+        parents: head ? [head] : [],
+    });
+    try {
+        if (head)
+            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
+                ...base,
+                ref,
+                sha: commit.sha,
+                force: false,
+            });
+        else
+            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha: commit.sha });
+    }
+    catch (err) {
+        // 422: not a fast-forward (another run pushed first) or the branch now exists.
+        if (statusOf(err) === 422)
+            return undefined;
+        throw err;
+    }
+    if (prune.size)
+        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
+    return commit.sha;
+}
+/**
+ * Why this run must not push previews, if it must not: never on a fork's pull request (its token is
+ * read-only: a notice, as nothing is wrong), never to the default branch or the pull request's own branches.
+ */
+function previewRefusal(branch, payload) {
+    if (isForkPullRequest(payload))
+        return {
+            level: 'notice',
+            message: 'preview-branch: a pull request from a fork gets a read-only token, so no thumbnails are pushed; the PR comment has no inline pictures.',
+        };
+    if (protectedBranches(payload).includes(branch))
+        return {
+            level: 'warning',
+            message: `preview-branch: "${branch}" is the default branch or this pull request's own branch; thumbnails are only pushed to a branch of their own (e.g. atlas-media-previews).`,
+        };
+    return undefined;
 }
 
 // EXTERNAL MODULE: ./src/cost/prices.ts
@@ -602,6 +911,7 @@ function renderDryRunComment(r, tag, maxChars = comment/* COMMENT_MAX_CHARS */.d
 // Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
 // the annotations. Each channel fails soft (a warning or an error line), never losing the others:
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
+
 
 
 
@@ -719,6 +1029,7 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const baseName = settings.artifactName
         ? (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt)
         : '';
+    let thumbs;
     const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
     if (settings.artifactName) {
         const up = await (0,artifact/* uploadOutputs */.gQ)({
@@ -758,6 +1069,7 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         if (browse.error)
             delivery.artifactError = browse.error;
         delivery.notUploaded = browse.notUploaded;
+        thumbs = browse.thumbs;
     }
     const links = {
         artifactUrl,
@@ -799,7 +1111,28 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         else {
             const [owner, repo] = ctx.repository.split('/');
             const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
-            const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links });
+            const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+            if (refusal?.level === 'notice')
+                core/* notice */.lm(refusal.message, { title: 'Atlas media' });
+            else if (refusal)
+                log.warning(refusal.message);
+            else if (settings.previewBranch) {
+                const preview = await pushPreviews({
+                    octokit,
+                    serverUrl: ctx.serverUrl,
+                    repository: ctx.repository,
+                    branch: settings.previewBranch,
+                    runId: ctx.runId || 'local',
+                    runAttempt: ctx.runAttempt,
+                    keep: settings.previewKeep,
+                    manifest: m,
+                    outputDir,
+                    thumbs,
+                    log,
+                });
+                delivery.previewUrls = preview.urls;
+            }
+            const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
             const res = await (0,github_comment/* upsertStickyComment */.qD)({
                 octokit,
                 owner,
@@ -1007,7 +1340,16 @@ function renderComment(m, opts) {
     const where = `see the job summary${run ? ` of the ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(run, 'workflow run')}` : ''}, or ${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FILE_NAME */ ._G} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`;
     // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
     const fileLink = opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
-    const changes = (0,_changes_js__WEBPACK_IMPORTED_MODULE_2__/* .changesSection */ .Hv)(m, { ...opts, ...(fileLink ? { fileLink } : {}), level: 3, where, imageWidth: 240 });
+    const images = opts.imageUrls;
+    const imageLink = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
+    const changes = (0,_changes_js__WEBPACK_IMPORTED_MODULE_2__/* .changesSection */ .Hv)(m, {
+        ...opts,
+        ...(fileLink ? { fileLink } : {}),
+        ...(imageLink ? { imageLink } : {}),
+        level: 3,
+        where,
+        imageWidth: 240,
+    });
     const fixed = [(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .headline */ .Pl)(m, opts.title ?? 'Atlas media', 3), ...(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .subHeadline */ .jd)(m, opts)];
     const leading = [];
     if (changes && 'fixed' in changes)
@@ -1023,7 +1365,7 @@ function renderComment(m, opts) {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
-    const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls);
+    const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
     const lists = [
         ...leading,
         {
@@ -1063,4 +1405,4 @@ function renderComment(m, opts) {
 
 };
 
-//# sourceMappingURL=561.index.js.map
+//# sourceMappingURL=711.index.js.map
