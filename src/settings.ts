@@ -3,6 +3,7 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { JobFileError } from './jobfile/load.js';
+import { DEFAULT_MAX_DOWNLOAD_MB } from './download/download.js';
 
 export const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
 export const DEFAULT_CONFIG = '.github/atlas-media.yml';
@@ -48,6 +49,10 @@ export interface Settings {
   webhookSecret?: string;
   /** Videos up to this many MB are uploaded as their own unzipped artifact (viewable in the browser); 0: none. */
   inlineVideoMaxMb: number;
+  /** The largest output accepted, in MB: a larger body is refused unwritten. */
+  maxDownloadMb: number;
+  /** Output URLs and their redirects may reach loopback, link-local and private addresses. */
+  allowPrivateOutputs: boolean;
 }
 
 export class SettingsError extends Error {
@@ -169,6 +174,14 @@ export function readSettings(
     mode: oneOf('mode', ['run', 'report'] as const, 'run'),
     inlineVideoMaxMb:
       num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+    maxDownloadMb:
+      num(
+        'max-download-mb',
+        DEFAULT_MAX_DOWNLOAD_MB,
+        (n) => n > 0 && n <= 1_000_000,
+        'a number of megabytes above 0',
+      ) ?? DEFAULT_MAX_DOWNLOAD_MB,
+    allowPrivateOutputs: bool('allow-private-outputs', false),
   };
   let shard: Settings['shard'];
   const sh = raw('shard');

@@ -5,6 +5,7 @@ import { loadJobFile } from '../jobfile/load.js';
 import { filterJobs, withDependencies } from '../jobfile/filter.js';
 import { fetchLivePrices } from '../cost/live.js';
 import { formatUsd, roundUsd } from '../cost/prices.js';
+import { twinsOf } from './twins.js';
 import { USER_AGENT } from '../version.js';
 import { planJobs, wantsLivePrices } from './jobs.js';
 import { renderPlan } from './render.js';
@@ -36,7 +37,9 @@ export async function makePlan(
   }
   const picked = chained.jobs;
   const jobs = picked.map((j, index) => ({ ...j, index }));
-  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+  // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
+  const twins = twinsOf(jobs);
+  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
   const lines = new Map(allJobs.map((j) => [j.name, j.line]));
   const plan: Plan = {
     configPath: loaded.path,

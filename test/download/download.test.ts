@@ -120,6 +120,11 @@ describe('downloadOutput over HTTP', () => {
     expect((await downloadOutput(`${server.origin}/typed`, path.join(dir, 'a'), opts())).ext).toBe('obj');
     const byUrl = await downloadOutput(`${server.origin}/mesh.obj?sig=1`, path.join(dir, 'b'), opts());
     expect(byUrl).toMatchObject({ ext: 'obj', contentType: 'application/octet-stream' });
+    // Text named as nothing is not media (magic.ts notMedia): refused, no file; unknown binary is `bin`.
+    await expect(downloadOutput(`${server.origin}/blob?sig=1`, path.join(dir, 'c'), opts())).rejects.toMatchObject({
+      kind: 'not-media',
+    });
+    server.handle((_req, res) => send(res, Buffer.from([0, 1, 2, 3, 0xfe]), 'application/octet-stream'));
     expect((await downloadOutput(`${server.origin}/blob?sig=1`, path.join(dir, 'c'), opts())).ext).toBe('bin');
     expect(await files()).toEqual(['a.obj', 'b.obj', 'c.bin']);
   });
@@ -359,10 +364,10 @@ describe('data: URIs', () => {
   });
 
   it('decodes percent-encoding, binary bytes included', async () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
-    const got = await downloadOutput(`data:image/svg+xml,${encodeURIComponent(svg)}`, path.join(dir, 's'), opts());
-    expect(got).toMatchObject({ ext: 'svg', contentType: 'image/svg+xml', sha256: sha(Buffer.from(svg)) });
-    expect(await readFile(got.path, 'utf8')).toBe(svg);
+    const obj = 'v 0 0 0\nv 1 0 0\nf 1 2 1 # 100%\n';
+    const got = await downloadOutput(`data:model/obj,${encodeURIComponent(obj)}`, path.join(dir, 's'), opts());
+    expect(got).toMatchObject({ ext: 'obj', contentType: 'model/obj', sha256: sha(Buffer.from(obj)) });
+    expect(await readFile(got.path, 'utf8')).toBe(obj);
 
     const bin = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x25, 0x80, 0x41]);
     const pct = [...bin].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');

@@ -19,7 +19,7 @@ afterEach(async () => {
 const KEY = 'sk-atlas-HOSTILE-9d2b7c41';
 const EVIL =
   '\n::error::INJECTED\n::add-mask::INJECTED\n::stop-commands::INJECTED\r\n##[error]INJECTED\u2028::warning::INJECTED\u0085::notice::INJECTED';
-const OURS = new Set(['add-mask', 'group', 'endgroup', 'debug', 'error', 'warning']);
+const OURS = new Set(['add-mask', 'group', 'endgroup', 'debug', 'error', 'warning', 'notice']);
 
 /** Every line the runner would take as a command, with its name. */
 function commands(stdout: string): Array<{ name: string; line: string }> {
