@@ -510,7 +510,8 @@ async function fetchOnce(
   const lengthHeader = header(res.headers, 'content-length');
   const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
   if (expected !== undefined && expected > opts.maxBytes) {
-    res.body.destroy();
+    // Destroying an unread undici body emits an abort error: nobody waits on it.
+    res.body.on('error', () => undefined).destroy();
     throw tooLarge(where, opts.maxBytes, expected);
   }
   return writeBody(res.body, {

@@ -406,3 +406,44 @@ describe('a large body', () => {
     await rm(got.path);
   }, 120_000);
 });
+
+describe('limits (max-download-mb, the download deadline)', () => {
+  it('a body announced over maxBytes is refused before a byte is written; one that grows past it mid-stream too', async () => {
+    const body = png(4096);
+    server.handle((req, res) => {
+      if (req.url === '/announced') return send(res, body);
+      // No Content-Length: only counting the bytes can stop it.
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(body);
+    });
+    const announced = await failure(
+      downloadOutput(`${server.origin}/announced`, path.join(dir, 'a'), opts({ maxBytes: 1000 })),
+    );
+    expect(announced.kind).toBe('too-large');
+    expect(announced.message).toMatch(/4096 bytes is over the max-download-mb cap/);
+    const streamed = await failure(
+      downloadOutput(`${server.origin}/chunked`, path.join(dir, 'b'), opts({ maxBytes: 1000 })),
+    );
+    expect(streamed.kind).toBe('too-large');
+    expect(server.requests).toHaveLength(2); // not retried
+    expect(await files()).toEqual([]);
+  });
+
+  it('a data: URI over maxBytes is refused, unwritten', async () => {
+    const uri = `data:image/png;base64,${png(4096).toString('base64')}`;
+    const e = await failure(downloadOutput(uri, path.join(dir, 'd'), opts({ maxBytes: 1000 })));
+    expect(e.kind).toBe('too-large');
+    expect(await files()).toEqual([]);
+  });
+
+  it('a host that sends a byte and then nothing ends at the download deadline, not the idle timeout', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.write(PNG_SIG.subarray(0, 1));
+    });
+    const e = await failure(downloadOutput(`${server.origin}/drip`, path.join(dir, 'x'), opts({ deadlineMs: 300 })));
+    expect(e.kind).toBe('deadline');
+    expect(e.message).toMatch(/did not finish within 0\.3 s/);
+    expect(await files()).toEqual([]);
+  });
+});

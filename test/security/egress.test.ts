@@ -22,7 +22,8 @@ import { downloadOutput } from '../../src/download/download.js';
 import { cleartextWarning } from '../../src/pipeline.js';
 import { startServer, type TestServer } from '../download/server.js';
 import { makePng } from '../emulator/media.js';
-import { tempDir } from '../support/run-cli.js';
+import { runCli, tempDir, writeJobFile } from '../support/run-cli.js';
+import { jobFile } from '../faults/invariants.js';
 
 /** A dns.lookup that answers from a table (a name absent from it does not exist). */
 function fakeLookup(table: Record<string, string[]>): NonNullable<EgressPolicy['lookup']> {
@@ -83,6 +84,26 @@ describe('the address policy', () => {
     expect(await apiIsPrivate('https://gateway.corp/api/v1', lookup)).toBe(true);
     expect(await apiIsPrivate('https://api.atlascloud.ai/api/v1', lookup)).toBe(false);
     expect(await apiIsPrivate('https://unknown.example/api/v1', lookup)).toBe(false);
+  });
+
+  it('the CLI warns once about a plain-http base-url off loopback (a dry run, nothing sent)', async () => {
+    const dir = await tempDir('atlas-cleartext-');
+    try {
+      const config = await writeJobFile(dir, jobFile([{ name: 'a', prompt: 'a cat' }]));
+      const warned = await runCli(['run', '--config', config, '--dry-run'], {
+        baseUrl: 'http://gateway.example.test/api/v1',
+        outputDir: path.join(dir, 'out'),
+      });
+      expect(warned.code).toBe(0);
+      expect(warned.output.match(/plain http: the API key travels unencrypted/g)).toHaveLength(1);
+      const quiet = await runCli(['run', '--config', config, '--dry-run'], {
+        baseUrl: 'http://127.0.0.1:9/api/v1',
+        outputDir: path.join(dir, 'out'),
+      });
+      expect(quiet.output).not.toContain('plain http');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a plain-http base-url is said only when it is not loopback', () => {

@@ -3,10 +3,12 @@
 // that are not media (HTML, JSON, SVG with script). Each ends the job with a clear error, keeps the
 // prediction id and URL, writes no partial or foreign file, and holds the run's invariants.
 import { describe, expect, it } from 'vitest';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertInvariants, IMG, jobFile, VID } from '../faults/invariants.js';
 import { emulators, workspace } from '../faults/harness.js';
+import { runAction } from '../support/action-env.js';
+import { tempDir } from '../support/run-cli.js';
 
 const emulator = emulators();
 
@@ -47,6 +49,17 @@ describe('bounded downloads', () => {
     expect(r.error).toContain('max-download-mb cap of 1 MB');
     expect(r.outputs[0]!.url).toBe(emu.stats().predictions[0]!.outputs[0]);
     expect(await filesUnder(join(ws.out, 'videos'))).toEqual([]);
+  });
+});
+
+describe('max-download-mb', () => {
+  it('is checked like every input: 0 is an input error, nothing submitted', async () => {
+    const emu = await emulator();
+    const ws = await workspace(emu, jobFile([{ name: 'a', prompt: 'a cat' }]));
+    const run = await ws.run(['--max-download-mb', '0']);
+    expect(run.code).toBe(2);
+    expect(run.output).toContain('--max-download-mb: "0" is not a number of megabytes above 0');
+    expect(emu.stats().submitsReceived).toBe(0);
   });
 });
 
@@ -97,5 +110,40 @@ describe('a body that is not media', () => {
     expect(r.error).toContain('not media');
     expect(r.outputs[0]!.url).toBe(emu.stats().predictions[0]!.outputs[0]);
     expect(await filesUnder(join(ws.out, 'images'))).toEqual([]);
+  });
+});
+
+describe('a prediction listing 100,000 outputs, through the bundled action', () => {
+  it('step outputs and the summary stay far under 1 MB', async () => {
+    const emu = await emulator({ outputsPerPrediction: 100_000 });
+    const cwd = await tempDir('atlas-sec-flood-');
+    try {
+      await writeFile(join(cwd, 'jobs.yml'), jobFile([{ name: 'flood', prompt: 'a flood of outputs' }]));
+      const run = await runAction({
+        inputs: {
+          config: 'jobs.yml',
+          'api-key': 'test-key',
+          'base-url': emu.url,
+          'output-dir': 'out',
+          'poll-interval': '0.001',
+          'max-poll-interval': '0.02',
+          'artifact-name': '',
+          comment: 'never',
+          cache: 'false',
+        },
+        cwd,
+      });
+      const { manifest } = await assertInvariants(
+        emu,
+        { code: run.code, outputDir: join(cwd, 'out') },
+        { exitCode: 1 },
+      );
+      expect(manifest.results[0]).toMatchObject({ status: 'failed', error_kind: 'bad-output', cost: 0.04 });
+      expect(JSON.stringify(run.outputs).length).toBeLessThan(20_000);
+      expect(run.summary.length).toBeLessThan(50_000);
+      expect(await filesUnder(join(cwd, 'out', 'images'))).toEqual([]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   });
 });
