@@ -41,6 +41,23 @@ describe('identical twins', () => {
     expect(emu.stats().predictionsCreated).toBe(2);
   });
 
+  it('when the one generation fails, the twin says so (skipped, same prediction id) and nothing is paid twice', async () => {
+    const emu = await emulator({ failWhen: { match: 'bicycle', reason: 'content policy' } });
+    const ws = await workspace(emu, TWINS);
+    const run = await ws.run();
+    const { manifest } = await assertInvariants(emu, run, { exitCode: 1 });
+    const [hero, copy] = manifest.results;
+    expect(hero).toMatchObject({ status: 'failed', error_kind: 'generation' });
+    expect(copy).toMatchObject({
+      status: 'skipped',
+      error_kind: 'dependency',
+      cost: 0,
+      prediction_id: hero!.prediction_id,
+    });
+    expect(copy!.error).toMatch(/same request as hero, generated once; hero ended failed: content policy/);
+    expect(emu.stats().createdByPrompt['a red bicycle']).toBe(1);
+  });
+
   it('the plan says the twin is generated once and counts it once', async () => {
     const emu = await emulator();
     const ws = await workspace(emu, TWINS);
