@@ -34,14 +34,32 @@ export function addressClass(address: string): AddressClass {
   const v = isIP(ip);
   if (v === 4) return ipv4Class(ip);
   if (v !== 6) return 'public';
-  const mapped = /^(?:0*:)*:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped) return ipv4Class(mapped[1]!);
-  if (ip === '::1') return 'loopback';
-  if (ip === '::') return 'unspecified';
-  const first = parseInt(ip.split(':')[0] || '0', 16);
-  if ((first & 0xffc0) === 0xfe80) return 'link-local';
-  if ((first & 0xfe00) === 0xfc00) return 'private';
+  const g = ipv6Groups(ip);
+  const zeros = (n: number) => g.slice(0, n).every((x) => x === 0);
+  // IPv4-mapped (::ffff:a.b.c.d, which URLs write as ::ffff:a9fe:a9fe) and IPv4-compatible (::a.b.c.d).
+  if (zeros(5) && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
+    return ipv4Class(`${g[6]! >> 8}.${g[6]! & 0xff}.${g[7]! >> 8}.${g[7]! & 0xff}`);
+  }
+  if (zeros(7) && g[7] === 1) return 'loopback';
+  if (zeros(8)) return 'unspecified';
+  if ((g[0]! & 0xffc0) === 0xfe80) return 'link-local';
+  if ((g[0]! & 0xfe00) === 0xfc00) return 'private';
   return 'public';
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part and a zone allowed). */
+function ipv6Groups(ip: string): number[] {
+  let text = ip.split('%')[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const part = (s: string) => (s === '' ? [] : s.split(':').map((x) => parseInt(x, 16)));
+  const h = part(head);
+  const t = tail === undefined ? [] : part(tail);
+  return [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
 }
 
 /** Why a connection to this address is refused, or undefined when it is allowed. */

@@ -55,6 +55,12 @@ describe('the address policy', () => {
     ['fc00::1', 'private'],
     ['fd12:3456::1', 'private'],
     ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:a9fe:a9fe', 'link-local'],
+    ['0:0:0:0:0:ffff:7f00:1', 'loopback'],
+    ['::127.0.0.1', 'loopback'],
+    ['0:0:0:0:0:0:0:1', 'loopback'],
+    ['fe80::1%eth0', 'link-local'],
+    ['::ffff:8.8.8.8', 'public'],
     ['0.0.0.0', 'unspecified'],
     ['172.32.0.1', 'public'],
     ['100.128.0.1', 'public'],
@@ -143,6 +149,16 @@ describe('downloads under the policy (a real server on 127.0.0.1)', () => {
   }
 
   it('an output URL on the cloud metadata address is refused before any connection', async () => {
+    // 169.254.169.254 written as one number: the URL parser normalises it, the check sees the address.
+    await expect(
+      fetchWith('http://2852039166/latest/meta-data', { allowPrivate: false }, 'meta10'),
+    ).rejects.toMatchObject({
+      kind: 'refused',
+    });
+    // The URL parser writes [::ffff:169.254.169.254] as [::ffff:a9fe:a9fe]: the mapped form is caught too.
+    await expect(
+      fetchWith('http://[::ffff:169.254.169.254]/latest/meta-data/iam', { allowPrivate: false }, 'meta6'),
+    ).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/link-local/) });
     await expect(
       fetchWith('http://169.254.169.254/latest/meta-data/iam', { allowPrivate: false }, 'meta'),
     ).rejects.toMatchObject({ kind: 'refused', message: expect.stringMatching(/link-local/) });
