@@ -30,12 +30,22 @@ const VALUE_FLAGS = [
   'max-poll-interval',
   'max-cost',
   'grace-period',
+  'max-download-mb',
   'webhook-url',
   'webhook-secret',
   'workspace',
   'check-models',
 ] as const;
-const BOOL_FLAGS = ['dry-run', 'retry-unknown-submits', 'force', 'verbose', 'help', 'version', 'json'] as const;
+const BOOL_FLAGS = [
+  'dry-run',
+  'retry-unknown-submits',
+  'force',
+  'allow-private-outputs',
+  'verbose',
+  'help',
+  'version',
+  'json',
+] as const;
 
 const USAGE = `atlas-media ${VERSION}: generate images and videos from a job file with Atlas Cloud
 
@@ -48,6 +58,7 @@ Usage:
 Options (the action's inputs): --api-key (or ATLASCLOUD_API_KEY), --base-url, --concurrency N|auto,
   --max-concurrency N, --output-dir DIR, --jobs 'glob,glob', --dry-run, --fail-on any|all|never,
   --poll-interval S, --max-poll-interval S, --max-cost USD, --retry-unknown-submits, --grace-period S, --force, --verbose,
+  --max-download-mb MB, --allow-private-outputs,
   --webhook-url URL, --webhook-secret S, --workspace DIR (root that local inputs such as image: ./assets/x.png
   and the output directory must stay inside; default: the current directory),
   --check-models false (skip the model id check against GET /models, for a gateway without it),

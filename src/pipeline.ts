@@ -11,6 +11,7 @@ import { renderPlan } from './plan/render.js';
 import { PlanError, type Plan } from './plan/types.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
+import { apiIsPrivate, egressAgent, refuseUrlHost } from './download/egress.js';
 import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
 import { createLatencyModel } from './engine/latency.js';
 import { loadLatencyMemory, saveLatencyMemory } from './engine/latency-memory.js';
@@ -56,6 +57,8 @@ export interface PipelineResult {
 
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
   const { log } = deps;
+  const cleartext = cleartextWarning(settings.baseUrl);
+  if (cleartext) log.warning(cleartext);
   // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
   const workspace = { dir: deps.workspace ?? process.cwd(), label: deps.workspaceLabel ?? 'the workspace' };
   const whole = await makePlan(settings, { log, workspace, ...(deps.signal ? { signal: deps.signal } : {}) });
@@ -90,6 +93,10 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     connections: concurrencyCeiling + settings.downloadConcurrency + 4,
     keepAliveTimeout: 10_000,
   });
+  // Output URLs come from hosts we do not control: private addresses only where the API itself is.
+  const allowPrivate = settings.allowPrivateOutputs || (await apiIsPrivate(settings.baseUrl));
+  const downloadDispatcher = egressAgent({ allowPrivate }, settings.downloadConcurrency + 2);
+  const maxBytes = settings.maxDownloadMb * 1024 * 1024;
   const client = createAtlasClient({
     baseUrl: settings.baseUrl,
     apiKey: settings.apiKey,
@@ -124,7 +131,14 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
         uploadFile: upload,
         journal,
         latency,
-        download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
+        download: (src, stem, signal) =>
+          downloadOutput(src, stem, {
+            userAgent: USER_AGENT,
+            dispatcher: downloadDispatcher,
+            signal,
+            maxBytes,
+            egress: { allowPrivate },
+          }),
       },
       {
         outputDir: plan.outputDir,
@@ -167,7 +181,22 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     await webhook?.flush();
     await journal.close();
     await dispatcher.close().catch(() => undefined);
+    await downloadDispatcher.close().catch(() => undefined);
   }
+}
+
+/** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
+export function cleartextWarning(baseUrl: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:') return undefined;
+  const why = refuseUrlHost(u, { allowPrivate: false });
+  if (why?.includes('loopback')) return undefined;
+  return `base-url ${u.protocol}//${u.host} is plain http: the API key travels unencrypted; use https unless this network is trusted`;
 }
 
 /** Whether the step fails, per `fail-on`. */

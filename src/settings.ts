@@ -3,6 +3,7 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { JobFileError } from './jobfile/load.js';
+import { DEFAULT_MAX_DOWNLOAD_MB } from './download/download.js';
 
 export const DEFAULT_BASE_URL = 'https://api.atlascloud.ai/api/v1';
 export const DEFAULT_CONFIG = '.github/atlas-media.yml';
@@ -56,6 +57,10 @@ export interface Settings {
   previewBranch: string;
   /** Run folders kept on the preview branch. */
   previewKeep: number;
+  /** The largest output accepted, in MB: a larger body is refused unwritten. */
+  maxDownloadMb: number;
+  /** Output URLs and their redirects may reach loopback, link-local and private addresses. */
+  allowPrivateOutputs: boolean;
 }
 
 export class SettingsError extends Error {
@@ -204,6 +209,14 @@ export function readSettings(
     previewBranch: raw('preview-branch'),
     previewKeep:
       num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
+    maxDownloadMb:
+      num(
+        'max-download-mb',
+        DEFAULT_MAX_DOWNLOAD_MB,
+        (n) => n > 0 && n <= 1_000_000,
+        'a number of megabytes above 0',
+      ) ?? DEFAULT_MAX_DOWNLOAD_MB,
+    allowPrivateOutputs: bool('allow-private-outputs', false),
   };
   if (settings.previewBranch && !isBranchName(settings.previewBranch))
     problems.push(

@@ -395,7 +395,8 @@ const JobTimings = schemas/* object */.Ikc({
  * Every class of error a job can end with. Atlas's replies (src/atlas/types.ts AtlasErrorKind):
  * auth, credit, bad-request, not-found, rate-limited, server, network, protocol, unknown-fate
  * (a submit that may have created a prediction), aborted. The engine's own: timeout (the job's
- * deadline), generation (Atlas reported the prediction failed), download, upload (a local input),
+ * deadline), generation (Atlas reported the prediction failed), download, bad-output (a body that
+ * is not media, or more outputs than any model returns), upload (a local input),
  * budget (max-cost), cancelled, dependency (a job whose output this one takes did not succeed),
  * internal (a bug).
  */
@@ -413,6 +414,7 @@ const ERROR_KINDS = [
     'timeout',
     'generation',
     'download',
+    'bad-output',
     'upload',
     'budget',
     'cancelled',
@@ -645,8 +647,8 @@ var summary = __webpack_require__(57994);
 var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/journal/journal.ts
 var journal = __webpack_require__(14896);
-// EXTERNAL MODULE: ./src/pipeline.ts + 29 modules
-var pipeline = __webpack_require__(23608);
+// EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
+var pipeline = __webpack_require__(84412);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
 ;// CONCATENATED MODULE: ./src/github/report-step.ts
@@ -754,7 +756,7 @@ async function runReportStep(settings, env, log, client) {
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);
-        if ((0,pipeline/* shouldFail */.W)(merged, settings.failOn)) {
+        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
             const what = missing.length
                 ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
                 : '';

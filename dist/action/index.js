@@ -67467,10 +67467,13 @@ function estimateCost(model, type, body, tables = {}) {
         ...(notes.length ? { note: notes.join('; ') } : {}),
     };
 }
-/** Cost of what was actually made: per image made, or per second of the video asked for. */
+/**
+ * Cost of what was actually made: per image made, never more images than were asked for (a reply
+ * listing thousands of outputs does not multiply the bill), or per second of the video asked for.
+ */
 function actualCost(estimate, outputs) {
     if (estimate.unit === 'image')
-        return roundUsd(outputs * estimate.unitPrice);
+        return roundUsd(Math.min(outputs, estimate.units) * estimate.unitPrice);
     return outputs > 0 ? estimate.cost : 0;
 }
 /** Money in USD, rounded to a tenth of a cent's hundredth so sums do not drift. */
@@ -67484,6 +67487,853 @@ function formatUsd(x) {
     const fine = x.toFixed(4).replace(/0+$/, '');
     const [whole, frac = ''] = fine.split('.');
     return `$${whole}.${frac.padEnd(2, '0')}`;
+}
+
+
+/***/ }),
+
+/***/ 6115:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ut: () => (/* binding */ DEFAULT_MAX_DOWNLOAD_MB),
+  M3: () => (/* binding */ downloadOutput)
+});
+
+// UNUSED EXPORTS: DEFAULT_DOWNLOAD_DEADLINE_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DownloadError, decodeDataUri, redactUrl, toDownloadError
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(57075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(78474);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(24371);
+;// CONCATENATED MODULE: ./src/download/magic.ts
+// Naming downloaded outputs. Output URLs often carry no extension and a wrong or generic
+// Content-Type, so the file's own first bytes decide; the header and the URL path are fallbacks.
+/** How many leading bytes sniff() wants to see (shorter input is fine; it just recognises less). */
+const SNIFF_BYTES = 64;
+const ascii = (head, at, text) => {
+    if (head.length < at + text.length)
+        return false;
+    for (let i = 0; i < text.length; i++)
+        if (head[at + i] !== text.charCodeAt(i))
+            return false;
+    return true;
+};
+const bytes = (head, at, ...want) => head.length >= at + want.length && want.every((b, i) => head[at + i] === b);
+/** Where `text` occurs in head (ASCII), or -1. */
+const indexOfAscii = (head, text) => {
+    for (let i = 0; i + text.length <= head.length; i++)
+        if (ascii(head, i, text))
+            return i;
+    return -1;
+};
+/** ISO base media (MP4, MOV, HEIF, AVIF): size(4) 'ftyp' major-brand(4). */
+function sniffFtyp(head) {
+    if (!ascii(head, 4, 'ftyp'))
+        return undefined;
+    const brand = head.length >= 12 ? String.fromCharCode(...head.subarray(8, 12)) : '';
+    switch (brand) {
+        case 'qt  ':
+            return { ext: 'mov', contentType: 'video/quicktime' };
+        case 'avif':
+        case 'avis':
+            return { ext: 'avif', contentType: 'image/avif' };
+        case 'heic':
+        case 'heix':
+        case 'heim':
+        case 'heis':
+        case 'mif1':
+        case 'msf1':
+            return { ext: 'heic', contentType: 'image/heic' };
+        case 'M4A ':
+        case 'M4B ':
+            return { ext: 'm4a', contentType: 'audio/mp4' };
+        default:
+            return { ext: 'mp4', contentType: 'video/mp4' };
+    }
+}
+/** The file kind its first bytes show, or undefined when they match nothing known. */
+function sniff(head) {
+    if (bytes(head, 0, 0x89, 0x50, 0x4e, 0x47))
+        return { ext: 'png', contentType: 'image/png' };
+    if (bytes(head, 0, 0xff, 0xd8, 0xff))
+        return { ext: 'jpg', contentType: 'image/jpeg' };
+    if (ascii(head, 0, 'GIF8'))
+        return { ext: 'gif', contentType: 'image/gif' };
+    if (ascii(head, 0, 'RIFF')) {
+        if (ascii(head, 8, 'WEBP'))
+            return { ext: 'webp', contentType: 'image/webp' };
+        if (ascii(head, 8, 'WAVE'))
+            return { ext: 'wav', contentType: 'audio/wav' };
+        if (ascii(head, 8, 'AVI '))
+            return { ext: 'avi', contentType: 'video/x-msvideo' };
+        return undefined;
+    }
+    const ftyp = sniffFtyp(head);
+    if (ftyp)
+        return ftyp;
+    if (bytes(head, 0, 0x1a, 0x45, 0xdf, 0xa3)) {
+        // EBML: the DocType element near the start says "webm" or "matroska".
+        return indexOfAscii(head, 'matroska') >= 0
+            ? { ext: 'mkv', contentType: 'video/x-matroska' }
+            : { ext: 'webm', contentType: 'video/webm' };
+    }
+    if (ascii(head, 0, 'glTF'))
+        return { ext: 'glb', contentType: 'model/gltf-binary' };
+    if (ascii(head, 0, 'ID3'))
+        return { ext: 'mp3', contentType: 'audio/mpeg' };
+    // MPEG-1/2 layer III frame sync without an ID3 tag (FF FB, FF F3, FF F2).
+    if (bytes(head, 0, 0xff, 0xfb) || bytes(head, 0, 0xff, 0xf3) || bytes(head, 0, 0xff, 0xf2)) {
+        return { ext: 'mp3', contentType: 'audio/mpeg' };
+    }
+    if (ascii(head, 0, 'fLaC'))
+        return { ext: 'flac', contentType: 'audio/flac' };
+    if (ascii(head, 0, 'OggS'))
+        return { ext: 'ogg', contentType: 'audio/ogg' };
+    return undefined;
+}
+// Content types worth naming a file by. Generic ones (application/octet-stream, binary/octet-stream,
+// text/plain...) are deliberately absent: they say nothing.
+const BY_TYPE = {
+    'image/png': 'png',
+    'image/apng': 'png',
+    'image/jpeg': 'jpg',
+    'image/jpg': 'jpg',
+    'image/pjpeg': 'jpg',
+    'image/webp': 'webp',
+    'image/gif': 'gif',
+    'image/avif': 'avif',
+    'image/heic': 'heic',
+    'image/heif': 'heic',
+    'image/svg+xml': 'svg',
+    'video/mp4': 'mp4',
+    'video/quicktime': 'mov',
+    'video/webm': 'webm',
+    'video/x-matroska': 'mkv',
+    'video/x-msvideo': 'avi',
+    'audio/mpeg': 'mp3',
+    'audio/mp3': 'mp3',
+    'audio/wav': 'wav',
+    'audio/wave': 'wav',
+    'audio/x-wav': 'wav',
+    'audio/vnd.wave': 'wav',
+    'audio/mp4': 'm4a',
+    'audio/x-m4a': 'm4a',
+    'audio/flac': 'flac',
+    'audio/x-flac': 'flac',
+    'audio/ogg': 'ogg',
+    'model/gltf-binary': 'glb',
+    'model/gltf+json': 'gltf',
+    'model/obj': 'obj',
+};
+const BY_EXT = {};
+for (const [type, ext] of Object.entries(BY_TYPE))
+    BY_EXT[ext] ??= type;
+BY_EXT['jpeg'] = 'image/jpeg';
+BY_EXT['mtl'] = 'model/mtl';
+/** The bare, lower-case media type of a Content-Type header value (no parameters). */
+function mediaType(ct) {
+    const t = ct?.split(';', 1)[0]?.trim().toLowerCase();
+    return t ? t : undefined;
+}
+/** The extension a Content-Type names, or undefined for missing, generic or unknown types. */
+function extFromContentType(ct) {
+    const t = mediaType(ct);
+    return t === undefined ? undefined : BY_TYPE[t];
+}
+/** The content type usually meant by a (known) extension. */
+function contentTypeFromExt(ext) {
+    return BY_EXT[ext.toLowerCase()];
+}
+/**
+ * The extension of the URL's last path segment, when it is a known media extension
+ * (never arbitrary text: the result becomes part of a file name). Query and fragment are ignored.
+ */
+function extFromUrl(url) {
+    let path;
+    try {
+        const u = new URL(url);
+        if (u.protocol === 'data:')
+            return undefined;
+        path = u.pathname;
+    }
+    catch {
+        return undefined;
+    }
+    const last = path.slice(path.lastIndexOf('/') + 1);
+    let name;
+    try {
+        name = decodeURIComponent(last);
+    }
+    catch {
+        name = last;
+    }
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0)
+        return undefined;
+    const ext = name.slice(dot + 1).toLowerCase();
+    if (!(ext in BY_EXT))
+        return undefined;
+    return ext === 'jpeg' ? 'jpg' : ext;
+}
+/**
+ * Name a file: magic bytes first, then the Content-Type header, then the URL path, then `bin`.
+ * The content type is the sniffed one, else the header's (bare media type), else the URL
+ * extension's, else application/octet-stream.
+ */
+function classify(head, headerContentType, url) {
+    const sniffed = sniff(head);
+    if (sniffed)
+        return sniffed;
+    const headerType = mediaType(headerContentType);
+    const urlExt = url === undefined ? undefined : extFromUrl(url);
+    const ext = extFromContentType(headerType) ?? urlExt ?? 'bin';
+    const contentType = headerType ?? (urlExt ? contentTypeFromExt(urlExt) : undefined) ?? 'application/octet-stream';
+    return { ext, contentType };
+}
+/** Text-based 3D formats, the one kind of output that is legitimately text. */
+const TEXT_MEDIA_EXT = new Set(['obj', 'mtl', 'gltf']);
+/** Types that announce a document, never media, whatever the bytes. */
+const DOCUMENT_TYPE = /^(text\/|application\/(json|xml|xhtml|javascript|problem)|image\/svg)|[+/](xml|json)$/;
+/** The first bytes show text (printable ASCII, UTF-8 continuation bytes, tabs, newlines) and nothing binary. */
+function looksLikeText(head) {
+    if (head.length === 0)
+        return false;
+    return head.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x20);
+}
+/** The head, BOM and leading white space skipped, as ASCII (enough to see `<`, `{` or `[`). */
+function leadingText(head) {
+    let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d))
+        i++;
+    return String.fromCharCode(...head.subarray(i, i + 16));
+}
+/**
+ * Why a downloaded body is not a generated output, or undefined when it may be one. The magic bytes
+ * decide: a known media signature passes; markup (HTML, XML, SVG, with or without script), JSON and
+ * plain text do not, except the text-based 3D formats named by their type or URL (obj, mtl, glTF JSON).
+ * An error page served with 200 lands here; SVG is refused because it is an active document.
+ */
+function notMedia(head, kind) {
+    if (sniff(head))
+        return undefined;
+    if (head.length === 0)
+        return 'the body is empty';
+    const lead = leadingText(head);
+    const type = kind.contentType.toLowerCase();
+    if (lead.startsWith('<'))
+        return `the body is markup (HTML, XML or SVG), served as ${type}`;
+    if (TEXT_MEDIA_EXT.has(kind.ext) && !type.startsWith('text/html'))
+        return undefined;
+    if (lead.startsWith('{') || lead.startsWith('['))
+        return `the body is JSON, served as ${type}`;
+    if (DOCUMENT_TYPE.test(type))
+        return `the body is a document (${type}), not media`;
+    if (looksLikeText(head))
+        return `the body is text, served as ${type}`;
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/download/egress.ts
+var download_egress = __nccwpck_require__(25905);
+// EXTERNAL MODULE: ./src/shared/retry.ts + 1 modules
+var retry = __nccwpck_require__(80218);
+;// CONCATENATED MODULE: ./src/download/download.ts
+// Download one prediction output (a signed object-store URL or a data: URI) to disk.
+//
+// The body streams through a sha256/byte counter into a temp file beside the destination and is
+// renamed into place only when complete, so a partial file never carries the final name. Memory
+// stays flat whatever the size: stream.pipeline moves one chunk at a time with backpressure.
+//
+// Output URLs are signed and short-lived. We send a User-Agent (Cloudflare refuses requests without
+// one) and nothing else that identifies us: no Referer (hotlink protection), no Authorization (the
+// API key must never reach an object store). Error messages never carry the URL's query string,
+// which holds the signature.
+
+
+
+
+
+
+
+
+
+
+/**
+ * One download, retries included, never outlives this (README "Inputs", `max-download-mb`): the job's
+ * `timeout` usually ends it first; this bounds a job without one, or a host that drips bytes.
+ */
+const DEFAULT_DOWNLOAD_DEADLINE_MS = 30 * 60_000;
+/** The default `max-download-mb`: generous for a 4K video, small enough that a runaway body cannot fill the disk. */
+const DEFAULT_MAX_DOWNLOAD_MB = 2048;
+const DEFAULT_MAX_DOWNLOAD_BYTES = DEFAULT_MAX_DOWNLOAD_MB * 1024 * 1024;
+class DownloadError extends Error {
+    name = 'DownloadError';
+    kind;
+    status;
+    /** The server's Retry-After, in ms, when it sent one. */
+    retryAfterMs;
+    /** Attempts made before giving up (set on the error downloadOutput finally throws). */
+    attempts;
+    constructor(kind, message, extra = {}) {
+        super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+        this.kind = kind;
+        if (extra.status !== undefined)
+            this.status = extra.status;
+        if (extra.retryAfterMs !== undefined)
+            this.retryAfterMs = extra.retryAfterMs;
+    }
+}
+const MAX_REDIRECTS = 5;
+/** A 404 is retried (a CDN may lag behind the store) but only this many attempts in all. */
+const NOT_FOUND_ATTEMPTS = 3;
+/** Retry-After is honoured up to this much (or capMs if larger): a signed URL may expire meanwhile. */
+const RETRY_AFTER_MAX_MS = 60_000;
+/** Errors that come from the local file system: the disk is full, read-only, or the path is unusable. */
+const DISK_CODES = new Set([
+    'ENOSPC',
+    'EDQUOT',
+    'EFBIG',
+    'EROFS',
+    'EACCES',
+    'EPERM',
+    'EISDIR',
+    'ENOTDIR',
+    'ENAMETOOLONG',
+    'ELOOP',
+    'EIO',
+    'EEXIST',
+]);
+/** undici's "the peer closed the connection before the body ended" errors. */
+const SHORT_BODY_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
+/**
+ * Map any failure to a DownloadError. `phase` says whether the response body had started:
+ * a connection closed mid-body means a truncated file, before it a network failure.
+ * Exported for tests (a full disk cannot be simulated everywhere).
+ */
+function toDownloadError(err, where, signal, phase = 'request') {
+    if (err instanceof DownloadError)
+        return err;
+    const e = err;
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    const detail = e?.message ?? String(err);
+    if (code === 'EGRESS_REFUSED')
+        return new DownloadError('refused', `download of ${where}: ${detail}`, { cause: err });
+    if (signal?.aborted || e?.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') {
+        return new DownloadError('aborted', `download of ${where} aborted`, { cause: err });
+    }
+    if (code !== undefined && DISK_CODES.has(code)) {
+        const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : 'cannot write the file';
+        return new DownloadError('disk', `download of ${where}: ${what} (${code}): ${detail}`, { cause: err });
+    }
+    if (phase === 'body' && code !== undefined && SHORT_BODY_CODES.has(code)) {
+        return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, {
+            cause: err,
+        });
+    }
+    return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, {
+        cause: err,
+    });
+}
+/** A URL fit for logs: no query string (it carries the signature), no credentials. */
+function redactUrl(source) {
+    if (source.startsWith('data:')) {
+        const comma = source.indexOf(',');
+        return `${comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60))},…`;
+    }
+    try {
+        const u = new URL(source);
+        return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+    }
+    catch {
+        return '<invalid URL>';
+    }
+}
+function retryable(e) {
+    switch (e.kind) {
+        case 'truncated':
+        case 'network':
+        case 'not-found':
+            return true;
+        case 'http':
+            return e.status !== undefined && (e.status === 408 || e.status === 429 || e.status >= 500);
+        default:
+            return false;
+    }
+}
+function header(headers, name) {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+}
+function statusError(status, headers, where) {
+    if (status === 403 || status === 410) {
+        return new DownloadError('expired', `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`, { status });
+    }
+    if (status === 404)
+        return new DownloadError('not-found', `download of ${where}: HTTP 404 not found`, { status });
+    const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(headers['retry-after']);
+    return new DownloadError('http', `download of ${where}: HTTP ${status}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+}
+function checkProtocol(u, where) {
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+        throw new DownloadError('http', `download of ${where}: unsupported URL scheme ${u.protocol}`);
+    }
+}
+/** The egress policy's verdict on a URL about to be requested (an IP literal never reaches the lookup). */
+function checkHost(u, where, egress) {
+    const why = egress && (0,download_egress/* refuseUrlHost */.ug)(u, egress);
+    if (why)
+        throw new DownloadError('refused', `download of ${where}: refused: ${why}`);
+}
+/** GET, following up to MAX_REDIRECTS redirects. Resolves with a 2xx response; anything else throws. */
+async function get(start, opts) {
+    let url = start;
+    for (let hop = 0;; hop++) {
+        const where = redactUrl(url.href);
+        checkHost(url, where, opts.egress);
+        let res;
+        try {
+            res = await (0,undici/* request */.Em)(url, {
+                method: 'GET',
+                headers: { 'user-agent': opts.userAgent, accept: '*/*', 'accept-encoding': 'identity' },
+                ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+                ...(opts.signal ? { signal: opts.signal } : {}),
+                ...(opts.timeoutMs !== undefined ? { headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs } : {}),
+            });
+        }
+        catch (err) {
+            throw toDownloadError(err, where, opts.signal, 'request');
+        }
+        const { statusCode, headers } = res;
+        if (statusCode >= 200 && statusCode < 300)
+            return { res, url };
+        // Anything else: drain a little of the body so the connection can be reused, then decide.
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+        const location = header(headers, 'location');
+        if ([301, 302, 303, 307, 308].includes(statusCode) && location) {
+            if (hop >= MAX_REDIRECTS) {
+                throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, {
+                    status: statusCode,
+                });
+            }
+            let next;
+            try {
+                next = new URL(location, url);
+            }
+            catch {
+                throw new DownloadError('http', `download of ${where}: bad redirect location`, { status: statusCode });
+            }
+            const refused = (0,download_egress/* refuseRedirect */.Fg)(url, next);
+            if (refused) {
+                throw new DownloadError('refused', `download of ${where}: refused ${refused} (${redactUrl(next.href)})`, {
+                    status: statusCode,
+                });
+            }
+            url = next;
+            continue;
+        }
+        throw statusError(statusCode, headers, where);
+    }
+}
+function tooLarge(where, maxBytes, size) {
+    const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
+    const got = size === undefined ? 'more' : `${size} bytes`;
+    return new DownloadError('too-large', `download of ${where}: refused, ${got} is over the max-download-mb cap of ${mb} MB (${maxBytes} bytes)`);
+}
+async function removeQuietly(file) {
+    try {
+        await (0,promises_.unlink)(file);
+    }
+    catch {
+        // already gone, or never created
+    }
+}
+/** Stream body into stem.<random>.part, hashing, counting and sniffing, then rename it into place. */
+async function writeBody(body, t) {
+    const tmp = `${t.stem}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const head = Buffer.alloc(SNIFF_BYTES);
+    let headLen = 0;
+    let bytes = 0;
+    let fh;
+    let out;
+    let phase = 'request';
+    try {
+        fh = await (0,promises_.open)(tmp, 'wx');
+        out = fh.createWriteStream();
+        phase = 'body';
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, async function* (source) {
+            for await (const chunk of source) {
+                bytes += chunk.length;
+                if (bytes > t.maxBytes)
+                    throw tooLarge(t.where, t.maxBytes);
+                hash.update(chunk);
+                if (headLen < SNIFF_BYTES)
+                    headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
+                yield chunk;
+            }
+        }, out, 
+        // An HTTP body already dies with the request's signal (undici destroys it); adding a second
+        // listener per download would only crowd a signal shared by many downloads.
+        t.signal && !t.signalHandled ? { signal: t.signal } : {});
+        if (t.expected !== undefined && bytes !== t.expected) {
+            throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
+        }
+        const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
+        const unfit = notMedia(head.subarray(0, headLen), kind);
+        if (unfit)
+            throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
+        const final = `${t.stem}.${kind.ext}`;
+        await (0,promises_.rename)(tmp, final);
+        return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+    }
+    catch (err) {
+        if (!body.destroyed)
+            body.destroy();
+        if (out) {
+            if (!out.destroyed)
+                out.destroy();
+            if (!out.closed)
+                await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
+        }
+        else if (fh) {
+            await fh.close().catch(() => undefined);
+        }
+        await removeQuietly(tmp);
+        // A body that failed because the signal fired is an abort, whatever undici called it.
+        throw toDownloadError(err, t.where, t.signal, phase);
+    }
+}
+/** Percent-decode to bytes (the URL standard's percent-decode over the UTF-8 encoding). */
+function percentDecode(s) {
+    const input = Buffer.from(s, 'utf8');
+    if (!input.includes(0x25))
+        return input;
+    const out = Buffer.allocUnsafe(input.length);
+    const hex = (b) => b === undefined
+        ? -1
+        : b >= 0x30 && b <= 0x39
+            ? b - 0x30
+            : b >= 0x41 && b <= 0x46
+                ? b - 0x37
+                : b >= 0x61 && b <= 0x66
+                    ? b - 0x57
+                    : -1;
+    let j = 0;
+    for (let i = 0; i < input.length; i++) {
+        const b = input[i];
+        const hi = b === 0x25 ? hex(input[i + 1]) : -1;
+        const lo = hi >= 0 ? hex(input[i + 2]) : -1;
+        if (lo >= 0) {
+            out[j++] = hi * 16 + lo;
+            i += 2;
+        }
+        else {
+            out[j++] = b;
+        }
+    }
+    return out.subarray(0, j);
+}
+/** Decode a data: URI (base64 or percent-encoded). */
+function decodeDataUri(uri) {
+    const comma = uri.indexOf(',');
+    if (!/^data:/i.test(uri) || comma < 0) {
+        throw new DownloadError('http', `malformed data: URI (${redactUrl(uri)})`);
+    }
+    const params = uri
+        .slice(5, comma)
+        .split(';')
+        .map((p) => p.trim());
+    const base64 = params.length > 1 && params[params.length - 1].toLowerCase() === 'base64';
+    const mediaType = params[0] ? params[0].toLowerCase() : undefined;
+    const payload = uri.slice(comma + 1);
+    let data;
+    if (base64) {
+        // Node's base64 decoder skips whitespace and stops at padding; percent-escapes are undone first.
+        data = payload.includes('%')
+            ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64')
+            : Buffer.from(payload, 'base64');
+    }
+    else {
+        data = percentDecode(payload);
+    }
+    return mediaType === undefined ? { data } : { data, mediaType };
+}
+/**
+ * Download one output to destStem + '.' + ext, the extension coming from the file's magic bytes
+ * (else Content-Type, else the URL path, else `bin`). Retries 429/5xx (honouring Retry-After),
+ * truncated bodies and network failures with jittered backoff; a 404 two more times at most;
+ * 403/410 (expired signature), other 4xx, disk errors and aborts not at all.
+ */
+async function downloadOutput(source, destStem, opts) {
+    const where = redactUrl(source);
+    const deadlineMs = opts.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    try {
+        return await downloadWithin(source, external_node_path_default().resolve(destStem), where, { ...opts, signal });
+    }
+    catch (err) {
+        // The download's own deadline, not the job's: say which limit ended it.
+        if (!deadline.aborted || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
+            throw err;
+        const e = new DownloadError('deadline', `download of ${where} did not finish within ${deadlineMs / 1000} s`);
+        if (err.attempts !== undefined)
+            e.attempts = err.attempts;
+        throw e;
+    }
+}
+async function downloadWithin(source, stem, where, opts) {
+    const { signal } = opts;
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+    if (signal?.aborted)
+        throw new DownloadError('aborted', `download of ${where} aborted`, { cause: signal.reason });
+    try {
+        await (0,promises_.mkdir)(external_node_path_default().dirname(stem), { recursive: true });
+    }
+    catch (err) {
+        throw toDownloadError(err, where, signal);
+    }
+    if (/^data:/i.test(source)) {
+        // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
+        if (source.length > maxBytes * 4)
+            throw tooLarge(where, maxBytes, source.length);
+        const { data, mediaType } = decodeDataUri(source);
+        if (data.length > maxBytes)
+            throw tooLarge(where, maxBytes, data.length);
+        return writeBody(external_node_stream_.Readable.from([data]), {
+            stem,
+            where,
+            signal,
+            expected: data.length,
+            contentType: mediaType,
+            maxBytes,
+        });
+    }
+    let url;
+    try {
+        url = new URL(source);
+    }
+    catch {
+        throw new DownloadError('http', `not a URL: ${where}`);
+    }
+    checkProtocol(url, where);
+    const policy = {
+        maxAttempts: opts.maxAttempts ?? 5,
+        baseMs: opts.baseMs ?? 500,
+        capMs: opts.capMs ?? 20_000,
+        // A signed URL may expire while we wait: honour Retry-After up to a minute (or capMs if larger).
+        retryAfterCapMs: Math.max(opts.capMs ?? 20_000, RETRY_AFTER_MAX_MS),
+        ...(opts.random ? { random: opts.random } : {}),
+    };
+    let notFound = 0;
+    const outcome = await (0,retry/* withRetries */.LH)(async () => {
+        try {
+            return { value: await fetchOnce(url, stem, where, { ...opts, maxBytes }) };
+        }
+        catch (err) {
+            const failure = toDownloadError(err, where, signal);
+            if (failure.kind === 'not-found')
+                notFound++;
+            const retry = retryable(failure) && notFound < NOT_FOUND_ATTEMPTS;
+            return {
+                error: failure,
+                retry,
+                ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
+            };
+        }
+    }, policy, signal);
+    if (outcome.ok)
+        return outcome.value;
+    const e = outcome.aborted
+        ? new DownloadError('aborted', `download of ${where} aborted`, { cause: signal?.reason })
+        : outcome.error;
+    e.attempts = outcome.attempts;
+    throw e;
+}
+/** One GET (redirects followed) streamed to disk. */
+async function fetchOnce(url, stem, where, opts) {
+    const { res, url: finalUrl } = await get(url, opts);
+    const lengthHeader = header(res.headers, 'content-length');
+    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+    if (expected !== undefined && expected > opts.maxBytes) {
+        // Destroying an unread undici body emits an abort error: nobody waits on it.
+        res.body.on('error', () => undefined).destroy();
+        throw tooLarge(where, opts.maxBytes, expected);
+    }
+    return writeBody(res.body, {
+        maxBytes: opts.maxBytes,
+        stem,
+        where,
+        signal: opts.signal,
+        expected,
+        contentType: header(res.headers, 'content-type'),
+        url: finalUrl.href,
+        signalHandled: true,
+    });
+}
+
+
+/***/ }),
+
+/***/ 25905:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eg: () => (/* binding */ apiIsPrivate),
+/* harmony export */   Fg: () => (/* binding */ refuseRedirect),
+/* harmony export */   JT: () => (/* binding */ egressAgent),
+/* harmony export */   ug: () => (/* binding */ refuseUrlHost)
+/* harmony export */ });
+/* unused harmony exports addressClass, refuseAddress, checkedLookup */
+/* harmony import */ var node_dns__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(40610);
+/* harmony import */ var node_dns__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_dns__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(77030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(24371);
+// Where an output download may go (README "Reliability", no SSRF). An output URL and every redirect
+// it takes come from hosts we do not control: they must not lead the runner to its own loopback,
+// the cloud metadata service (link-local) or the private network, unless the API itself lives
+// there (the emulator, a self-hosted gateway) or `allow-private-outputs` says so; and a download
+// that started on https stays on https. The decisions are pure functions of addresses and URLs;
+// `checkedLookup` applies them to every address DNS returns, at connect time, so a name that
+// resolves to a public address for the check and a private one for the connection cannot pass.
+
+
+
+function ipv4Class(ip) {
+    const [a = 0, b = 0] = ip.split('.').map(Number);
+    if (a === 127)
+        return 'loopback';
+    if (a === 0)
+        return 'unspecified';
+    if (a === 169 && b === 254)
+        return 'link-local';
+    if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+        return 'private';
+    if (a === 100 && b >= 64 && b <= 127)
+        return 'private';
+    return 'public';
+}
+/** The class of an IP address (v4, v6, v4-mapped v6); a name that is not an address is 'public' here. */
+function addressClass(address) {
+    const ip = address.replace(/^\[|\]$/g, '').toLowerCase();
+    const v = (0,node_net__WEBPACK_IMPORTED_MODULE_1__.isIP)(ip);
+    if (v === 4)
+        return ipv4Class(ip);
+    if (v !== 6)
+        return 'public';
+    const g = ipv6Groups(ip);
+    const zeros = (n) => g.slice(0, n).every((x) => x === 0);
+    // IPv4-mapped (::ffff:a.b.c.d, which URLs write as ::ffff:a9fe:a9fe) and IPv4-compatible (::a.b.c.d).
+    if (zeros(5) && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
+        return ipv4Class(`${g[6] >> 8}.${g[6] & 0xff}.${g[7] >> 8}.${g[7] & 0xff}`);
+    }
+    if (zeros(7) && g[7] === 1)
+        return 'loopback';
+    if (zeros(8))
+        return 'unspecified';
+    if ((g[0] & 0xffc0) === 0xfe80)
+        return 'link-local';
+    if ((g[0] & 0xfe00) === 0xfc00)
+        return 'private';
+    return 'public';
+}
+/** The eight 16-bit groups of a valid IPv6 address (a trailing dotted IPv4 part and a zone allowed). */
+function ipv6Groups(ip) {
+    let text = ip.split('%')[0];
+    const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+    if (dotted) {
+        const [a, b, c, d] = dotted.slice(1).map(Number);
+        text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    }
+    const [head = '', tail] = text.split('::');
+    const part = (s) => (s === '' ? [] : s.split(':').map((x) => parseInt(x, 16)));
+    const h = part(head);
+    const t = tail === undefined ? [] : part(tail);
+    return [...h, ...new Array(8 - h.length - t.length).fill(0), ...t];
+}
+/** Why a connection to this address is refused, or undefined when it is allowed. */
+function refuseAddress(address, policy) {
+    const cls = addressClass(address);
+    if (cls === 'public' || policy.allowPrivate)
+        return undefined;
+    return `${address} is a ${cls} address (outputs may go there only when base-url does, or with allow-private-outputs: true)`;
+}
+/** Why following a redirect from `from` to `to` is refused (a downgrade, a non-http scheme), or undefined. */
+function refuseRedirect(from, to) {
+    if (to.protocol !== 'https:' && to.protocol !== 'http:')
+        return `a redirect to the ${to.protocol} scheme`;
+    if (from.protocol === 'https:' && to.protocol === 'http:')
+        return 'a redirect from https to plain http';
+    return undefined;
+}
+/** Why a URL's host, when it is an IP literal (no lookup happens for those), is refused. */
+function refuseUrlHost(url, policy) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_1__.isIP)(host))
+        return refuseAddress(host, policy);
+    if (host.toLowerCase() === 'localhost' || host.toLowerCase().endsWith('.localhost'))
+        return refuseAddress('127.0.0.1', policy);
+    return undefined;
+}
+/** A dns.lookup for net.connect that fails when any resolved address is refused (so DNS rebinding cannot pass). */
+function checkedLookup(policy) {
+    const resolve = policy.lookup ?? node_dns__WEBPACK_IMPORTED_MODULE_0__.lookup;
+    return (hostname, options, callback) => {
+        resolve(hostname, { ...options, all: true }, (err, addresses) => {
+            if (err)
+                return callback(err, []);
+            const list = addresses;
+            for (const a of list) {
+                const why = refuseAddress(a.address, policy);
+                if (why) {
+                    const e = new Error(`connection to ${hostname} refused: ${why}`);
+                    e.code = 'EGRESS_REFUSED';
+                    return callback(e, []);
+                }
+            }
+            if (options.all)
+                return callback(null, list);
+            const first = list[0];
+            if (!first)
+                return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
+            callback(null, first.address, first.family);
+        });
+    };
+}
+/** The Agent downloads use: every connection's resolved addresses pass refuseAddress. */
+function egressAgent(policy, connections) {
+    return new undici__WEBPACK_IMPORTED_MODULE_2__/* .Agent */ .g6({ connections, keepAliveTimeout: 10_000, connect: { lookup: checkedLookup(policy) } });
+}
+/** True when base-url's host is (or resolves to) a loopback, link-local or private address. */
+async function apiIsPrivate(baseUrl, lookup = node_dns__WEBPACK_IMPORTED_MODULE_0__.lookup) {
+    let host;
+    try {
+        host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    if (refuseUrlHost(new URL(baseUrl), { allowPrivate: false }))
+        return true;
+    if ((0,node_net__WEBPACK_IMPORTED_MODULE_1__.isIP)(host))
+        return false;
+    const addresses = await new Promise((resolve) => lookup(host, { all: true }, (err, list) => resolve(err ? [] : list)));
+    return addresses.some((a) => addressClass(a.address) !== 'public');
 }
 
 
@@ -69242,8 +70092,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(33838);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(58750);
-// EXTERNAL MODULE: ./src/pipeline.ts + 29 modules
-var pipeline = __nccwpck_require__(23608);
+// EXTERNAL MODULE: ./src/pipeline.ts + 27 modules
+var pipeline = __nccwpck_require__(84412);
 // EXTERNAL MODULE: ./src/plan/render.ts
 var render = __nccwpck_require__(30031);
 // EXTERNAL MODULE: ./src/plan/types.ts
@@ -69378,7 +70228,7 @@ async function run(env = process.env) {
     const cache = {};
     try {
         const review = await reviewOf(env);
-        const result = await (0,pipeline/* runPipeline */.a)(settings, {
+        const result = await (0,pipeline/* runPipeline */.aI)(settings, {
             ...(review ? { review } : {}),
             log,
             signal: cancel.signal,
@@ -69425,7 +70275,7 @@ async function run(env = process.env) {
         setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
         if (cancel.signal.aborted)
             (0,actions_log/* failStep */.vy)(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
-        else if ((0,pipeline/* shouldFail */.W)(m, settings.failOn)) {
+        else if ((0,pipeline/* shouldFail */.W9)(m, settings.failOn)) {
             (0,actions_log/* failStep */.vy)(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);
         }
     }
@@ -69872,19 +70722,20 @@ function runInfoFromEnv(env) {
 
 /***/ }),
 
-/***/ 23608:
+/***/ 84412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  a: () => (/* binding */ runPipeline),
-  W: () => (/* binding */ shouldFail)
+  aI: () => (/* binding */ runPipeline),
+  W9: () => (/* binding */ shouldFail)
 });
+
+// UNUSED EXPORTS: cleartextWarning
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -70153,16 +71004,27 @@ function outputItem(v) {
         return str(v['url']) ?? str(v['download_url']) ?? str(v['uri']);
     return undefined;
 }
+/**
+ * The most outputs one prediction may have. The contract's models return a handful (num_images and
+ * max_images go up to 15); a reply listing more is broken or hostile, and the job fails on it rather
+ * than writing thousands of files, a huge gallery and step outputs (README "Reliability").
+ */
+const MAX_OUTPUTS_PER_PREDICTION = 32;
+/** The outputs a reply lists (at most MAX_OUTPUTS_PER_PREDICTION kept), and how many it listed. */
 function outputsOf(d) {
     const raw = d['outputs'] ?? d['output'];
     const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-    const out = [];
+    const outputs = [];
+    let listed = 0;
     for (const item of list) {
         const url = outputItem(item);
-        if (url !== undefined)
-            out.push(url);
+        if (url === undefined)
+            continue;
+        listed++;
+        if (outputs.length < MAX_OUTPUTS_PER_PREDICTION)
+            outputs.push(url);
     }
-    return out;
+    return { outputs, listed };
 }
 function failureReason(d) {
     const e = d['error'];
@@ -70182,7 +71044,7 @@ function parsePrediction(json, id) {
     const d = payload(json);
     const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
     const word = rawStatus.toLowerCase();
-    const outputs = outputsOf(d);
+    const { outputs, listed } = outputsOf(d);
     const reason = failureReason(d);
     let state;
     if (COMPLETED.has(word))
@@ -70200,6 +71062,8 @@ function parsePrediction(json, id) {
     else
         state = 'pending';
     const p = { id: findId(json) ?? id, state, rawStatus, outputs };
+    if (listed > outputs.length)
+        p.listedOutputs = listed;
     if (state === 'failed') {
         p.error =
             reason ??
@@ -70231,7 +71095,7 @@ function parseSubmitReply(json) {
     if (id === undefined)
         throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
     const d = payload(json);
-    const hasOutputs = outputsOf(d).length > 0;
+    const hasOutputs = outputsOf(d).listed > 0;
     const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
     if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word))
         return { id };
@@ -70866,6 +71730,8 @@ function checkModelIds(jobs, list, file, log) {
 
 // EXTERNAL MODULE: ./src/cost/prices.ts
 var cost_prices = __nccwpck_require__(51295);
+// EXTERNAL MODULE: ./src/plan/twins.ts
+var plan_twins = __nccwpck_require__(84172);
 ;// CONCATENATED MODULE: ./src/version.ts
 // Kept in step with package.json by test/version.test.ts (a bundled action cannot read package.json).
 const VERSION = '0.1.0';
@@ -70878,6 +71744,7 @@ var render = __nccwpck_require__(30031);
 // EXTERNAL MODULE: ./src/plan/types.ts
 var types = __nccwpck_require__(9898);
 ;// CONCATENATED MODULE: ./src/plan/make.ts
+
 
 
 
@@ -70922,7 +71789,9 @@ async function makePlan(settings, deps = {}) {
     }
     const picked = chained.jobs;
     const jobs = picked.map((j, index) => ({ ...j, index }));
-    const estimatedCost = (0,cost_prices/* roundUsd */.tE)(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+    // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
+    const twins = (0,plan_twins/* twinsOf */.H)(jobs);
+    const estimatedCost = (0,cost_prices/* roundUsd */.tE)(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
     const lines = new Map(allJobs.map((j) => [j.name, j.line]));
     const plan = {
         configPath: loaded.path,
@@ -70939,567 +71808,12 @@ async function makePlan(settings, deps = {}) {
     return plan;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(57075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./src/download/download.ts + 2 modules
+var download = __nccwpck_require__(6115);
+// EXTERNAL MODULE: ./src/download/egress.ts
+var egress = __nccwpck_require__(25905);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(78474);
-;// CONCATENATED MODULE: ./src/download/magic.ts
-// Naming downloaded outputs. Output URLs often carry no extension and a wrong or generic
-// Content-Type, so the file's own first bytes decide; the header and the URL path are fallbacks.
-/** How many leading bytes sniff() wants to see (shorter input is fine; it just recognises less). */
-const SNIFF_BYTES = 64;
-const ascii = (head, at, text) => {
-    if (head.length < at + text.length)
-        return false;
-    for (let i = 0; i < text.length; i++)
-        if (head[at + i] !== text.charCodeAt(i))
-            return false;
-    return true;
-};
-const bytes = (head, at, ...want) => head.length >= at + want.length && want.every((b, i) => head[at + i] === b);
-/** Where `text` occurs in head (ASCII), or -1. */
-const indexOfAscii = (head, text) => {
-    for (let i = 0; i + text.length <= head.length; i++)
-        if (ascii(head, i, text))
-            return i;
-    return -1;
-};
-/** ISO base media (MP4, MOV, HEIF, AVIF): size(4) 'ftyp' major-brand(4). */
-function sniffFtyp(head) {
-    if (!ascii(head, 4, 'ftyp'))
-        return undefined;
-    const brand = head.length >= 12 ? String.fromCharCode(...head.subarray(8, 12)) : '';
-    switch (brand) {
-        case 'qt  ':
-            return { ext: 'mov', contentType: 'video/quicktime' };
-        case 'avif':
-        case 'avis':
-            return { ext: 'avif', contentType: 'image/avif' };
-        case 'heic':
-        case 'heix':
-        case 'heim':
-        case 'heis':
-        case 'mif1':
-        case 'msf1':
-            return { ext: 'heic', contentType: 'image/heic' };
-        case 'M4A ':
-        case 'M4B ':
-            return { ext: 'm4a', contentType: 'audio/mp4' };
-        default:
-            return { ext: 'mp4', contentType: 'video/mp4' };
-    }
-}
-/** The file kind its first bytes show, or undefined when they match nothing known. */
-function sniff(head) {
-    if (bytes(head, 0, 0x89, 0x50, 0x4e, 0x47))
-        return { ext: 'png', contentType: 'image/png' };
-    if (bytes(head, 0, 0xff, 0xd8, 0xff))
-        return { ext: 'jpg', contentType: 'image/jpeg' };
-    if (ascii(head, 0, 'GIF8'))
-        return { ext: 'gif', contentType: 'image/gif' };
-    if (ascii(head, 0, 'RIFF')) {
-        if (ascii(head, 8, 'WEBP'))
-            return { ext: 'webp', contentType: 'image/webp' };
-        if (ascii(head, 8, 'WAVE'))
-            return { ext: 'wav', contentType: 'audio/wav' };
-        if (ascii(head, 8, 'AVI '))
-            return { ext: 'avi', contentType: 'video/x-msvideo' };
-        return undefined;
-    }
-    const ftyp = sniffFtyp(head);
-    if (ftyp)
-        return ftyp;
-    if (bytes(head, 0, 0x1a, 0x45, 0xdf, 0xa3)) {
-        // EBML: the DocType element near the start says "webm" or "matroska".
-        return indexOfAscii(head, 'matroska') >= 0
-            ? { ext: 'mkv', contentType: 'video/x-matroska' }
-            : { ext: 'webm', contentType: 'video/webm' };
-    }
-    if (ascii(head, 0, 'glTF'))
-        return { ext: 'glb', contentType: 'model/gltf-binary' };
-    if (ascii(head, 0, 'ID3'))
-        return { ext: 'mp3', contentType: 'audio/mpeg' };
-    // MPEG-1/2 layer III frame sync without an ID3 tag (FF FB, FF F3, FF F2).
-    if (bytes(head, 0, 0xff, 0xfb) || bytes(head, 0, 0xff, 0xf3) || bytes(head, 0, 0xff, 0xf2)) {
-        return { ext: 'mp3', contentType: 'audio/mpeg' };
-    }
-    if (ascii(head, 0, 'fLaC'))
-        return { ext: 'flac', contentType: 'audio/flac' };
-    if (ascii(head, 0, 'OggS'))
-        return { ext: 'ogg', contentType: 'audio/ogg' };
-    return undefined;
-}
-// Content types worth naming a file by. Generic ones (application/octet-stream, binary/octet-stream,
-// text/plain...) are deliberately absent: they say nothing.
-const BY_TYPE = {
-    'image/png': 'png',
-    'image/apng': 'png',
-    'image/jpeg': 'jpg',
-    'image/jpg': 'jpg',
-    'image/pjpeg': 'jpg',
-    'image/webp': 'webp',
-    'image/gif': 'gif',
-    'image/avif': 'avif',
-    'image/heic': 'heic',
-    'image/heif': 'heic',
-    'image/svg+xml': 'svg',
-    'video/mp4': 'mp4',
-    'video/quicktime': 'mov',
-    'video/webm': 'webm',
-    'video/x-matroska': 'mkv',
-    'video/x-msvideo': 'avi',
-    'audio/mpeg': 'mp3',
-    'audio/mp3': 'mp3',
-    'audio/wav': 'wav',
-    'audio/wave': 'wav',
-    'audio/x-wav': 'wav',
-    'audio/vnd.wave': 'wav',
-    'audio/mp4': 'm4a',
-    'audio/x-m4a': 'm4a',
-    'audio/flac': 'flac',
-    'audio/x-flac': 'flac',
-    'audio/ogg': 'ogg',
-    'model/gltf-binary': 'glb',
-    'model/gltf+json': 'gltf',
-    'model/obj': 'obj',
-};
-const BY_EXT = {};
-for (const [type, ext] of Object.entries(BY_TYPE))
-    BY_EXT[ext] ??= type;
-BY_EXT['jpeg'] = 'image/jpeg';
-BY_EXT['mtl'] = 'model/mtl';
-/** The bare, lower-case media type of a Content-Type header value (no parameters). */
-function mediaType(ct) {
-    const t = ct?.split(';', 1)[0]?.trim().toLowerCase();
-    return t ? t : undefined;
-}
-/** The extension a Content-Type names, or undefined for missing, generic or unknown types. */
-function extFromContentType(ct) {
-    const t = mediaType(ct);
-    return t === undefined ? undefined : BY_TYPE[t];
-}
-/** The content type usually meant by a (known) extension. */
-function contentTypeFromExt(ext) {
-    return BY_EXT[ext.toLowerCase()];
-}
-/**
- * The extension of the URL's last path segment, when it is a known media extension
- * (never arbitrary text: the result becomes part of a file name). Query and fragment are ignored.
- */
-function extFromUrl(url) {
-    let path;
-    try {
-        const u = new URL(url);
-        if (u.protocol === 'data:')
-            return undefined;
-        path = u.pathname;
-    }
-    catch {
-        return undefined;
-    }
-    const last = path.slice(path.lastIndexOf('/') + 1);
-    let name;
-    try {
-        name = decodeURIComponent(last);
-    }
-    catch {
-        name = last;
-    }
-    const dot = name.lastIndexOf('.');
-    if (dot <= 0)
-        return undefined;
-    const ext = name.slice(dot + 1).toLowerCase();
-    if (!(ext in BY_EXT))
-        return undefined;
-    return ext === 'jpeg' ? 'jpg' : ext;
-}
-/**
- * Name a file: magic bytes first, then the Content-Type header, then the URL path, then `bin`.
- * The content type is the sniffed one, else the header's (bare media type), else the URL
- * extension's, else application/octet-stream.
- */
-function classify(head, headerContentType, url) {
-    const sniffed = sniff(head);
-    if (sniffed)
-        return sniffed;
-    const headerType = mediaType(headerContentType);
-    const urlExt = url === undefined ? undefined : extFromUrl(url);
-    const ext = extFromContentType(headerType) ?? urlExt ?? 'bin';
-    const contentType = headerType ?? (urlExt ? contentTypeFromExt(urlExt) : undefined) ?? 'application/octet-stream';
-    return { ext, contentType };
-}
-
-;// CONCATENATED MODULE: ./src/download/download.ts
-// Download one prediction output (a signed object-store URL or a data: URI) to disk.
-//
-// The body streams through a sha256/byte counter into a temp file beside the destination and is
-// renamed into place only when complete, so a partial file never carries the final name. Memory
-// stays flat whatever the size: stream.pipeline moves one chunk at a time with backpressure.
-//
-// Output URLs are signed and short-lived. We send a User-Agent (Cloudflare refuses requests without
-// one) and nothing else that identifies us: no Referer (hotlink protection), no Authorization (the
-// API key must never reach an object store). Error messages never carry the URL's query string,
-// which holds the signature.
-
-
-
-
-
-
-
-
-
-class DownloadError extends Error {
-    name = 'DownloadError';
-    kind;
-    status;
-    /** The server's Retry-After, in ms, when it sent one. */
-    retryAfterMs;
-    /** Attempts made before giving up (set on the error downloadOutput finally throws). */
-    attempts;
-    constructor(kind, message, extra = {}) {
-        super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
-        this.kind = kind;
-        if (extra.status !== undefined)
-            this.status = extra.status;
-        if (extra.retryAfterMs !== undefined)
-            this.retryAfterMs = extra.retryAfterMs;
-    }
-}
-const MAX_REDIRECTS = 5;
-/** A 404 is retried (a CDN may lag behind the store) but only this many attempts in all. */
-const NOT_FOUND_ATTEMPTS = 3;
-/** Retry-After is honoured up to this much (or capMs if larger): a signed URL may expire meanwhile. */
-const RETRY_AFTER_MAX_MS = 60_000;
-/** Errors that come from the local file system: the disk is full, read-only, or the path is unusable. */
-const DISK_CODES = new Set([
-    'ENOSPC',
-    'EDQUOT',
-    'EFBIG',
-    'EROFS',
-    'EACCES',
-    'EPERM',
-    'EISDIR',
-    'ENOTDIR',
-    'ENAMETOOLONG',
-    'ELOOP',
-    'EIO',
-    'EEXIST',
-]);
-/** undici's "the peer closed the connection before the body ended" errors. */
-const SHORT_BODY_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
-/**
- * Map any failure to a DownloadError. `phase` says whether the response body had started:
- * a connection closed mid-body means a truncated file, before it a network failure.
- * Exported for tests (a full disk cannot be simulated everywhere).
- */
-function toDownloadError(err, where, signal, phase = 'request') {
-    if (err instanceof DownloadError)
-        return err;
-    const e = err;
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    const detail = e?.message ?? String(err);
-    if (signal?.aborted || e?.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') {
-        return new DownloadError('aborted', `download of ${where} aborted`, { cause: err });
-    }
-    if (code !== undefined && DISK_CODES.has(code)) {
-        const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'disk full' : 'cannot write the file';
-        return new DownloadError('disk', `download of ${where}: ${what} (${code}): ${detail}`, { cause: err });
-    }
-    if (phase === 'body' && code !== undefined && SHORT_BODY_CODES.has(code)) {
-        return new DownloadError('truncated', `download of ${where}: connection closed before the body ended (${detail})`, {
-            cause: err,
-        });
-    }
-    return new DownloadError('network', `download of ${where} failed: ${code ? `${code}: ` : ''}${detail}`, {
-        cause: err,
-    });
-}
-/** A URL fit for logs: no query string (it carries the signature), no credentials. */
-function redactUrl(source) {
-    if (source.startsWith('data:')) {
-        const comma = source.indexOf(',');
-        return `${comma < 0 ? source.slice(0, 40) : source.slice(0, Math.min(comma, 60))},…`;
-    }
-    try {
-        const u = new URL(source);
-        return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
-    }
-    catch {
-        return '<invalid URL>';
-    }
-}
-function retryable(e) {
-    switch (e.kind) {
-        case 'truncated':
-        case 'network':
-        case 'not-found':
-            return true;
-        case 'http':
-            return e.status !== undefined && (e.status === 408 || e.status === 429 || e.status >= 500);
-        default:
-            return false;
-    }
-}
-function header(headers, name) {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-}
-function statusError(status, headers, where) {
-    if (status === 403 || status === 410) {
-        return new DownloadError('expired', `download of ${where}: HTTP ${status} (the signed URL has expired or is refused)`, { status });
-    }
-    if (status === 404)
-        return new DownloadError('not-found', `download of ${where}: HTTP 404 not found`, { status });
-    const retryAfterMs = (0,retry/* parseRetryAfter */.mu)(headers['retry-after']);
-    return new DownloadError('http', `download of ${where}: HTTP ${status}`, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
-}
-function checkProtocol(u, where) {
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-        throw new DownloadError('http', `download of ${where}: unsupported URL scheme ${u.protocol}`);
-    }
-}
-/** GET, following up to MAX_REDIRECTS redirects. Resolves with a 2xx response; anything else throws. */
-async function get(start, opts) {
-    let url = start;
-    for (let hop = 0;; hop++) {
-        const where = redactUrl(url.href);
-        let res;
-        try {
-            res = await (0,undici/* request */.Em)(url, {
-                method: 'GET',
-                headers: { 'user-agent': opts.userAgent, accept: '*/*', 'accept-encoding': 'identity' },
-                ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-                ...(opts.signal ? { signal: opts.signal } : {}),
-                ...(opts.timeoutMs !== undefined ? { headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs } : {}),
-            });
-        }
-        catch (err) {
-            throw toDownloadError(err, where, opts.signal, 'request');
-        }
-        const { statusCode, headers } = res;
-        if (statusCode >= 200 && statusCode < 300)
-            return { res, url };
-        // Anything else: drain a little of the body so the connection can be reused, then decide.
-        await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-        const location = header(headers, 'location');
-        if ([301, 302, 303, 307, 308].includes(statusCode) && location) {
-            if (hop >= MAX_REDIRECTS) {
-                throw new DownloadError('http', `download of ${where}: more than ${MAX_REDIRECTS} redirects`, {
-                    status: statusCode,
-                });
-            }
-            let next;
-            try {
-                next = new URL(location, url);
-            }
-            catch {
-                throw new DownloadError('http', `download of ${where}: bad redirect location`, { status: statusCode });
-            }
-            checkProtocol(next, where);
-            url = next;
-            continue;
-        }
-        throw statusError(statusCode, headers, where);
-    }
-}
-async function removeQuietly(file) {
-    try {
-        await (0,promises_.unlink)(file);
-    }
-    catch {
-        // already gone, or never created
-    }
-}
-/** Stream body into stem.<random>.part, hashing, counting and sniffing, then rename it into place. */
-async function writeBody(body, t) {
-    const tmp = `${t.stem}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const head = Buffer.alloc(SNIFF_BYTES);
-    let headLen = 0;
-    let bytes = 0;
-    let fh;
-    let out;
-    let phase = 'request';
-    try {
-        fh = await (0,promises_.open)(tmp, 'wx');
-        out = fh.createWriteStream();
-        phase = 'body';
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, async function* (source) {
-            for await (const chunk of source) {
-                hash.update(chunk);
-                bytes += chunk.length;
-                if (headLen < SNIFF_BYTES)
-                    headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
-                yield chunk;
-            }
-        }, out, 
-        // An HTTP body already dies with the request's signal (undici destroys it); adding a second
-        // listener per download would only crowd a signal shared by many downloads.
-        t.signal && !t.signalHandled ? { signal: t.signal } : {});
-        if (t.expected !== undefined && bytes !== t.expected) {
-            throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
-        }
-        const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
-        const final = `${t.stem}.${kind.ext}`;
-        await (0,promises_.rename)(tmp, final);
-        return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
-    }
-    catch (err) {
-        if (!body.destroyed)
-            body.destroy();
-        if (out) {
-            if (!out.destroyed)
-                out.destroy();
-            if (!out.closed)
-                await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
-        }
-        else if (fh) {
-            await fh.close().catch(() => undefined);
-        }
-        await removeQuietly(tmp);
-        // A body that failed because the signal fired is an abort, whatever undici called it.
-        throw toDownloadError(err, t.where, t.signal, phase);
-    }
-}
-/** Percent-decode to bytes (the URL standard's percent-decode over the UTF-8 encoding). */
-function percentDecode(s) {
-    const input = Buffer.from(s, 'utf8');
-    if (!input.includes(0x25))
-        return input;
-    const out = Buffer.allocUnsafe(input.length);
-    const hex = (b) => b === undefined
-        ? -1
-        : b >= 0x30 && b <= 0x39
-            ? b - 0x30
-            : b >= 0x41 && b <= 0x46
-                ? b - 0x37
-                : b >= 0x61 && b <= 0x66
-                    ? b - 0x57
-                    : -1;
-    let j = 0;
-    for (let i = 0; i < input.length; i++) {
-        const b = input[i];
-        const hi = b === 0x25 ? hex(input[i + 1]) : -1;
-        const lo = hi >= 0 ? hex(input[i + 2]) : -1;
-        if (lo >= 0) {
-            out[j++] = hi * 16 + lo;
-            i += 2;
-        }
-        else {
-            out[j++] = b;
-        }
-    }
-    return out.subarray(0, j);
-}
-/** Decode a data: URI (base64 or percent-encoded). */
-function decodeDataUri(uri) {
-    const comma = uri.indexOf(',');
-    if (!/^data:/i.test(uri) || comma < 0) {
-        throw new DownloadError('http', `malformed data: URI (${redactUrl(uri)})`);
-    }
-    const params = uri
-        .slice(5, comma)
-        .split(';')
-        .map((p) => p.trim());
-    const base64 = params.length > 1 && params[params.length - 1].toLowerCase() === 'base64';
-    const mediaType = params[0] ? params[0].toLowerCase() : undefined;
-    const payload = uri.slice(comma + 1);
-    let data;
-    if (base64) {
-        // Node's base64 decoder skips whitespace and stops at padding; percent-escapes are undone first.
-        data = payload.includes('%')
-            ? Buffer.from(percentDecode(payload).toString('latin1'), 'base64')
-            : Buffer.from(payload, 'base64');
-    }
-    else {
-        data = percentDecode(payload);
-    }
-    return mediaType === undefined ? { data } : { data, mediaType };
-}
-/**
- * Download one output to destStem + '.' + ext, the extension coming from the file's magic bytes
- * (else Content-Type, else the URL path, else `bin`). Retries 429/5xx (honouring Retry-After),
- * truncated bodies and network failures with jittered backoff; a 404 two more times at most;
- * 403/410 (expired signature), other 4xx, disk errors and aborts not at all.
- */
-async function downloadOutput(source, destStem, opts) {
-    const stem = external_node_path_default().resolve(destStem);
-    const where = redactUrl(source);
-    const { signal } = opts;
-    if (signal?.aborted)
-        throw new DownloadError('aborted', `download of ${where} aborted`, { cause: signal.reason });
-    try {
-        await (0,promises_.mkdir)(external_node_path_default().dirname(stem), { recursive: true });
-    }
-    catch (err) {
-        throw toDownloadError(err, where, signal);
-    }
-    if (/^data:/i.test(source)) {
-        const { data, mediaType } = decodeDataUri(source);
-        return writeBody(external_node_stream_.Readable.from([data]), { stem, where, signal, expected: data.length, contentType: mediaType });
-    }
-    let url;
-    try {
-        url = new URL(source);
-    }
-    catch {
-        throw new DownloadError('http', `not a URL: ${where}`);
-    }
-    checkProtocol(url, where);
-    const policy = {
-        maxAttempts: opts.maxAttempts ?? 5,
-        baseMs: opts.baseMs ?? 500,
-        capMs: opts.capMs ?? 20_000,
-        // A signed URL may expire while we wait: honour Retry-After up to a minute (or capMs if larger).
-        retryAfterCapMs: Math.max(opts.capMs ?? 20_000, RETRY_AFTER_MAX_MS),
-        ...(opts.random ? { random: opts.random } : {}),
-    };
-    let notFound = 0;
-    const outcome = await (0,retry/* withRetries */.LH)(async () => {
-        try {
-            return { value: await fetchOnce(url, stem, where, opts) };
-        }
-        catch (err) {
-            const failure = toDownloadError(err, where, signal);
-            if (failure.kind === 'not-found')
-                notFound++;
-            const retry = retryable(failure) && notFound < NOT_FOUND_ATTEMPTS;
-            return {
-                error: failure,
-                retry,
-                ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}),
-            };
-        }
-    }, policy, signal);
-    if (outcome.ok)
-        return outcome.value;
-    const e = outcome.aborted
-        ? new DownloadError('aborted', `download of ${where} aborted`, { cause: signal?.reason })
-        : outcome.error;
-    e.attempts = outcome.attempts;
-    throw e;
-}
-/** One GET (redirects followed) streamed to disk. */
-async function fetchOnce(url, stem, where, opts) {
-    const { res, url: finalUrl } = await get(url, opts);
-    const lengthHeader = header(res.headers, 'content-length');
-    const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
-    return writeBody(res.body, {
-        stem,
-        where,
-        signal: opts.signal,
-        expected,
-        contentType: header(res.headers, 'content-type'),
-        url: finalUrl.href,
-        signalHandled: true,
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/engine/slots.ts
 function createSlots(initialLimit, now = Date.now) {
     let limit = Math.max(1, Math.floor(initialLimit));
@@ -71943,6 +72257,8 @@ function normalCdf(z) {
     return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/jobfile/chain.ts
@@ -72627,6 +72943,7 @@ function observedLatency(p, submittedAt, lastPendingAt, seenAt) {
 
 
 
+
 async function settleFinished(ctx, job, r, finished, signal) {
     const { journal } = ctx;
     // Set by submit or resume before any prediction can finish.
@@ -72637,7 +72954,13 @@ async function settleFinished(ctx, job, r, finished, signal) {
     }
     await journal?.record({ ...entry, event: 'completed', outputs: finished.outputs });
     const paid = (0,cost_prices/* actualCost */.k4)(job.estimate, finished.outputs.length);
-    const outputs = await downloadAll(ctx, job, finished.outputs, signal);
+    if (finished.listedOutputs !== undefined) {
+        // Refused rather than capped: a reply that breaks the contract this far cannot say which outputs
+        // are the real ones, and the job's cost stays what was asked for (actualCost).
+        const error = `prediction ${entry.prediction_id} listed ${finished.listedOutputs} outputs, more than the ${MAX_OUTPUTS_PER_PREDICTION} any model returns; none downloaded (the first ${finished.outputs.length} URLs are in the journal)`;
+        return { ...r, cost: paid, status: 'failed', error_kind: 'bad-output', error };
+    }
+    const { files: outputs, kinds } = await downloadAll(ctx, job, finished.outputs, signal);
     r.timings.downloaded_at = new Date().toISOString();
     const missing = outputs.filter((o) => o.error);
     const withFiles = withOutputs({ ...r, cost: paid }, outputs);
@@ -72657,11 +72980,12 @@ async function settleFinished(ctx, job, r, finished, signal) {
         const error = `outputs not downloaded within the job's timeout of ${Math.round(job.timeoutMs / 1000)} s; prediction ${entry.prediction_id} is kept in the journal so a re-run downloads them without paying again`;
         return { ...withFiles, status: 'failed', error_kind: 'timeout', error };
     }
+    const notMedia = kinds.includes('not-media');
     return {
         ...withFiles,
         status: 'failed',
-        error_kind: 'download',
-        error: `${missing.length} of ${outputs.length} outputs could not be downloaded (their URLs are in the manifest): ${missing[0].error}`,
+        error_kind: notMedia ? 'bad-output' : 'download',
+        error: `${missing.length} of ${outputs.length} outputs ${notMedia ? 'are not media or ' : ''}could not be downloaded (their URLs are in the manifest): ${missing[0].error}`,
     };
 }
 /** Download every output beside the others, each under a download slot; failures become the output's error. */
@@ -72676,7 +73000,8 @@ async function downloadAll(ctx, job, sources, signal) {
         content_type: null,
         error,
     });
-    return Promise.all(sources.map(async (src, i) => {
+    const kinds = [];
+    const files = await Promise.all(sources.map(async (src, i) => {
         const stem = (0,external_node_path_.join)(dir, sources.length > 1 ? `${job.fileStem}-${i + 1}` : job.fileStem);
         const url = src.startsWith('data:') ? null : src;
         try {
@@ -72691,12 +73016,76 @@ async function downloadAll(ctx, job, sources, signal) {
             return { url, path, bytes: d.bytes, sha256: d.sha256, content_type: d.contentType, error: null };
         }
         catch (e) {
+            kinds[i] = errorKindOf(e);
             return failedOutput(url, state_messageOf(e));
         }
         finally {
             downloads.release();
         }
     }));
+    return { files, kinds };
+}
+function errorKindOf(e) {
+    const kind = e?.kind;
+    return typeof kind === 'string' ? kind : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle/twin.ts
+// A twin (src/plan/twins.ts): a job whose request an earlier job of the run already makes. It is
+// not submitted; once that job settles, its files are copied to the twin's own names and the twin
+// reports the same prediction at no cost. Copies go through a temp name and a rename, so a link
+// planted at the final name is replaced, never written through.
+
+
+
+
+
+async function fromTwin(ctx, job, primary, r) {
+    const p = ctx.state.results[primary.index];
+    const shared = { ...r, prediction_id: p?.prediction_id ?? null, cost: 0 };
+    if (!p || (p.status !== 'success' && p.status !== 'cached')) {
+        const why = p ? `${p.status}${p.error ? `: ${p.error}` : ''}` : 'not run';
+        return skipped(shared, `same request as ${primary.name}, generated once; ${primary.name} ended ${why}`, 'dependency');
+    }
+    try {
+        const outputs = await Promise.all(p.outputs.map((o, i) => copyOutput(ctx, job, o, i, p.outputs.length)));
+        ctx.log.info(`${job.name}: same request as ${primary.name}; took its output (prediction ${p.prediction_id ?? '?'}), nothing paid.`);
+        return withOutputs({
+            ...shared,
+            status: p.status,
+            cost_note: `cost 0, shared with ${primary.name}`,
+            generation_time: p.generation_time,
+        }, outputs);
+    }
+    catch (e) {
+        return {
+            ...shared,
+            status: 'failed',
+            error_kind: 'download',
+            error: `copying the output of ${primary.name} failed: ${state_messageOf(e)}`,
+        };
+    }
+}
+/** The twin's copy of one output: same bytes under the name the twin's own download would have had. */
+async function copyOutput(ctx, job, o, i, count) {
+    if (o.path === null)
+        return o;
+    const slash = o.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : o.path.slice(0, slash + 1);
+    const dot = o.path.lastIndexOf('.');
+    const ext = dot > slash ? o.path.slice(dot) : '';
+    const path = `${dir}${count > 1 ? `${job.fileStem}-${i + 1}` : job.fileStem}${ext}`;
+    const final = (0,external_node_path_.join)(ctx.opts.outputDir, path);
+    const tmp = `${final}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
+    try {
+        await (0,promises_.copyFile)((0,external_node_path_.join)(ctx.opts.outputDir, o.path), tmp, external_node_fs_.constants.COPYFILE_EXCL);
+        await (0,promises_.rename)(tmp, final);
+    }
+    catch (e) {
+        await (0,promises_.rm)(tmp, { force: true });
+        throw e;
+    }
+    return { ...o, path };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/lifecycle/job.ts
@@ -72704,8 +73093,14 @@ async function downloadAll(ctx, job, sources, signal) {
 
 
 
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 async function runLifecycle(ctx, job, r, slot) {
+    const twin = ctx.twinOf.get(job.index);
+    if (twin) {
+        slot.release();
+        return fromTwin(ctx, job, twin, r);
+    }
     const verdict = await fromJournal(ctx, job, r);
     if (verdict.kind === 'settled') {
         slot.release();
@@ -72771,6 +73166,7 @@ function jobSignal(ctx, deadlineMs) {
 
 
 
+
 async function runJobs(jobs, deps, opts) {
     const { ctx, hard } = createContext(jobs, deps, opts);
     const cancel = watchCancel(ctx, hard);
@@ -72824,6 +73220,7 @@ function createContext(jobs, deps, opts) {
             submitting.abort(new Error(s.reason));
         },
         byName: new Map(jobs.map((j) => [j.name, j])),
+        twinOf: (0,plan_twins/* twinsOf */.H)(jobs),
         state,
     };
     return { ctx, hard };
@@ -72924,7 +73321,12 @@ async function dispatch(ctx, jobs, alive) {
         wake = undefined;
         w?.();
     };
-    const settled = (job) => dependencies(ctx, job).every((d) => state.results[d.index] !== undefined);
+    // A twin waits for the job that makes its request, as a chained job waits for its inputs.
+    const waitsFor = (job) => [
+        ...dependencies(ctx, job),
+        ...(ctx.twinOf.has(job.index) ? [ctx.twinOf.get(job.index)] : []),
+    ];
+    const settled = (job) => waitsFor(job).every((d) => state.results[d.index] !== undefined);
     // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
     const firstReady = () => {
         const k = pending.findIndex(settled);
@@ -73493,8 +73895,12 @@ async function prunePrevious(outputDir, keep) {
 
 
 
+
 async function runPipeline(settings, deps) {
     const { log } = deps;
+    const cleartext = cleartextWarning(settings.baseUrl);
+    if (cleartext)
+        log.warning(cleartext);
     // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
     const workspace = { dir: deps.workspace ?? process.cwd(), label: deps.workspaceLabel ?? 'the workspace' };
     const whole = await makePlan(settings, { log, workspace, ...(deps.signal ? { signal: deps.signal } : {}) });
@@ -73526,6 +73932,10 @@ async function runPipeline(settings, deps) {
         connections: concurrencyCeiling + settings.downloadConcurrency + 4,
         keepAliveTimeout: 10_000,
     });
+    // Output URLs come from hosts we do not control: private addresses only where the API itself is.
+    const allowPrivate = settings.allowPrivateOutputs || (await (0,egress/* apiIsPrivate */.Eg)(settings.baseUrl));
+    const downloadDispatcher = (0,egress/* egressAgent */.JT)({ allowPrivate }, settings.downloadConcurrency + 2);
+    const maxBytes = settings.maxDownloadMb * 1024 * 1024;
     const client = createAtlasClient({
         baseUrl: settings.baseUrl,
         apiKey: settings.apiKey,
@@ -73558,7 +73968,13 @@ async function runPipeline(settings, deps) {
             uploadFile: upload,
             journal,
             latency,
-            download: (src, stem, signal) => downloadOutput(src, stem, { userAgent: USER_AGENT, dispatcher, signal }),
+            download: (src, stem, signal) => (0,download/* downloadOutput */.M3)(src, stem, {
+                userAgent: USER_AGENT,
+                dispatcher: downloadDispatcher,
+                signal,
+                maxBytes,
+                egress: { allowPrivate },
+            }),
         }, {
             outputDir: plan.outputDir,
             concurrency: plan.concurrency,
@@ -73595,7 +74011,24 @@ async function runPipeline(settings, deps) {
         await webhook?.flush();
         await journal.close();
         await dispatcher.close().catch(() => undefined);
+        await downloadDispatcher.close().catch(() => undefined);
     }
+}
+/** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
+function cleartextWarning(baseUrl) {
+    let u;
+    try {
+        u = new URL(baseUrl);
+    }
+    catch {
+        return undefined;
+    }
+    if (u.protocol !== 'http:')
+        return undefined;
+    const why = (0,egress/* refuseUrlHost */.ug)(u, { allowPrivate: false });
+    if (why?.includes('loopback'))
+        return undefined;
+    return `base-url ${u.protocol}//${u.host} is plain http: the API key travels unencrypted; use https unless this network is trusted`;
 }
 /** Whether the step fails, per `fail-on`. */
 function shouldFail(m, failOn) {
@@ -73936,15 +74369,24 @@ function identifyJobs(jobs, keyBody = (job) => job.body) {
 /* harmony export */   E: () => (/* binding */ renderPlan)
 /* harmony export */ });
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
+/* harmony import */ var _twins_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(84172);
+
 
 /** A plain-text table of the plan and its estimate, for dry runs and refusals. */
 function renderPlan(plan) {
+    const twins = (0,_twins_js__WEBPACK_IMPORTED_MODULE_1__/* .twinsOf */ .H)(plan.jobs);
+    const estimate = (j) => {
+        const twin = twins.get(j.index);
+        if (twin)
+            return `${(0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(0)} (${(0,_twins_js__WEBPACK_IMPORTED_MODULE_1__/* .twinNote */ .X)(twin)})`;
+        return (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : '');
+    };
     const rows = plan.jobs.map((j) => [
         j.name,
         j.type,
         j.model,
         `${j.estimate.units} ${j.estimate.unit}${j.estimate.units === 1 ? '' : 's'}`,
-        (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(j.estimate.cost) + (j.estimate.note ? ` (${j.estimate.note})` : ''),
+        estimate(j),
     ]);
     const header = ['job', 'type', 'model', 'units', 'estimate'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -73953,7 +74395,7 @@ function renderPlan(plan) {
     for (const j of plan.jobs) {
         const m = byModel.get(j.model) ?? { jobs: 0, cost: 0 };
         m.jobs++;
-        m.cost = (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .roundUsd */ .tE)(m.cost + j.estimate.cost);
+        m.cost = (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .roundUsd */ .tE)(m.cost + (twins.has(j.index) ? 0 : j.estimate.cost));
         byModel.set(j.model, m);
     }
     return [
@@ -73963,6 +74405,34 @@ function renderPlan(plan) {
         ...[...byModel].map(([model, m]) => `${model}: ${m.jobs} job${m.jobs === 1 ? '' : 's'}, ${(0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(m.cost)}`),
         `Estimated total: ${(0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(plan.estimatedCost)} for ${plan.jobs.length} job${plan.jobs.length === 1 ? '' : 's'} at concurrency ${plan.concurrency}; output in ${plan.outputDir}`,
     ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 84172:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ twinsOf),
+/* harmony export */   X: () => (/* binding */ twinNote)
+/* harmony export */ });
+/** For each job that repeats an earlier job's request: its index → that earlier job (the one generated). */
+function twinsOf(jobs) {
+    const first = new Map();
+    const twins = new Map();
+    for (const j of jobs) {
+        const primary = first.get(j.identity);
+        if (primary)
+            twins.set(j.index, primary);
+        else
+            first.set(j.identity, j);
+    }
+    return twins;
+}
+/** What the plan says of a twin. */
+function twinNote(primary) {
+    return `same request as ${primary.name}: generated once`;
 }
 
 
@@ -74050,6 +74520,14 @@ function mediaKind(out) {
     if (VIDEO_EXT.has(ext))
         return 'video';
     return 'file';
+}
+/**
+ * SVG is a document that can run script: downloads refuse it (src/download/magic.ts notMedia), and an
+ * SVG in an older manifest is shown as <img> (where script never runs) and never linked.
+ */
+function isSvg(out) {
+    const ct = (out.content_type ?? '').toLowerCase();
+    return ct.startsWith('image/svg') || /\.svgz?$/i.test(out.path ?? '');
 }
 function fileName(path) {
     const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
@@ -74140,7 +74618,7 @@ function metaHtml(r, multi) {
 }
 /** The media box of the standalone page: the inlined thumbnail, else a link to the file's own artifact. */
 function standaloneMediaHtml(r, out, alt, sa) {
-    const url = sa.links.get(out.path);
+    const url = isSvg(out) ? undefined : sa.links.get(out.path);
     const open = url ? `<a class="media" href="${escapeHtml(url)}">` : '<div class="media">';
     const close = url ? '</a>' : '</div>';
     const kind = mediaKind(out);
@@ -74163,6 +74641,8 @@ function mediaHtml(r, out, alt, sa) {
             `<p class="muted">The file is not in this artifact; its URL is in manifest.json.</p></div>`);
     }
     const href = relativeHref(out.path);
+    if (isSvg(out))
+        return `<div class="media"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></div>`;
     switch (mediaKind(out)) {
         case 'image':
             return `<a class="media" href="${escapeHtml(href)}"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></a>`;
@@ -74183,7 +74663,7 @@ function outputCard(r, out, index, count, sa) {
     const cls = ok ? `card st-${r.status}` : 'card st-failed';
     const badge = ok ? statusBadge(r.status) : `<span class="badge st-failed">download failed</span>`;
     const counter = multi ? `<span class="counter">${index + 1}/${count}</span>` : '';
-    const href = ok ? (sa ? sa.links.get(out.path) : relativeHref(out.path)) : undefined;
+    const href = ok && !isSvg(out) ? (sa ? sa.links.get(out.path) : relativeHref(out.path)) : undefined;
     const link = ok
         ? `<p class="filelinks">${href ? `<a href="${escapeHtml(href)}">${escapeHtml(out.path)}</a>` : escapeHtml(out.path)}` +
             `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`
@@ -75032,8 +75512,10 @@ function renderReportFile(m, opts = {}) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _jobfile_load_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(19170);
+/* harmony import */ var _download_download_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6115);
 // The run's settings, read once from the action's inputs or the CLI's flags (same names), each
 // checked with an error that names the input. Nothing below this reads the environment.
+
 
 
 
@@ -75163,6 +75645,8 @@ function readSettings(get, env = {}, opts = {}) {
         checkModels: bool('check-models', true),
         previewBranch: raw('preview-branch'),
         previewKeep: num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
+        maxDownloadMb: num('max-download-mb', _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut, (n) => n > 0 && n <= 1_000_000, 'a number of megabytes above 0') ?? _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut,
+        allowPrivateOutputs: bool('allow-private-outputs', false),
     };
     if (settings.previewBranch && !isBranchName(settings.previewBranch))
         problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);

@@ -130,15 +130,26 @@ function outputItem(v: unknown): string | undefined {
   return undefined;
 }
 
-function outputsOf(d: Obj): string[] {
+/**
+ * The most outputs one prediction may have. The contract's models return a handful (num_images and
+ * max_images go up to 15); a reply listing more is broken or hostile, and the job fails on it rather
+ * than writing thousands of files, a huge gallery and step outputs (README "Reliability").
+ */
+export const MAX_OUTPUTS_PER_PREDICTION = 32;
+
+/** The outputs a reply lists (at most MAX_OUTPUTS_PER_PREDICTION kept), and how many it listed. */
+function outputsOf(d: Obj): { outputs: string[]; listed: number } {
   const raw = d['outputs'] ?? d['output'];
   const list = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
-  const out: string[] = [];
+  const outputs: string[] = [];
+  let listed = 0;
   for (const item of list) {
     const url = outputItem(item);
-    if (url !== undefined) out.push(url);
+    if (url === undefined) continue;
+    listed++;
+    if (outputs.length < MAX_OUTPUTS_PER_PREDICTION) outputs.push(url);
   }
-  return out;
+  return { outputs, listed };
 }
 
 function failureReason(d: Obj): string | undefined {
@@ -160,7 +171,7 @@ export function parsePrediction(json: unknown, id: string): Prediction {
   const d = payload(json);
   const rawStatus = typeof d['status'] === 'string' ? d['status'].trim() : '';
   const word = rawStatus.toLowerCase();
-  const outputs = outputsOf(d);
+  const { outputs, listed } = outputsOf(d);
   const reason = failureReason(d);
 
   let state: PredictionState;
@@ -174,6 +185,7 @@ export function parsePrediction(json: unknown, id: string): Prediction {
   else state = 'pending';
 
   const p: Prediction = { id: findId(json) ?? id, state, rawStatus, outputs };
+  if (listed > outputs.length) p.listedOutputs = listed;
   if (state === 'failed') {
     p.error =
       reason ??
@@ -200,7 +212,7 @@ export function parseSubmitReply(json: unknown): { id: string; prediction?: Pred
   const id = findId(json);
   if (id === undefined) throw new AtlasError('protocol', `${op}: the reply carries no prediction id`, { op });
   const d = payload(json);
-  const hasOutputs = outputsOf(d).length > 0;
+  const hasOutputs = outputsOf(d).listed > 0;
   const word = typeof d['status'] === 'string' ? d['status'].trim().toLowerCase() : '';
   if (!hasOutputs && !COMPLETED.has(word) && !FAILED.has(word)) return { id };
   return { id, prediction: parsePrediction(json, id) };

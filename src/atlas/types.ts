@@ -9,8 +9,10 @@ export interface Prediction {
   state: PredictionState;
   /** The status word the server used (completed, succeeded, queued, …); empty when missing. */
   rawStatus: string;
-  /** Output URLs or data: URIs, in order. */
+  /** Output URLs or data: URIs, in order; at most MAX_OUTPUTS_PER_PREDICTION (responses.ts). */
   outputs: string[];
+  /** How many outputs the reply listed, when more than `outputs` keeps. */
+  listedOutputs?: number;
   /** Failure reason when failed (completed with no outputs counts as failed). */
   error?: string;
   /** Server-side timings when it gives them: seconds of predict time, RFC 3339 stamps. */

@@ -96,9 +96,12 @@ export function estimateCost(
   };
 }
 
-/** Cost of what was actually made: per image made, or per second of the video asked for. */
+/**
+ * Cost of what was actually made: per image made, never more images than were asked for (a reply
+ * listing thousands of outputs does not multiply the bill), or per second of the video asked for.
+ */
 export function actualCost(estimate: CostEstimate, outputs: number): number {
-  if (estimate.unit === 'image') return roundUsd(outputs * estimate.unitPrice);
+  if (estimate.unit === 'image') return roundUsd(Math.min(outputs, estimate.units) * estimate.unitPrice);
   return outputs > 0 ? estimate.cost : 0;
 }
 

@@ -16,7 +16,8 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import { request, type Dispatcher } from 'undici';
-import { classify, SNIFF_BYTES } from './magic.js';
+import { classify, notMedia, SNIFF_BYTES } from './magic.js';
+import { refuseRedirect, refuseUrlHost, type EgressPolicy } from './egress.js';
 import { parseRetryAfter, withRetries, type RetryPolicy } from '../shared/retry.js';
 
 export interface DownloadOptions {
@@ -31,8 +32,23 @@ export interface DownloadOptions {
   capMs?: number;
   /** Per attempt: how long to wait for the response headers, and for each body chunk (idle timeout). */
   timeoutMs?: number;
+  /** The whole download, retries included (default DEFAULT_DOWNLOAD_DEADLINE_MS); the job's signal may end it sooner. */
+  deadlineMs?: number;
+  /** The largest body accepted, in bytes (default DEFAULT_MAX_DOWNLOAD_BYTES); a larger one is refused unwritten. */
+  maxBytes?: number;
+  /** Decides every address a hop connects to and every redirect (src/download/egress.ts); default: anything goes. */
+  egress?: EgressPolicy;
   random?: () => number;
 }
+
+/**
+ * One download, retries included, never outlives this (README "Inputs", `max-download-mb`): the job's
+ * `timeout` usually ends it first; this bounds a job without one, or a host that drips bytes.
+ */
+export const DEFAULT_DOWNLOAD_DEADLINE_MS = 30 * 60_000;
+/** The default `max-download-mb`: generous for a 4K video, small enough that a runaway body cannot fill the disk. */
+export const DEFAULT_MAX_DOWNLOAD_MB = 2048;
+export const DEFAULT_MAX_DOWNLOAD_BYTES = DEFAULT_MAX_DOWNLOAD_MB * 1024 * 1024;
 
 export interface Downloaded {
   /** Absolute final path: destStem + '.' + ext. */
@@ -45,7 +61,22 @@ export interface Downloaded {
   ext: string;
 }
 
-export type DownloadErrorKind = 'expired' | 'not-found' | 'http' | 'truncated' | 'network' | 'aborted' | 'disk';
+export type DownloadErrorKind =
+  | 'expired'
+  | 'not-found'
+  | 'http'
+  | 'truncated'
+  | 'network'
+  | 'aborted'
+  | 'disk'
+  /** Larger than max-download-mb. */
+  | 'too-large'
+  /** The download's own deadline passed. */
+  | 'deadline'
+  /** The body is not media (markup, JSON, text): the job fails bad-output. */
+  | 'not-media'
+  /** A redirect or address the egress policy refuses (downgrade, private address). */
+  | 'refused';
 
 export class DownloadError extends Error {
   override name = 'DownloadError';
@@ -107,6 +138,7 @@ export function toDownloadError(
   const e = err as { name?: string; code?: string; message?: string } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const detail = e?.message ?? String(err);
+  if (code === 'EGRESS_REFUSED') return new DownloadError('refused', `download of ${where}: ${detail}`, { cause: err });
   if (signal?.aborted || e?.name === 'AbortError' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED') {
     return new DownloadError('aborted', `download of ${where} aborted`, { cause: err });
   }
@@ -183,11 +215,18 @@ function checkProtocol(u: URL, where: string): void {
   }
 }
 
+/** The egress policy's verdict on a URL about to be requested (an IP literal never reaches the lookup). */
+function checkHost(u: URL, where: string, egress: EgressPolicy | undefined): void {
+  const why = egress && refuseUrlHost(u, egress);
+  if (why) throw new DownloadError('refused', `download of ${where}: refused: ${why}`);
+}
+
 /** GET, following up to MAX_REDIRECTS redirects. Resolves with a 2xx response; anything else throws. */
 async function get(start: URL, opts: DownloadOptions): Promise<{ res: Dispatcher.ResponseData; url: URL }> {
   let url = start;
   for (let hop = 0; ; hop++) {
     const where = redactUrl(url.href);
+    checkHost(url, where, opts.egress);
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -217,7 +256,12 @@ async function get(start: URL, opts: DownloadOptions): Promise<{ res: Dispatcher
       } catch {
         throw new DownloadError('http', `download of ${where}: bad redirect location`, { status: statusCode });
       }
-      checkProtocol(next, where);
+      const refused = refuseRedirect(url, next);
+      if (refused) {
+        throw new DownloadError('refused', `download of ${where}: refused ${refused} (${redactUrl(next.href)})`, {
+          status: statusCode,
+        });
+      }
       url = next;
       continue;
     }
@@ -236,6 +280,16 @@ interface Target {
   url?: string;
   /** The body is an undici response that the signal already destroys on abort. */
   signalHandled?: boolean;
+  maxBytes: number;
+}
+
+function tooLarge(where: string, maxBytes: number, size?: number): DownloadError {
+  const mb = Math.round((maxBytes / 1024 / 1024) * 100) / 100;
+  const got = size === undefined ? 'more' : `${size} bytes`;
+  return new DownloadError(
+    'too-large',
+    `download of ${where}: refused, ${got} is over the max-download-mb cap of ${mb} MB (${maxBytes} bytes)`,
+  );
 }
 
 async function removeQuietly(file: string): Promise<void> {
@@ -264,8 +318,9 @@ async function writeBody(body: Readable, t: Target): Promise<Downloaded> {
       body,
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
-          hash.update(chunk);
           bytes += chunk.length;
+          if (bytes > t.maxBytes) throw tooLarge(t.where, t.maxBytes);
+          hash.update(chunk);
           if (headLen < SNIFF_BYTES) headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
           yield chunk;
         }
@@ -279,6 +334,8 @@ async function writeBody(body: Readable, t: Target): Promise<Downloaded> {
       throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
     }
     const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
+    const unfit = notMedia(head.subarray(0, headLen), kind);
+    if (unfit) throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
     const final = `${t.stem}.${kind.ext}`;
     await rename(tmp, final);
     return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
@@ -358,9 +415,25 @@ export function decodeDataUri(uri: string): { data: Buffer; mediaType?: string }
  * 403/410 (expired signature), other 4xx, disk errors and aborts not at all.
  */
 export async function downloadOutput(source: string, destStem: string, opts: DownloadOptions): Promise<Downloaded> {
-  const stem = path.resolve(destStem);
   const where = redactUrl(source);
+  const deadlineMs = opts.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS;
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  try {
+    return await downloadWithin(source, path.resolve(destStem), where, { ...opts, signal });
+  } catch (err) {
+    // The download's own deadline, not the job's: say which limit ended it.
+    if (!deadline.aborted || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
+      throw err;
+    const e = new DownloadError('deadline', `download of ${where} did not finish within ${deadlineMs / 1000} s`);
+    if (err.attempts !== undefined) e.attempts = err.attempts;
+    throw e;
+  }
+}
+
+async function downloadWithin(source: string, stem: string, where: string, opts: DownloadOptions): Promise<Downloaded> {
   const { signal } = opts;
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   if (signal?.aborted) throw new DownloadError('aborted', `download of ${where} aborted`, { cause: signal.reason });
   try {
     await mkdir(path.dirname(stem), { recursive: true });
@@ -369,8 +442,18 @@ export async function downloadOutput(source: string, destStem: string, opts: Dow
   }
 
   if (/^data:/i.test(source)) {
+    // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
+    if (source.length > maxBytes * 4) throw tooLarge(where, maxBytes, source.length);
     const { data, mediaType } = decodeDataUri(source);
-    return writeBody(Readable.from([data]), { stem, where, signal, expected: data.length, contentType: mediaType });
+    if (data.length > maxBytes) throw tooLarge(where, maxBytes, data.length);
+    return writeBody(Readable.from([data]), {
+      stem,
+      where,
+      signal,
+      expected: data.length,
+      contentType: mediaType,
+      maxBytes,
+    });
   }
 
   let url: URL;
@@ -393,7 +476,7 @@ export async function downloadOutput(source: string, destStem: string, opts: Dow
   const outcome = await withRetries<Downloaded, DownloadError>(
     async () => {
       try {
-        return { value: await fetchOnce(url, stem, where, opts) };
+        return { value: await fetchOnce(url, stem, where, { ...opts, maxBytes }) };
       } catch (err) {
         const failure = toDownloadError(err, where, signal);
         if (failure.kind === 'not-found') notFound++;
@@ -417,11 +500,22 @@ export async function downloadOutput(source: string, destStem: string, opts: Dow
 }
 
 /** One GET (redirects followed) streamed to disk. */
-async function fetchOnce(url: URL, stem: string, where: string, opts: DownloadOptions): Promise<Downloaded> {
+async function fetchOnce(
+  url: URL,
+  stem: string,
+  where: string,
+  opts: DownloadOptions & { maxBytes: number },
+): Promise<Downloaded> {
   const { res, url: finalUrl } = await get(url, opts);
   const lengthHeader = header(res.headers, 'content-length');
   const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader) : undefined;
+  if (expected !== undefined && expected > opts.maxBytes) {
+    // Destroying an unread undici body emits an abort error: nobody waits on it.
+    res.body.on('error', () => undefined).destroy();
+    throw tooLarge(where, opts.maxBytes, expected);
+  }
   return writeBody(res.body, {
+    maxBytes: opts.maxBytes,
     stem,
     where,
     signal: opts.signal,

@@ -177,3 +177,40 @@ export function classify(head: Uint8Array, headerContentType?: string, url?: str
   const contentType = headerType ?? (urlExt ? contentTypeFromExt(urlExt) : undefined) ?? 'application/octet-stream';
   return { ext, contentType };
 }
+
+/** Text-based 3D formats, the one kind of output that is legitimately text. */
+const TEXT_MEDIA_EXT = new Set(['obj', 'mtl', 'gltf']);
+/** Types that announce a document, never media, whatever the bytes. */
+const DOCUMENT_TYPE = /^(text\/|application\/(json|xml|xhtml|javascript|problem)|image\/svg)|[+/](xml|json)$/;
+
+/** The first bytes show text (printable ASCII, UTF-8 continuation bytes, tabs, newlines) and nothing binary. */
+function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  return head.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || b >= 0x20);
+}
+
+/** The head, BOM and leading white space skipped, as ASCII (enough to see `<`, `{` or `[`). */
+function leadingText(head: Uint8Array): string {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  return String.fromCharCode(...head.subarray(i, i + 16));
+}
+
+/**
+ * Why a downloaded body is not a generated output, or undefined when it may be one. The magic bytes
+ * decide: a known media signature passes; markup (HTML, XML, SVG, with or without script), JSON and
+ * plain text do not, except the text-based 3D formats named by their type or URL (obj, mtl, glTF JSON).
+ * An error page served with 200 lands here; SVG is refused because it is an active document.
+ */
+export function notMedia(head: Uint8Array, kind: FileKind): string | undefined {
+  if (sniff(head)) return undefined;
+  if (head.length === 0) return 'the body is empty';
+  const lead = leadingText(head);
+  const type = kind.contentType.toLowerCase();
+  if (lead.startsWith('<')) return `the body is markup (HTML, XML or SVG), served as ${type}`;
+  if (TEXT_MEDIA_EXT.has(kind.ext) && !type.startsWith('text/html')) return undefined;
+  if (lead.startsWith('{') || lead.startsWith('[')) return `the body is JSON, served as ${type}`;
+  if (DOCUMENT_TYPE.test(type)) return `the body is a document (${type}), not media`;
+  if (looksLikeText(head)) return `the body is text, served as ${type}`;
+  return undefined;
+}

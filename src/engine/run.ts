@@ -25,6 +25,7 @@ import {
 } from './state.js';
 import { dependencies } from './lifecycle/chain.js';
 import { runLifecycle } from './lifecycle/job.js';
+import { twinsOf } from '../plan/twins.js';
 
 export type { Downloaded, DownloadFn, EngineDeps, EngineOptions, Progress, RunOutcome } from './state.js';
 
@@ -90,6 +91,7 @@ function createContext(
       submitting.abort(new Error(s.reason));
     },
     byName: new Map(jobs.map((j) => [j.name, j])),
+    twinOf: twinsOf(jobs),
     state,
   };
   return { ctx, hard };
@@ -196,7 +198,12 @@ async function dispatch(ctx: RunContext, jobs: PlannedJob[], alive: Slots): Prom
     wake = undefined;
     w?.();
   };
-  const settled = (job: PlannedJob) => dependencies(ctx, job).every((d) => state.results[d.index] !== undefined);
+  // A twin waits for the job that makes its request, as a chained job waits for its inputs.
+  const waitsFor = (job: PlannedJob) => [
+    ...dependencies(ctx, job),
+    ...(ctx.twinOf.has(job.index) ? [ctx.twinOf.get(job.index)!] : []),
+  ];
+  const settled = (job: PlannedJob) => waitsFor(job).every((d) => state.results[d.index] !== undefined);
   // Readiness only ever grows (a settled job stays settled), so a job found ready stays ready.
   const firstReady = (): number => {
     const k = pending.findIndex(settled);

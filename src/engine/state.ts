@@ -136,6 +136,8 @@ export interface RunContext {
   /** Stop submitting, remembering the first reason. */
   haltSubmits(s: Stop): void;
   byName: Map<string, PlannedJob>;
+  /** Each job repeating an earlier job's request (by index) → that job, generated once for both (plan/twins.ts). */
+  twinOf: Map<number, PlannedJob>;
   state: RunState;
 }
 

@@ -32,7 +32,8 @@ export type JobTimings = z.infer<typeof JobTimings>;
  * Every class of error a job can end with. Atlas's replies (src/atlas/types.ts AtlasErrorKind):
  * auth, credit, bad-request, not-found, rate-limited, server, network, protocol, unknown-fate
  * (a submit that may have created a prediction), aborted. The engine's own: timeout (the job's
- * deadline), generation (Atlas reported the prediction failed), download, upload (a local input),
+ * deadline), generation (Atlas reported the prediction failed), download, bad-output (a body that
+ * is not media, or more outputs than any model returns), upload (a local input),
  * budget (max-cost), cancelled, dependency (a job whose output this one takes did not succeed),
  * internal (a bug).
  */
@@ -50,6 +51,7 @@ export const ERROR_KINDS = [
   'timeout',
   'generation',
   'download',
+  'bad-output',
   'upload',
   'budget',
   'cancelled',

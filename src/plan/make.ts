@@ -7,6 +7,7 @@ import { livePricesFrom } from '../cost/live.js';
 import { readModelList } from '../atlas/model-list.js';
 import { checkModelIds } from '../jobfile/model-check.js';
 import { formatUsd, roundUsd } from '../cost/prices.js';
+import { twinsOf } from './twins.js';
 import { USER_AGENT } from '../version.js';
 import { planJobs, wantsLivePrices } from './jobs.js';
 import { renderPlan } from './render.js';
@@ -49,7 +50,9 @@ export async function makePlan(
   }
   const picked = chained.jobs;
   const jobs = picked.map((j, index) => ({ ...j, index }));
-  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + j.estimate.cost, 0));
+  // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
+  const twins = twinsOf(jobs);
+  const estimatedCost = roundUsd(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
   const lines = new Map(allJobs.map((j) => [j.name, j.line]));
   const plan: Plan = {
     configPath: loaded.path,

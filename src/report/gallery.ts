@@ -79,6 +79,15 @@ function mediaKind(out: OutputFile): MediaKind {
   return 'file';
 }
 
+/**
+ * SVG is a document that can run script: downloads refuse it (src/download/magic.ts notMedia), and an
+ * SVG in an older manifest is shown as <img> (where script never runs) and never linked.
+ */
+function isSvg(out: OutputFile): boolean {
+  const ct = (out.content_type ?? '').toLowerCase();
+  return ct.startsWith('image/svg') || /\.svgz?$/i.test(out.path ?? '');
+}
+
 function fileName(path: string): string {
   const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
   return parts[parts.length - 1] ?? path;
@@ -168,7 +177,7 @@ function metaHtml(r: JobResult, multi: boolean): string {
 
 /** The media box of the standalone page: the inlined thumbnail, else a link to the file's own artifact. */
 function standaloneMediaHtml(r: JobResult, out: OutputFile & { path: string }, alt: string, sa: Standalone): string {
-  const url = sa.links.get(out.path);
+  const url = isSvg(out) ? undefined : sa.links.get(out.path);
   const open = url ? `<a class="media" href="${escapeHtml(url)}">` : '<div class="media">';
   const close = url ? '</a>' : '</div>';
   const kind = mediaKind(out);
@@ -195,6 +204,8 @@ function mediaHtml(r: JobResult, out: OutputFile, alt: string, sa?: Standalone):
     );
   }
   const href = relativeHref(out.path);
+  if (isSvg(out))
+    return `<div class="media"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></div>`;
   switch (mediaKind(out)) {
     case 'image':
       return `<a class="media" href="${escapeHtml(href)}"><img src="${escapeHtml(href)}" alt="${escapeHtml(alt)}" loading="lazy" decoding="async"></a>`;
@@ -220,7 +231,7 @@ function outputCard(r: JobResult, out: OutputFile, index: number, count: number,
   const cls = ok ? `card st-${r.status}` : 'card st-failed';
   const badge = ok ? statusBadge(r.status) : `<span class="badge st-failed">download failed</span>`;
   const counter = multi ? `<span class="counter">${index + 1}/${count}</span>` : '';
-  const href = ok ? (sa ? sa.links.get(out.path!) : relativeHref(out.path!)) : undefined;
+  const href = ok && !isSvg(out) ? (sa ? sa.links.get(out.path!) : relativeHref(out.path!)) : undefined;
   const link = ok
     ? `<p class="filelinks">${href ? `<a href="${escapeHtml(href)}">${escapeHtml(out.path!)}</a>` : escapeHtml(out.path!)}` +
       `${out.bytes !== null ? ` <span class="muted">${escapeHtml(formatBytes(out.bytes))}</span>` : ''}</p>`

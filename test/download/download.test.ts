@@ -120,6 +120,11 @@ describe('downloadOutput over HTTP', () => {
     expect((await downloadOutput(`${server.origin}/typed`, path.join(dir, 'a'), opts())).ext).toBe('obj');
     const byUrl = await downloadOutput(`${server.origin}/mesh.obj?sig=1`, path.join(dir, 'b'), opts());
     expect(byUrl).toMatchObject({ ext: 'obj', contentType: 'application/octet-stream' });
+    // Text named as nothing is not media (magic.ts notMedia): refused, no file; unknown binary is `bin`.
+    await expect(downloadOutput(`${server.origin}/blob?sig=1`, path.join(dir, 'c'), opts())).rejects.toMatchObject({
+      kind: 'not-media',
+    });
+    server.handle((_req, res) => send(res, Buffer.from([0, 1, 2, 3, 0xfe]), 'application/octet-stream'));
     expect((await downloadOutput(`${server.origin}/blob?sig=1`, path.join(dir, 'c'), opts())).ext).toBe('bin');
     expect(await files()).toEqual(['a.obj', 'b.obj', 'c.bin']);
   });
@@ -359,10 +364,10 @@ describe('data: URIs', () => {
   });
 
   it('decodes percent-encoding, binary bytes included', async () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
-    const got = await downloadOutput(`data:image/svg+xml,${encodeURIComponent(svg)}`, path.join(dir, 's'), opts());
-    expect(got).toMatchObject({ ext: 'svg', contentType: 'image/svg+xml', sha256: sha(Buffer.from(svg)) });
-    expect(await readFile(got.path, 'utf8')).toBe(svg);
+    const obj = 'v 0 0 0\nv 1 0 0\nf 1 2 1 # 100%\n';
+    const got = await downloadOutput(`data:model/obj,${encodeURIComponent(obj)}`, path.join(dir, 's'), opts());
+    expect(got).toMatchObject({ ext: 'obj', contentType: 'model/obj', sha256: sha(Buffer.from(obj)) });
+    expect(await readFile(got.path, 'utf8')).toBe(obj);
 
     const bin = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x25, 0x80, 0x41]);
     const pct = [...bin].map((x) => `%${x.toString(16).padStart(2, '0')}`).join('');
@@ -400,4 +405,45 @@ describe('a large body', () => {
     expect(got).toMatchObject({ ext: 'mp4', bytes: total, sha256: served.digest('hex') });
     await rm(got.path);
   }, 120_000);
+});
+
+describe('limits (max-download-mb, the download deadline)', () => {
+  it('a body announced over maxBytes is refused before a byte is written; one that grows past it mid-stream too', async () => {
+    const body = png(4096);
+    server.handle((req, res) => {
+      if (req.url === '/announced') return send(res, body);
+      // No Content-Length: only counting the bytes can stop it.
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(body);
+    });
+    const announced = await failure(
+      downloadOutput(`${server.origin}/announced`, path.join(dir, 'a'), opts({ maxBytes: 1000 })),
+    );
+    expect(announced.kind).toBe('too-large');
+    expect(announced.message).toMatch(/4096 bytes is over the max-download-mb cap/);
+    const streamed = await failure(
+      downloadOutput(`${server.origin}/chunked`, path.join(dir, 'b'), opts({ maxBytes: 1000 })),
+    );
+    expect(streamed.kind).toBe('too-large');
+    expect(server.requests).toHaveLength(2); // not retried
+    expect(await files()).toEqual([]);
+  });
+
+  it('a data: URI over maxBytes is refused, unwritten', async () => {
+    const uri = `data:image/png;base64,${png(4096).toString('base64')}`;
+    const e = await failure(downloadOutput(uri, path.join(dir, 'd'), opts({ maxBytes: 1000 })));
+    expect(e.kind).toBe('too-large');
+    expect(await files()).toEqual([]);
+  });
+
+  it('a host that sends a byte and then nothing ends at the download deadline, not the idle timeout', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.write(PNG_SIG.subarray(0, 1));
+    });
+    const e = await failure(downloadOutput(`${server.origin}/drip`, path.join(dir, 'x'), opts({ deadlineMs: 300 })));
+    expect(e.kind).toBe('deadline');
+    expect(e.message).toMatch(/did not finish within 0\.3 s/);
+    expect(await files()).toEqual([]);
+  });
 });

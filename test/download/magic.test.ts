@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classify, contentTypeFromExt, extFromContentType, extFromUrl, sniff } from '../../src/download/magic.js';
+import {
+  classify,
+  contentTypeFromExt,
+  extFromContentType,
+  extFromUrl,
+  notMedia,
+  sniff,
+} from '../../src/download/magic.js';
 
 const b = (...parts: (number[] | string)[]): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
@@ -86,5 +93,30 @@ describe('fallbacks', () => {
       contentType: 'text/plain',
     });
     expect(classify(text)).toEqual({ ext: 'bin', contentType: 'application/octet-stream' });
+  });
+});
+
+describe('notMedia', () => {
+  const t = (s: string) => Buffer.from(s, 'latin1');
+  it.each([
+    ['HTML', t('<!DOCTYPE html><html>'), 'text/html'],
+    ['XML error', t('<?xml version="1.0"?><Error>'), 'application/xml'],
+    ['SVG', t('\ufeff  <svg xmlns="http://www.w3.org/2000/svg">'), 'image/svg+xml'],
+    ['JSON', t('{"error":"quota"}'), 'image/png'],
+    ['JSON array', t(' ["a"]'), 'application/octet-stream'],
+    ['text', t('Service unavailable'), 'application/octet-stream'],
+    ['a text type', t('\x00\x01binary'), 'text/plain'],
+    ['empty', t(''), 'image/png'],
+  ])('%s is not media', (_what, head, type) => {
+    expect(notMedia(head, classify(head, type))).toBeDefined();
+  });
+
+  it.each([
+    ['PNG served as text/html', Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'text/html', undefined],
+    ['an OBJ mesh', t('v 0 0 0\nf 1 2 3\n'), 'model/obj', undefined],
+    ['glTF JSON by its URL', t('{"asset":{"version":"2.0"}}'), undefined, 'https://x/scene.gltf'],
+    ['unknown binary', Buffer.from([0, 1, 2, 0xfe]), 'application/octet-stream', undefined],
+  ])('%s may be an output', (_what, head, type, url) => {
+    expect(notMedia(head, classify(head, type, url))).toBeUndefined();
   });
 });

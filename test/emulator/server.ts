@@ -86,6 +86,13 @@ export interface EmulatorOptions {
   failWhen?: { match: string; reason: string };
   /** Appended to every output URL's query string (e.g. `key=<the API key>`, a host that echoes it). */
   outputQuery?: string;
+  /**
+   * A hostile host: every completed prediction lists this many outputs. Those past the model's own
+   * count are short URLs that answer 404 (so 100,000 of them fit under the client's reply cap).
+   */
+  outputsPerPrediction?: number;
+  /** A hostile storage host: every output file answers 200 with this body instead of the media. */
+  outputBody?: { contentType: string; body: string };
 }
 
 export interface PredictionRecord {
@@ -152,6 +159,8 @@ interface Settings {
   idSuffix: string;
   failWhen?: { match: string; reason: string };
   outputQuery: string;
+  outputsPerPrediction?: number;
+  outputBody?: { contentType: string; body: string };
 }
 
 function settingsFrom(o: EmulatorOptions): Settings {
@@ -175,6 +184,8 @@ function settingsFrom(o: EmulatorOptions): Settings {
     idSuffix: o.idSuffix ?? '',
     failWhen: o.failWhen,
     outputQuery: o.outputQuery ?? '',
+    outputsPerPrediction: o.outputsPerPrediction,
+    outputBody: o.outputBody,
   };
 }
 
@@ -471,6 +482,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
           );
         }
       }
+      for (let n = count; n < (cfg.outputsPerPrediction ?? 0); n++) p.outputs.push(`${origin}/x/${n}`);
     }
     predictions.set(id, p);
     stats.predictionsCreated++;
@@ -634,6 +646,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     // No extension and an unhelpful Content-Type: clients must sniff the magic bytes.
     const headers = { 'content-type': 'application/octet-stream' };
     const head = req.method === 'HEAD';
+    if (cfg.outputBody) {
+      const { contentType, body } = cfg.outputBody;
+      return send(res, 200, { 'content-type': contentType }, Buffer.from(body), shaping, head);
+    }
     if (p.type === 'image') return send(res, 200, headers, makePng(`${id}/${n}`, cfg.imageSize), shaping, head);
     const length = videoSize(sample, cfg.videoBytes);
     return send(res, 200, headers, { chunks: videoChunks(sample, cfg.videoBytes), length }, shaping, head);

@@ -158,6 +158,7 @@ export function testContext(
       submitting.abort(new Error(s.reason));
     },
     byName: new Map((extra.jobs ?? []).map((j) => [j.name, j])),
+    twinOf: new Map(),
     state,
   };
   const slot = {

@@ -6,6 +6,7 @@ import type { Prediction } from '../../atlas/types.js';
 import type { PlannedJob } from '../../jobfile/job.js';
 import type { JobResult, OutputFile } from '../../manifest/schema.js';
 import { actualCost } from '../../cost/prices.js';
+import { MAX_OUTPUTS_PER_PREDICTION } from '../../atlas/responses.js';
 import { messageOf, withOutputs, type RunContext } from '../state.js';
 
 export async function settleFinished(
@@ -24,7 +25,13 @@ export async function settleFinished(
   }
   await journal?.record({ ...entry, event: 'completed', outputs: finished.outputs });
   const paid = actualCost(job.estimate, finished.outputs.length);
-  const outputs = await downloadAll(ctx, job, finished.outputs, signal);
+  if (finished.listedOutputs !== undefined) {
+    // Refused rather than capped: a reply that breaks the contract this far cannot say which outputs
+    // are the real ones, and the job's cost stays what was asked for (actualCost).
+    const error = `prediction ${entry.prediction_id} listed ${finished.listedOutputs} outputs, more than the ${MAX_OUTPUTS_PER_PREDICTION} any model returns; none downloaded (the first ${finished.outputs.length} URLs are in the journal)`;
+    return { ...r, cost: paid, status: 'failed', error_kind: 'bad-output', error };
+  }
+  const { files: outputs, kinds } = await downloadAll(ctx, job, finished.outputs, signal);
   r.timings.downloaded_at = new Date().toISOString();
   const missing = outputs.filter((o) => o.error);
   const withFiles = withOutputs({ ...r, cost: paid }, outputs);
@@ -44,11 +51,12 @@ export async function settleFinished(
     const error = `outputs not downloaded within the job's timeout of ${Math.round(job.timeoutMs / 1000)} s; prediction ${entry.prediction_id} is kept in the journal so a re-run downloads them without paying again`;
     return { ...withFiles, status: 'failed', error_kind: 'timeout', error };
   }
+  const notMedia = kinds.includes('not-media');
   return {
     ...withFiles,
     status: 'failed',
-    error_kind: 'download',
-    error: `${missing.length} of ${outputs.length} outputs could not be downloaded (their URLs are in the manifest): ${missing[0]!.error}`,
+    error_kind: notMedia ? 'bad-output' : 'download',
+    error: `${missing.length} of ${outputs.length} outputs ${notMedia ? 'are not media or ' : ''}could not be downloaded (their URLs are in the manifest): ${missing[0]!.error}`,
   };
 }
 
@@ -58,7 +66,7 @@ export async function downloadAll(
   job: PlannedJob,
   sources: string[],
   signal: AbortSignal,
-): Promise<OutputFile[]> {
+): Promise<{ files: OutputFile[]; kinds: (string | undefined)[] }> {
   const { opts, downloads } = ctx;
   const dir = join(opts.outputDir, job.type === 'video' ? 'videos' : 'images');
   const failedOutput = (url: string | null, error: string): OutputFile => ({
@@ -69,7 +77,8 @@ export async function downloadAll(
     content_type: null,
     error,
   });
-  return Promise.all(
+  const kinds: (string | undefined)[] = [];
+  const files = await Promise.all(
     sources.map(async (src, i): Promise<OutputFile> => {
       const stem = join(dir, sources.length > 1 ? `${job.fileStem}-${i + 1}` : job.fileStem);
       const url = src.startsWith('data:') ? null : src;
@@ -83,10 +92,17 @@ export async function downloadAll(
         const path = relative(opts.outputDir, d.path).split('\\').join('/');
         return { url, path, bytes: d.bytes, sha256: d.sha256, content_type: d.contentType, error: null };
       } catch (e) {
+        kinds[i] = errorKindOf(e);
         return failedOutput(url, messageOf(e));
       } finally {
         downloads.release();
       }
     }),
   );
+  return { files, kinds };
+}
+
+function errorKindOf(e: unknown): string | undefined {
+  const kind = (e as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : undefined;
 }

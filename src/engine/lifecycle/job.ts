@@ -9,6 +9,7 @@ import { fromJournal } from './reuse.js';
 import { submitGate, submitJob } from './submit.js';
 import { observedLatency, pollUntilDone } from './poll.js';
 import { settleFinished } from './fetch-outputs.js';
+import { fromTwin } from './twin.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -18,6 +19,11 @@ export async function runLifecycle(
   r: JobResult,
   slot: SlotHandle,
 ): Promise<JobResult> {
+  const twin = ctx.twinOf.get(job.index);
+  if (twin) {
+    slot.release();
+    return fromTwin(ctx, job, twin, r);
+  }
   const verdict = await fromJournal(ctx, job, r);
   if (verdict.kind === 'settled') {
     slot.release();
