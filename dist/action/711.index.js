@@ -185,7 +185,7 @@ __webpack_require__.d(__webpack_exports__, {
   setRunOutputs: () => (/* binding */ setRunOutputs)
 });
 
-// UNUSED EXPORTS: RESULTS_OUTPUT_MAX_BYTES, changedFilePaths, filesWritten, notUploadedNote, resultsOutput
+// UNUSED EXPORTS: LIST_OUTPUT_MAX_BYTES, RESULTS_OUTPUT_MAX_BYTES, changedFilePaths, filesWritten, linesOutput, notUploadedNote, resultsOutput
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __webpack_require__(33838);
@@ -971,6 +971,28 @@ function resultsOutput(results, maxBytes = RESULTS_OUTPUT_MAX_BYTES) {
     }
     return { json: `[${parts.join(',')}]`, truncated: false };
 }
+/** Each list output (`files`, `changed-files`) keeps at most this much: with `results`, well under GitHub's 1 MB. */
+const LIST_OUTPUT_MAX_BYTES = 192 * 1024;
+/** One path per line, as many whole lines as fit in `maxBytes`; the full lists are in manifest.json. */
+function linesOutput(lines, maxBytes = LIST_OUTPUT_MAX_BYTES) {
+    let size = 0;
+    let kept = 0;
+    for (const line of lines) {
+        const add = Buffer.byteLength(line, 'utf8') + (kept ? 1 : 0);
+        if (size + add > maxBytes)
+            break;
+        size += add;
+        kept++;
+    }
+    return { text: lines.slice(0, kept).join('\n'), kept };
+}
+/** Sets a list output, saying in the log when it holds only the first paths. */
+function setListOutput(name, lines) {
+    const out = linesOutput(lines);
+    core/* setOutput */.uH(name, out.text);
+    if (out.kept < lines.length)
+        core/* info */.pq(`The ${name} output holds the first ${out.kept} of ${lines.length} paths (GitHub's output limit); manifest.json has them all.`);
+}
 /** The step's outputs, the same for a run and for the report step that merges shards. */
 function setRunOutputs(m, manifestPath, outputDir, d) {
     core/* setOutput */.uH('manifest', manifestPath);
@@ -981,7 +1003,7 @@ function setRunOutputs(m, manifestPath, outputDir, d) {
     const results = resultsOutput(m.results);
     core/* setOutput */.uH('results', results.json);
     core/* setOutput */.uH('results-truncated', String(results.truncated));
-    core/* setOutput */.uH('changed-files', changedFilePaths(m, outputDir).join('\n'));
+    setListOutput('changed-files', changedFilePaths(m, outputDir));
     const first = d.artifacts[0];
     if (first) {
         core/* setOutput */.uH('artifact-id', String(first.id));
@@ -992,7 +1014,7 @@ function setRunOutputs(m, manifestPath, outputDir, d) {
     }
     if (d.galleryUrl)
         core/* setOutput */.uH('gallery-url', d.galleryUrl);
-    core/* setOutput */.uH('files', filesWritten(m, outputDir).join('\n'));
+    setListOutput('files', filesWritten(m, outputDir));
 }
 /** Every file the run wrote in the output directory: the outputs on disk, then manifest.json, report.md, index.html. */
 function filesWritten(m, outputDir) {

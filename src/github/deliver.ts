@@ -82,6 +82,35 @@ export function resultsOutput(
   return { json: `[${parts.join(',')}]`, truncated: false };
 }
 
+/** Each list output (`files`, `changed-files`) keeps at most this much: with `results`, well under GitHub's 1 MB. */
+export const LIST_OUTPUT_MAX_BYTES = 192 * 1024;
+
+/** One path per line, as many whole lines as fit in `maxBytes`; the full lists are in manifest.json. */
+export function linesOutput(
+  lines: readonly string[],
+  maxBytes = LIST_OUTPUT_MAX_BYTES,
+): { text: string; kept: number } {
+  let size = 0;
+  let kept = 0;
+  for (const line of lines) {
+    const add = Buffer.byteLength(line, 'utf8') + (kept ? 1 : 0);
+    if (size + add > maxBytes) break;
+    size += add;
+    kept++;
+  }
+  return { text: lines.slice(0, kept).join('\n'), kept };
+}
+
+/** Sets a list output, saying in the log when it holds only the first paths. */
+function setListOutput(name: string, lines: readonly string[]): void {
+  const out = linesOutput(lines);
+  core.setOutput(name, out.text);
+  if (out.kept < lines.length)
+    core.info(
+      `The ${name} output holds the first ${out.kept} of ${lines.length} paths (GitHub's output limit); manifest.json has them all.`,
+    );
+}
+
 /** The step's outputs, the same for a run and for the report step that merges shards. */
 export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: string, d: Delivery): void {
   core.setOutput('manifest', manifestPath);
@@ -92,7 +121,7 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
   const results = resultsOutput(m.results);
   core.setOutput('results', results.json);
   core.setOutput('results-truncated', String(results.truncated));
-  core.setOutput('changed-files', changedFilePaths(m, outputDir).join('\n'));
+  setListOutput('changed-files', changedFilePaths(m, outputDir));
   const first = d.artifacts[0];
   if (first) {
     core.setOutput('artifact-id', String(first.id));
@@ -100,7 +129,7 @@ export function setRunOutputs(m: Manifest, manifestPath: string, outputDir: stri
     if (first.digest) core.setOutput('artifact-digest', first.digest);
   }
   if (d.galleryUrl) core.setOutput('gallery-url', d.galleryUrl);
-  core.setOutput('files', filesWritten(m, outputDir).join('\n'));
+  setListOutput('files', filesWritten(m, outputDir));
 }
 
 /** Every file the run wrote in the output directory: the outputs on disk, then manifest.json, report.md, index.html. */

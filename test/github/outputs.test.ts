@@ -4,7 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jobResult, manifest } from '../support/manifest-fixture.js';
-import { RESULTS_OUTPUT_MAX_BYTES, resultsOutput, setRunOutputs } from '../../src/github/deliver.js';
+import {
+  LIST_OUTPUT_MAX_BYTES,
+  RESULTS_OUTPUT_MAX_BYTES,
+  resultsOutput,
+  setRunOutputs,
+} from '../../src/github/deliver.js';
 import { tempDir } from '../support/run-cli.js';
 
 let dir: string;
@@ -51,6 +56,31 @@ describe('step outputs', () => {
     expect(results.length).toBeGreaterThan(100);
     expect(results).toEqual(m.results.slice(0, results.length));
     expect(Buffer.byteLength(outputs['results']!)).toBeLessThanOrEqual(RESULTS_OUTPUT_MAX_BYTES);
+  });
+
+  it("a 20,000-job run's outputs stay under 1 MB: files and changed-files keep their first whole paths", async () => {
+    const m = bigManifest(20_000);
+    m.results.forEach(
+      (r, i) => (r.outputs = r.outputs.map((o) => ({ ...o, path: `images/product-shot-${i + 1}.png` }))),
+    );
+    const paths = m.results.flatMap((r) => r.outputs.map((o) => o.path)).filter(Boolean);
+    expect(paths.length).toBe(20_000);
+    for (const r of m.results) r.change = 'new';
+    setRunOutputs(m, join(dir, 'manifest.json'), dir, { artifacts: [{ id: 7, name: 'atlas-media', size: 1 }] });
+    const text = await readFile(outputFile, 'utf8');
+    expect(Buffer.byteLength(text)).toBeLessThan(1024 * 1024);
+    const outputs = parseOutputs(text);
+    for (const name of ['files', 'changed-files']) {
+      const lines = outputs[name]!.split('\n');
+      expect(lines.length, name).toBeGreaterThan(1000);
+      expect(lines.length, name).toBeLessThan(20_000);
+      // Whole paths only, in the manifest's order.
+      expect(
+        lines.every((l) => l.endsWith('.png')),
+        name,
+      ).toBe(true);
+      expect(Buffer.byteLength(outputs[name]!), name).toBeLessThanOrEqual(LIST_OUTPUT_MAX_BYTES);
+    }
   });
 
   it('a small run gets every result, not truncated', async () => {
