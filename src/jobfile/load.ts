@@ -18,6 +18,7 @@ import {
 } from './problems.js';
 import { checkChains, checkNames, checkParams, checkRequired, type Ctx, type NameEntry } from './checks.js';
 import { checkExpansion } from './expansion.js';
+import { readFast } from './fast-read.js';
 
 export { JobFileError, formatField, formatProblem, type JobFileProblem } from './problems.js';
 export { MAX_PARAMS_DEPTH } from './checks.js';
@@ -36,6 +37,34 @@ function wholeFileError(file: string, message: string, line = 1, col = 1): JobFi
 
 export function parseJobFile(text: string | Uint8Array, file: string): { jobFile: JobFile; jobLines: number[] } {
   const source = decodeSource(text, file);
+  return readLight(source) ?? readPositioned(source, file);
+}
+
+/**
+ * The light read (fast-read.ts) when it is sure and the file has no problem at all; else
+ * undefined, and the positioned read parses again to say where each problem is.
+ */
+function readLight(source: string): { jobFile: JobFile; jobLines: number[] } | undefined {
+  const fast = readFast(source);
+  if (!fast || fast.data === null || fast.data === undefined) return undefined;
+  const parsed = JobFile.safeParse(fast.data);
+  if (!parsed.success || parsed.data.jobs.length !== fast.jobLines.length) return undefined;
+  let problems = 0;
+  const ctx: Ctx = { add: () => void problems++, offsetOf: () => 0, lineOf: () => 1 };
+  checkBeyondSchema(fast.data, ctx);
+  return problems ? undefined : { jobFile: parsed.data, jobLines: fast.jobLines };
+}
+
+/** What parseJobFile does without the light read (exported for the tests that compare the two). */
+export function parseJobFileWithPositions(
+  text: string | Uint8Array,
+  file: string,
+): { jobFile: JobFile; jobLines: number[] } {
+  return readPositioned(decodeSource(text, file), file);
+}
+
+/** The `yaml` document with positions: every problem at its line and column. */
+function readPositioned(source: string, file: string): { jobFile: JobFile; jobLines: number[] } {
   const { doc, posOf } = readYaml(source, file);
   const data = toData(doc, posOf, file);
 
