@@ -7,6 +7,7 @@ import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { AtlasError } from './errors.js';
 import type { ClientEvents } from './types.js';
 import { containsSecret, secretRedactor } from '../shared/redact.js';
+import { startDeadline, type Deadline } from '../shared/deadline.js';
 
 /** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
@@ -118,7 +119,21 @@ async function exchange(
 ): Promise<Exchange> {
   if (signal?.aborted) throw aborted(spec.label, signal);
   const limitMs = spec.deadlineMs ?? opts.deadlineMs;
-  const deadline = AbortSignal.timeout(limitMs);
+  const deadline = startDeadline(limitMs, signal);
+  try {
+    return await exchangeWithin(opts, spec, signal, deadline, limitMs);
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function exchangeWithin(
+  opts: TransportOptions & { dispatcher: Dispatcher },
+  spec: RequestSpec,
+  signal: AbortSignal | undefined,
+  deadline: Deadline,
+  limitMs: number,
+): Promise<Exchange> {
   opts.events?.onRequest?.(spec.op);
   const fail = (e: unknown, phase: 'send' | 'body'): Exchange => {
     if (signal?.aborted) {
@@ -127,7 +142,7 @@ async function exchange(
         spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
       throw aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
     }
-    if (deadline.aborted) return overDeadline(spec.label, limitMs, phase);
+    if (deadline.expired()) return overDeadline(spec.label, limitMs, phase);
     return transportFailure(spec.label, e, phase);
   };
   let res: Dispatcher.ResponseData;
@@ -137,7 +152,7 @@ async function exchange(
       headers: headersFor(spec, opts),
       body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
       dispatcher: opts.dispatcher,
-      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      signal: deadline.signal,
       headersTimeout: opts.idleTimeoutMs,
       bodyTimeout: opts.idleTimeoutMs,
     });
