@@ -70191,6 +70191,64 @@ async function reviewOf(env) {
 }
 async function run(env = process.env) {
     const log = (0,actions_log/* actionsLog */._D)();
+    const settings = readActionSettings(env);
+    if (!settings)
+        return;
+    // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
+    // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
+    if (settings.mode === 'report')
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
+    const cancel = cancelOnSignals();
+    const progress = progressTicker(log);
+    // The output directory (journal + files) carried between runs and attempts in the Actions cache.
+    const cache = {};
+    try {
+        const review = await reviewOf(env);
+        const result = await (0,pipeline/* runPipeline */.aI)(settings, {
+            ...(review ? { review } : {}),
+            log,
+            signal: cancel.signal,
+            onProgress: progress.onProgress,
+            onPlan: restoreCache(settings, env, log, cache),
+            workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+            workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
+            run: (0,webhook/* runInfoFromEnv */.PB)(env),
+            // One log group per job, printed whole when it settles so concurrent jobs never interleave.
+            onJobFinished: (_job, r) => {
+                (0,actions_log/* logGroup */.QT)(jobLogTitle(r), jobLogLines(r));
+            },
+        });
+        if (!result.manifest)
+            return await deliverDryRunResult(result, settings, env, log);
+        const m = result.manifest;
+        log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
+        // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
+        await cache.carried?.save();
+        await deliverRun(m, result, settings, env, log);
+        failIfNeeded(m, settings.failOn, cancel.signal.aborted);
+    }
+    catch (e) {
+        failFromError(e, log);
+    }
+    finally {
+        progress.stop();
+        // A failed or cancelled run still saves what it paid for (a no-op if already saved).
+        await cache.carried?.save();
+    }
+}
+/** Once the plan is final: the output directory carried in the Actions cache (restored now, saved by the caller). */
+function restoreCache(settings, env, log, cache) {
+    return async (plan) => {
+        const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
+        if (settings.cache && !settings.dryRun && cacheService)
+            cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
+        // A dry run only restores, so the plan can be compared with the earlier run.
+        if (settings.cache && settings.dryRun && cacheService)
+            await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
+    };
+}
+/** The settings from the action's inputs, secrets masked; undefined (the step failed) when they are invalid. */
+function readActionSettings(env) {
     let settings;
     try {
         // Without a key (a fork's pull request gets no secrets) the action makes a dry run, not an error.
@@ -70198,7 +70256,7 @@ async function run(env = process.env) {
     }
     catch (e) {
         if (e instanceof src_settings/* SettingsError */.GN)
-            return (0,actions_log/* failStep */.vy)(e.message);
+            return void (0,actions_log/* failStep */.vy)(e.message);
         throw e;
     }
     if (settings.apiKey)
@@ -70208,11 +70266,10 @@ async function run(env = process.env) {
         core/* setSecret */.Pq(settings.webhookUrl);
     if (settings.webhookSecret)
         core/* setSecret */.Pq(settings.webhookSecret);
-    // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
-    // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
-    if (settings.mode === 'report')
-        return (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
-    // A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down.
+    return settings;
+}
+/** A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down. */
+function cancelOnSignals() {
     const cancel = new AbortController();
     const onSignal = (sig) => {
         if (!cancel.signal.aborted)
@@ -70220,80 +70277,57 @@ async function run(env = process.env) {
     };
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
+    return cancel;
+}
+/** Logs the latest progress every PROGRESS_EVERY_MS until stopped. */
+function progressTicker(log) {
     const started = Date.now();
     let last;
     const ticker = setInterval(() => last && log.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
     ticker.unref();
-    // The output directory (journal + files) carried between runs and attempts in the Actions cache.
-    const cache = {};
-    try {
-        const review = await reviewOf(env);
-        const result = await (0,pipeline/* runPipeline */.aI)(settings, {
-            ...(review ? { review } : {}),
-            log,
-            signal: cancel.signal,
-            onProgress: (p) => (last = p),
-            onPlan: async (plan) => {
-                const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
-                if (settings.cache && !settings.dryRun && cacheService)
-                    cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
-                // A dry run only restores, so the plan can be compared with the earlier run.
-                if (settings.cache && settings.dryRun && cacheService)
-                    await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
-            },
-            workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-            workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
-            run: (0,webhook/* runInfoFromEnv */.PB)(env),
-            // One log group per job, printed whole when it settles so concurrent jobs never interleave.
-            onJobFinished: (_job, r) => {
-                (0,actions_log/* logGroup */.QT)(jobLogTitle(r), jobLogLines(r));
-            },
-        });
-        if (!result.manifest) {
-            core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
-            const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
-            const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
-            const { jobs, estimatedCost } = result.plan;
-            const report = {
-                reason: settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
-                jobs,
-                estimatedCost,
-                planText: (0,render/* renderPlan */.E)(result.plan),
-                ...(0,diff/* costToPay */.Pf)(jobs, result.diff),
-                ...(result.diff ? { diff: result.diff } : {}),
-            };
-            await deliverDryRun(report, settings, ctx, log);
-            return;
-        }
-        const m = result.manifest;
-        log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
-        // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
-        await cache.carried?.save();
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
-        const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-        const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
-        setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
-        if (cancel.signal.aborted)
-            (0,actions_log/* failStep */.vy)(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
-        else if ((0,pipeline/* shouldFail */.W9)(m, settings.failOn)) {
-            (0,actions_log/* failStep */.vy)(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);
-        }
+    return { onProgress: (p) => (last = p), stop: () => clearInterval(ticker) };
+}
+/** A dry run's outputs: the estimated cost, and the plan in the summary or the PR comment. */
+async function deliverDryRunResult(result, settings, env, log) {
+    core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
+    const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
+    const { jobs, estimatedCost } = result.plan;
+    const report = {
+        reason: settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
+        jobs,
+        estimatedCost,
+        planText: (0,render/* renderPlan */.E)(result.plan),
+        ...(0,diff/* costToPay */.Pf)(jobs, result.diff),
+        ...(result.diff ? { diff: result.diff } : {}),
+    };
+    await deliverDryRun(report, settings, ctx, log);
+}
+/** A run's delivery in GitHub (artifacts, summary, comment) and the step's outputs. */
+async function deliverRun(m, result, settings, env, log) {
+    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
+    const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
+    setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
+}
+/** The verdict: a cancelled run fails, else fail-on decides. */
+function failIfNeeded(m, failOn, cancelled) {
+    if (cancelled)
+        (0,actions_log/* failStep */.vy)(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
+    else if ((0,pipeline/* shouldFail */.W9)(m, failOn)) {
+        (0,actions_log/* failStep */.vy)(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${failOn}).`);
     }
-    catch (e) {
-        if (e instanceof load/* JobFileError */.Ax) {
-            for (const p of e.problems)
-                log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
-            return (0,actions_log/* failStep */.vy)(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
-        }
-        if (e instanceof types/* PlanError */.W || e instanceof src_settings/* SettingsError */.GN)
-            return (0,actions_log/* failStep */.vy)(e.message);
-        (0,actions_log/* failStep */.vy)(e instanceof Error ? (e.stack ?? e.message) : String(e));
+}
+/** Fails the step with what went wrong: a job file's problems as annotations at their lines. */
+function failFromError(e, log) {
+    if (e instanceof load/* JobFileError */.Ax) {
+        for (const p of e.problems)
+            log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
+        return (0,actions_log/* failStep */.vy)(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
     }
-    finally {
-        clearInterval(ticker);
-        // A failed or cancelled run still saves what it paid for (a no-op if already saved).
-        await cache.carried?.save();
-    }
+    if (e instanceof types/* PlanError */.W || e instanceof src_settings/* SettingsError */.GN)
+        return (0,actions_log/* failStep */.vy)(e.message);
+    (0,actions_log/* failStep */.vy)(e instanceof Error ? (e.stack ?? e.message) : String(e));
 }
 
 
@@ -71809,7 +71843,7 @@ async function makePlan(settings, deps = {}) {
 }
 
 // EXTERNAL MODULE: ./src/download/download.ts + 2 modules
-var download = __nccwpck_require__(6115);
+var download_download = __nccwpck_require__(6115);
 // EXTERNAL MODULE: ./src/download/egress.ts
 var egress = __nccwpck_require__(25905);
 // EXTERNAL MODULE: external "node:events"
@@ -73898,6 +73932,58 @@ async function prunePrevious(outputDir, keep) {
 
 async function runPipeline(settings, deps) {
     const { log } = deps;
+    const { plan, diff, local } = await planRun(settings, deps);
+    if (settings.dryRun) {
+        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${(0,render/* renderPlan */.E)(plan)}`);
+        return { plan, ...(diff ? { diff } : {}) };
+    }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+    const startedAt = new Date();
+    await prepareOutputDir(plan.outputDir);
+    const conn = await openConnections(settings, plan);
+    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
+    const secrets = [settings.apiKey];
+    const journal = await (0,journal_journal/* openJournal */._0)((0,external_node_path_.join)(plan.outputDir, journal_journal/* JOURNAL_FILE */.RD), { secrets });
+    const webhook = settings.webhookUrl
+        ? (0,notify_webhook/* createWebhookNotifier */.I5)({
+            url: settings.webhookUrl,
+            secret: settings.webhookSecret,
+            userAgent: USER_AGENT,
+            log,
+            run: deps.run,
+        })
+        : undefined;
+    try {
+        const outcome = await runEngine(plan, settings, deps, {
+            ...conn,
+            prepareBody: local.uploader,
+            journal,
+            latency,
+            poll,
+            secrets,
+            onJobFinished: (0,notify_webhook/* withWebhook */.Eu)(deps.onJobFinished, webhook),
+        });
+        const written = await writeRunFiles(plan, settings, outcome, { startedAt, secrets, diff, previousPaths });
+        await webhook?.batchFinished(written.manifest);
+        return { plan, ...written, ...(diff ? { diff } : {}) };
+    }
+    finally {
+        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
+        await webhook?.flush();
+        await journal.close();
+        await conn.dispatcher.close().catch(() => undefined);
+        await conn.downloadDispatcher.close().catch(() => undefined);
+    }
+}
+/**
+ * The plan this run carries out (the whole plan validated and priced, then this shard's part, local
+ * inputs checked and hashed) and what changed since the earlier run in the output directory.
+ */
+async function planRun(settings, deps) {
+    const { log } = deps;
     const cleartext = cleartextWarning(settings.baseUrl);
     if (cleartext)
         log.warning(cleartext);
@@ -73915,17 +74001,18 @@ async function runPipeline(settings, deps) {
     // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
     const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
     const diff = earlier && (0,plan_diff/* diffPlan */.nH)(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
-    if (settings.dryRun) {
-        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${(0,render/* renderPlan */.E)(plan)}`);
-        return { plan, ...(diff ? { diff } : {}) };
-    }
-    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
-    const startedAt = new Date();
-    await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    return { plan, diff, local };
+}
+/** Creates the output directory, refusing one whose names the run writes through are planted links. */
+async function prepareOutputDir(outputDir) {
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await (0,safe_write/* plantedLinks */.q)(plan.outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
+    const planted = await (0,safe_write/* plantedLinks */.q)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
     if (planted.length)
-        throw new types/* PlanError */.W(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+        throw new types/* PlanError */.W(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+}
+/** The Atlas client and the downloader, each on its own connection pool (closed by the caller). */
+async function openConnections(settings, plan) {
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({
@@ -73942,77 +74029,61 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
-    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
-    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
-    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
-    const secrets = [settings.apiKey];
-    const journal = await (0,journal_journal/* openJournal */._0)((0,external_node_path_.join)(plan.outputDir, journal_journal/* JOURNAL_FILE */.RD), { secrets });
-    const webhook = settings.webhookUrl
-        ? (0,notify_webhook/* createWebhookNotifier */.I5)({
-            url: settings.webhookUrl,
-            secret: settings.webhookSecret,
-            userAgent: USER_AGENT,
-            log,
-            run: deps.run,
-        })
-        : undefined;
-    const onJobFinished = (0,notify_webhook/* withWebhook */.Eu)(deps.onJobFinished, webhook);
+    const download = (src, stem, signal) => (0,download_download/* downloadOutput */.M3)(src, stem, {
+        userAgent: USER_AGENT,
+        dispatcher: downloadDispatcher,
+        signal,
+        maxBytes,
+        egress: { allowPrivate },
+    });
+    return { dispatcher, downloadDispatcher, client, download };
+}
+/** Runs the plan's jobs: submit, poll, download, with the run's limits. */
+async function runEngine(plan, settings, deps, parts) {
+    const { client, journal, latency, poll, secrets, onJobFinished } = parts;
+    const { log } = deps;
     // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
     const upload = mediaUploader(client, log);
-    try {
-        const outcome = await runJobs(plan.jobs, {
-            client,
-            log,
-            prepareBody: local.uploader(client, log, upload),
-            uploadFile: upload,
-            journal,
-            latency,
-            download: (src, stem, signal) => (0,download/* downloadOutput */.M3)(src, stem, {
-                userAgent: USER_AGENT,
-                dispatcher: downloadDispatcher,
-                signal,
-                maxBytes,
-                egress: { allowPrivate },
-            }),
-        }, {
-            outputDir: plan.outputDir,
-            concurrency: plan.concurrency,
-            maxConcurrency: settings.maxConcurrency,
-            downloadConcurrency: settings.downloadConcurrency,
-            poll,
-            notFoundGraceMs: 30_000,
-            retryUnknownSubmits: settings.retryUnknownSubmits,
-            force: settings.force,
-            maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
-            signal: deps.signal,
-            graceMs: settings.graceMs,
-            onProgress: deps.onProgress,
-            onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, (0,redact/* redactDeep */.KL)(r, secrets))),
-        });
-        const built = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
-            tool: `atlas-media-action ${VERSION}`,
-            config: settings.config,
-            startedAt,
-            finishedAt: new Date(),
-            concurrency: outcome.concurrency,
-            stopped: outcome.stopped,
-            ...(plan.shard ? { shard: plan.shard } : {}),
-        }), secrets);
-        const manifest = diff ? (0,plan_diff/* withChanges */.AW)(built, diff, previousPaths) : built;
-        const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
-        await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
-        await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
-        await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
-    }
-    finally {
-        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
-        await webhook?.flush();
-        await journal.close();
-        await dispatcher.close().catch(() => undefined);
-        await downloadDispatcher.close().catch(() => undefined);
-    }
+    return runJobs(plan.jobs, {
+        client,
+        log,
+        prepareBody: parts.prepareBody(client, log, upload),
+        uploadFile: upload,
+        journal,
+        latency,
+        download: parts.download,
+    }, {
+        outputDir: plan.outputDir,
+        concurrency: plan.concurrency,
+        maxConcurrency: settings.maxConcurrency,
+        downloadConcurrency: settings.downloadConcurrency,
+        poll,
+        notFoundGraceMs: 30_000,
+        retryUnknownSubmits: settings.retryUnknownSubmits,
+        force: settings.force,
+        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
+        signal: deps.signal,
+        graceMs: settings.graceMs,
+        onProgress: deps.onProgress,
+        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, (0,redact/* redactDeep */.KL)(r, secrets))),
+    });
+}
+/** The manifest (secrets redacted, changes since the earlier run), report.md and the gallery. */
+async function writeRunFiles(plan, settings, outcome, run) {
+    const built = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
+        tool: `atlas-media-action ${VERSION}`,
+        config: settings.config,
+        startedAt: run.startedAt,
+        finishedAt: new Date(),
+        concurrency: outcome.concurrency,
+        stopped: outcome.stopped,
+        ...(plan.shard ? { shard: plan.shard } : {}),
+    }), run.secrets);
+    const manifest = run.diff ? (0,plan_diff/* withChanges */.AW)(built, run.diff, run.previousPaths) : built;
+    const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
+    await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
+    await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
+    return { manifest, manifestPath };
 }
 /** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
 function cleartextWarning(baseUrl) {

@@ -59161,6 +59161,58 @@ async function prunePrevious(outputDir, keep) {
 
 async function runPipeline(settings, deps) {
     const { log } = deps;
+    const { plan, diff, local } = await planRun(settings, deps);
+    if (settings.dryRun) {
+        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
+        return { plan, ...(diff ? { diff } : {}) };
+    }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+    const startedAt = new Date();
+    await prepareOutputDir(plan.outputDir);
+    const conn = await openConnections(settings, plan);
+    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
+    const secrets = [settings.apiKey];
+    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
+    const webhook = settings.webhookUrl
+        ? createWebhookNotifier({
+            url: settings.webhookUrl,
+            secret: settings.webhookSecret,
+            userAgent: USER_AGENT,
+            log,
+            run: deps.run,
+        })
+        : undefined;
+    try {
+        const outcome = await runEngine(plan, settings, deps, {
+            ...conn,
+            prepareBody: local.uploader,
+            journal,
+            latency,
+            poll,
+            secrets,
+            onJobFinished: withWebhook(deps.onJobFinished, webhook),
+        });
+        const written = await writeRunFiles(plan, settings, outcome, { startedAt, secrets, diff, previousPaths });
+        await webhook?.batchFinished(written.manifest);
+        return { plan, ...written, ...(diff ? { diff } : {}) };
+    }
+    finally {
+        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
+        await webhook?.flush();
+        await journal.close();
+        await conn.dispatcher.close().catch(() => undefined);
+        await conn.downloadDispatcher.close().catch(() => undefined);
+    }
+}
+/**
+ * The plan this run carries out (the whole plan validated and priced, then this shard's part, local
+ * inputs checked and hashed) and what changed since the earlier run in the output directory.
+ */
+async function planRun(settings, deps) {
+    const { log } = deps;
     const cleartext = cleartextWarning(settings.baseUrl);
     if (cleartext)
         log.warning(cleartext);
@@ -59178,17 +59230,18 @@ async function runPipeline(settings, deps) {
     // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
     const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
     const diff = earlier && diffPlan(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
-    if (settings.dryRun) {
-        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
-        return { plan, ...(diff ? { diff } : {}) };
-    }
-    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
-    const startedAt = new Date();
-    await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    return { plan, diff, local };
+}
+/** Creates the output directory, refusing one whose names the run writes through are planted links. */
+async function prepareOutputDir(outputDir) {
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+    const planted = await plantedLinks(outputDir, ['images', 'videos', JOURNAL_FILE]);
     if (planted.length)
-        throw new PlanError(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+        throw new PlanError(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+}
+/** The Atlas client and the downloader, each on its own connection pool (closed by the caller). */
+async function openConnections(settings, plan) {
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({
@@ -59205,77 +59258,61 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
-    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
-    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
-    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
-    const secrets = [settings.apiKey];
-    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
-    const webhook = settings.webhookUrl
-        ? createWebhookNotifier({
-            url: settings.webhookUrl,
-            secret: settings.webhookSecret,
-            userAgent: USER_AGENT,
-            log,
-            run: deps.run,
-        })
-        : undefined;
-    const onJobFinished = withWebhook(deps.onJobFinished, webhook);
+    const download = (src, stem, signal) => downloadOutput(src, stem, {
+        userAgent: USER_AGENT,
+        dispatcher: downloadDispatcher,
+        signal,
+        maxBytes,
+        egress: { allowPrivate },
+    });
+    return { dispatcher, downloadDispatcher, client, download };
+}
+/** Runs the plan's jobs: submit, poll, download, with the run's limits. */
+async function runEngine(plan, settings, deps, parts) {
+    const { client, journal, latency, poll, secrets, onJobFinished } = parts;
+    const { log } = deps;
     // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
     const upload = mediaUploader(client, log);
-    try {
-        const outcome = await runJobs(plan.jobs, {
-            client,
-            log,
-            prepareBody: local.uploader(client, log, upload),
-            uploadFile: upload,
-            journal,
-            latency,
-            download: (src, stem, signal) => downloadOutput(src, stem, {
-                userAgent: USER_AGENT,
-                dispatcher: downloadDispatcher,
-                signal,
-                maxBytes,
-                egress: { allowPrivate },
-            }),
-        }, {
-            outputDir: plan.outputDir,
-            concurrency: plan.concurrency,
-            maxConcurrency: settings.maxConcurrency,
-            downloadConcurrency: settings.downloadConcurrency,
-            poll,
-            notFoundGraceMs: 30_000,
-            retryUnknownSubmits: settings.retryUnknownSubmits,
-            force: settings.force,
-            maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
-            signal: deps.signal,
-            graceMs: settings.graceMs,
-            onProgress: deps.onProgress,
-            onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
-        });
-        const built = redactDeep(buildManifest(plan.jobs, outcome.results, {
-            tool: `atlas-media-action ${VERSION}`,
-            config: settings.config,
-            startedAt,
-            finishedAt: new Date(),
-            concurrency: outcome.concurrency,
-            stopped: outcome.stopped,
-            ...(plan.shard ? { shard: plan.shard } : {}),
-        }), secrets);
-        const manifest = diff ? withChanges(built, diff, previousPaths) : built;
-        const manifestPath = await writeManifest(plan.outputDir, manifest);
-        await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
-        await writeGallery(plan.outputDir, manifest);
-        await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
-    }
-    finally {
-        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
-        await webhook?.flush();
-        await journal.close();
-        await dispatcher.close().catch(() => undefined);
-        await downloadDispatcher.close().catch(() => undefined);
-    }
+    return runJobs(plan.jobs, {
+        client,
+        log,
+        prepareBody: parts.prepareBody(client, log, upload),
+        uploadFile: upload,
+        journal,
+        latency,
+        download: parts.download,
+    }, {
+        outputDir: plan.outputDir,
+        concurrency: plan.concurrency,
+        maxConcurrency: settings.maxConcurrency,
+        downloadConcurrency: settings.downloadConcurrency,
+        poll,
+        notFoundGraceMs: 30_000,
+        retryUnknownSubmits: settings.retryUnknownSubmits,
+        force: settings.force,
+        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
+        signal: deps.signal,
+        graceMs: settings.graceMs,
+        onProgress: deps.onProgress,
+        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
+    });
+}
+/** The manifest (secrets redacted, changes since the earlier run), report.md and the gallery. */
+async function writeRunFiles(plan, settings, outcome, run) {
+    const built = redactDeep(buildManifest(plan.jobs, outcome.results, {
+        tool: `atlas-media-action ${VERSION}`,
+        config: settings.config,
+        startedAt: run.startedAt,
+        finishedAt: new Date(),
+        concurrency: outcome.concurrency,
+        stopped: outcome.stopped,
+        ...(plan.shard ? { shard: plan.shard } : {}),
+    }), run.secrets);
+    const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
+    const manifestPath = await writeManifest(plan.outputDir, manifest);
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
+    await writeGallery(plan.outputDir, manifest);
+    return { manifest, manifestPath };
 }
 /** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
 function cleartextWarning(baseUrl) {
@@ -59483,20 +59520,75 @@ function usageError(out, message) {
 async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     let parsed;
     try {
-        parsed = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' }])),
-                ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' }])),
-                help: { type: 'boolean', short: 'h' },
-            },
-        });
+        parsed = parseCliArgs(argv);
     }
     catch (e) {
         return usageError(out, e.message);
     }
     const { values, positionals } = parsed;
+    const command = commandOrExit(values, positionals, out, stdout);
+    if (typeof command === 'number')
+        return command;
+    const log = consoleLog(out, Boolean(values['verbose']));
+    let settings;
+    try {
+        settings = readSettings(flagGetter(command, values), env);
+    }
+    catch (e) {
+        if (e instanceof SettingsError)
+            return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
+        throw e;
+    }
+    const cancel = cancelOnSignals();
+    const live = out.isTTY === true;
+    try {
+        const ws = values['workspace'];
+        const result = await runPipeline(settings, {
+            log,
+            signal: cancel.signal,
+            onProgress: progressPrinter(out, live),
+            // The workspace is the current directory unless --workspace says otherwise: local inputs and
+            // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
+            workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
+            workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
+            run: runInfoFromEnv(env),
+        });
+        if (live)
+            out.write('\n');
+        const json = Boolean(values['json']);
+        if (!result.manifest) {
+            if (json)
+                stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
+            return 0;
+        }
+        reportRun(result, result.manifest, { out, stdout, log, json });
+        if (cancel.signal.aborted)
+            return 130;
+        return shouldFail(result.manifest, settings.failOn) ? 1 : 0;
+    }
+    catch (e) {
+        if (live)
+            out.write('\n');
+        return exitCodeFor(e, out);
+    }
+    finally {
+        cancel.off();
+    }
+}
+function parseCliArgs(argv) {
+    const parsed = (0,external_node_util_.parseArgs)({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' }])),
+            ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' }])),
+            help: { type: 'boolean', short: 'h' },
+        },
+    });
+    return { values: parsed.values, positionals: parsed.positionals };
+}
+/** `run` or `plan`; anything else (--version, --help, schema, a usage error) is answered here with its exit code. */
+function commandOrExit(values, positionals, out, stdout) {
     const command = positionals[0];
     if (values['version'] && !values['help'])
         return (stdout.write(VERSION + '\n'), 0);
@@ -59508,8 +59600,11 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
         return (stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
     if (command !== 'run' && command !== 'plan')
         return usageError(out, `unknown command "${command}"`);
-    const json = Boolean(values['json']);
-    const get = (name) => {
+    return command;
+}
+/** The flags as readSettings reads inputs; `plan` is always a dry run. */
+function flagGetter(command, values) {
+    return (name) => {
         if (name === 'dry-run')
             return command === 'plan' || values['dry-run'] ? 'true' : undefined;
         const v = values[name];
@@ -59517,16 +59612,9 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
             return String(v);
         return typeof v === 'string' ? v : undefined;
     };
-    const log = consoleLog(out, Boolean(values['verbose']));
-    let settings;
-    try {
-        settings = readSettings(get, env);
-    }
-    catch (e) {
-        if (e instanceof SettingsError)
-            return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
-        throw e;
-    }
+}
+/** The first Ctrl-C winds the run down; a second exits at once (130). `off` removes the handlers. */
+function cancelOnSignals() {
     const cancel = new AbortController();
     const onSignal = () => {
         if (cancel.signal.aborted)
@@ -59535,10 +59623,19 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    return {
+        signal: cancel.signal,
+        off: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        },
+    };
+}
+/** Progress on one rewritten line in a terminal; otherwise a line every 15 s and at the end. */
+function progressPrinter(out, live) {
     const started = Date.now();
-    const live = out.isTTY === true;
     let lastLine = 0;
-    const onProgress = (p) => {
+    return (p) => {
         const now = Date.now();
         if (live && now - lastLine > 100) {
             lastLine = now;
@@ -59549,56 +59646,30 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
             out.write(formatProgress(p, now - started) + '\n');
         }
     };
-    try {
-        const ws = values['workspace'];
-        const result = await runPipeline(settings, {
-            log,
-            signal: cancel.signal,
-            onProgress,
-            // The workspace is the current directory unless --workspace says otherwise: local inputs and
-            // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
-            workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
-            workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
-            run: runInfoFromEnv(env),
-        });
-        if (live)
-            out.write('\n');
-        if (!result.manifest) {
-            if (json)
-                stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
-            return 0;
-        }
-        const m = result.manifest;
-        if (json)
-            stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
-        for (const r of m.results) {
-            if (r.status !== 'success' && r.status !== 'cached')
-                log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
-        }
-        out.write(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
-            `files:    ${result.plan.outputDir}\nmanifest: ${result.manifestPath}\ngallery:  ${result.plan.outputDir}/index.html\n`);
-        if (cancel.signal.aborted)
-            return 130;
-        return shouldFail(m, settings.failOn) ? 1 : 0;
+}
+/** The result: JSON on stdout if asked, each job that did not succeed, and where the files are. */
+function reportRun(result, m, io) {
+    if (io.json)
+        io.stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
+    for (const r of m.results) {
+        if (r.status !== 'success' && r.status !== 'cached')
+            io.log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
     }
-    catch (e) {
-        if (live)
-            out.write('\n');
-        // A job file's problems keep one line each (file:line:col); the filter's is one line already.
-        if (e instanceof JobFileError)
-            return (out.write(e.message + '\n'), 2);
-        if (e instanceof PlanError)
-            return (out.write(e.message + '\n'), 2);
-        if (e instanceof SettingsError)
-            return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
-        if (e instanceof JobFilterError)
-            return usageError(out, e.message);
-        throw e;
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+    io.out.write(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
+        `files:    ${result.plan.outputDir}\nmanifest: ${result.manifestPath}\ngallery:  ${result.plan.outputDir}/index.html\n`);
+}
+/** Exit 2 for bad input, said on one line per problem; anything else is a bug and is thrown. */
+function exitCodeFor(e, out) {
+    // A job file's problems keep one line each (file:line:col); the filter's is one line already.
+    if (e instanceof JobFileError)
+        return (out.write(e.message + '\n'), 2);
+    if (e instanceof PlanError)
+        return (out.write(e.message + '\n'), 2);
+    if (e instanceof SettingsError)
+        return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+    if (e instanceof JobFilterError)
+        return usageError(out, e.message);
+    throw e;
 }
 /** `plan --json`: what would run and what it would cost, nothing sent. */
 function planJson(plan) {
