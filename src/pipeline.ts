@@ -12,7 +12,7 @@ import { PlanError, type Plan } from './plan/types.js';
 import { createAtlasClient } from './atlas/client.js';
 import { downloadOutput } from './download/download.js';
 import { apiIsPrivate, egressAgent, refuseUrlHost } from './download/egress.js';
-import { runJobs, type EngineOptions, type Progress } from './engine/run.js';
+import { runJobs, type EngineDeps, type EngineOptions, type Progress, type RunOutcome } from './engine/run.js';
 import { createLatencyModel } from './engine/latency.js';
 import { loadLatencyMemory, saveLatencyMemory } from './engine/latency-memory.js';
 import { openJournal, JOURNAL_FILE } from './journal/journal.js';
@@ -57,6 +57,61 @@ export interface PipelineResult {
 
 export async function runPipeline(settings: Settings, deps: PipelineDeps): Promise<PipelineResult> {
   const { log } = deps;
+  const { plan, diff, local } = await planRun(settings, deps);
+  if (settings.dryRun) {
+    log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
+    return { plan, ...(diff ? { diff } : {}) };
+  }
+  const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+
+  const startedAt = new Date();
+  await prepareOutputDir(plan.outputDir);
+  const conn = await openConnections(settings, plan);
+  // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+  const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+  // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
+  const secrets = [settings.apiKey];
+  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });
+  const webhook = settings.webhookUrl
+    ? createWebhookNotifier({
+        url: settings.webhookUrl,
+        secret: settings.webhookSecret,
+        userAgent: USER_AGENT,
+        log,
+        run: deps.run,
+      })
+    : undefined;
+  try {
+    const outcome = await runEngine(plan, settings, deps, {
+      ...conn,
+      prepareBody: local.uploader,
+      journal,
+      latency,
+      poll,
+      secrets,
+      onJobFinished: withWebhook(deps.onJobFinished, webhook),
+    });
+    const written = await writeRunFiles(plan, settings, outcome, { startedAt, secrets, diff, previousPaths });
+    await webhook?.batchFinished(written.manifest);
+    return { plan, ...written, ...(diff ? { diff } : {}) };
+  } finally {
+    await saveLatencyMemory(plan.outputDir, latency).catch((e: unknown) =>
+      log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    await webhook?.flush();
+    await journal.close();
+    await conn.dispatcher.close().catch(() => undefined);
+    await conn.downloadDispatcher.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The plan this run carries out (the whole plan validated and priced, then this shard's part, local
+ * inputs checked and hashed) and what changed since the earlier run in the output directory.
+ */
+async function planRun(settings: Settings, deps: PipelineDeps) {
+  const { log } = deps;
   const cleartext = cleartextWarning(settings.baseUrl);
   if (cleartext) log.warning(cleartext);
   // Validation and max-cost cover the whole plan; a shard then runs its part, on its part of the budget.
@@ -73,20 +128,22 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
   const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
   const diff = earlier && diffPlan(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
-  if (settings.dryRun) {
-    log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
-    return { plan, ...(diff ? { diff } : {}) };
-  }
-  const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+  return { plan, diff, local };
+}
 
-  const startedAt = new Date();
-  await mkdir(plan.outputDir, { recursive: true });
+/** Creates the output directory, refusing one whose names the run writes through are planted links. */
+async function prepareOutputDir(outputDir: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
   // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-  const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+  const planted = await plantedLinks(outputDir, ['images', 'videos', JOURNAL_FILE]);
   if (planted.length)
     throw new PlanError(
-      `the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`,
+      `the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`,
     );
+}
+
+/** The Atlas client and the downloader, each on its own connection pool (closed by the caller). */
+async function openConnections(settings: Settings, plan: Plan) {
   const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
   // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
   const dispatcher = new Agent({
@@ -103,86 +160,93 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
     userAgent: USER_AGENT,
     dispatcher,
   });
-  // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
-  const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
-  // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
-  const secrets = [settings.apiKey];
-  const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });
-  const webhook = settings.webhookUrl
-    ? createWebhookNotifier({
-        url: settings.webhookUrl,
-        secret: settings.webhookSecret,
-        userAgent: USER_AGENT,
-        log,
-        run: deps.run,
-      })
-    : undefined;
-  const onJobFinished = withWebhook(deps.onJobFinished, webhook);
+  const download: EngineDeps['download'] = (src, stem, signal) =>
+    downloadOutput(src, stem, {
+      userAgent: USER_AGENT,
+      dispatcher: downloadDispatcher,
+      signal,
+      maxBytes,
+      egress: { allowPrivate },
+    });
+  return { dispatcher, downloadDispatcher, client, download };
+}
+
+/** What the engine runs with, opened by runPipeline (which closes it). */
+interface EngineParts {
+  client: ReturnType<typeof createAtlasClient>;
+  download: EngineDeps['download'];
+  prepareBody: Awaited<ReturnType<typeof resolveLocalInputs>>['uploader'];
+  journal: EngineDeps['journal'];
+  latency: EngineDeps['latency'];
+  poll: EngineOptions['poll'];
+  secrets: string[];
+  onJobFinished: EngineOptions['onJobFinished'];
+}
+
+/** Runs the plan's jobs: submit, poll, download, with the run's limits. */
+async function runEngine(plan: Plan, settings: Settings, deps: PipelineDeps, parts: EngineParts) {
+  const { client, journal, latency, poll, secrets, onJobFinished } = parts;
+  const { log } = deps;
   // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
   const upload = mediaUploader(client, log);
-  try {
-    const outcome = await runJobs(
-      plan.jobs,
-      {
-        client,
-        log,
-        prepareBody: local.uploader(client, log, upload),
-        uploadFile: upload,
-        journal,
-        latency,
-        download: (src, stem, signal) =>
-          downloadOutput(src, stem, {
-            userAgent: USER_AGENT,
-            dispatcher: downloadDispatcher,
-            signal,
-            maxBytes,
-            egress: { allowPrivate },
-          }),
-      },
-      {
-        outputDir: plan.outputDir,
-        concurrency: plan.concurrency,
-        maxConcurrency: settings.maxConcurrency,
-        downloadConcurrency: settings.downloadConcurrency,
-        poll,
-        notFoundGraceMs: 30_000,
-        retryUnknownSubmits: settings.retryUnknownSubmits,
-        force: settings.force,
-        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
-        signal: deps.signal,
-        graceMs: settings.graceMs,
-        onProgress: deps.onProgress,
-        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
-      },
-    );
-    const built = redactDeep(
-      buildManifest(plan.jobs, outcome.results, {
-        tool: `atlas-media-action ${VERSION}`,
-        config: settings.config,
-        startedAt,
-        finishedAt: new Date(),
-        concurrency: outcome.concurrency,
-        stopped: outcome.stopped,
-        ...(plan.shard ? { shard: plan.shard } : {}),
-      }),
-      secrets,
-    );
-    const manifest = diff ? withChanges(built, diff, previousPaths) : built;
-    const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
-    await writeGallery(plan.outputDir, manifest);
-    await webhook?.batchFinished(manifest);
-    return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
-  } finally {
-    await saveLatencyMemory(plan.outputDir, latency).catch((e: unknown) =>
-      log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`),
-    );
-    await webhook?.flush();
-    await journal.close();
-    await dispatcher.close().catch(() => undefined);
-    await downloadDispatcher.close().catch(() => undefined);
-  }
+  return runJobs(
+    plan.jobs,
+    {
+      client,
+      log,
+      prepareBody: parts.prepareBody(client, log, upload),
+      uploadFile: upload,
+      journal,
+      latency,
+      download: parts.download,
+    },
+    {
+      outputDir: plan.outputDir,
+      concurrency: plan.concurrency,
+      maxConcurrency: settings.maxConcurrency,
+      downloadConcurrency: settings.downloadConcurrency,
+      poll,
+      notFoundGraceMs: 30_000,
+      retryUnknownSubmits: settings.retryUnknownSubmits,
+      force: settings.force,
+      maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
+      signal: deps.signal,
+      graceMs: settings.graceMs,
+      onProgress: deps.onProgress,
+      onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
+    },
+  );
+}
+
+/** The manifest (secrets redacted, changes since the earlier run), report.md and the gallery. */
+async function writeRunFiles(
+  plan: Plan,
+  settings: Settings,
+  outcome: RunOutcome,
+  run: {
+    startedAt: Date;
+    secrets: string[];
+    diff: PlanDiff | undefined;
+    previousPaths: ReadonlyMap<string, string[]> | undefined;
+  },
+) {
+  const built = redactDeep(
+    buildManifest(plan.jobs, outcome.results, {
+      tool: `atlas-media-action ${VERSION}`,
+      config: settings.config,
+      startedAt: run.startedAt,
+      finishedAt: new Date(),
+      concurrency: outcome.concurrency,
+      stopped: outcome.stopped,
+      ...(plan.shard ? { shard: plan.shard } : {}),
+    }),
+    run.secrets,
+  );
+  const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
+  const manifestPath = await writeManifest(plan.outputDir, manifest);
+  await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
+  await writeGallery(plan.outputDir, manifest);
+  return { manifest, manifestPath };
 }
 
 /** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */

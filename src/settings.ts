@@ -91,172 +91,219 @@ export function splitJobPatterns(text: string): string[] {
   return out.map((s) => s.trim()).filter(Boolean);
 }
 
+/** Reads inputs by name, each checked; a bad value is added to `problems` (in reading order) and the default used. */
+interface InputReader {
+  raw(name: string): string;
+  num(name: string, dflt: number | undefined, check: (n: number) => boolean, what: string): number | undefined;
+  bool(name: string, dflt: boolean): boolean;
+  oneOf<T extends string>(name: string, allowed: readonly T[], dflt: T): T;
+  problems: string[];
+}
+
+function inputReader(get: (name: string) => string | undefined): InputReader {
+  const problems: string[] = [];
+  const raw = (name: string) => (get(name) ?? '').trim();
+  return {
+    problems,
+    raw,
+    num(name, dflt, check, what) {
+      const v = raw(name);
+      if (v === '') return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n) || !check(n)) {
+        problems.push(`input ${name}: "${v}" is not ${what}`);
+        return dflt;
+      }
+      return n;
+    },
+    bool(name, dflt) {
+      const v = raw(name).toLowerCase();
+      if (v === '') return dflt;
+      if (['true', 'yes', '1', 'on'].includes(v)) return true;
+      if (['false', 'no', '0', 'off'].includes(v)) return false;
+      problems.push(`input ${name}: "${raw(name)}" is not true or false`);
+      return dflt;
+    },
+    oneOf<T extends string>(name: string, allowed: readonly T[], dflt: T): T {
+      const v = raw(name);
+      if (v === '') return dflt;
+      if ((allowed as readonly string[]).includes(v)) return v as T;
+      problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
+      return dflt;
+    },
+  };
+}
+
+/** Whole numbers from lo to hi, as the error message says them. */
+const wholeIn = (lo: number, hi: number) => (n: number) => Number.isInteger(n) && n >= lo && n <= hi;
+
+// The groups below are read in this order so that several bad inputs are reported in the order they always were.
+
+/** Where Atlas is, with what key, how many jobs at once, and whether to pay at all. */
+function atlasInputs(r: InputReader, env: Record<string, string | undefined>) {
+  const concurrency: number | 'auto' | undefined =
+    r.raw('concurrency') === 'auto'
+      ? 'auto'
+      : r.num('concurrency', undefined, wholeIn(1, 256), 'a whole number from 1 to 256, or auto');
+  const apiKey =
+    r.raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+  const dryRun = r.bool('dry-run', false);
+  const baseUrl = r.raw('base-url') || DEFAULT_BASE_URL;
+  try {
+    const u = new URL(baseUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    r.problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
+  }
+  return {
+    config: r.raw('config') || DEFAULT_CONFIG,
+    apiKey,
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    concurrency,
+    dryRun,
+  };
+}
+
+/** How often a prediction is polled: from poll-interval, backing off to max-poll-interval. */
+function pollingInputs(r: InputReader) {
+  const pollIntervalMs =
+    (r.num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+  const maxPollIntervalMs =
+    (r.num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+  if (maxPollIntervalMs < pollIntervalMs)
+    r.problems.push(
+      `input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`,
+    );
+  return { pollIntervalMs, maxPollIntervalMs };
+}
+
+/** Which jobs run, how wide, what they may cost, where they go and when the step fails. */
+function runInputs(r: InputReader) {
+  return {
+    maxConcurrency: r.num('max-concurrency', 32, wholeIn(1, 256), 'a whole number from 1 to 256') ?? 32,
+    downloadConcurrency: r.num('download-concurrency', 4, wholeIn(1, 64), 'a whole number from 1 to 64') ?? 4,
+    outputDir: r.raw('output-dir') || undefined,
+    failOn: r.oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
+    jobs: splitJobPatterns(r.raw('jobs')),
+    retryUnknownSubmits: r.bool('retry-unknown-submits', false),
+    maxCost: r.num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
+    graceMs: (r.num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
+  };
+}
+
+/**
+ * Delivery in GitHub (artifacts, comment, preview branch), the Actions cache and the matrix's report
+ * mode; check-models sits here only to keep the order problems are reported in.
+ */
+function githubInputs(r: InputReader, get: (name: string) => string | undefined) {
+  return {
+    artifactName: get('artifact-name') === undefined ? 'atlas-media' : r.raw('artifact-name'),
+    artifactPerJob: r.bool('artifact-per-job', false),
+    retentionDays: r.num('retention-days', undefined, wholeIn(1, 400), 'a whole number of days from 1 to 400'),
+    compressionLevel: r.num('compression-level', 0, wholeIn(0, 9), 'a whole number from 0 to 9') ?? 0,
+    comment: r.oneOf('comment', ['auto', 'always', 'never'] as const, 'auto'),
+    commentTag: r.raw('comment-tag') || 'atlas-media',
+    githubToken: r.raw('github-token'),
+    cache: r.bool('cache', true),
+    force: r.bool('force', false),
+    mode: r.oneOf('mode', ['run', 'report'] as const, 'run'),
+    inlineVideoMaxMb:
+      r.num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+    checkModels: r.bool('check-models', true),
+    previewBranch: r.raw('preview-branch'),
+    previewKeep: r.num('preview-keep', 20, wholeIn(1, 1000), 'a whole number from 1 to 1000') ?? 20,
+  };
+}
+
+/** What the run accepts from hosts it does not control. */
+function safetyInputs(r: InputReader) {
+  return {
+    maxDownloadMb:
+      r.num(
+        'max-download-mb',
+        DEFAULT_MAX_DOWNLOAD_MB,
+        (n) => n > 0 && n <= 1_000_000,
+        'a number of megabytes above 0',
+      ) ?? DEFAULT_MAX_DOWNLOAD_MB,
+    allowPrivateOutputs: r.bool('allow-private-outputs', false),
+  };
+}
+
+/** `shard: i/n`, or undefined when unset or invalid (then a problem says why). */
+function shardInput(r: InputReader): Settings['shard'] {
+  const sh = r.raw('shard');
+  if (!sh) return undefined;
+  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+  const index = m ? Number(m[1]) : NaN;
+  const total = m ? Number(m[2]) : NaN;
+  if (!m || total < 1 || index < 1 || index > total || total > 256) {
+    r.problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+    return undefined;
+  }
+  return { index, total };
+}
+
+/** The webhook's URL (when a valid http(s) URL) and secret, as far as they are set. */
+function webhookInputs(r: InputReader): Pick<Settings, 'webhookUrl' | 'webhookSecret'> {
+  const out: Pick<Settings, 'webhookUrl' | 'webhookSecret'> = {};
+  const webhookUrl = r.raw('webhook-url');
+  if (webhookUrl) {
+    try {
+      const u = new URL(webhookUrl);
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
+      out.webhookUrl = webhookUrl;
+    } catch {
+      // Never echo the URL: webhook URLs carry their own secrets.
+      r.problems.push('input webhook-url: not an http(s) URL');
+    }
+  }
+  if (r.raw('webhook-secret')) out.webhookSecret = r.raw('webhook-secret');
+  return out;
+}
+
+/** A run without a key: a dry run that says why (`noKey: 'dry-run'`), else a problem. */
+function applyMissingKey(settings: Settings, problems: string[], noKey: 'error' | 'dry-run' | undefined): void {
+  if (settings.dryRun || settings.apiKey || settings.mode !== 'run') return;
+  if (noKey === 'dry-run') {
+    settings.dryRun = true;
+    settings.dryRunReason =
+      'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
+  } else {
+    problems.push(
+      'input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)',
+    );
+  }
+}
+
 /**
  * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
  * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
- * pull request, and such a run must still show its plan and spend nothing.
+ * pull request, and such a run must still show its plan and spend nothing. Every problem is collected
+ * and reported together.
  */
 export function readSettings(
   get: (name: string) => string | undefined,
   env: Record<string, string | undefined> = {},
   opts: { noKey?: 'error' | 'dry-run' } = {},
 ): Settings {
-  const problems: string[] = [];
-  const raw = (name: string) => (get(name) ?? '').trim();
-
-  const num = (
-    name: string,
-    dflt: number | undefined,
-    check: (n: number) => boolean,
-    what: string,
-  ): number | undefined => {
-    const v = raw(name);
-    if (v === '') return dflt;
-    const n = Number(v);
-    if (!Number.isFinite(n) || !check(n)) {
-      problems.push(`input ${name}: "${v}" is not ${what}`);
-      return dflt;
-    }
-    return n;
-  };
-  const bool = (name: string, dflt: boolean): boolean => {
-    const v = raw(name).toLowerCase();
-    if (v === '') return dflt;
-    if (['true', 'yes', '1', 'on'].includes(v)) return true;
-    if (['false', 'no', '0', 'off'].includes(v)) return false;
-    problems.push(`input ${name}: "${raw(name)}" is not true or false`);
-    return dflt;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], dflt: T): T => {
-    const v = raw(name);
-    if (v === '') return dflt;
-    if ((allowed as readonly string[]).includes(v)) return v as T;
-    problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
-    return dflt;
-  };
-
-  let concurrency: number | 'auto' | undefined;
-  const c = raw('concurrency');
-  if (c === 'auto') concurrency = 'auto';
-  else
-    concurrency = num(
-      'concurrency',
-      undefined,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 256,
-      'a whole number from 1 to 256, or auto',
-    );
-
-  const apiKey =
-    raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
-  const dryRun = bool('dry-run', false);
-
-  const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
-  try {
-    const u = new URL(baseUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
-  } catch {
-    problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
-  }
-
-  const pollIntervalMs =
-    (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
-  const maxPollIntervalMs =
-    (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
-  if (maxPollIntervalMs < pollIntervalMs)
-    problems.push(
-      `input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`,
-    );
-
+  const r = inputReader(get);
+  const { problems } = r;
   const settings: Settings = {
-    config: raw('config') || DEFAULT_CONFIG,
-    apiKey,
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    concurrency,
-    maxConcurrency:
-      num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
-      32,
-    downloadConcurrency:
-      num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
-      4,
-    outputDir: raw('output-dir') || undefined,
-    dryRun,
-    failOn: oneOf('fail-on', ['any', 'all', 'never'] as const, 'any'),
-    jobs: splitJobPatterns(raw('jobs')),
-    pollIntervalMs,
-    maxPollIntervalMs,
-    retryUnknownSubmits: bool('retry-unknown-submits', false),
-    maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
-    graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
-    artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
-    artifactPerJob: bool('artifact-per-job', false),
-    retentionDays: num(
-      'retention-days',
-      undefined,
-      (n) => Number.isInteger(n) && n >= 1 && n <= 400,
-      'a whole number of days from 1 to 400',
-    ),
-    compressionLevel:
-      num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
-    comment: oneOf('comment', ['auto', 'always', 'never'] as const, 'auto'),
-    commentTag: raw('comment-tag') || 'atlas-media',
-    githubToken: raw('github-token'),
-    cache: bool('cache', true),
-    force: bool('force', false),
-    mode: oneOf('mode', ['run', 'report'] as const, 'run'),
-    inlineVideoMaxMb:
-      num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
-    checkModels: bool('check-models', true),
-    previewBranch: raw('preview-branch'),
-    previewKeep:
-      num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
-    maxDownloadMb:
-      num(
-        'max-download-mb',
-        DEFAULT_MAX_DOWNLOAD_MB,
-        (n) => n > 0 && n <= 1_000_000,
-        'a number of megabytes above 0',
-      ) ?? DEFAULT_MAX_DOWNLOAD_MB,
-    allowPrivateOutputs: bool('allow-private-outputs', false),
+    ...atlasInputs(r, env),
+    ...pollingInputs(r),
+    ...runInputs(r),
+    ...githubInputs(r, get),
+    ...safetyInputs(r),
   };
   if (settings.previewBranch && !isBranchName(settings.previewBranch))
     problems.push(
       `input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`,
     );
-  let shard: Settings['shard'];
-  const sh = raw('shard');
-  if (sh) {
-    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
-    const index = m ? Number(m[1]) : NaN;
-    const total = m ? Number(m[2]) : NaN;
-    if (!m || total < 1 || index < 1 || index > total || total > 256)
-      problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
-    else shard = { index, total };
-  }
-  settings.shard = shard;
-  const webhookUrl = raw('webhook-url');
-  if (webhookUrl) {
-    try {
-      const u = new URL(webhookUrl);
-      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
-      settings.webhookUrl = webhookUrl;
-    } catch {
-      // Never echo the URL: webhook URLs carry their own secrets.
-      problems.push('input webhook-url: not an http(s) URL');
-    }
-  }
-  if (raw('webhook-secret')) settings.webhookSecret = raw('webhook-secret');
-  if (settings.mode === 'report' && shard)
+  settings.shard = shardInput(r);
+  Object.assign(settings, webhookInputs(r));
+  if (settings.mode === 'report' && settings.shard)
     problems.push('input shard: not used with mode: report (the report step reads every shard)');
-
-  if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
-    settings.dryRun = true;
-    settings.dryRunReason =
-      'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
-  } else if (!dryRun && !apiKey && settings.mode === 'run') {
-    problems.push(
-      'input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)',
-    );
-  }
+  applyMissingKey(settings, problems, opts.noKey);
   if (problems.length) throw new SettingsError(problems);
   return settings;
 }

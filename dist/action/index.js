@@ -73979,6 +73979,64 @@ async function reviewOf(env) {
 }
 async function run(env = process.env) {
     const log = (0,actions_log/* actionsLog */._D)();
+    const settings = readActionSettings(env);
+    if (!settings)
+        return;
+    // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
+    // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
+    if (settings.mode === 'report')
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
+    const cancel = cancelOnSignals();
+    const progress = progressTicker(log);
+    // The output directory (journal + files) carried between runs and attempts in the Actions cache.
+    const cache = {};
+    try {
+        const review = await reviewOf(env);
+        const result = await (0,pipeline/* runPipeline */.aI)(settings, {
+            ...(review ? { review } : {}),
+            log,
+            signal: cancel.signal,
+            onProgress: progress.onProgress,
+            onPlan: restoreCache(settings, env, log, cache),
+            workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
+            workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
+            run: (0,webhook/* runInfoFromEnv */.PB)(env),
+            // One log group per job, printed whole when it settles so concurrent jobs never interleave.
+            onJobFinished: (_job, r) => {
+                (0,actions_log/* logGroup */.QT)(jobLogTitle(r), jobLogLines(r));
+            },
+        });
+        if (!result.manifest)
+            return await deliverDryRunResult(result, settings, env, log);
+        const m = result.manifest;
+        log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
+        // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
+        await cache.carried?.save();
+        await deliverRun(m, result, settings, env, log);
+        failIfNeeded(m, settings.failOn, cancel.signal.aborted);
+    }
+    catch (e) {
+        failFromError(e, log);
+    }
+    finally {
+        progress.stop();
+        // A failed or cancelled run still saves what it paid for (a no-op if already saved).
+        await cache.carried?.save();
+    }
+}
+/** Once the plan is final: the output directory carried in the Actions cache (restored now, saved by the caller). */
+function restoreCache(settings, env, log, cache) {
+    return async (plan) => {
+        const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
+        if (settings.cache && !settings.dryRun && cacheService)
+            cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
+        // A dry run only restores, so the plan can be compared with the earlier run.
+        if (settings.cache && settings.dryRun && cacheService)
+            await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
+    };
+}
+/** The settings from the action's inputs, secrets masked; undefined (the step failed) when they are invalid. */
+function readActionSettings(env) {
     let settings;
     try {
         // Without a key (a fork's pull request gets no secrets) the action makes a dry run, not an error.
@@ -73986,7 +74044,7 @@ async function run(env = process.env) {
     }
     catch (e) {
         if (e instanceof src_settings/* SettingsError */.GN)
-            return (0,actions_log/* failStep */.vy)(e.message);
+            return void (0,actions_log/* failStep */.vy)(e.message);
         throw e;
     }
     if (settings.apiKey)
@@ -73996,11 +74054,10 @@ async function run(env = process.env) {
         core/* setSecret */.Pq(settings.webhookUrl);
     if (settings.webhookSecret)
         core/* setSecret */.Pq(settings.webhookSecret);
-    // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
-    // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
-    if (settings.mode === 'report')
-        return (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
-    // A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down.
+    return settings;
+}
+/** A cancelled workflow sends SIGINT, then SIGTERM: stop submitting and wind down. */
+function cancelOnSignals() {
     const cancel = new AbortController();
     const onSignal = (sig) => {
         if (!cancel.signal.aborted)
@@ -74008,80 +74065,57 @@ async function run(env = process.env) {
     };
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
+    return cancel;
+}
+/** Logs the latest progress every PROGRESS_EVERY_MS until stopped. */
+function progressTicker(log) {
     const started = Date.now();
     let last;
     const ticker = setInterval(() => last && log.info(formatProgress(last, Date.now() - started)), PROGRESS_EVERY_MS);
     ticker.unref();
-    // The output directory (journal + files) carried between runs and attempts in the Actions cache.
-    const cache = {};
-    try {
-        const review = await reviewOf(env);
-        const result = await (0,pipeline/* runPipeline */.aI)(settings, {
-            ...(review ? { review } : {}),
-            log,
-            signal: cancel.signal,
-            onProgress: (p) => (last = p),
-            onPlan: async (plan) => {
-                const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
-                if (settings.cache && !settings.dryRun && cacheService)
-                    cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
-                // A dry run only restores, so the plan can be compared with the earlier run.
-                if (settings.cache && settings.dryRun && cacheService)
-                    await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
-            },
-            workspace: env['GITHUB_WORKSPACE'] || process.cwd(),
-            workspaceLabel: env['GITHUB_WORKSPACE'] ? 'GITHUB_WORKSPACE' : 'the working directory',
-            run: (0,webhook/* runInfoFromEnv */.PB)(env),
-            // One log group per job, printed whole when it settles so concurrent jobs never interleave.
-            onJobFinished: (_job, r) => {
-                (0,actions_log/* logGroup */.QT)(jobLogTitle(r), jobLogLines(r));
-            },
-        });
-        if (!result.manifest) {
-            core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
-            const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
-            const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
-            const { jobs, estimatedCost } = result.plan;
-            const report = {
-                reason: settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
-                jobs,
-                estimatedCost,
-                planText: (0,render/* renderPlan */.E)(result.plan),
-                ...(0,diff/* costToPay */.Pf)(jobs, result.diff),
-                ...(result.diff ? { diff: result.diff } : {}),
-            };
-            await deliverDryRun(report, settings, ctx, log);
-            return;
-        }
-        const m = result.manifest;
-        log.info(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped; ${(0,prices/* formatUsd */.UK)(m.total_cost)} spent. Manifest: ${result.manifestPath}`);
-        // Saved before delivery: what was paid for is kept even if the upload or the comment fails.
-        await cache.carried?.save();
-        const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
-        const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
-        const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
-        setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
-        if (cancel.signal.aborted)
-            (0,actions_log/* failStep */.vy)(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
-        else if ((0,pipeline/* shouldFail */.W9)(m, settings.failOn)) {
-            (0,actions_log/* failStep */.vy)(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${settings.failOn}).`);
-        }
+    return { onProgress: (p) => (last = p), stop: () => clearInterval(ticker) };
+}
+/** A dry run's outputs: the estimated cost, and the plan in the summary or the PR comment. */
+async function deliverDryRunResult(result, settings, env, log) {
+    core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
+    const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
+    const { jobs, estimatedCost } = result.plan;
+    const report = {
+        reason: settings.dryRunReason ?? 'dry-run is on: the job file was checked and priced, nothing was sent to Atlas.',
+        jobs,
+        estimatedCost,
+        planText: (0,render/* renderPlan */.E)(result.plan),
+        ...(0,diff/* costToPay */.Pf)(jobs, result.diff),
+        ...(result.diff ? { diff: result.diff } : {}),
+    };
+    await deliverDryRun(report, settings, ctx, log);
+}
+/** A run's delivery in GitHub (artifacts, summary, comment) and the step's outputs. */
+async function deliverRun(m, result, settings, env, log) {
+    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
+    const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
+    setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
+}
+/** The verdict: a cancelled run fails, else fail-on decides. */
+function failIfNeeded(m, failOn, cancelled) {
+    if (cancelled)
+        (0,actions_log/* failStep */.vy)(`Cancelled: ${m.successful} of ${m.total_jobs} jobs finished; manifest and journal written so a re-run resumes.`);
+    else if ((0,pipeline/* shouldFail */.W9)(m, failOn)) {
+        (0,actions_log/* failStep */.vy)(`${m.failed + m.unknown} of ${m.total_jobs} jobs did not succeed${m.run.stopped ? ` (stopped: ${m.run.stopped})` : ''} (fail-on: ${failOn}).`);
     }
-    catch (e) {
-        if (e instanceof load/* JobFileError */.Ax) {
-            for (const p of e.problems)
-                log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
-            return (0,actions_log/* failStep */.vy)(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
-        }
-        if (e instanceof types/* PlanError */.W || e instanceof src_settings/* SettingsError */.GN)
-            return (0,actions_log/* failStep */.vy)(e.message);
-        (0,actions_log/* failStep */.vy)(e instanceof Error ? (e.stack ?? e.message) : String(e));
+}
+/** Fails the step with what went wrong: a job file's problems as annotations at their lines. */
+function failFromError(e, log) {
+    if (e instanceof load/* JobFileError */.Ax) {
+        for (const p of e.problems)
+            log.error(p.message, { title: 'Invalid job file', file: p.file, line: p.line, col: p.col });
+        return (0,actions_log/* failStep */.vy)(`The job file has ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; nothing was submitted.\n${e.message}`);
     }
-    finally {
-        clearInterval(ticker);
-        // A failed or cancelled run still saves what it paid for (a no-op if already saved).
-        await cache.carried?.save();
-    }
+    if (e instanceof types/* PlanError */.W || e instanceof src_settings/* SettingsError */.GN)
+        return (0,actions_log/* failStep */.vy)(e.message);
+    (0,actions_log/* failStep */.vy)(e instanceof Error ? (e.stack ?? e.message) : String(e));
 }
 
 
@@ -75597,7 +75631,7 @@ async function makePlan(settings, deps = {}) {
 }
 
 // EXTERNAL MODULE: ./src/download/download.ts + 2 modules
-var download = __nccwpck_require__(6115);
+var download_download = __nccwpck_require__(6115);
 // EXTERNAL MODULE: ./src/download/egress.ts
 var egress = __nccwpck_require__(25905);
 // EXTERNAL MODULE: external "node:events"
@@ -77686,6 +77720,58 @@ async function prunePrevious(outputDir, keep) {
 
 async function runPipeline(settings, deps) {
     const { log } = deps;
+    const { plan, diff, local } = await planRun(settings, deps);
+    if (settings.dryRun) {
+        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${(0,render/* renderPlan */.E)(plan)}`);
+        return { plan, ...(diff ? { diff } : {}) };
+    }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+    const startedAt = new Date();
+    await prepareOutputDir(plan.outputDir);
+    const conn = await openConnections(settings, plan);
+    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
+    const secrets = [settings.apiKey];
+    const journal = await (0,journal_journal/* openJournal */._0)((0,external_node_path_.join)(plan.outputDir, journal_journal/* JOURNAL_FILE */.RD), { secrets });
+    const webhook = settings.webhookUrl
+        ? (0,notify_webhook/* createWebhookNotifier */.I5)({
+            url: settings.webhookUrl,
+            secret: settings.webhookSecret,
+            userAgent: USER_AGENT,
+            log,
+            run: deps.run,
+        })
+        : undefined;
+    try {
+        const outcome = await runEngine(plan, settings, deps, {
+            ...conn,
+            prepareBody: local.uploader,
+            journal,
+            latency,
+            poll,
+            secrets,
+            onJobFinished: (0,notify_webhook/* withWebhook */.Eu)(deps.onJobFinished, webhook),
+        });
+        const written = await writeRunFiles(plan, settings, outcome, { startedAt, secrets, diff, previousPaths });
+        await webhook?.batchFinished(written.manifest);
+        return { plan, ...written, ...(diff ? { diff } : {}) };
+    }
+    finally {
+        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
+        await webhook?.flush();
+        await journal.close();
+        await conn.dispatcher.close().catch(() => undefined);
+        await conn.downloadDispatcher.close().catch(() => undefined);
+    }
+}
+/**
+ * The plan this run carries out (the whole plan validated and priced, then this shard's part, local
+ * inputs checked and hashed) and what changed since the earlier run in the output directory.
+ */
+async function planRun(settings, deps) {
+    const { log } = deps;
     const cleartext = cleartextWarning(settings.baseUrl);
     if (cleartext)
         log.warning(cleartext);
@@ -77703,17 +77789,18 @@ async function runPipeline(settings, deps) {
     // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
     const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
     const diff = earlier && (0,plan_diff/* diffPlan */.nH)(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
-    if (settings.dryRun) {
-        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${(0,render/* renderPlan */.E)(plan)}`);
-        return { plan, ...(diff ? { diff } : {}) };
-    }
-    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
-    const startedAt = new Date();
-    await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    return { plan, diff, local };
+}
+/** Creates the output directory, refusing one whose names the run writes through are planted links. */
+async function prepareOutputDir(outputDir) {
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await (0,safe_write/* plantedLinks */.q)(plan.outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
+    const planted = await (0,safe_write/* plantedLinks */.q)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
     if (planted.length)
-        throw new types/* PlanError */.W(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+        throw new types/* PlanError */.W(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+}
+/** The Atlas client and the downloader, each on its own connection pool (closed by the caller). */
+async function openConnections(settings, plan) {
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({
@@ -77730,77 +77817,61 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
-    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
-    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
-    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
-    const secrets = [settings.apiKey];
-    const journal = await (0,journal_journal/* openJournal */._0)((0,external_node_path_.join)(plan.outputDir, journal_journal/* JOURNAL_FILE */.RD), { secrets });
-    const webhook = settings.webhookUrl
-        ? (0,notify_webhook/* createWebhookNotifier */.I5)({
-            url: settings.webhookUrl,
-            secret: settings.webhookSecret,
-            userAgent: USER_AGENT,
-            log,
-            run: deps.run,
-        })
-        : undefined;
-    const onJobFinished = (0,notify_webhook/* withWebhook */.Eu)(deps.onJobFinished, webhook);
+    const download = (src, stem, signal) => (0,download_download/* downloadOutput */.M3)(src, stem, {
+        userAgent: USER_AGENT,
+        dispatcher: downloadDispatcher,
+        signal,
+        maxBytes,
+        egress: { allowPrivate },
+    });
+    return { dispatcher, downloadDispatcher, client, download };
+}
+/** Runs the plan's jobs: submit, poll, download, with the run's limits. */
+async function runEngine(plan, settings, deps, parts) {
+    const { client, journal, latency, poll, secrets, onJobFinished } = parts;
+    const { log } = deps;
     // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
     const upload = mediaUploader(client, log);
-    try {
-        const outcome = await runJobs(plan.jobs, {
-            client,
-            log,
-            prepareBody: local.uploader(client, log, upload),
-            uploadFile: upload,
-            journal,
-            latency,
-            download: (src, stem, signal) => (0,download/* downloadOutput */.M3)(src, stem, {
-                userAgent: USER_AGENT,
-                dispatcher: downloadDispatcher,
-                signal,
-                maxBytes,
-                egress: { allowPrivate },
-            }),
-        }, {
-            outputDir: plan.outputDir,
-            concurrency: plan.concurrency,
-            maxConcurrency: settings.maxConcurrency,
-            downloadConcurrency: settings.downloadConcurrency,
-            poll,
-            notFoundGraceMs: 30_000,
-            retryUnknownSubmits: settings.retryUnknownSubmits,
-            force: settings.force,
-            maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
-            signal: deps.signal,
-            graceMs: settings.graceMs,
-            onProgress: deps.onProgress,
-            onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, (0,redact/* redactDeep */.KL)(r, secrets))),
-        });
-        const built = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
-            tool: `atlas-media-action ${VERSION}`,
-            config: settings.config,
-            startedAt,
-            finishedAt: new Date(),
-            concurrency: outcome.concurrency,
-            stopped: outcome.stopped,
-            ...(plan.shard ? { shard: plan.shard } : {}),
-        }), secrets);
-        const manifest = diff ? (0,plan_diff/* withChanges */.AW)(built, diff, previousPaths) : built;
-        const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
-        await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
-        await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
-        await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
-    }
-    finally {
-        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
-        await webhook?.flush();
-        await journal.close();
-        await dispatcher.close().catch(() => undefined);
-        await downloadDispatcher.close().catch(() => undefined);
-    }
+    return runJobs(plan.jobs, {
+        client,
+        log,
+        prepareBody: parts.prepareBody(client, log, upload),
+        uploadFile: upload,
+        journal,
+        latency,
+        download: parts.download,
+    }, {
+        outputDir: plan.outputDir,
+        concurrency: plan.concurrency,
+        maxConcurrency: settings.maxConcurrency,
+        downloadConcurrency: settings.downloadConcurrency,
+        poll,
+        notFoundGraceMs: 30_000,
+        retryUnknownSubmits: settings.retryUnknownSubmits,
+        force: settings.force,
+        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
+        signal: deps.signal,
+        graceMs: settings.graceMs,
+        onProgress: deps.onProgress,
+        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, (0,redact/* redactDeep */.KL)(r, secrets))),
+    });
+}
+/** The manifest (secrets redacted, changes since the earlier run), report.md and the gallery. */
+async function writeRunFiles(plan, settings, outcome, run) {
+    const built = (0,redact/* redactDeep */.KL)((0,build/* buildManifest */.u1)(plan.jobs, outcome.results, {
+        tool: `atlas-media-action ${VERSION}`,
+        config: settings.config,
+        startedAt: run.startedAt,
+        finishedAt: new Date(),
+        concurrency: outcome.concurrency,
+        stopped: outcome.stopped,
+        ...(plan.shard ? { shard: plan.shard } : {}),
+    }), run.secrets);
+    const manifest = run.diff ? (0,plan_diff/* withChanges */.AW)(built, run.diff, run.previousPaths) : built;
+    const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
+    await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
+    await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
+    return { manifest, manifestPath };
 }
 /** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
 function cleartextWarning(baseUrl) {
@@ -79341,140 +79412,192 @@ function splitJobPatterns(text) {
     out.push(current);
     return out.map((s) => s.trim()).filter(Boolean);
 }
-/**
- * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
- * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
- * pull request, and such a run must still show its plan and spend nothing.
- */
-function readSettings(get, env = {}, opts = {}) {
+function inputReader(get) {
     const problems = [];
     const raw = (name) => (get(name) ?? '').trim();
-    const num = (name, dflt, check, what) => {
-        const v = raw(name);
-        if (v === '')
+    return {
+        problems,
+        raw,
+        num(name, dflt, check, what) {
+            const v = raw(name);
+            if (v === '')
+                return dflt;
+            const n = Number(v);
+            if (!Number.isFinite(n) || !check(n)) {
+                problems.push(`input ${name}: "${v}" is not ${what}`);
+                return dflt;
+            }
+            return n;
+        },
+        bool(name, dflt) {
+            const v = raw(name).toLowerCase();
+            if (v === '')
+                return dflt;
+            if (['true', 'yes', '1', 'on'].includes(v))
+                return true;
+            if (['false', 'no', '0', 'off'].includes(v))
+                return false;
+            problems.push(`input ${name}: "${raw(name)}" is not true or false`);
             return dflt;
-        const n = Number(v);
-        if (!Number.isFinite(n) || !check(n)) {
-            problems.push(`input ${name}: "${v}" is not ${what}`);
+        },
+        oneOf(name, allowed, dflt) {
+            const v = raw(name);
+            if (v === '')
+                return dflt;
+            if (allowed.includes(v))
+                return v;
+            problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
             return dflt;
-        }
-        return n;
+        },
     };
-    const bool = (name, dflt) => {
-        const v = raw(name).toLowerCase();
-        if (v === '')
-            return dflt;
-        if (['true', 'yes', '1', 'on'].includes(v))
-            return true;
-        if (['false', 'no', '0', 'off'].includes(v))
-            return false;
-        problems.push(`input ${name}: "${raw(name)}" is not true or false`);
-        return dflt;
-    };
-    const oneOf = (name, allowed, dflt) => {
-        const v = raw(name);
-        if (v === '')
-            return dflt;
-        if (allowed.includes(v))
-            return v;
-        problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
-        return dflt;
-    };
-    let concurrency;
-    const c = raw('concurrency');
-    if (c === 'auto')
-        concurrency = 'auto';
-    else
-        concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
-    const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
-    const dryRun = bool('dry-run', false);
-    const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
+}
+/** Whole numbers from lo to hi, as the error message says them. */
+const wholeIn = (lo, hi) => (n) => Number.isInteger(n) && n >= lo && n <= hi;
+// The groups below are read in this order so that several bad inputs are reported in the order they always were.
+/** Where Atlas is, with what key, how many jobs at once, and whether to pay at all. */
+function atlasInputs(r, env) {
+    const concurrency = r.raw('concurrency') === 'auto'
+        ? 'auto'
+        : r.num('concurrency', undefined, wholeIn(1, 256), 'a whole number from 1 to 256, or auto');
+    const apiKey = r.raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+    const dryRun = r.bool('dry-run', false);
+    const baseUrl = r.raw('base-url') || DEFAULT_BASE_URL;
     try {
         const u = new URL(baseUrl);
         if (u.protocol !== 'https:' && u.protocol !== 'http:')
             throw new Error('protocol');
     }
     catch {
-        problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
+        r.problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
     }
-    const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
-    const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
-    if (maxPollIntervalMs < pollIntervalMs)
-        problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
-    const settings = {
-        config: raw('config') || DEFAULT_CONFIG,
+    return {
+        config: r.raw('config') || DEFAULT_CONFIG,
         apiKey,
         baseUrl: baseUrl.replace(/\/+$/, ''),
         concurrency,
-        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
-            32,
-        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
-            4,
-        outputDir: raw('output-dir') || undefined,
         dryRun,
-        failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
-        jobs: splitJobPatterns(raw('jobs')),
-        pollIntervalMs,
-        maxPollIntervalMs,
-        retryUnknownSubmits: bool('retry-unknown-submits', false),
-        maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
-        graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
-        artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
-        artifactPerJob: bool('artifact-per-job', false),
-        retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
-        compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
-        comment: oneOf('comment', ['auto', 'always', 'never'], 'auto'),
-        commentTag: raw('comment-tag') || 'atlas-media',
-        githubToken: raw('github-token'),
-        cache: bool('cache', true),
-        force: bool('force', false),
-        mode: oneOf('mode', ['run', 'report'], 'run'),
-        inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
-        checkModels: bool('check-models', true),
-        previewBranch: raw('preview-branch'),
-        previewKeep: num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
-        maxDownloadMb: num('max-download-mb', _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut, (n) => n > 0 && n <= 1_000_000, 'a number of megabytes above 0') ?? _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut,
-        allowPrivateOutputs: bool('allow-private-outputs', false),
     };
-    if (settings.previewBranch && !isBranchName(settings.previewBranch))
-        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
-    let shard;
-    const sh = raw('shard');
-    if (sh) {
-        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
-        const index = m ? Number(m[1]) : NaN;
-        const total = m ? Number(m[2]) : NaN;
-        if (!m || total < 1 || index < 1 || index > total || total > 256)
-            problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
-        else
-            shard = { index, total };
+}
+/** How often a prediction is polled: from poll-interval, backing off to max-poll-interval. */
+function pollingInputs(r) {
+    const pollIntervalMs = (r.num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+    const maxPollIntervalMs = (r.num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+    if (maxPollIntervalMs < pollIntervalMs)
+        r.problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
+    return { pollIntervalMs, maxPollIntervalMs };
+}
+/** Which jobs run, how wide, what they may cost, where they go and when the step fails. */
+function runInputs(r) {
+    return {
+        maxConcurrency: r.num('max-concurrency', 32, wholeIn(1, 256), 'a whole number from 1 to 256') ?? 32,
+        downloadConcurrency: r.num('download-concurrency', 4, wholeIn(1, 64), 'a whole number from 1 to 64') ?? 4,
+        outputDir: r.raw('output-dir') || undefined,
+        failOn: r.oneOf('fail-on', ['any', 'all', 'never'], 'any'),
+        jobs: splitJobPatterns(r.raw('jobs')),
+        retryUnknownSubmits: r.bool('retry-unknown-submits', false),
+        maxCost: r.num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
+        graceMs: (r.num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
+    };
+}
+/**
+ * Delivery in GitHub (artifacts, comment, preview branch), the Actions cache and the matrix's report
+ * mode; check-models sits here only to keep the order problems are reported in.
+ */
+function githubInputs(r, get) {
+    return {
+        artifactName: get('artifact-name') === undefined ? 'atlas-media' : r.raw('artifact-name'),
+        artifactPerJob: r.bool('artifact-per-job', false),
+        retentionDays: r.num('retention-days', undefined, wholeIn(1, 400), 'a whole number of days from 1 to 400'),
+        compressionLevel: r.num('compression-level', 0, wholeIn(0, 9), 'a whole number from 0 to 9') ?? 0,
+        comment: r.oneOf('comment', ['auto', 'always', 'never'], 'auto'),
+        commentTag: r.raw('comment-tag') || 'atlas-media',
+        githubToken: r.raw('github-token'),
+        cache: r.bool('cache', true),
+        force: r.bool('force', false),
+        mode: r.oneOf('mode', ['run', 'report'], 'run'),
+        inlineVideoMaxMb: r.num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+        checkModels: r.bool('check-models', true),
+        previewBranch: r.raw('preview-branch'),
+        previewKeep: r.num('preview-keep', 20, wholeIn(1, 1000), 'a whole number from 1 to 1000') ?? 20,
+    };
+}
+/** What the run accepts from hosts it does not control. */
+function safetyInputs(r) {
+    return {
+        maxDownloadMb: r.num('max-download-mb', _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut, (n) => n > 0 && n <= 1_000_000, 'a number of megabytes above 0') ?? _download_download_js__WEBPACK_IMPORTED_MODULE_3__/* .DEFAULT_MAX_DOWNLOAD_MB */ .ut,
+        allowPrivateOutputs: r.bool('allow-private-outputs', false),
+    };
+}
+/** `shard: i/n`, or undefined when unset or invalid (then a problem says why). */
+function shardInput(r) {
+    const sh = r.raw('shard');
+    if (!sh)
+        return undefined;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+    const index = m ? Number(m[1]) : NaN;
+    const total = m ? Number(m[2]) : NaN;
+    if (!m || total < 1 || index < 1 || index > total || total > 256) {
+        r.problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+        return undefined;
     }
-    settings.shard = shard;
-    const webhookUrl = raw('webhook-url');
+    return { index, total };
+}
+/** The webhook's URL (when a valid http(s) URL) and secret, as far as they are set. */
+function webhookInputs(r) {
+    const out = {};
+    const webhookUrl = r.raw('webhook-url');
     if (webhookUrl) {
         try {
             const u = new URL(webhookUrl);
             if (u.protocol !== 'https:' && u.protocol !== 'http:')
                 throw new Error('protocol');
-            settings.webhookUrl = webhookUrl;
+            out.webhookUrl = webhookUrl;
         }
         catch {
             // Never echo the URL: webhook URLs carry their own secrets.
-            problems.push('input webhook-url: not an http(s) URL');
+            r.problems.push('input webhook-url: not an http(s) URL');
         }
     }
-    if (raw('webhook-secret'))
-        settings.webhookSecret = raw('webhook-secret');
-    if (settings.mode === 'report' && shard)
-        problems.push('input shard: not used with mode: report (the report step reads every shard)');
-    if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+    if (r.raw('webhook-secret'))
+        out.webhookSecret = r.raw('webhook-secret');
+    return out;
+}
+/** A run without a key: a dry run that says why (`noKey: 'dry-run'`), else a problem. */
+function applyMissingKey(settings, problems, noKey) {
+    if (settings.dryRun || settings.apiKey || settings.mode !== 'run')
+        return;
+    if (noKey === 'dry-run') {
         settings.dryRun = true;
         settings.dryRunReason =
             'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
     }
-    else if (!dryRun && !apiKey && settings.mode === 'run') {
+    else {
         problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
     }
+}
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing. Every problem is collected
+ * and reported together.
+ */
+function readSettings(get, env = {}, opts = {}) {
+    const r = inputReader(get);
+    const { problems } = r;
+    const settings = {
+        ...atlasInputs(r, env),
+        ...pollingInputs(r),
+        ...runInputs(r),
+        ...githubInputs(r, get),
+        ...safetyInputs(r),
+    };
+    if (settings.previewBranch && !isBranchName(settings.previewBranch))
+        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
+    settings.shard = shardInput(r);
+    Object.assign(settings, webhookInputs(r));
+    if (settings.mode === 'report' && settings.shard)
+        problems.push('input shard: not used with mode: report (the report step reads every shard)');
+    applyMissingKey(settings, problems, opts.noKey);
     if (problems.length)
         throw new SettingsError(problems);
     return settings;

@@ -54770,140 +54770,192 @@ function splitJobPatterns(text) {
     out.push(current);
     return out.map((s) => s.trim()).filter(Boolean);
 }
-/**
- * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
- * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
- * pull request, and such a run must still show its plan and spend nothing.
- */
-function readSettings(get, env = {}, opts = {}) {
+function inputReader(get) {
     const problems = [];
     const raw = (name) => (get(name) ?? '').trim();
-    const num = (name, dflt, check, what) => {
-        const v = raw(name);
-        if (v === '')
+    return {
+        problems,
+        raw,
+        num(name, dflt, check, what) {
+            const v = raw(name);
+            if (v === '')
+                return dflt;
+            const n = Number(v);
+            if (!Number.isFinite(n) || !check(n)) {
+                problems.push(`input ${name}: "${v}" is not ${what}`);
+                return dflt;
+            }
+            return n;
+        },
+        bool(name, dflt) {
+            const v = raw(name).toLowerCase();
+            if (v === '')
+                return dflt;
+            if (['true', 'yes', '1', 'on'].includes(v))
+                return true;
+            if (['false', 'no', '0', 'off'].includes(v))
+                return false;
+            problems.push(`input ${name}: "${raw(name)}" is not true or false`);
             return dflt;
-        const n = Number(v);
-        if (!Number.isFinite(n) || !check(n)) {
-            problems.push(`input ${name}: "${v}" is not ${what}`);
+        },
+        oneOf(name, allowed, dflt) {
+            const v = raw(name);
+            if (v === '')
+                return dflt;
+            if (allowed.includes(v))
+                return v;
+            problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
             return dflt;
-        }
-        return n;
+        },
     };
-    const bool = (name, dflt) => {
-        const v = raw(name).toLowerCase();
-        if (v === '')
-            return dflt;
-        if (['true', 'yes', '1', 'on'].includes(v))
-            return true;
-        if (['false', 'no', '0', 'off'].includes(v))
-            return false;
-        problems.push(`input ${name}: "${raw(name)}" is not true or false`);
-        return dflt;
-    };
-    const oneOf = (name, allowed, dflt) => {
-        const v = raw(name);
-        if (v === '')
-            return dflt;
-        if (allowed.includes(v))
-            return v;
-        problems.push(`input ${name}: "${v}" is not one of ${allowed.join(', ')}`);
-        return dflt;
-    };
-    let concurrency;
-    const c = raw('concurrency');
-    if (c === 'auto')
-        concurrency = 'auto';
-    else
-        concurrency = num('concurrency', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256, or auto');
-    const apiKey = raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
-    const dryRun = bool('dry-run', false);
-    const baseUrl = raw('base-url') || DEFAULT_BASE_URL;
+}
+/** Whole numbers from lo to hi, as the error message says them. */
+const wholeIn = (lo, hi) => (n) => Number.isInteger(n) && n >= lo && n <= hi;
+// The groups below are read in this order so that several bad inputs are reported in the order they always were.
+/** Where Atlas is, with what key, how many jobs at once, and whether to pay at all. */
+function atlasInputs(r, env) {
+    const concurrency = r.raw('concurrency') === 'auto'
+        ? 'auto'
+        : r.num('concurrency', undefined, wholeIn(1, 256), 'a whole number from 1 to 256, or auto');
+    const apiKey = r.raw('api-key') || (env['ATLASCLOUD_API_KEY'] ?? '').trim() || (env['ATLAS_CLOUD_API_KEY'] ?? '').trim();
+    const dryRun = r.bool('dry-run', false);
+    const baseUrl = r.raw('base-url') || DEFAULT_BASE_URL;
     try {
         const u = new URL(baseUrl);
         if (u.protocol !== 'https:' && u.protocol !== 'http:')
             throw new Error('protocol');
     }
     catch {
-        problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
+        r.problems.push(`input base-url: "${baseUrl}" is not an http(s) URL`);
     }
-    const pollIntervalMs = (num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
-    const maxPollIntervalMs = (num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
-    if (maxPollIntervalMs < pollIntervalMs)
-        problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
-    const settings = {
-        config: raw('config') || DEFAULT_CONFIG,
+    return {
+        config: r.raw('config') || DEFAULT_CONFIG,
         apiKey,
         baseUrl: baseUrl.replace(/\/+$/, ''),
         concurrency,
-        maxConcurrency: num('max-concurrency', 32, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'a whole number from 1 to 256') ??
-            32,
-        downloadConcurrency: num('download-concurrency', 4, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64') ??
-            4,
-        outputDir: raw('output-dir') || undefined,
         dryRun,
-        failOn: oneOf('fail-on', ['any', 'all', 'never'], 'any'),
-        jobs: splitJobPatterns(raw('jobs')),
-        pollIntervalMs,
-        maxPollIntervalMs,
-        retryUnknownSubmits: bool('retry-unknown-submits', false),
-        maxCost: num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
-        graceMs: (num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
-        artifactName: get('artifact-name') === undefined ? 'atlas-media' : raw('artifact-name'),
-        artifactPerJob: bool('artifact-per-job', false),
-        retentionDays: num('retention-days', undefined, (n) => Number.isInteger(n) && n >= 1 && n <= 400, 'a whole number of days from 1 to 400'),
-        compressionLevel: num('compression-level', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 9, 'a whole number from 0 to 9') ?? 0,
-        comment: oneOf('comment', ['auto', 'always', 'never'], 'auto'),
-        commentTag: raw('comment-tag') || 'atlas-media',
-        githubToken: raw('github-token'),
-        cache: bool('cache', true),
-        force: bool('force', false),
-        mode: oneOf('mode', ['run', 'report'], 'run'),
-        inlineVideoMaxMb: num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
-        checkModels: bool('check-models', true),
-        previewBranch: raw('preview-branch'),
-        previewKeep: num('preview-keep', 20, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? 20,
-        maxDownloadMb: num('max-download-mb', DEFAULT_MAX_DOWNLOAD_MB, (n) => n > 0 && n <= 1_000_000, 'a number of megabytes above 0') ?? DEFAULT_MAX_DOWNLOAD_MB,
-        allowPrivateOutputs: bool('allow-private-outputs', false),
     };
-    if (settings.previewBranch && !isBranchName(settings.previewBranch))
-        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
-    let shard;
-    const sh = raw('shard');
-    if (sh) {
-        const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
-        const index = m ? Number(m[1]) : NaN;
-        const total = m ? Number(m[2]) : NaN;
-        if (!m || total < 1 || index < 1 || index > total || total > 256)
-            problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
-        else
-            shard = { index, total };
+}
+/** How often a prediction is polled: from poll-interval, backing off to max-poll-interval. */
+function pollingInputs(r) {
+    const pollIntervalMs = (r.num('poll-interval', 1, (n) => n > 0 && n <= 600, 'a number of seconds above 0 (decimals allowed)') ?? 1) * 1000;
+    const maxPollIntervalMs = (r.num('max-poll-interval', 30, (n) => n > 0 && n <= 3600, 'a number of seconds above 0') ?? 30) * 1000;
+    if (maxPollIntervalMs < pollIntervalMs)
+        r.problems.push(`input max-poll-interval (${maxPollIntervalMs / 1000}) is below poll-interval (${pollIntervalMs / 1000})`);
+    return { pollIntervalMs, maxPollIntervalMs };
+}
+/** Which jobs run, how wide, what they may cost, where they go and when the step fails. */
+function runInputs(r) {
+    return {
+        maxConcurrency: r.num('max-concurrency', 32, wholeIn(1, 256), 'a whole number from 1 to 256') ?? 32,
+        downloadConcurrency: r.num('download-concurrency', 4, wholeIn(1, 64), 'a whole number from 1 to 64') ?? 4,
+        outputDir: r.raw('output-dir') || undefined,
+        failOn: r.oneOf('fail-on', ['any', 'all', 'never'], 'any'),
+        jobs: splitJobPatterns(r.raw('jobs')),
+        retryUnknownSubmits: r.bool('retry-unknown-submits', false),
+        maxCost: r.num('max-cost', undefined, (n) => n >= 0, 'a non-negative number of USD'),
+        graceMs: (r.num('grace-period', 5, (n) => n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ?? 5) * 1000,
+    };
+}
+/**
+ * Delivery in GitHub (artifacts, comment, preview branch), the Actions cache and the matrix's report
+ * mode; check-models sits here only to keep the order problems are reported in.
+ */
+function githubInputs(r, get) {
+    return {
+        artifactName: get('artifact-name') === undefined ? 'atlas-media' : r.raw('artifact-name'),
+        artifactPerJob: r.bool('artifact-per-job', false),
+        retentionDays: r.num('retention-days', undefined, wholeIn(1, 400), 'a whole number of days from 1 to 400'),
+        compressionLevel: r.num('compression-level', 0, wholeIn(0, 9), 'a whole number from 0 to 9') ?? 0,
+        comment: r.oneOf('comment', ['auto', 'always', 'never'], 'auto'),
+        commentTag: r.raw('comment-tag') || 'atlas-media',
+        githubToken: r.raw('github-token'),
+        cache: r.bool('cache', true),
+        force: r.bool('force', false),
+        mode: r.oneOf('mode', ['run', 'report'], 'run'),
+        inlineVideoMaxMb: r.num('inline-video-max-mb', 100, (n) => n >= 0 && n <= 10_000, 'a number of megabytes from 0 to 10000') ?? 100,
+        checkModels: r.bool('check-models', true),
+        previewBranch: r.raw('preview-branch'),
+        previewKeep: r.num('preview-keep', 20, wholeIn(1, 1000), 'a whole number from 1 to 1000') ?? 20,
+    };
+}
+/** What the run accepts from hosts it does not control. */
+function safetyInputs(r) {
+    return {
+        maxDownloadMb: r.num('max-download-mb', DEFAULT_MAX_DOWNLOAD_MB, (n) => n > 0 && n <= 1_000_000, 'a number of megabytes above 0') ?? DEFAULT_MAX_DOWNLOAD_MB,
+        allowPrivateOutputs: r.bool('allow-private-outputs', false),
+    };
+}
+/** `shard: i/n`, or undefined when unset or invalid (then a problem says why). */
+function shardInput(r) {
+    const sh = r.raw('shard');
+    if (!sh)
+        return undefined;
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(sh);
+    const index = m ? Number(m[1]) : NaN;
+    const total = m ? Number(m[2]) : NaN;
+    if (!m || total < 1 || index < 1 || index > total || total > 256) {
+        r.problems.push(`input shard: "${sh}" is not i/n with 1 ≤ i ≤ n ≤ 256 (e.g. 2/4, as in \${{ matrix.shard }}/4)`);
+        return undefined;
     }
-    settings.shard = shard;
-    const webhookUrl = raw('webhook-url');
+    return { index, total };
+}
+/** The webhook's URL (when a valid http(s) URL) and secret, as far as they are set. */
+function webhookInputs(r) {
+    const out = {};
+    const webhookUrl = r.raw('webhook-url');
     if (webhookUrl) {
         try {
             const u = new URL(webhookUrl);
             if (u.protocol !== 'https:' && u.protocol !== 'http:')
                 throw new Error('protocol');
-            settings.webhookUrl = webhookUrl;
+            out.webhookUrl = webhookUrl;
         }
         catch {
             // Never echo the URL: webhook URLs carry their own secrets.
-            problems.push('input webhook-url: not an http(s) URL');
+            r.problems.push('input webhook-url: not an http(s) URL');
         }
     }
-    if (raw('webhook-secret'))
-        settings.webhookSecret = raw('webhook-secret');
-    if (settings.mode === 'report' && shard)
-        problems.push('input shard: not used with mode: report (the report step reads every shard)');
-    if (!dryRun && !apiKey && settings.mode === 'run' && opts.noKey === 'dry-run') {
+    if (r.raw('webhook-secret'))
+        out.webhookSecret = r.raw('webhook-secret');
+    return out;
+}
+/** A run without a key: a dry run that says why (`noKey: 'dry-run'`), else a problem. */
+function applyMissingKey(settings, problems, noKey) {
+    if (settings.dryRun || settings.apiKey || settings.mode !== 'run')
+        return;
+    if (noKey === 'dry-run') {
         settings.dryRun = true;
         settings.dryRunReason =
             'no API key (secrets are not passed to pull requests from forks): a dry run; nothing was generated or paid for. Set the api-key input (or ATLASCLOUD_API_KEY) to generate.';
     }
-    else if (!dryRun && !apiKey && settings.mode === 'run') {
+    else {
         problems.push('input api-key: no API key (set the api-key input, or ATLASCLOUD_API_KEY in the environment; dry-run needs none)');
     }
+}
+/**
+ * `get` returns an input's raw value ('' or undefined when unset). `noKey: 'dry-run'` (the action)
+ * turns a missing API key into a dry run instead of an error: secrets are not passed to a fork's
+ * pull request, and such a run must still show its plan and spend nothing. Every problem is collected
+ * and reported together.
+ */
+function readSettings(get, env = {}, opts = {}) {
+    const r = inputReader(get);
+    const { problems } = r;
+    const settings = {
+        ...atlasInputs(r, env),
+        ...pollingInputs(r),
+        ...runInputs(r),
+        ...githubInputs(r, get),
+        ...safetyInputs(r),
+    };
+    if (settings.previewBranch && !isBranchName(settings.previewBranch))
+        problems.push(`input preview-branch: "${settings.previewBranch}" is not a branch name (letters, digits, . _ - /; no "..", no leading or trailing / or .)`);
+    settings.shard = shardInput(r);
+    Object.assign(settings, webhookInputs(r));
+    if (settings.mode === 'report' && settings.shard)
+        problems.push('input shard: not used with mode: report (the report step reads every shard)');
+    applyMissingKey(settings, problems, opts.noKey);
     if (problems.length)
         throw new SettingsError(problems);
     return settings;
@@ -62897,6 +62949,58 @@ async function prunePrevious(outputDir, keep) {
 
 async function runPipeline(settings, deps) {
     const { log } = deps;
+    const { plan, diff, local } = await planRun(settings, deps);
+    if (settings.dryRun) {
+        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
+        return { plan, ...(diff ? { diff } : {}) };
+    }
+    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
+    const startedAt = new Date();
+    await prepareOutputDir(plan.outputDir);
+    const conn = await openConnections(settings, plan);
+    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
+    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
+    const secrets = [settings.apiKey];
+    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
+    const webhook = settings.webhookUrl
+        ? createWebhookNotifier({
+            url: settings.webhookUrl,
+            secret: settings.webhookSecret,
+            userAgent: USER_AGENT,
+            log,
+            run: deps.run,
+        })
+        : undefined;
+    try {
+        const outcome = await runEngine(plan, settings, deps, {
+            ...conn,
+            prepareBody: local.uploader,
+            journal,
+            latency,
+            poll,
+            secrets,
+            onJobFinished: withWebhook(deps.onJobFinished, webhook),
+        });
+        const written = await writeRunFiles(plan, settings, outcome, { startedAt, secrets, diff, previousPaths });
+        await webhook?.batchFinished(written.manifest);
+        return { plan, ...written, ...(diff ? { diff } : {}) };
+    }
+    finally {
+        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
+        await webhook?.flush();
+        await journal.close();
+        await conn.dispatcher.close().catch(() => undefined);
+        await conn.downloadDispatcher.close().catch(() => undefined);
+    }
+}
+/**
+ * The plan this run carries out (the whole plan validated and priced, then this shard's part, local
+ * inputs checked and hashed) and what changed since the earlier run in the output directory.
+ */
+async function planRun(settings, deps) {
+    const { log } = deps;
     const cleartext = cleartextWarning(settings.baseUrl);
     if (cleartext)
         log.warning(cleartext);
@@ -62914,17 +63018,18 @@ async function runPipeline(settings, deps) {
     // Read before this run overwrites it: the manifest the cache restore brought back or the directory kept.
     const earlier = await readEarlierRun(plan.outputDir, settings.config, log);
     const diff = earlier && diffPlan(plan.jobs, new Set(plan.allJobs.map((j) => j.name)), earlier, deps.review);
-    if (settings.dryRun) {
-        log.info(`Dry run: the job file is valid; nothing is sent to Atlas.\n${renderPlan(plan)}`);
-        return { plan, ...(diff ? { diff } : {}) };
-    }
-    const previousPaths = diff ? await keepPreviousFiles(plan.outputDir, diff) : undefined;
-    const startedAt = new Date();
-    await (0,promises_.mkdir)(plan.outputDir, { recursive: true });
+    return { plan, diff, local };
+}
+/** Creates the output directory, refusing one whose names the run writes through are planted links. */
+async function prepareOutputDir(outputDir) {
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await plantedLinks(plan.outputDir, ['images', 'videos', JOURNAL_FILE]);
+    const planted = await plantedLinks(outputDir, ['images', 'videos', JOURNAL_FILE]);
     if (planted.length)
-        throw new PlanError(`the output directory ${plan.outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+        throw new PlanError(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
+}
+/** The Atlas client and the downloader, each on its own connection pool (closed by the caller). */
+async function openConnections(settings, plan) {
     const concurrencyCeiling = plan.concurrency === 'auto' ? settings.maxConcurrency : plan.concurrency;
     // One connection pool for Atlas and the output URLs, sized so polls never queue behind downloads.
     const dispatcher = new undici/* Agent */.g6({
@@ -62941,77 +63046,61 @@ async function runPipeline(settings, deps) {
         userAgent: USER_AGENT,
         dispatcher,
     });
-    // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
-    const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
-    // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
-    const secrets = [settings.apiKey];
-    const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });
-    const webhook = settings.webhookUrl
-        ? createWebhookNotifier({
-            url: settings.webhookUrl,
-            secret: settings.webhookSecret,
-            userAgent: USER_AGENT,
-            log,
-            run: deps.run,
-        })
-        : undefined;
-    const onJobFinished = withWebhook(deps.onJobFinished, webhook);
+    const download = (src, stem, signal) => downloadOutput(src, stem, {
+        userAgent: USER_AGENT,
+        dispatcher: downloadDispatcher,
+        signal,
+        maxBytes,
+        egress: { allowPrivate },
+    });
+    return { dispatcher, downloadDispatcher, client, download };
+}
+/** Runs the plan's jobs: submit, poll, download, with the run's limits. */
+async function runEngine(plan, settings, deps, parts) {
+    const { client, journal, latency, poll, secrets, onJobFinished } = parts;
+    const { log } = deps;
     // One uploader for local inputs and chained outputs: a file is uploaded once per run, whoever needs it.
     const upload = mediaUploader(client, log);
-    try {
-        const outcome = await runJobs(plan.jobs, {
-            client,
-            log,
-            prepareBody: local.uploader(client, log, upload),
-            uploadFile: upload,
-            journal,
-            latency,
-            download: (src, stem, signal) => downloadOutput(src, stem, {
-                userAgent: USER_AGENT,
-                dispatcher: downloadDispatcher,
-                signal,
-                maxBytes,
-                egress: { allowPrivate },
-            }),
-        }, {
-            outputDir: plan.outputDir,
-            concurrency: plan.concurrency,
-            maxConcurrency: settings.maxConcurrency,
-            downloadConcurrency: settings.downloadConcurrency,
-            poll,
-            notFoundGraceMs: 30_000,
-            retryUnknownSubmits: settings.retryUnknownSubmits,
-            force: settings.force,
-            maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
-            signal: deps.signal,
-            graceMs: settings.graceMs,
-            onProgress: deps.onProgress,
-            onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
-        });
-        const built = redactDeep(buildManifest(plan.jobs, outcome.results, {
-            tool: `atlas-media-action ${VERSION}`,
-            config: settings.config,
-            startedAt,
-            finishedAt: new Date(),
-            concurrency: outcome.concurrency,
-            stopped: outcome.stopped,
-            ...(plan.shard ? { shard: plan.shard } : {}),
-        }), secrets);
-        const manifest = diff ? withChanges(built, diff, previousPaths) : built;
-        const manifestPath = await writeManifest(plan.outputDir, manifest);
-        await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
-        await writeGallery(plan.outputDir, manifest);
-        await webhook?.batchFinished(manifest);
-        return { plan, manifest, manifestPath, ...(diff ? { diff } : {}) };
-    }
-    finally {
-        await saveLatencyMemory(plan.outputDir, latency).catch((e) => log.warning(`could not save the latency memory: ${e instanceof Error ? e.message : String(e)}`));
-        await webhook?.flush();
-        await journal.close();
-        await dispatcher.close().catch(() => undefined);
-        await downloadDispatcher.close().catch(() => undefined);
-    }
+    return runJobs(plan.jobs, {
+        client,
+        log,
+        prepareBody: parts.prepareBody(client, log, upload),
+        uploadFile: upload,
+        journal,
+        latency,
+        download: parts.download,
+    }, {
+        outputDir: plan.outputDir,
+        concurrency: plan.concurrency,
+        maxConcurrency: settings.maxConcurrency,
+        downloadConcurrency: settings.downloadConcurrency,
+        poll,
+        notFoundGraceMs: 30_000,
+        retryUnknownSubmits: settings.retryUnknownSubmits,
+        force: settings.force,
+        maxCost: plan.shard ? plan.shard.maxCost : settings.maxCost,
+        signal: deps.signal,
+        graceMs: settings.graceMs,
+        onProgress: deps.onProgress,
+        onJobFinished: onJobFinished && ((job, r) => onJobFinished(job, redactDeep(r, secrets))),
+    });
+}
+/** The manifest (secrets redacted, changes since the earlier run), report.md and the gallery. */
+async function writeRunFiles(plan, settings, outcome, run) {
+    const built = redactDeep(buildManifest(plan.jobs, outcome.results, {
+        tool: `atlas-media-action ${VERSION}`,
+        config: settings.config,
+        startedAt: run.startedAt,
+        finishedAt: new Date(),
+        concurrency: outcome.concurrency,
+        stopped: outcome.stopped,
+        ...(plan.shard ? { shard: plan.shard } : {}),
+    }), run.secrets);
+    const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
+    const manifestPath = await writeManifest(plan.outputDir, manifest);
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
+    await writeGallery(plan.outputDir, manifest);
+    return { manifest, manifestPath };
 }
 /** A plain-http base-url sends the API key in cleartext: said once per run unless the host is loopback. */
 function cleartextWarning(baseUrl) {
@@ -63219,20 +63308,75 @@ function usageError(out, message) {
 async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     let parsed;
     try {
-        parsed = (0,external_node_util_.parseArgs)({
-            args: argv,
-            allowPositionals: true,
-            options: {
-                ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' }])),
-                ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' }])),
-                help: { type: 'boolean', short: 'h' },
-            },
-        });
+        parsed = parseCliArgs(argv);
     }
     catch (e) {
         return usageError(out, e.message);
     }
     const { values, positionals } = parsed;
+    const command = commandOrExit(values, positionals, out, stdout);
+    if (typeof command === 'number')
+        return command;
+    const log = consoleLog(out, Boolean(values['verbose']));
+    let settings;
+    try {
+        settings = readSettings(flagGetter(command, values), env);
+    }
+    catch (e) {
+        if (e instanceof SettingsError)
+            return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
+        throw e;
+    }
+    const cancel = cancelOnSignals();
+    const live = out.isTTY === true;
+    try {
+        const ws = values['workspace'];
+        const result = await runPipeline(settings, {
+            log,
+            signal: cancel.signal,
+            onProgress: progressPrinter(out, live),
+            // The workspace is the current directory unless --workspace says otherwise: local inputs and
+            // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
+            workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
+            workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
+            run: runInfoFromEnv(env),
+        });
+        if (live)
+            out.write('\n');
+        const json = Boolean(values['json']);
+        if (!result.manifest) {
+            if (json)
+                stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
+            return 0;
+        }
+        reportRun(result, result.manifest, { out, stdout, log, json });
+        if (cancel.signal.aborted)
+            return 130;
+        return shouldFail(result.manifest, settings.failOn) ? 1 : 0;
+    }
+    catch (e) {
+        if (live)
+            out.write('\n');
+        return exitCodeFor(e, out);
+    }
+    finally {
+        cancel.off();
+    }
+}
+function parseCliArgs(argv) {
+    const parsed = (0,external_node_util_.parseArgs)({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            ...Object.fromEntries(VALUE_FLAGS.map((f) => [f, { type: 'string' }])),
+            ...Object.fromEntries(BOOL_FLAGS.map((f) => [f, { type: 'boolean' }])),
+            help: { type: 'boolean', short: 'h' },
+        },
+    });
+    return { values: parsed.values, positionals: parsed.positionals };
+}
+/** `run` or `plan`; anything else (--version, --help, schema, a usage error) is answered here with its exit code. */
+function commandOrExit(values, positionals, out, stdout) {
     const command = positionals[0];
     if (values['version'] && !values['help'])
         return (stdout.write(VERSION + '\n'), 0);
@@ -63244,8 +63388,11 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
         return (stdout.write(JSON.stringify(jobFileJsonSchema(), null, 2) + '\n'), 0);
     if (command !== 'run' && command !== 'plan')
         return usageError(out, `unknown command "${command}"`);
-    const json = Boolean(values['json']);
-    const get = (name) => {
+    return command;
+}
+/** The flags as readSettings reads inputs; `plan` is always a dry run. */
+function flagGetter(command, values) {
+    return (name) => {
         if (name === 'dry-run')
             return command === 'plan' || values['dry-run'] ? 'true' : undefined;
         const v = values[name];
@@ -63253,16 +63400,9 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
             return String(v);
         return typeof v === 'string' ? v : undefined;
     };
-    const log = consoleLog(out, Boolean(values['verbose']));
-    let settings;
-    try {
-        settings = readSettings(get, env);
-    }
-    catch (e) {
-        if (e instanceof SettingsError)
-            return usageError(out, e.problems.join('; ').replaceAll('input ', '--'));
-        throw e;
-    }
+}
+/** The first Ctrl-C winds the run down; a second exits at once (130). `off` removes the handlers. */
+function cancelOnSignals() {
     const cancel = new AbortController();
     const onSignal = () => {
         if (cancel.signal.aborted)
@@ -63271,10 +63411,19 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    return {
+        signal: cancel.signal,
+        off: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        },
+    };
+}
+/** Progress on one rewritten line in a terminal; otherwise a line every 15 s and at the end. */
+function progressPrinter(out, live) {
     const started = Date.now();
-    const live = out.isTTY === true;
     let lastLine = 0;
-    const onProgress = (p) => {
+    return (p) => {
         const now = Date.now();
         if (live && now - lastLine > 100) {
             lastLine = now;
@@ -63285,56 +63434,30 @@ async function cli(argv, env, out = process.stderr, stdout = process.stdout) {
             out.write(formatProgress(p, now - started) + '\n');
         }
     };
-    try {
-        const ws = values['workspace'];
-        const result = await runPipeline(settings, {
-            log,
-            signal: cancel.signal,
-            onProgress,
-            // The workspace is the current directory unless --workspace says otherwise: local inputs and
-            // the output directory must stay inside it, as they must stay inside GITHUB_WORKSPACE in the action.
-            workspace: typeof ws === 'string' ? (0,external_node_path_.resolve)(ws) : process.cwd(),
-            workspaceLabel: typeof ws === 'string' ? '--workspace' : 'the current directory; --workspace sets another',
-            run: runInfoFromEnv(env),
-        });
-        if (live)
-            out.write('\n');
-        if (!result.manifest) {
-            if (json)
-                stdout.write(JSON.stringify(planJson(result.plan), null, 2) + '\n');
-            return 0;
-        }
-        const m = result.manifest;
-        if (json)
-            stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
-        for (const r of m.results) {
-            if (r.status !== 'success' && r.status !== 'cached')
-                log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
-        }
-        out.write(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
-            `files:    ${result.plan.outputDir}\nmanifest: ${result.manifestPath}\ngallery:  ${result.plan.outputDir}/index.html\n`);
-        if (cancel.signal.aborted)
-            return 130;
-        return shouldFail(m, settings.failOn) ? 1 : 0;
+}
+/** The result: JSON on stdout if asked, each job that did not succeed, and where the files are. */
+function reportRun(result, m, io) {
+    if (io.json)
+        io.stdout.write(JSON.stringify({ manifest: result.manifestPath, ...m }, null, 2) + '\n');
+    for (const r of m.results) {
+        if (r.status !== 'success' && r.status !== 'cached')
+            io.log.error(`${r.name}: ${r.status}${r.error ? `: ${r.error}` : ''}`);
     }
-    catch (e) {
-        if (live)
-            out.write('\n');
-        // A job file's problems keep one line each (file:line:col); the filter's is one line already.
-        if (e instanceof JobFileError)
-            return (out.write(e.message + '\n'), 2);
-        if (e instanceof PlanError)
-            return (out.write(e.message + '\n'), 2);
-        if (e instanceof SettingsError)
-            return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
-        if (e instanceof JobFilterError)
-            return usageError(out, e.message);
-        throw e;
-    }
-    finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-    }
+    io.out.write(`${m.successful} succeeded, ${m.failed} failed, ${m.unknown} unknown, ${m.skipped} skipped · ${formatUsd(m.total_cost)} spent · ${m.run.wall_seconds}s\n` +
+        `files:    ${result.plan.outputDir}\nmanifest: ${result.manifestPath}\ngallery:  ${result.plan.outputDir}/index.html\n`);
+}
+/** Exit 2 for bad input, said on one line per problem; anything else is a bug and is thrown. */
+function exitCodeFor(e, out) {
+    // A job file's problems keep one line each (file:line:col); the filter's is one line already.
+    if (e instanceof JobFileError)
+        return (out.write(e.message + '\n'), 2);
+    if (e instanceof PlanError)
+        return (out.write(e.message + '\n'), 2);
+    if (e instanceof SettingsError)
+        return (out.write(e.message.replaceAll('input ', '--') + '\n'), 2);
+    if (e instanceof JobFilterError)
+        return usageError(out, e.message);
+    throw e;
 }
 /** `plan --json`: what would run and what it would cost, nothing sent. */
 function planJson(plan) {
