@@ -1045,54 +1045,20 @@ function changedFilePaths(m, outputDir, root = process.cwd()) {
         return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel.split('\\').join('/') : full;
     });
 }
+/** Deliver a finished run: the named steps below, in order, each failing soft. */
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
     const delivery = { artifacts: [] };
     const baseName = settings.artifactName
         ? (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt)
         : '';
+    if (settings.artifactName)
+        await uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log);
+    const artifactUrl = allFilesUrl(delivery, settings, baseName, runUrl);
     let thumbs;
-    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
-    if (settings.artifactName) {
-        const up = await (0,artifact/* uploadOutputs */.gQ)({
-            outputDir,
-            name: baseName,
-            retentionDays: settings.retentionDays,
-            compressionLevel: settings.compressionLevel,
-            perJob: settings.artifactPerJob,
-            manifest: m,
-            log,
-            urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
-        });
-        delivery.artifacts = up.artifacts;
-        delivery.artifactError = up.error;
-    }
-    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
-    const artifactUrl = !settings.artifactName
-        ? undefined
-        : delivery.artifacts.length === 1 || zip?.name === baseName
-            ? zip?.url
-            : runUrl;
-    // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
-    if (settings.artifactName && !delivery.artifactError) {
-        const browse = await publishBrowsable({
-            outputDir,
-            manifest: m,
-            baseName,
-            videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
-            alreadyUploaded: delivery.artifacts,
-            allFilesUrl: artifactUrl,
-            retentionDays: settings.retentionDays,
-            log,
-            urlContext,
-        });
-        delivery.galleryUrl = browse.page?.url;
-        delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
-        if (browse.error)
-            delivery.artifactError = browse.error;
-        delivery.notUploaded = browse.notUploaded;
-        thumbs = browse.thumbs;
-    }
+    if (settings.artifactName && !delivery.artifactError)
+        thumbs = await uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log);
     const links = {
         artifactUrl,
         runUrl,
@@ -1100,15 +1066,68 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         fileUrls: delivery.fileUrls,
         noUpload: !settings.artifactName,
     };
-    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
-        (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''), { title: 'Atlas media' });
+    noticeSpend(m, delivery.galleryUrl);
     // GitHub shows 10 error annotations per step; keep one for setFailed's own.
     annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+    await writeJobSummary(m, settings, links, delivery, log);
+    await commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, delivery, log);
+    return delivery;
+}
+/** The run's artifact (or one per job): its artifacts and any error go into `delivery`. */
+async function uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log) {
+    const up = await (0,artifact/* uploadOutputs */.gQ)({
+        outputDir,
+        name: baseName,
+        retentionDays: settings.retentionDays,
+        compressionLevel: settings.compressionLevel,
+        perJob: settings.artifactPerJob,
+        manifest: m,
+        log,
+        urlContext,
+    });
+    delivery.artifacts = up.artifacts;
+    delivery.artifactError = up.error;
+}
+/** Where "all files" links: the zip when it is the one artifact (or named so), else the run's page. */
+function allFilesUrl(delivery, settings, baseName, runUrl) {
+    if (!settings.artifactName)
+        return undefined;
+    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+    return delivery.artifacts.length === 1 || zip?.name === baseName ? zip?.url : runUrl;
+}
+/** Viewable in the browser: each image and video unzipped, and the gallery page linking them. Returns the thumbnails. */
+async function uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log) {
+    const browse = await publishBrowsable({
+        outputDir,
+        manifest: m,
+        baseName,
+        videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+        alreadyUploaded: delivery.artifacts,
+        allFilesUrl: artifactUrl,
+        retentionDays: settings.retentionDays,
+        log,
+        urlContext,
+    });
+    delivery.galleryUrl = browse.page?.url;
+    delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
+    if (browse.error)
+        delivery.artifactError = browse.error;
+    delivery.notUploaded = browse.notUploaded;
+    return browse.thumbs;
+}
+/** One notice line: what was spent, on how many jobs, and the gallery. */
+function noticeSpend(m, galleryUrl) {
+    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+        (galleryUrl ? ` · gallery: ${galleryUrl}` : ''), { title: 'Atlas media' });
+}
+/** The job summary, what changed first; a write failure is a warning. */
+async function writeJobSummary(m, settings, links, delivery, log) {
     try {
         const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
         const where = settings.artifactName
             ? 'the full report is report.md in the artifact'
             : 'the full report is report.md in the output directory';
+        const { artifactUrl } = links;
         const fileUrls = delivery.fileUrls;
         const leading = (0,changes/* changesSection */.Hv)(m, {
             level: 3,
@@ -1123,51 +1142,50 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     catch (e) {
         log.warning(`could not write the job summary: ${e.message}`);
     }
+}
+/** The sticky PR comment (after the preview pictures, when asked for), when the event and settings allow. */
+async function commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, delivery, log) {
     const pr = (0,github_comment.pullRequestNumber)({ eventName: ctx.eventName, payload: ctx.payload });
     // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
-    if (!settings.shard && (0,github_comment/* shouldComment */.N9)(settings.comment, ctx.eventName, pr)) {
-        if (!pr)
-            log.warning('comment: always, but this run is not for a pull request: no comment posted.');
-        else if (!settings.githubToken)
-            log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
-        else {
-            const [owner, repo] = ctx.repository.split('/');
-            const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
-            const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
-            if (refusal?.level === 'notice')
-                core/* notice */.lm(refusal.message, { title: 'Atlas media' });
-            else if (refusal)
-                log.warning(refusal.message);
-            else if (settings.previewBranch) {
-                const preview = await pushPreviews({
-                    octokit,
-                    serverUrl: ctx.serverUrl,
-                    repository: ctx.repository,
-                    branch: settings.previewBranch,
-                    runId: ctx.runId || 'local',
-                    runAttempt: ctx.runAttempt,
-                    keep: settings.previewKeep,
-                    manifest: m,
-                    outputDir,
-                    thumbs,
-                    log,
-                });
-                delivery.previewUrls = preview.urls;
-            }
-            const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
-            const res = await (0,github_comment/* upsertStickyComment */.qD)({
-                octokit,
-                owner,
-                repo,
-                issueNumber: pr,
-                tag: settings.commentTag,
-                body,
-                log,
-            });
-            delivery.commentId = res?.id;
-        }
+    if (settings.shard || !(0,github_comment/* shouldComment */.N9)(settings.comment, ctx.eventName, pr))
+        return;
+    if (!pr)
+        return log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+    if (!settings.githubToken)
+        return log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+    const [owner, repo] = ctx.repository.split('/');
+    const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+    const previewUrls = await previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log);
+    if (previewUrls)
+        delivery.previewUrls = previewUrls;
+    const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
+    const res = await (0,github_comment/* upsertStickyComment */.qD)({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+    delivery.commentId = res?.id;
+}
+/** The comment's inline pictures pushed to preview-branch, unless it is unset or refused here (said why). */
+async function previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log) {
+    const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+    if (refusal?.level === 'notice')
+        core/* notice */.lm(refusal.message, { title: 'Atlas media' });
+    else if (refusal)
+        log.warning(refusal.message);
+    else if (settings.previewBranch) {
+        const preview = await pushPreviews({
+            octokit,
+            serverUrl: ctx.serverUrl,
+            repository: ctx.repository,
+            branch: settings.previewBranch,
+            runId: ctx.runId || 'local',
+            runAttempt: ctx.runAttempt,
+            keep: settings.previewKeep,
+            manifest: m,
+            outputDir,
+            thumbs,
+            log,
+        });
+        return preview.urls;
     }
-    return delivery;
+    return undefined;
 }
 /**
  * A dry run in GitHub (the `dry-run` input, or no API key on a fork's pull request): a notice
@@ -1354,13 +1372,20 @@ function commentMarker(tag) {
     return `<!-- atlas-media-action:tag=${safe} -->`;
 }
 const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+/** The comment: fixed headline parts, then list sections cut to fit the budget, each saying where the rest is. */
 function renderComment(m, opts) {
     const marker = commentMarker(opts.tag);
     const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
     const budget = max - marker.length - 1;
     const run = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .publicUrl */ .x6)(opts.runUrl);
     const where = `see the job summary${run ? ` of the ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(run, 'workflow run')}` : ''}, or ${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FILE_NAME */ ._G} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`;
-    // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
+    const { fixed, leading } = headSections(m, opts, where);
+    const lists = [...leading, ...jobSections(m, opts, where)];
+    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
+    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
+}
+/** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
+function headSections(m, opts, where) {
     const fileLink = opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
     const images = opts.imageUrls;
     const imageLink = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
@@ -1382,14 +1407,17 @@ function renderComment(m, opts) {
         leading.push({ head: '', items: [(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true)], more: () => `Cost by model: ${where}` });
     else
         fixed.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true));
+    return { fixed, leading };
+}
+/** Failed jobs, unknown outcomes, every job's row, the thumbnails: each cut with a line saying where the rest is. */
+function jobSections(m, opts, where) {
     const { failed, unknown } = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .failureItems */ .xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
     const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
-    const lists = [
-        ...leading,
+    return [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
             items: failed,
@@ -1418,8 +1446,6 @@ function renderComment(m, opts) {
             more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
         },
     ];
-    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
-    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
 }
 
 
