@@ -123,24 +123,9 @@ async function upsertStickyComment(o) {
         const marker = (0,_report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .commentMarker */ .Ql)(o.tag);
         const body = withMarker(o.body, marker, o.log);
         const existing = await findComment(o, marker);
-        if (existing) {
-            try {
-                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-                    owner: o.owner,
-                    repo: o.repo,
-                    comment_id: existing.id,
-                    body,
-                });
-                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
-                return { id: Number(data.id), action: 'updated' };
-            }
-            catch (err) {
-                // Deleted between the listing and the update: make a new one.
-                if (statusOf(err) !== 404)
-                    throw err;
-                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
-            }
-        }
+        const updated = existing ? await updateComment(o, existing.id, body, where) : undefined;
+        if (updated)
+            return updated;
         const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             owner: o.owner,
             repo: o.repo,
@@ -151,21 +136,45 @@ async function upsertStickyComment(o) {
         return { id: Number(data.id), action: 'created' };
     }
     catch (err) {
-        const status = statusOf(err);
-        const msg = messageOf(err);
-        if (status === 403) {
-            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
-                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
-                `only in the job summary there. Turn the PR comment off to stop trying.`);
-        }
-        else if (status === 404) {
-            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
-                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
-        }
-        else {
-            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
-        }
+        warnNotWritten(o.log, where, err);
         return undefined;
+    }
+}
+/** Update comment `id` in place; undefined when it was deleted meanwhile (for the caller to make a new one). */
+async function updateComment(o, id, body, where) {
+    try {
+        const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+            owner: o.owner,
+            repo: o.repo,
+            comment_id: id,
+            body,
+        });
+        o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'updated' };
+    }
+    catch (err) {
+        // Deleted between the listing and the update: make a new one.
+        if (statusOf(err) !== 404)
+            throw err;
+        o.log.debug(`Comment ${id} vanished before it could be updated; creating a new one.`);
+        return undefined;
+    }
+}
+/** The warning for a comment that could not be written: what the token needs, by status. */
+function warnNotWritten(log, where, err) {
+    const status = statusOf(err);
+    const msg = messageOf(err);
+    if (status === 403) {
+        log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+            `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+            `only in the job summary there. Turn the PR comment off to stop trying.`);
+    }
+    else if (status === 404) {
+        log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+            `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+    }
+    else {
+        log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
     }
 }
 
@@ -448,10 +457,38 @@ async function inPool(items, n, fn) {
 /** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
 async function publishBrowsable(opts) {
     const { log, manifest: m } = opts;
-    const root = external_node_path_default().resolve(opts.outputDir);
     const out = { files: new Map(), notUploaded: [] };
     const errors = [];
-    // Which files: every downloaded image and video inside the output directory, in manifest order.
+    const wanted = mediaFiles(m, external_node_path_default().resolve(opts.outputDir));
+    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
+    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
+    const names = new Map();
+    for (const w of toUpload)
+        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
+    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
+    const common = { retentionDays: opts.retentionDays, log, client: opts.client, urlContext: opts.urlContext };
+    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
+        if (res.artifact)
+            out.files.set(w.rel, res.artifact);
+        else
+            errors.push(res.error);
+    });
+    out.thumbs = await pageThumbnails(wanted);
+    const page = await uploadGalleryPage(opts, out, pageName, common);
+    if (page.artifact)
+        out.page = page.artifact;
+    else
+        errors.push(page.error);
+    if (errors.length) {
+        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+        log.error(out.error, { title: 'Artifact upload failed' });
+    }
+    return out;
+}
+/** Which files: every downloaded image and video inside the output directory, in manifest order. */
+function mediaFiles(m, root) {
     const wanted = [];
     const seen = new Set();
     for (const r of m.results) {
@@ -466,50 +503,40 @@ async function publishBrowsable(opts) {
             wanted.push({ rel: o.path, abs, kind });
         }
     }
-    // GitHub's 500 per job: what this job already uploaded, the page, and our own cap.
-    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    return wanted;
+}
+/**
+ * The files to upload one by one: videos within videoMaxBytes, at most `room` (GitHub's 500 per job less
+ * what this job already uploaded and the page, and our own cap). The rest go to `notUploaded`, with why.
+ */
+async function withinCaps(wanted, room, videoMaxBytes, notUploaded, log) {
     const toUpload = [];
     for (const w of wanted) {
         if (w.kind === 'video') {
             const size = await (0,promises_.stat)(w.abs).then((s) => s.size, () => -1);
             if (size < 0)
                 continue;
-            if (size > opts.videoMaxBytes) {
-                out.notUploaded.push({
+            if (size > videoMaxBytes) {
+                notUploaded.push({
                     path: w.rel,
-                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(opts.videoMaxBytes / 1048576).toFixed(0)} MB)`,
+                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(videoMaxBytes / 1048576).toFixed(0)} MB)`,
                 });
                 continue;
             }
         }
         if (toUpload.length >= room) {
-            out.notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
+            notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
             continue;
         }
         toUpload.push(w);
     }
-    const capped = out.notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
+    const capped = notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
     if (capped)
         log.warning(`artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${artifact/* MAX_ARTIFACTS_PER_JOB */.jb} artifacts per job); they are in the zip artifact`);
-    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
-    const names = new Map();
-    for (const w of toUpload)
-        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
-    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
-    const common = {
-        retentionDays: opts.retentionDays,
-        log,
-        client: opts.client,
-        urlContext: opts.urlContext,
-    };
-    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
-        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
-        if (res.artifact)
-            out.files.set(w.rel, res.artifact);
-        else
-            errors.push(res.error);
-    });
-    // The page: inline thumbnails of the images, links to each file's artifact.
+    return toUpload;
+}
+/** The page's inline thumbnails of the images (or why none), by output path. */
+async function pageThumbnails(wanted) {
     const thumbs = new Map();
     let inlined = 0;
     for (const w of wanted) {
@@ -524,30 +551,27 @@ async function publishBrowsable(opts) {
             inlined++;
         thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
     }
-    out.thumbs = thumbs;
+    return thumbs;
+}
+/** The page, written to a temp directory and uploaded unzipped: inline thumbnails, links to each file's artifact. */
+async function uploadGalleryPage(opts, out, pageName, common) {
     const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
-    const html = (0,gallery/* renderGallery */.V)(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
+    const html = (0,gallery/* renderGallery */.V)(opts.manifest, {
+        title: opts.title,
+        standalone: { thumbs: out.thumbs, links, allFilesUrl: opts.allFilesUrl },
+    });
     const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
     try {
         const file = external_node_path_default().join(dir, pageName);
         await (0,promises_.writeFile)(file, html, 'utf8');
-        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
-        if (res.artifact)
-            out.page = res.artifact;
-        else
-            errors.push(res.error);
+        return await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
     }
     catch (e) {
-        errors.push(`gallery page: ${e instanceof Error ? e.message : String(e)}`);
+        return { error: `gallery page: ${e instanceof Error ? e.message : String(e)}` };
     }
     finally {
         await (0,promises_.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
     }
-    if (errors.length) {
-        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
-        log.error(out.error, { title: 'Artifact upload failed' });
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/github/preview-branch.ts
