@@ -703,11 +703,23 @@ function fileName(rel, ext, used) {
 /** Push the run's thumbnails and return their URLs; an empty map (after a warning or notice) when it cannot. */
 async function pushPreviews(o) {
     const none = { urls: new Map() };
-    const { log } = o;
-    const [owner, repo] = o.repository.split('/');
     const images = imagesOf(o.manifest, o.outputDir);
     if (!images.length)
         return none;
+    const files = await thumbnailFiles(o, images);
+    if (!files.length)
+        return none;
+    try {
+        const runTreeSha = await pushRunTree(o, files);
+        return await commitWithRetries(o, files, runTreeSha);
+    }
+    catch (err) {
+        warnPushFailed(o, err);
+        return none;
+    }
+}
+/** Each image's thumbnail (the gallery's, else made here) as a flat, unique file name and its base64 bytes. */
+async function thumbnailFiles(o, images) {
     const files = [];
     const used = new Set();
     for (const img of images) {
@@ -718,56 +730,59 @@ async function pushPreviews(o) {
         }
         const data = typeof t === 'string' ? undefined : fromDataUri(t.src);
         if (!data) {
-            log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
+            o.log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
             continue;
         }
         files.push({ rel: img.rel, name: fileName(img.rel, data.ext, used), base64: data.base64 });
     }
-    if (!files.length)
-        return none;
-    const folder = runFolder(o.runId, o.runAttempt);
-    const base = { owner, repo };
-    try {
-        // Blobs first: they do not depend on the branch's head, so a retry below reuses them.
-        const blobs = [];
-        for (const f of files) {
-            const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
-                ...base,
-                content: f.base64,
-                encoding: 'base64',
-            });
-            blobs.push(data.sha);
-        }
-        const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+    return files;
+}
+/** The blobs and the run folder's tree. They do not depend on the branch's head, so a retry reuses them. */
+async function pushRunTree(o, files) {
+    const base = repoOf(o);
+    const blobs = [];
+    for (const f of files) {
+        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
             ...base,
-            tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
+            content: f.base64,
+            encoding: 'base64',
         });
-        for (let attempt = 1;; attempt++) {
-            const commitSha = await commitOnce(o, folder, runTree.sha, files.length);
-            if (commitSha) {
-                log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
-                const urls = new Map(files.map((f) => [
-                    f.rel,
-                    previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`),
-                ]));
-                return { urls, commitSha };
-            }
-            if (attempt >= PUSH_ATTEMPTS) {
-                log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
-                return none;
-            }
-            log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
+        blobs.push(data.sha);
+    }
+    const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...base,
+        tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
+    });
+    return runTree.sha;
+}
+/** Commit on the branch's head, again on the new head when another run moved it first (PUSH_ATTEMPTS in all). */
+async function commitWithRetries(o, files, runTreeSha) {
+    const folder = runFolder(o.runId, o.runAttempt);
+    for (let attempt = 1;; attempt++) {
+        const commitSha = await commitOnce(o, folder, runTreeSha, files.length);
+        if (commitSha) {
+            o.log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
+            const urls = new Map(files.map((f) => [f.rel, previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`)]));
+            return { urls, commitSha };
         }
+        if (attempt >= PUSH_ATTEMPTS) {
+            o.log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
+            return { urls: new Map() };
+        }
+        o.log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
     }
-    catch (err) {
-        const status = statusOf(err);
-        if (status === 403)
-            log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
-                `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
-        else
-            log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
-        return none;
-    }
+}
+function warnPushFailed(o, err) {
+    const status = statusOf(err);
+    if (status === 403)
+        o.log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
+            `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
+    else
+        o.log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
+}
+function repoOf(o) {
+    const [owner, repo] = o.repository.split('/');
+    return { owner, repo };
 }
 /**
  * One commit on the branch's head (or a new orphan branch): the head's tree with this run's folder added
@@ -775,9 +790,27 @@ async function pushPreviews(o) {
  * moved (or appeared) meanwhile, for the caller to try again on the new head.
  */
 async function commitOnce(o, folder, runTreeSha, count) {
-    const [owner, repo] = o.repository.split('/');
-    const base = { owner, repo };
+    const base = repoOf(o);
     const ref = `heads/${o.branch}`;
+    const { head, rootTree, runs } = await readHead(o, base, ref);
+    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
+    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+    const newRoot = await writeRootTree(o, base, kept, folder, runTreeSha, rootTree);
+    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
+    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+        ...base,
+        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
+        tree: newRoot,
+        parents: head ? [head] : [],
+    });
+    if (!(await moveRef(o, base, ref, head, commit.sha)))
+        return undefined;
+    if (prune.size)
+        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
+    return commit.sha;
+}
+/** The branch's head commit, its root tree and the entries of its runs/ folder; all absent for a new branch. */
+async function readHead(o, base, ref) {
     let head;
     try {
         const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
@@ -787,29 +820,28 @@ async function commitOnce(o, folder, runTreeSha, count) {
         if (statusOf(err) !== 404)
             throw err;
     }
-    let rootTree;
-    let runs = [];
-    if (head) {
-        const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-            ...base,
-            commit_sha: head,
-        });
-        rootTree = commit.tree.sha;
-        const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-            ...base,
-            tree_sha: rootTree,
-        });
-        const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
-        if (runsEntry?.sha) {
-            const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-                ...base,
-                tree_sha: runsEntry.sha,
-            });
-            runs = data.tree;
-        }
-    }
-    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
-    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+    if (!head)
+        return { runs: [] };
+    const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        ...base,
+        commit_sha: head,
+    });
+    const rootTree = commit.tree.sha;
+    const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...base,
+        tree_sha: rootTree,
+    });
+    const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
+    if (!runsEntry?.sha)
+        return { head, rootTree, runs: [] };
+    const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...base,
+        tree_sha: runsEntry.sha,
+    });
+    return { head, rootTree, runs: data.tree };
+}
+/** The new root tree's sha: runs/ holding the kept folders and this run's; a new branch gets a README too. */
+async function writeRootTree(o, base, kept, folder, runTreeSha, rootTree) {
     const { data: runsTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
         ...base,
         tree: [
@@ -836,33 +868,23 @@ async function commitOnce(o, folder, runTreeSha, count) {
                 ]),
         ],
     });
-    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
-    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
-        ...base,
-        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
-        tree: newRoot.sha,
-        parents: head ? [head] : [],
-    });
+    return newRoot.sha;
+}
+/** Move (or create) the branch to `sha`; false when another run moved it first or created it meanwhile. */
+async function moveRef(o, base, ref, head, sha) {
     try {
         if (head)
-            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
-                ...base,
-                ref,
-                sha: commit.sha,
-                force: false,
-            });
+            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...base, ref, sha, force: false });
         else
-            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha: commit.sha });
+            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha });
+        return true;
     }
     catch (err) {
         // 422: not a fast-forward (another run pushed first) or the branch now exists.
         if (statusOf(err) === 422)
-            return undefined;
+            return false;
         throw err;
     }
-    if (prune.size)
-        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
-    return commit.sha;
 }
 /**
  * Why this run must not push previews, if it must not: never on a fork's pull request (its token is
