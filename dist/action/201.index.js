@@ -211,13 +211,7 @@ async function uploadOutputs(opts) {
         return fail(problem);
     let all;
     try {
-        const listed = await listFiles(root);
-        all = listed.files;
-        if (listed.skipped.length > 0) {
-            const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
-            const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
-            log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
-        }
+        all = await filesToUpload(opts, root);
     }
     catch (e) {
         return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
@@ -227,14 +221,9 @@ async function uploadOutputs(opts) {
         return { artifacts };
     }
     const plans = opts.perJob ? planPerJob(opts, root, all, log) : [{ name: opts.name, files: all, raw: false }];
-    if (plans.length > MAX_ARTIFACTS_PER_JOB) {
-        return fail(`per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`);
-    }
-    for (const p of plans) {
-        const bad = artifactNameProblem(p.name);
-        if (bad)
-            return fail(`${bad} — nothing was uploaded`);
-    }
+    const refused = planProblem(plans);
+    if (refused)
+        return fail(refused);
     let client;
     try {
         client = opts.client ?? new _actions_artifact__WEBPACK_IMPORTED_MODULE_3__/* .DefaultArtifactClient */ .t9();
@@ -246,43 +235,71 @@ async function uploadOutputs(opts) {
     if (opts.retentionDays !== undefined && opts.retentionDays > 0)
         base.retentionDays = opts.retentionDays;
     for (const p of plans) {
-        let staged;
         try {
-            let res;
-            if (p.raw) {
-                staged = await stage(p.files[0], p.name);
-                log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
-                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
-                    ...base,
-                    skipArchive: true,
-                });
-            }
-            else {
-                log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
-                res = await client.uploadArtifact(p.name, p.files, root, base);
-            }
-            if (res.id === undefined)
-                throw new Error(`the artifact service returned no id for ${p.name}`);
-            const a = { name: p.name, id: res.id };
-            if (res.digest !== undefined)
-                a.digest = res.digest;
-            if (res.size !== undefined)
-                a.size = res.size;
-            if (opts.urlContext)
-                a.url = artifactUrl(opts.urlContext, res.id);
-            artifacts.push(a);
-            log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+            artifacts.push(await uploadPlan(p, client, base, root, opts));
         }
         catch (e) {
             const left = plans.length - artifacts.length;
             const more = plans.length > 1 ? ` (${artifacts.length} of ${plans.length} artifacts uploaded; ${left} not)` : '';
             return fail(`${p.name}: ${explain(e, p.name)}${more}`);
         }
-        finally {
-            await staged?.cleanup().catch(() => undefined);
-        }
     }
     return { artifacts };
+}
+/** The regular files under the output directory; what else is there is named in a warning. */
+async function filesToUpload(opts, root) {
+    const listed = await listFiles(root);
+    if (listed.skipped.length > 0) {
+        const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
+        const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
+        opts.log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
+    }
+    return listed.files;
+}
+/** Why the plans cannot be uploaded at all (too many artifacts, a bad name), checked before any upload. */
+function planProblem(plans) {
+    if (plans.length > MAX_ARTIFACTS_PER_JOB)
+        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`;
+    for (const p of plans) {
+        const bad = artifactNameProblem(p.name);
+        if (bad)
+            return `${bad} — nothing was uploaded`;
+    }
+    return undefined;
+}
+/** Upload one planned artifact (a single file as is, or a zip rooted at the output directory). Throws on failure. */
+async function uploadPlan(p, client, base, root, opts) {
+    const { log } = opts;
+    let staged;
+    try {
+        let res;
+        if (p.raw) {
+            staged = await stage(p.files[0], p.name);
+            log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
+            res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
+                ...base,
+                skipArchive: true,
+            });
+        }
+        else {
+            log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
+            res = await client.uploadArtifact(p.name, p.files, root, base);
+        }
+        if (res.id === undefined)
+            throw new Error(`the artifact service returned no id for ${p.name}`);
+        const a = { name: p.name, id: res.id };
+        if (res.digest !== undefined)
+            a.digest = res.digest;
+        if (res.size !== undefined)
+            a.size = res.size;
+        if (opts.urlContext)
+            a.url = artifactUrl(opts.urlContext, res.id);
+        log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+        return a;
+    }
+    finally {
+        await staged?.cleanup().catch(() => undefined);
+    }
 }
 /**
  * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
@@ -544,71 +561,14 @@ function shardKey(label) {
  * run.stopped, which the summary and the comment show and which makes `fail-on: any` fail.
  */
 function mergeManifests(parts, opts = {}) {
-    const ordered = parts
-        .map((p, i) => ({ p, i }))
-        .sort((a, b) => {
-        const [ai, at] = shardKey(a.p.shard);
-        const [bi, bt] = shardKey(b.p.shard);
-        return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
-    })
-        .map((x) => x.p);
+    const ordered = inShardOrder(parts);
     const present = ordered.flatMap((p) => ('manifest' in p ? [p] : []));
-    // Every job once: by name (job names are unique in a job file).
-    const byName = new Map();
-    let seq = 0;
-    for (const { manifest } of present) {
-        for (const r of manifest.results) {
-            const cur = byName.get(r.name);
-            if (!cur)
-                byName.set(r.name, { r, seq: seq++ });
-            else if (RANK[r.status] > RANK[cur.r.status])
-                byName.set(r.name, { r, seq: cur.seq });
-        }
-    }
-    const results = [...byName.values()]
-        .sort((a, b) => {
-        const fa = a.r.file_index;
-        const fb = b.r.file_index;
-        if (fa !== undefined && fb !== undefined && fa !== fb)
-            return fa - fb;
-        if (fa !== undefined && fb === undefined)
-            return -1;
-        if (fa === undefined && fb !== undefined)
-            return 1;
-        return a.seq - b.seq;
-    })
-        .map((x) => x.r);
-    const costByModel = {};
-    for (const { manifest } of present) {
-        for (const [model, c] of Object.entries(manifest.cost_by_model)) {
-            const m = Object.hasOwn(costByModel, model)
-                ? costByModel[model]
-                : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
-            m.jobs += c.jobs;
-            m.cost = (0,prices/* roundUsd */.tE)(m.cost + c.cost);
-            m.estimated_cost = (0,prices/* roundUsd */.tE)(m.estimated_cost + c.estimated_cost);
-        }
-    }
+    const results = mergeResults(present);
     const t = (0,build/* resultTotals */.Hc)(results);
-    const times = (f) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
-    const starts = times((m) => m.run.started_at);
-    const ends = times((m) => m.run.finished_at);
-    const generated = times((m) => m.generated_at);
-    const startedAt = starts.length ? Math.min(...starts) : 0;
-    const finishedAt = ends.length ? Math.max(...ends) : startedAt;
-    const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
-    const stops = [];
-    const missing = ordered.filter((p) => !('manifest' in p));
-    if (missing.length) {
-        const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
-        stops.push(`${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`);
-    }
-    for (const { shard, manifest } of present)
-        if (manifest.run.stopped)
-            stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+    const span = runSpan(present, opts);
     const first = present[0]?.manifest;
     return {
-        generated_at: generatedAt.toISOString(),
+        generated_at: span.generatedAt.toISOString(),
         total_cost: t.total_cost,
         total_jobs: t.total_jobs,
         successful: t.successful,
@@ -621,24 +581,103 @@ function mergeManifests(parts, opts = {}) {
         unknown: t.unknown,
         skipped: t.skipped,
         cached: t.cached,
-        cost_by_model: costByModel,
+        cost_by_model: mergeCostByModel(present),
         run: {
-            started_at: new Date(startedAt).toISOString(),
-            finished_at: new Date(finishedAt).toISOString(),
-            wall_seconds: Math.round((finishedAt - startedAt) / 10) / 100,
+            started_at: new Date(span.startedAt).toISOString(),
+            finished_at: new Date(span.finishedAt).toISOString(),
+            wall_seconds: Math.round((span.finishedAt - span.startedAt) / 10) / 100,
             concurrency: present.reduce((s, p) => s + p.manifest.run.concurrency, 0),
-            stopped: stops.length ? stops.join('; ') : null,
+            stopped: stoppedReason(ordered, present),
         },
-        shards: ordered.map((p) => 'manifest' in p
-            ? {
-                shard: p.shard,
-                status: 'merged',
-                jobs: p.manifest.results.length,
-                cost: p.manifest.total_cost,
-                reason: null,
-            }
-            : { shard: p.shard, status: 'missing', jobs: 0, cost: 0, reason: p.reason ?? null }),
+        shards: ordered.map(shardEntry),
     };
+}
+/** The parts by shard number (`1/3` before `2/3`), labels that are not numbers after, by text. */
+function inShardOrder(parts) {
+    return parts
+        .map((p, i) => ({ p, i }))
+        .sort((a, b) => {
+        const [ai, at] = shardKey(a.p.shard);
+        const [bi, bt] = shardKey(b.p.shard);
+        return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
+    })
+        .map((x) => x.p);
+}
+/** Every job once, by name (job names are unique in a job file), in the job file's order. */
+function mergeResults(present) {
+    const byName = new Map();
+    let seq = 0;
+    for (const { manifest } of present) {
+        for (const r of manifest.results) {
+            const cur = byName.get(r.name);
+            if (!cur)
+                byName.set(r.name, { r, seq: seq++ });
+            else if (RANK[r.status] > RANK[cur.r.status])
+                byName.set(r.name, { r, seq: cur.seq });
+        }
+    }
+    return [...byName.values()]
+        .sort((a, b) => {
+        const fa = a.r.file_index;
+        const fb = b.r.file_index;
+        if (fa !== undefined && fb !== undefined && fa !== fb)
+            return fa - fb;
+        if (fa !== undefined && fb === undefined)
+            return -1;
+        if (fa === undefined && fb !== undefined)
+            return 1;
+        return a.seq - b.seq;
+    })
+        .map((x) => x.r);
+}
+function mergeCostByModel(present) {
+    const costByModel = {};
+    for (const { manifest } of present) {
+        for (const [model, c] of Object.entries(manifest.cost_by_model)) {
+            const m = Object.hasOwn(costByModel, model)
+                ? costByModel[model]
+                : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+            m.jobs += c.jobs;
+            m.cost = (0,prices/* roundUsd */.tE)(m.cost + c.cost);
+            m.estimated_cost = (0,prices/* roundUsd */.tE)(m.estimated_cost + c.estimated_cost);
+        }
+    }
+    return costByModel;
+}
+/** The earliest start, the latest finish, and generated_at (the latest shard's unless given), in ms. */
+function runSpan(present, opts) {
+    const times = (f) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
+    const starts = times((m) => m.run.started_at);
+    const ends = times((m) => m.run.finished_at);
+    const generated = times((m) => m.generated_at);
+    const startedAt = starts.length ? Math.min(...starts) : 0;
+    const finishedAt = ends.length ? Math.max(...ends) : startedAt;
+    const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
+    return { startedAt, finishedAt, generatedAt };
+}
+/** run.stopped: the missing shards first, then each shard's own stop. */
+function stoppedReason(ordered, present) {
+    const stops = [];
+    const missing = ordered.filter((p) => !('manifest' in p));
+    if (missing.length) {
+        const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
+        stops.push(`${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`);
+    }
+    for (const { shard, manifest } of present)
+        if (manifest.run.stopped)
+            stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+    return stops.length ? stops.join('; ') : null;
+}
+function shardEntry(p) {
+    return 'manifest' in p
+        ? {
+            shard: p.shard,
+            status: 'merged',
+            jobs: p.manifest.results.length,
+            cost: p.manifest.total_cost,
+            reason: null,
+        }
+        : { shard: p.shard, status: 'missing', jobs: 0, cost: 0, reason: p.reason ?? null };
 }
 
 // EXTERNAL MODULE: ./src/report/summary.ts
@@ -713,6 +752,7 @@ async function collectShards(base, into, client, log) {
     }
     return { total, parts, dirs };
 }
+/** The report step: collect the shards, merge them, write the merged files, deliver, fail when fail-on says so. */
 async function runReportStep(settings, env, log, client) {
     try {
         if (!settings.artifactName) {
@@ -721,53 +761,69 @@ async function runReportStep(settings, env, log, client) {
         const artifacts = client ?? new artifact/* DefaultArtifactClient */.t9();
         const work = await (0,promises_.mkdtemp)((0,external_node_path_.join)(env['RUNNER_TEMP'] || (0,external_node_os_.tmpdir)(), 'atlas-report-'));
         const collected = await collectShards(settings.artifactName, work, artifacts, log);
-        if (collected.total === undefined) {
-            const msg = `mode: report found no shard artifacts named ${settings.artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
-            await core/* summary */.z
-                .addHeading('❌ Atlas media: no shard reported', 2)
-                .addRaw(msg, true)
-                .write()
-                .catch(() => undefined);
-            return (0,actions_log/* failStep */.vy)(msg);
-        }
+        if (collected.total === undefined)
+            return await failNoShards(settings.artifactName);
         const merged = mergeManifests(collected.parts);
         const outputDir = await (0,src_settings/* confinedOutputDir */.Tc)(settings, { path: settings.config }, { dir: env['GITHUB_WORKSPACE'] || process.cwd(), label: 'GITHUB_WORKSPACE' });
-        await (0,promises_.mkdir)(outputDir, { recursive: true });
-        // One artifact of everything: the shards' media (file names are unique across the whole job file).
-        if (!settings.artifactPerJob) {
-            for (const dir of collected.dirs.values()) {
-                for (const name of await (0,promises_.readdir)(dir)) {
-                    if (!PER_RUN_FILES.has(name))
-                        await (0,promises_.cp)((0,external_node_path_.join)(dir, name), (0,external_node_path_.join)(outputDir, name), { recursive: true, force: true });
-                }
-            }
-        }
-        const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
-        await (0,safe_write/* replaceFile */.f)(outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(merged));
-        await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
-        const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
-        for (const s of missing)
-            log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
-                title: 'Missing shard',
-            });
-        log.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
+        const manifestPath = await writeMerged(merged, collected, outputDir, settings);
+        const missing = logMerge(merged, collected, manifestPath, log);
         // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
         const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(711)]).then(__webpack_require__.bind(__webpack_require__, 17711));
         const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
         const d = await deliver(merged, outputDir, { ...settings, shard: undefined }, runContextFromEnv(env, payload), log, () => undefined);
         setRunOutputs(merged, manifestPath, outputDir, d);
-        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn)) {
-            const what = missing.length
-                ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
-                : '';
-            const bad = merged.failed + merged.unknown;
-            const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
-            (0,actions_log/* failStep */.vy)(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`);
-        }
+        if ((0,pipeline/* shouldFail */.W9)(merged, settings.failOn))
+            failMerged(merged, missing, collected.total, settings.failOn);
     }
     catch (e) {
         (0,actions_log/* failStep */.vy)(e instanceof src_settings/* SettingsError */.GN ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
+}
+/** No shard artifact at all: say so in the summary and fail. */
+async function failNoShards(artifactName) {
+    const msg = `mode: report found no shard artifacts named ${artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
+    await core/* summary */.z
+        .addHeading('❌ Atlas media: no shard reported', 2)
+        .addRaw(msg, true)
+        .write()
+        .catch(() => undefined);
+    return (0,actions_log/* failStep */.vy)(msg);
+}
+/** The merged output directory: the shards' media (for one artifact of everything), manifest, report, gallery. */
+async function writeMerged(merged, collected, outputDir, settings) {
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
+    // One artifact of everything: the shards' media (file names are unique across the whole job file).
+    if (!settings.artifactPerJob) {
+        for (const dir of collected.dirs.values()) {
+            for (const name of await (0,promises_.readdir)(dir)) {
+                if (!PER_RUN_FILES.has(name))
+                    await (0,promises_.cp)((0,external_node_path_.join)(dir, name), (0,external_node_path_.join)(outputDir, name), { recursive: true, force: true });
+            }
+        }
+    }
+    const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
+    await (0,safe_write/* replaceFile */.f)(outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(merged));
+    await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
+    return manifestPath;
+}
+/** An error per missing shard and one line on the merge; returns the missing shards. */
+function logMerge(merged, collected, manifestPath, log) {
+    const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
+    for (const s of missing)
+        log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
+            title: 'Missing shard',
+        });
+    log.info(`Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${(0,prices/* formatUsd */.UK)(merged.total_cost)} spent. Manifest: ${manifestPath}`);
+    return missing;
+}
+/** Fail the step naming the missing shards and the jobs that did not succeed. */
+function failMerged(merged, missing, total, failOn) {
+    const what = missing.length
+        ? `${missing.length} of ${total} shards missing (${missing.map((s) => s.shard).join(', ')})`
+        : '';
+    const bad = merged.failed + merged.unknown;
+    const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
+    (0,actions_log/* failStep */.vy)(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${failOn}).`);
 }
 
 

@@ -123,24 +123,9 @@ async function upsertStickyComment(o) {
         const marker = (0,_report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .commentMarker */ .Ql)(o.tag);
         const body = withMarker(o.body, marker, o.log);
         const existing = await findComment(o, marker);
-        if (existing) {
-            try {
-                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-                    owner: o.owner,
-                    repo: o.repo,
-                    comment_id: existing.id,
-                    body,
-                });
-                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
-                return { id: Number(data.id), action: 'updated' };
-            }
-            catch (err) {
-                // Deleted between the listing and the update: make a new one.
-                if (statusOf(err) !== 404)
-                    throw err;
-                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
-            }
-        }
+        const updated = existing ? await updateComment(o, existing.id, body, where) : undefined;
+        if (updated)
+            return updated;
         const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             owner: o.owner,
             repo: o.repo,
@@ -151,21 +136,45 @@ async function upsertStickyComment(o) {
         return { id: Number(data.id), action: 'created' };
     }
     catch (err) {
-        const status = statusOf(err);
-        const msg = messageOf(err);
-        if (status === 403) {
-            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
-                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
-                `only in the job summary there. Turn the PR comment off to stop trying.`);
-        }
-        else if (status === 404) {
-            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
-                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
-        }
-        else {
-            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
-        }
+        warnNotWritten(o.log, where, err);
         return undefined;
+    }
+}
+/** Update comment `id` in place; undefined when it was deleted meanwhile (for the caller to make a new one). */
+async function updateComment(o, id, body, where) {
+    try {
+        const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+            owner: o.owner,
+            repo: o.repo,
+            comment_id: id,
+            body,
+        });
+        o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'updated' };
+    }
+    catch (err) {
+        // Deleted between the listing and the update: make a new one.
+        if (statusOf(err) !== 404)
+            throw err;
+        o.log.debug(`Comment ${id} vanished before it could be updated; creating a new one.`);
+        return undefined;
+    }
+}
+/** The warning for a comment that could not be written: what the token needs, by status. */
+function warnNotWritten(log, where, err) {
+    const status = statusOf(err);
+    const msg = messageOf(err);
+    if (status === 403) {
+        log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+            `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+            `only in the job summary there. Turn the PR comment off to stop trying.`);
+    }
+    else if (status === 404) {
+        log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+            `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+    }
+    else {
+        log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
     }
 }
 
@@ -322,13 +331,20 @@ function commentMarker(tag) {
     return `<!-- atlas-media-action:tag=${safe} -->`;
 }
 const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+/** The comment: fixed headline parts, then list sections cut to fit the budget, each saying where the rest is. */
 function renderComment(m, opts) {
     const marker = commentMarker(opts.tag);
     const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
     const budget = max - marker.length - 1;
     const run = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .publicUrl */ .x6)(opts.runUrl);
     const where = `see the job summary${run ? ` of the ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(run, 'workflow run')}` : ''}, or ${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FILE_NAME */ ._G} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`;
-    // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
+    const { fixed, leading } = headSections(m, opts, where);
+    const lists = [...leading, ...jobSections(m, opts, where)];
+    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
+    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
+}
+/** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
+function headSections(m, opts, where) {
     const fileLink = opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
     const images = opts.imageUrls;
     const imageLink = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
@@ -350,14 +366,17 @@ function renderComment(m, opts) {
         leading.push({ head: '', items: [(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true)], more: () => `Cost by model: ${where}` });
     else
         fixed.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true));
+    return { fixed, leading };
+}
+/** Failed jobs, unknown outcomes, every job's row, the thumbnails: each cut with a line saying where the rest is. */
+function jobSections(m, opts, where) {
     const { failed, unknown } = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .failureItems */ .xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
     const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
-    const lists = [
-        ...leading,
+    return [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
             items: failed,
@@ -386,8 +405,6 @@ function renderComment(m, opts) {
             more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
         },
     ];
-    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
-    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
 }
 
 

@@ -123,24 +123,9 @@ async function upsertStickyComment(o) {
         const marker = (0,_report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .commentMarker */ .Ql)(o.tag);
         const body = withMarker(o.body, marker, o.log);
         const existing = await findComment(o, marker);
-        if (existing) {
-            try {
-                const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-                    owner: o.owner,
-                    repo: o.repo,
-                    comment_id: existing.id,
-                    body,
-                });
-                o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
-                return { id: Number(data.id), action: 'updated' };
-            }
-            catch (err) {
-                // Deleted between the listing and the update: make a new one.
-                if (statusOf(err) !== 404)
-                    throw err;
-                o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
-            }
-        }
+        const updated = existing ? await updateComment(o, existing.id, body, where) : undefined;
+        if (updated)
+            return updated;
         const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
             owner: o.owner,
             repo: o.repo,
@@ -151,21 +136,45 @@ async function upsertStickyComment(o) {
         return { id: Number(data.id), action: 'created' };
     }
     catch (err) {
-        const status = statusOf(err);
-        const msg = messageOf(err);
-        if (status === 403) {
-            o.log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
-                `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
-                `only in the job summary there. Turn the PR comment off to stop trying.`);
-        }
-        else if (status === 404) {
-            o.log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
-                `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
-        }
-        else {
-            o.log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
-        }
+        warnNotWritten(o.log, where, err);
         return undefined;
+    }
+}
+/** Update comment `id` in place; undefined when it was deleted meanwhile (for the caller to make a new one). */
+async function updateComment(o, id, body, where) {
+    try {
+        const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+            owner: o.owner,
+            repo: o.repo,
+            comment_id: id,
+            body,
+        });
+        o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+        return { id: Number(data.id), action: 'updated' };
+    }
+    catch (err) {
+        // Deleted between the listing and the update: make a new one.
+        if (statusOf(err) !== 404)
+            throw err;
+        o.log.debug(`Comment ${id} vanished before it could be updated; creating a new one.`);
+        return undefined;
+    }
+}
+/** The warning for a comment that could not be written: what the token needs, by status. */
+function warnNotWritten(log, where, err) {
+    const status = statusOf(err);
+    const msg = messageOf(err);
+    if (status === 403) {
+        log.warning(`Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+            `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+            `only in the job summary there. Turn the PR comment off to stop trying.`);
+    }
+    else if (status === 404) {
+        log.warning(`Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+            `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`);
+    }
+    else {
+        log.warning(`Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`);
     }
 }
 
@@ -448,10 +457,38 @@ async function inPool(items, n, fn) {
 /** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
 async function publishBrowsable(opts) {
     const { log, manifest: m } = opts;
-    const root = external_node_path_default().resolve(opts.outputDir);
     const out = { files: new Map(), notUploaded: [] };
     const errors = [];
-    // Which files: every downloaded image and video inside the output directory, in manifest order.
+    const wanted = mediaFiles(m, external_node_path_default().resolve(opts.outputDir));
+    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
+    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
+    const names = new Map();
+    for (const w of toUpload)
+        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
+    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
+    const common = { retentionDays: opts.retentionDays, log, client: opts.client, urlContext: opts.urlContext };
+    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
+        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
+        if (res.artifact)
+            out.files.set(w.rel, res.artifact);
+        else
+            errors.push(res.error);
+    });
+    out.thumbs = await pageThumbnails(wanted);
+    const page = await uploadGalleryPage(opts, out, pageName, common);
+    if (page.artifact)
+        out.page = page.artifact;
+    else
+        errors.push(page.error);
+    if (errors.length) {
+        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+        log.error(out.error, { title: 'Artifact upload failed' });
+    }
+    return out;
+}
+/** Which files: every downloaded image and video inside the output directory, in manifest order. */
+function mediaFiles(m, root) {
     const wanted = [];
     const seen = new Set();
     for (const r of m.results) {
@@ -466,50 +503,40 @@ async function publishBrowsable(opts) {
             wanted.push({ rel: o.path, abs, kind });
         }
     }
-    // GitHub's 500 per job: what this job already uploaded, the page, and our own cap.
-    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
+    return wanted;
+}
+/**
+ * The files to upload one by one: videos within videoMaxBytes, at most `room` (GitHub's 500 per job less
+ * what this job already uploaded and the page, and our own cap). The rest go to `notUploaded`, with why.
+ */
+async function withinCaps(wanted, room, videoMaxBytes, notUploaded, log) {
     const toUpload = [];
     for (const w of wanted) {
         if (w.kind === 'video') {
             const size = await (0,promises_.stat)(w.abs).then((s) => s.size, () => -1);
             if (size < 0)
                 continue;
-            if (size > opts.videoMaxBytes) {
-                out.notUploaded.push({
+            if (size > videoMaxBytes) {
+                notUploaded.push({
                     path: w.rel,
-                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(opts.videoMaxBytes / 1048576).toFixed(0)} MB)`,
+                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(videoMaxBytes / 1048576).toFixed(0)} MB)`,
                 });
                 continue;
             }
         }
         if (toUpload.length >= room) {
-            out.notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
+            notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
             continue;
         }
         toUpload.push(w);
     }
-    const capped = out.notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
+    const capped = notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
     if (capped)
         log.warning(`artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${artifact/* MAX_ARTIFACTS_PER_JOB */.jb} artifacts per job); they are in the zip artifact`);
-    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
-    const names = new Map();
-    for (const w of toUpload)
-        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
-    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
-    const common = {
-        retentionDays: opts.retentionDays,
-        log,
-        client: opts.client,
-        urlContext: opts.urlContext,
-    };
-    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
-        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
-        if (res.artifact)
-            out.files.set(w.rel, res.artifact);
-        else
-            errors.push(res.error);
-    });
-    // The page: inline thumbnails of the images, links to each file's artifact.
+    return toUpload;
+}
+/** The page's inline thumbnails of the images (or why none), by output path. */
+async function pageThumbnails(wanted) {
     const thumbs = new Map();
     let inlined = 0;
     for (const w of wanted) {
@@ -524,30 +551,27 @@ async function publishBrowsable(opts) {
             inlined++;
         thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
     }
-    out.thumbs = thumbs;
+    return thumbs;
+}
+/** The page, written to a temp directory and uploaded unzipped: inline thumbnails, links to each file's artifact. */
+async function uploadGalleryPage(opts, out, pageName, common) {
     const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
-    const html = (0,gallery/* renderGallery */.V)(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
+    const html = (0,gallery/* renderGallery */.V)(opts.manifest, {
+        title: opts.title,
+        standalone: { thumbs: out.thumbs, links, allFilesUrl: opts.allFilesUrl },
+    });
     const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
     try {
         const file = external_node_path_default().join(dir, pageName);
         await (0,promises_.writeFile)(file, html, 'utf8');
-        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
-        if (res.artifact)
-            out.page = res.artifact;
-        else
-            errors.push(res.error);
+        return await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
     }
     catch (e) {
-        errors.push(`gallery page: ${e instanceof Error ? e.message : String(e)}`);
+        return { error: `gallery page: ${e instanceof Error ? e.message : String(e)}` };
     }
     finally {
         await (0,promises_.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
     }
-    if (errors.length) {
-        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
-        log.error(out.error, { title: 'Artifact upload failed' });
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/github/preview-branch.ts
@@ -679,11 +703,23 @@ function fileName(rel, ext, used) {
 /** Push the run's thumbnails and return their URLs; an empty map (after a warning or notice) when it cannot. */
 async function pushPreviews(o) {
     const none = { urls: new Map() };
-    const { log } = o;
-    const [owner, repo] = o.repository.split('/');
     const images = imagesOf(o.manifest, o.outputDir);
     if (!images.length)
         return none;
+    const files = await thumbnailFiles(o, images);
+    if (!files.length)
+        return none;
+    try {
+        const runTreeSha = await pushRunTree(o, files);
+        return await commitWithRetries(o, files, runTreeSha);
+    }
+    catch (err) {
+        warnPushFailed(o, err);
+        return none;
+    }
+}
+/** Each image's thumbnail (the gallery's, else made here) as a flat, unique file name and its base64 bytes. */
+async function thumbnailFiles(o, images) {
     const files = [];
     const used = new Set();
     for (const img of images) {
@@ -694,56 +730,59 @@ async function pushPreviews(o) {
         }
         const data = typeof t === 'string' ? undefined : fromDataUri(t.src);
         if (!data) {
-            log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
+            o.log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
             continue;
         }
         files.push({ rel: img.rel, name: fileName(img.rel, data.ext, used), base64: data.base64 });
     }
-    if (!files.length)
-        return none;
-    const folder = runFolder(o.runId, o.runAttempt);
-    const base = { owner, repo };
-    try {
-        // Blobs first: they do not depend on the branch's head, so a retry below reuses them.
-        const blobs = [];
-        for (const f of files) {
-            const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
-                ...base,
-                content: f.base64,
-                encoding: 'base64',
-            });
-            blobs.push(data.sha);
-        }
-        const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+    return files;
+}
+/** The blobs and the run folder's tree. They do not depend on the branch's head, so a retry reuses them. */
+async function pushRunTree(o, files) {
+    const base = repoOf(o);
+    const blobs = [];
+    for (const f of files) {
+        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
             ...base,
-            tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
+            content: f.base64,
+            encoding: 'base64',
         });
-        for (let attempt = 1;; attempt++) {
-            const commitSha = await commitOnce(o, folder, runTree.sha, files.length);
-            if (commitSha) {
-                log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
-                const urls = new Map(files.map((f) => [
-                    f.rel,
-                    previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`),
-                ]));
-                return { urls, commitSha };
-            }
-            if (attempt >= PUSH_ATTEMPTS) {
-                log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
-                return none;
-            }
-            log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
+        blobs.push(data.sha);
+    }
+    const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+        ...base,
+        tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
+    });
+    return runTree.sha;
+}
+/** Commit on the branch's head, again on the new head when another run moved it first (PUSH_ATTEMPTS in all). */
+async function commitWithRetries(o, files, runTreeSha) {
+    const folder = runFolder(o.runId, o.runAttempt);
+    for (let attempt = 1;; attempt++) {
+        const commitSha = await commitOnce(o, folder, runTreeSha, files.length);
+        if (commitSha) {
+            o.log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
+            const urls = new Map(files.map((f) => [f.rel, previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`)]));
+            return { urls, commitSha };
         }
+        if (attempt >= PUSH_ATTEMPTS) {
+            o.log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
+            return { urls: new Map() };
+        }
+        o.log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
     }
-    catch (err) {
-        const status = statusOf(err);
-        if (status === 403)
-            log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
-                `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
-        else
-            log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
-        return none;
-    }
+}
+function warnPushFailed(o, err) {
+    const status = statusOf(err);
+    if (status === 403)
+        o.log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
+            `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
+    else
+        o.log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
+}
+function repoOf(o) {
+    const [owner, repo] = o.repository.split('/');
+    return { owner, repo };
 }
 /**
  * One commit on the branch's head (or a new orphan branch): the head's tree with this run's folder added
@@ -751,9 +790,27 @@ async function pushPreviews(o) {
  * moved (or appeared) meanwhile, for the caller to try again on the new head.
  */
 async function commitOnce(o, folder, runTreeSha, count) {
-    const [owner, repo] = o.repository.split('/');
-    const base = { owner, repo };
+    const base = repoOf(o);
     const ref = `heads/${o.branch}`;
+    const { head, rootTree, runs } = await readHead(o, base, ref);
+    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
+    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+    const newRoot = await writeRootTree(o, base, kept, folder, runTreeSha, rootTree);
+    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
+    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+        ...base,
+        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
+        tree: newRoot,
+        parents: head ? [head] : [],
+    });
+    if (!(await moveRef(o, base, ref, head, commit.sha)))
+        return undefined;
+    if (prune.size)
+        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
+    return commit.sha;
+}
+/** The branch's head commit, its root tree and the entries of its runs/ folder; all absent for a new branch. */
+async function readHead(o, base, ref) {
     let head;
     try {
         const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
@@ -763,29 +820,28 @@ async function commitOnce(o, folder, runTreeSha, count) {
         if (statusOf(err) !== 404)
             throw err;
     }
-    let rootTree;
-    let runs = [];
-    if (head) {
-        const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-            ...base,
-            commit_sha: head,
-        });
-        rootTree = commit.tree.sha;
-        const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-            ...base,
-            tree_sha: rootTree,
-        });
-        const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
-        if (runsEntry?.sha) {
-            const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-                ...base,
-                tree_sha: runsEntry.sha,
-            });
-            runs = data.tree;
-        }
-    }
-    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
-    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+    if (!head)
+        return { runs: [] };
+    const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+        ...base,
+        commit_sha: head,
+    });
+    const rootTree = commit.tree.sha;
+    const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...base,
+        tree_sha: rootTree,
+    });
+    const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
+    if (!runsEntry?.sha)
+        return { head, rootTree, runs: [] };
+    const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+        ...base,
+        tree_sha: runsEntry.sha,
+    });
+    return { head, rootTree, runs: data.tree };
+}
+/** The new root tree's sha: runs/ holding the kept folders and this run's; a new branch gets a README too. */
+async function writeRootTree(o, base, kept, folder, runTreeSha, rootTree) {
     const { data: runsTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
         ...base,
         tree: [
@@ -812,33 +868,23 @@ async function commitOnce(o, folder, runTreeSha, count) {
                 ]),
         ],
     });
-    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
-    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
-        ...base,
-        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
-        tree: newRoot.sha,
-        parents: head ? [head] : [],
-    });
+    return newRoot.sha;
+}
+/** Move (or create) the branch to `sha`; false when another run moved it first or created it meanwhile. */
+async function moveRef(o, base, ref, head, sha) {
     try {
         if (head)
-            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
-                ...base,
-                ref,
-                sha: commit.sha,
-                force: false,
-            });
+            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...base, ref, sha, force: false });
         else
-            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha: commit.sha });
+            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha });
+        return true;
     }
     catch (err) {
         // 422: not a fast-forward (another run pushed first) or the branch now exists.
         if (statusOf(err) === 422)
-            return undefined;
+            return false;
         throw err;
     }
-    if (prune.size)
-        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
-    return commit.sha;
 }
 /**
  * Why this run must not push previews, if it must not: never on a fork's pull request (its token is
@@ -1045,54 +1091,20 @@ function changedFilePaths(m, outputDir, root = process.cwd()) {
         return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel.split('\\').join('/') : full;
     });
 }
+/** Deliver a finished run: the named steps below, in order, each failing soft. */
 async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     const runUrl = ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
     const delivery = { artifacts: [] };
     const baseName = settings.artifactName
         ? (0,shards/* shardArtifactName */.u9)(settings.artifactName, settings.shard, ctx.runAttempt)
         : '';
+    if (settings.artifactName)
+        await uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log);
+    const artifactUrl = allFilesUrl(delivery, settings, baseName, runUrl);
     let thumbs;
-    const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
-    if (settings.artifactName) {
-        const up = await (0,artifact/* uploadOutputs */.gQ)({
-            outputDir,
-            name: baseName,
-            retentionDays: settings.retentionDays,
-            compressionLevel: settings.compressionLevel,
-            perJob: settings.artifactPerJob,
-            manifest: m,
-            log,
-            urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
-        });
-        delivery.artifacts = up.artifacts;
-        delivery.artifactError = up.error;
-    }
-    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
-    const artifactUrl = !settings.artifactName
-        ? undefined
-        : delivery.artifacts.length === 1 || zip?.name === baseName
-            ? zip?.url
-            : runUrl;
-    // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
-    if (settings.artifactName && !delivery.artifactError) {
-        const browse = await publishBrowsable({
-            outputDir,
-            manifest: m,
-            baseName,
-            videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
-            alreadyUploaded: delivery.artifacts,
-            allFilesUrl: artifactUrl,
-            retentionDays: settings.retentionDays,
-            log,
-            urlContext,
-        });
-        delivery.galleryUrl = browse.page?.url;
-        delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
-        if (browse.error)
-            delivery.artifactError = browse.error;
-        delivery.notUploaded = browse.notUploaded;
-        thumbs = browse.thumbs;
-    }
+    if (settings.artifactName && !delivery.artifactError)
+        thumbs = await uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log);
     const links = {
         artifactUrl,
         runUrl,
@@ -1100,15 +1112,68 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
         fileUrls: delivery.fileUrls,
         noUpload: !settings.artifactName,
     };
-    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
-        (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''), { title: 'Atlas media' });
+    noticeSpend(m, delivery.galleryUrl);
     // GitHub shows 10 error annotations per step; keep one for setFailed's own.
     annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+    await writeJobSummary(m, settings, links, delivery, log);
+    await commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, delivery, log);
+    return delivery;
+}
+/** The run's artifact (or one per job): its artifacts and any error go into `delivery`. */
+async function uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log) {
+    const up = await (0,artifact/* uploadOutputs */.gQ)({
+        outputDir,
+        name: baseName,
+        retentionDays: settings.retentionDays,
+        compressionLevel: settings.compressionLevel,
+        perJob: settings.artifactPerJob,
+        manifest: m,
+        log,
+        urlContext,
+    });
+    delivery.artifacts = up.artifacts;
+    delivery.artifactError = up.error;
+}
+/** Where "all files" links: the zip when it is the one artifact (or named so), else the run's page. */
+function allFilesUrl(delivery, settings, baseName, runUrl) {
+    if (!settings.artifactName)
+        return undefined;
+    const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+    return delivery.artifacts.length === 1 || zip?.name === baseName ? zip?.url : runUrl;
+}
+/** Viewable in the browser: each image and video unzipped, and the gallery page linking them. Returns the thumbnails. */
+async function uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log) {
+    const browse = await publishBrowsable({
+        outputDir,
+        manifest: m,
+        baseName,
+        videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+        alreadyUploaded: delivery.artifacts,
+        allFilesUrl: artifactUrl,
+        retentionDays: settings.retentionDays,
+        log,
+        urlContext,
+    });
+    delivery.galleryUrl = browse.page?.url;
+    delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url]] : [])));
+    if (browse.error)
+        delivery.artifactError = browse.error;
+    delivery.notUploaded = browse.notUploaded;
+    return browse.thumbs;
+}
+/** One notice line: what was spent, on how many jobs, and the gallery. */
+function noticeSpend(m, galleryUrl) {
+    core/* notice */.lm(`${(0,prices/* formatUsd */.UK)(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+        (galleryUrl ? ` · gallery: ${galleryUrl}` : ''), { title: 'Atlas media' });
+}
+/** The job summary, what changed first; a write failure is a warning. */
+async function writeJobSummary(m, settings, links, delivery, log) {
     try {
         const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
         const where = settings.artifactName
             ? 'the full report is report.md in the artifact'
             : 'the full report is report.md in the output directory';
+        const { artifactUrl } = links;
         const fileUrls = delivery.fileUrls;
         const leading = (0,changes/* changesSection */.Hv)(m, {
             level: 3,
@@ -1123,51 +1188,50 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
     catch (e) {
         log.warning(`could not write the job summary: ${e.message}`);
     }
+}
+/** The sticky PR comment (after the preview pictures, when asked for), when the event and settings allow. */
+async function commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, delivery, log) {
     const pr = (0,github_comment.pullRequestNumber)({ eventName: ctx.eventName, payload: ctx.payload });
     // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
-    if (!settings.shard && (0,github_comment/* shouldComment */.N9)(settings.comment, ctx.eventName, pr)) {
-        if (!pr)
-            log.warning('comment: always, but this run is not for a pull request: no comment posted.');
-        else if (!settings.githubToken)
-            log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
-        else {
-            const [owner, repo] = ctx.repository.split('/');
-            const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
-            const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
-            if (refusal?.level === 'notice')
-                core/* notice */.lm(refusal.message, { title: 'Atlas media' });
-            else if (refusal)
-                log.warning(refusal.message);
-            else if (settings.previewBranch) {
-                const preview = await pushPreviews({
-                    octokit,
-                    serverUrl: ctx.serverUrl,
-                    repository: ctx.repository,
-                    branch: settings.previewBranch,
-                    runId: ctx.runId || 'local',
-                    runAttempt: ctx.runAttempt,
-                    keep: settings.previewKeep,
-                    manifest: m,
-                    outputDir,
-                    thumbs,
-                    log,
-                });
-                delivery.previewUrls = preview.urls;
-            }
-            const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
-            const res = await (0,github_comment/* upsertStickyComment */.qD)({
-                octokit,
-                owner,
-                repo,
-                issueNumber: pr,
-                tag: settings.commentTag,
-                body,
-                log,
-            });
-            delivery.commentId = res?.id;
-        }
+    if (settings.shard || !(0,github_comment/* shouldComment */.N9)(settings.comment, ctx.eventName, pr))
+        return;
+    if (!pr)
+        return log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+    if (!settings.githubToken)
+        return log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+    const [owner, repo] = ctx.repository.split('/');
+    const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+    const previewUrls = await previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log);
+    if (previewUrls)
+        delivery.previewUrls = previewUrls;
+    const body = (0,comment/* renderComment */.wQ)(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
+    const res = await (0,github_comment/* upsertStickyComment */.qD)({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+    delivery.commentId = res?.id;
+}
+/** The comment's inline pictures pushed to preview-branch, unless it is unset or refused here (said why). */
+async function previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log) {
+    const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+    if (refusal?.level === 'notice')
+        core/* notice */.lm(refusal.message, { title: 'Atlas media' });
+    else if (refusal)
+        log.warning(refusal.message);
+    else if (settings.previewBranch) {
+        const preview = await pushPreviews({
+            octokit,
+            serverUrl: ctx.serverUrl,
+            repository: ctx.repository,
+            branch: settings.previewBranch,
+            runId: ctx.runId || 'local',
+            runAttempt: ctx.runAttempt,
+            keep: settings.previewKeep,
+            manifest: m,
+            outputDir,
+            thumbs,
+            log,
+        });
+        return preview.urls;
     }
-    return delivery;
+    return undefined;
 }
 /**
  * A dry run in GitHub (the `dry-run` input, or no API key on a fork's pull request): a notice
@@ -1354,13 +1418,20 @@ function commentMarker(tag) {
     return `<!-- atlas-media-action:tag=${safe} -->`;
 }
 const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
+/** The comment: fixed headline parts, then list sections cut to fit the budget, each saying where the rest is. */
 function renderComment(m, opts) {
     const marker = commentMarker(opts.tag);
     const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
     const budget = max - marker.length - 1;
     const run = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .publicUrl */ .x6)(opts.runUrl);
     const where = `see the job summary${run ? ` of the ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .link */ .nf)(run, 'workflow run')}` : ''}, or ${_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .REPORT_FILE_NAME */ ._G} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`;
-    // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
+    const { fixed, leading } = headSections(m, opts, where);
+    const lists = [...leading, ...jobSections(m, opts, where)];
+    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
+    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
+}
+/** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
+function headSections(m, opts, where) {
     const fileLink = opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
     const images = opts.imageUrls;
     const imageLink = images ? (_r, o) => (o.path ? images.get(o.path) : undefined) : undefined;
@@ -1382,14 +1453,17 @@ function renderComment(m, opts) {
         leading.push({ head: '', items: [(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true)], more: () => `Cost by model: ${where}` });
     else
         fixed.push((0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .costTable */ .kN)(m, true));
+    return { fixed, leading };
+}
+/** Failed jobs, unknown outcomes, every job's row, the thumbnails: each cut with a line saying where the rest is. */
+function jobSections(m, opts, where) {
     const { failed, unknown } = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .failureItems */ .xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
         return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
     const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
-    const lists = [
-        ...leading,
+    return [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
             items: failed,
@@ -1418,8 +1492,6 @@ function renderComment(m, opts) {
             more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
         },
     ];
-    const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
-    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
 }
 
 

@@ -211,13 +211,7 @@ async function uploadOutputs(opts) {
         return fail(problem);
     let all;
     try {
-        const listed = await listFiles(root);
-        all = listed.files;
-        if (listed.skipped.length > 0) {
-            const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
-            const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
-            log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
-        }
+        all = await filesToUpload(opts, root);
     }
     catch (e) {
         return fail(`cannot read ${opts.outputDir}: ${e instanceof Error ? e.message : String(e)}`);
@@ -227,14 +221,9 @@ async function uploadOutputs(opts) {
         return { artifacts };
     }
     const plans = opts.perJob ? planPerJob(opts, root, all, log) : [{ name: opts.name, files: all, raw: false }];
-    if (plans.length > MAX_ARTIFACTS_PER_JOB) {
-        return fail(`per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`);
-    }
-    for (const p of plans) {
-        const bad = artifactNameProblem(p.name);
-        if (bad)
-            return fail(`${bad} — nothing was uploaded`);
-    }
+    const refused = planProblem(plans);
+    if (refused)
+        return fail(refused);
     let client;
     try {
         client = opts.client ?? new _actions_artifact__WEBPACK_IMPORTED_MODULE_3__/* .DefaultArtifactClient */ .t9();
@@ -246,43 +235,71 @@ async function uploadOutputs(opts) {
     if (opts.retentionDays !== undefined && opts.retentionDays > 0)
         base.retentionDays = opts.retentionDays;
     for (const p of plans) {
-        let staged;
         try {
-            let res;
-            if (p.raw) {
-                staged = await stage(p.files[0], p.name);
-                log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
-                res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
-                    ...base,
-                    skipArchive: true,
-                });
-            }
-            else {
-                log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
-                res = await client.uploadArtifact(p.name, p.files, root, base);
-            }
-            if (res.id === undefined)
-                throw new Error(`the artifact service returned no id for ${p.name}`);
-            const a = { name: p.name, id: res.id };
-            if (res.digest !== undefined)
-                a.digest = res.digest;
-            if (res.size !== undefined)
-                a.size = res.size;
-            if (opts.urlContext)
-                a.url = artifactUrl(opts.urlContext, res.id);
-            artifacts.push(a);
-            log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+            artifacts.push(await uploadPlan(p, client, base, root, opts));
         }
         catch (e) {
             const left = plans.length - artifacts.length;
             const more = plans.length > 1 ? ` (${artifacts.length} of ${plans.length} artifacts uploaded; ${left} not)` : '';
             return fail(`${p.name}: ${explain(e, p.name)}${more}`);
         }
-        finally {
-            await staged?.cleanup().catch(() => undefined);
-        }
     }
     return { artifacts };
+}
+/** The regular files under the output directory; what else is there is named in a warning. */
+async function filesToUpload(opts, root) {
+    const listed = await listFiles(root);
+    if (listed.skipped.length > 0) {
+        const shown = listed.skipped.slice(0, 5).map((f) => node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, f));
+        const more = listed.skipped.length > 5 ? ` and ${listed.skipped.length - 5} more` : '';
+        opts.log.warning(`artifact: not uploaded, not regular files inside ${opts.outputDir} (symbolic links are never followed): ${shown.join(', ')}${more}`);
+    }
+    return listed.files;
+}
+/** Why the plans cannot be uploaded at all (too many artifacts, a bad name), checked before any upload. */
+function planProblem(plans) {
+    if (plans.length > MAX_ARTIFACTS_PER_JOB)
+        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`;
+    for (const p of plans) {
+        const bad = artifactNameProblem(p.name);
+        if (bad)
+            return `${bad} — nothing was uploaded`;
+    }
+    return undefined;
+}
+/** Upload one planned artifact (a single file as is, or a zip rooted at the output directory). Throws on failure. */
+async function uploadPlan(p, client, base, root, opts) {
+    const { log } = opts;
+    let staged;
+    try {
+        let res;
+        if (p.raw) {
+            staged = await stage(p.files[0], p.name);
+            log.debug(`artifact: uploading ${node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0])} as ${p.name} (no zip)`);
+            res = await client.uploadArtifact(p.name, [staged.file], node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(staged.file), {
+                ...base,
+                skipArchive: true,
+            });
+        }
+        else {
+            log.debug(`artifact: uploading ${p.files.length} file(s) as ${p.name}`);
+            res = await client.uploadArtifact(p.name, p.files, root, base);
+        }
+        if (res.id === undefined)
+            throw new Error(`the artifact service returned no id for ${p.name}`);
+        const a = { name: p.name, id: res.id };
+        if (res.digest !== undefined)
+            a.digest = res.digest;
+        if (res.size !== undefined)
+            a.size = res.size;
+        if (opts.urlContext)
+            a.url = artifactUrl(opts.urlContext, res.id);
+        log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
+        return a;
+    }
+    finally {
+        await staged?.cleanup().catch(() => undefined);
+    }
 }
 /**
  * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves

@@ -65,15 +65,43 @@ async function inPool<T>(items: readonly T[], n: number, fn: (t: T) => Promise<v
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
 }
 
+type Wanted = { rel: string; abs: string; kind: 'image' | 'video' };
+
 /** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
 export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
   const { log, manifest: m } = opts;
-  const root = path.resolve(opts.outputDir);
   const out: Browse = { files: new Map(), notUploaded: [] };
   const errors: string[] = [];
+  const wanted = mediaFiles(m, path.resolve(opts.outputDir));
+  const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, MAX_ARTIFACTS_PER_JOB - opts.alreadyUploaded.length - 1));
+  const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
 
-  // Which files: every downloaded image and video inside the output directory, in manifest order.
-  const wanted: Array<{ rel: string; abs: string; kind: 'image' | 'video' }> = [];
+  const used = new Set(opts.alreadyUploaded.map((a) => a.name));
+  const names = new Map<string, string>();
+  for (const w of toUpload) names.set(w.rel, singleFileArtifactName(opts.baseName, w.rel, used));
+  const pageName = singleFileArtifactName(opts.baseName, 'gallery.html', used);
+
+  const common = { retentionDays: opts.retentionDays, log, client: opts.client, urlContext: opts.urlContext };
+  await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
+    const res = await uploadSingleFile({ ...common, file: w.abs, name: names.get(w.rel)! });
+    if (res.artifact) out.files.set(w.rel, res.artifact);
+    else errors.push(res.error!);
+  });
+
+  out.thumbs = await pageThumbnails(wanted);
+  const page = await uploadGalleryPage(opts, out, pageName, common);
+  if (page.artifact) out.page = page.artifact;
+  else errors.push(page.error!);
+  if (errors.length) {
+    out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+    log.error(out.error, { title: 'Artifact upload failed' });
+  }
+  return out;
+}
+
+/** Which files: every downloaded image and video inside the output directory, in manifest order. */
+function mediaFiles(m: Manifest, root: string): Wanted[] {
+  const wanted: Wanted[] = [];
   const seen = new Set<string>();
   for (const r of m.results) {
     for (const o of r.outputs) {
@@ -85,10 +113,21 @@ export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
       wanted.push({ rel: o.path, abs, kind });
     }
   }
+  return wanted;
+}
 
-  // GitHub's 500 per job: what this job already uploaded, the page, and our own cap.
-  const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, MAX_ARTIFACTS_PER_JOB - opts.alreadyUploaded.length - 1));
-  const toUpload: typeof wanted = [];
+/**
+ * The files to upload one by one: videos within videoMaxBytes, at most `room` (GitHub's 500 per job less
+ * what this job already uploaded and the page, and our own cap). The rest go to `notUploaded`, with why.
+ */
+async function withinCaps(
+  wanted: Wanted[],
+  room: number,
+  videoMaxBytes: number,
+  notUploaded: Browse['notUploaded'],
+  log: Log,
+): Promise<Wanted[]> {
+  const toUpload: Wanted[] = [];
   for (const w of wanted) {
     if (w.kind === 'video') {
       const size = await stat(w.abs).then(
@@ -96,44 +135,30 @@ export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
         () => -1,
       );
       if (size < 0) continue;
-      if (size > opts.videoMaxBytes) {
-        out.notUploaded.push({
+      if (size > videoMaxBytes) {
+        notUploaded.push({
           path: w.rel,
-          reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(opts.videoMaxBytes / 1048576).toFixed(0)} MB)`,
+          reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(videoMaxBytes / 1048576).toFixed(0)} MB)`,
         });
         continue;
       }
     }
     if (toUpload.length >= room) {
-      out.notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
+      notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
       continue;
     }
     toUpload.push(w);
   }
-  const capped = out.notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
+  const capped = notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
   if (capped)
     log.warning(
       `artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${MAX_ARTIFACTS_PER_JOB} artifacts per job); they are in the zip artifact`,
     );
+  return toUpload;
+}
 
-  const used = new Set(opts.alreadyUploaded.map((a) => a.name));
-  const names = new Map<string, string>();
-  for (const w of toUpload) names.set(w.rel, singleFileArtifactName(opts.baseName, w.rel, used));
-  const pageName = singleFileArtifactName(opts.baseName, 'gallery.html', used);
-
-  const common = {
-    retentionDays: opts.retentionDays,
-    log,
-    client: opts.client,
-    urlContext: opts.urlContext,
-  };
-  await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
-    const res = await uploadSingleFile({ ...common, file: w.abs, name: names.get(w.rel)! });
-    if (res.artifact) out.files.set(w.rel, res.artifact);
-    else errors.push(res.error!);
-  });
-
-  // The page: inline thumbnails of the images, links to each file's artifact.
+/** The page's inline thumbnails of the images (or why none), by output path. */
+async function pageThumbnails(wanted: Wanted[]): Promise<Map<string, Thumbnail | string>> {
   const thumbs = new Map<string, Thumbnail | string>();
   let inlined = 0;
   for (const w of wanted) {
@@ -146,24 +171,29 @@ export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
     if (t.ok) inlined++;
     thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
   }
-  out.thumbs = thumbs;
+  return thumbs;
+}
+
+/** The page, written to a temp directory and uploaded unzipped: inline thumbnails, links to each file's artifact. */
+async function uploadGalleryPage(
+  opts: BrowseOptions,
+  out: Browse,
+  pageName: string,
+  common: Omit<Parameters<typeof uploadSingleFile>[0], 'file' | 'name'>,
+): Promise<{ artifact?: UploadedArtifact; error?: string }> {
   const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url] as [string, string]] : [])));
-  const html = renderGallery(m, { title: opts.title, standalone: { thumbs, links, allFilesUrl: opts.allFilesUrl } });
+  const html = renderGallery(opts.manifest, {
+    title: opts.title,
+    standalone: { thumbs: out.thumbs!, links, allFilesUrl: opts.allFilesUrl },
+  });
   const dir = await mkdtemp(path.join(process.env['RUNNER_TEMP'] || os.tmpdir(), 'atlas-gallery-'));
   try {
     const file = path.join(dir, pageName);
     await writeFile(file, html, 'utf8');
-    const res = await uploadSingleFile({ ...common, file, name: pageName });
-    if (res.artifact) out.page = res.artifact;
-    else errors.push(res.error!);
+    return await uploadSingleFile({ ...common, file, name: pageName });
   } catch (e) {
-    errors.push(`gallery page: ${e instanceof Error ? e.message : String(e)}`);
+    return { error: `gallery page: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  if (errors.length) {
-    out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
-    log.error(out.error, { title: 'Artifact upload failed' });
-  }
-  return out;
 }

@@ -146,22 +146,8 @@ export async function upsertStickyComment(
     const marker = commentMarker(o.tag);
     const body = withMarker(o.body, marker, o.log);
     const existing = await findComment(o, marker);
-    if (existing) {
-      try {
-        const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-          owner: o.owner,
-          repo: o.repo,
-          comment_id: existing.id,
-          body,
-        });
-        o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
-        return { id: Number(data.id), action: 'updated' };
-      } catch (err) {
-        // Deleted between the listing and the update: make a new one.
-        if (statusOf(err) !== 404) throw err;
-        o.log.debug(`Comment ${existing.id} vanished before it could be updated; creating a new one.`);
-      }
-    }
+    const updated = existing ? await updateComment(o, existing.id, body, where) : undefined;
+    if (updated) return updated;
     const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
       owner: o.owner,
       repo: o.repo,
@@ -171,24 +157,53 @@ export async function upsertStickyComment(
     o.log.info(`Created the PR comment ${data.id} on ${where}.`);
     return { id: Number(data.id), action: 'created' };
   } catch (err) {
-    const status = statusOf(err);
-    const msg = messageOf(err);
-    if (status === 403) {
-      o.log.warning(
-        `Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
-          `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
-          `only in the job summary there. Turn the PR comment off to stop trying.`,
-      );
-    } else if (status === 404) {
-      o.log.warning(
-        `Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
-          `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`,
-      );
-    } else {
-      o.log.warning(
-        `Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`,
-      );
-    }
+    warnNotWritten(o.log, where, err);
     return undefined;
+  }
+}
+
+/** Update comment `id` in place; undefined when it was deleted meanwhile (for the caller to make a new one). */
+async function updateComment(
+  o: UpsertOptions,
+  id: number,
+  body: string,
+  where: string,
+): Promise<{ id: number; action: 'updated' } | undefined> {
+  try {
+    const { data } = await o.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+      owner: o.owner,
+      repo: o.repo,
+      comment_id: id,
+      body,
+    });
+    o.log.info(`Updated the PR comment ${data.id} on ${where}.`);
+    return { id: Number(data.id), action: 'updated' };
+  } catch (err) {
+    // Deleted between the listing and the update: make a new one.
+    if (statusOf(err) !== 404) throw err;
+    o.log.debug(`Comment ${id} vanished before it could be updated; creating a new one.`);
+    return undefined;
+  }
+}
+
+/** The warning for a comment that could not be written: what the token needs, by status. */
+function warnNotWritten(log: Log, where: string, err: unknown): void {
+  const status = statusOf(err);
+  const msg = messageOf(err);
+  if (status === 403) {
+    log.warning(
+      `Could not write the PR comment on ${where} (403: ${msg}). The token needs \`permissions: pull-requests: write\` ` +
+        `in the workflow; pull requests from forks get a read-only token whatever the workflow asks, so the results are ` +
+        `only in the job summary there. Turn the PR comment off to stop trying.`,
+    );
+  } else if (status === 404) {
+    log.warning(
+      `Could not write the PR comment on ${where} (404: ${msg}): the issue does not exist or the token cannot see it. ` +
+        `The token needs \`permissions: pull-requests: write\` (and read access to the repository).`,
+    );
+  } else {
+    log.warning(
+      `Could not write the PR comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${msg}. The results are in the job summary.`,
+    );
   }
 }

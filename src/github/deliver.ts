@@ -13,7 +13,7 @@ import { uploadOutputs, type UploadedArtifact } from './artifact.js';
 import { renderSummary } from '../report/summary.js';
 import { renderComment } from '../report/comment.js';
 import { annotateFailures } from '../report/annotations.js';
-import { upsertStickyComment, pullRequestNumber, shouldComment } from './comment.js';
+import { upsertStickyComment, pullRequestNumber, shouldComment, type Octokit } from './comment.js';
 import { shardArtifactName } from './shards.js';
 import { publishBrowsable } from './browse.js';
 import { pushPreviews, previewRefusal } from './preview-branch.js';
@@ -25,6 +25,8 @@ import { GALLERY_FILE } from '../report/gallery.js';
 import { changesSection } from '../report/changes.js';
 import { changedFiles } from '../plan/diff.js';
 import { renderDryRunComment, renderDryRunSummary, type DryRunReport } from '../report/dry-run.js';
+
+type RunUrlContext = { serverUrl: string; repository: string; runId: string };
 
 export interface RunContext {
   serverUrl: string;
@@ -177,6 +179,16 @@ export interface Delivery {
   previewUrls?: Map<string, string>;
 }
 
+/** What the summary and the comment link to, worked out once from the uploads. */
+interface Links {
+  artifactUrl?: string;
+  runUrl?: string;
+  galleryUrl?: string;
+  fileUrls?: Map<string, string>;
+  noUpload: boolean;
+}
+
+/** Deliver a finished run: the named steps below, in order, each failing soft. */
 export async function deliver(
   m: Manifest,
   outputDir: string,
@@ -187,73 +199,113 @@ export async function deliver(
 ): Promise<Delivery> {
   const runUrl =
     ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined;
+  const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
   const delivery: Delivery = { artifacts: [] };
-
   const baseName = settings.artifactName
     ? shardArtifactName(settings.artifactName, settings.shard, ctx.runAttempt)
     : '';
+  if (settings.artifactName) await uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log);
+  const artifactUrl = allFilesUrl(delivery, settings, baseName, runUrl);
   let thumbs: Map<string, Thumbnail | string> | undefined;
-  const urlContext = runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined;
-  if (settings.artifactName) {
-    const up = await uploadOutputs({
-      outputDir,
-      name: baseName,
-      retentionDays: settings.retentionDays,
-      compressionLevel: settings.compressionLevel,
-      perJob: settings.artifactPerJob,
-      manifest: m,
-      log,
-      urlContext: runUrl ? { serverUrl: ctx.serverUrl, repository: ctx.repository, runId: ctx.runId } : undefined,
-    });
-    delivery.artifacts = up.artifacts;
-    delivery.artifactError = up.error;
-  }
-  const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
-  const artifactUrl = !settings.artifactName
-    ? undefined
-    : delivery.artifacts.length === 1 || zip?.name === baseName
-      ? zip?.url
-      : runUrl;
-  // Viewable in the browser: each image and video unzipped, and the gallery page linking them.
-  if (settings.artifactName && !delivery.artifactError) {
-    const browse = await publishBrowsable({
-      outputDir,
-      manifest: m,
-      baseName,
-      videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
-      alreadyUploaded: delivery.artifacts,
-      allFilesUrl: artifactUrl,
-      retentionDays: settings.retentionDays,
-      log,
-      urlContext,
-    });
-    delivery.galleryUrl = browse.page?.url;
-    delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url] as [string, string]] : [])));
-    if (browse.error) delivery.artifactError = browse.error;
-    delivery.notUploaded = browse.notUploaded;
-    thumbs = browse.thumbs;
-  }
-  const links = {
+  if (settings.artifactName && !delivery.artifactError)
+    thumbs = await uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log);
+  const links: Links = {
     artifactUrl,
     runUrl,
     galleryUrl: delivery.galleryUrl,
     fileUrls: delivery.fileUrls,
     noUpload: !settings.artifactName,
   };
-  core.notice(
-    `${formatUsd(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
-      (delivery.galleryUrl ? ` · gallery: ${delivery.galleryUrl}` : ''),
-    { title: 'Atlas media' },
-  );
-
+  noticeSpend(m, delivery.galleryUrl);
   // GitHub shows 10 error annotations per step; keep one for setFailed's own.
   annotateFailures(m, log, { configPath: settings.config, lineOf, max: 9 });
+  await writeJobSummary(m, settings, links, delivery, log);
+  await commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, delivery, log);
+  return delivery;
+}
 
+/** The run's artifact (or one per job): its artifacts and any error go into `delivery`. */
+async function uploadRunArtifact(
+  delivery: Delivery,
+  m: Manifest,
+  outputDir: string,
+  settings: Settings,
+  baseName: string,
+  urlContext: RunUrlContext | undefined,
+  log: Log,
+): Promise<void> {
+  const up = await uploadOutputs({
+    outputDir,
+    name: baseName,
+    retentionDays: settings.retentionDays,
+    compressionLevel: settings.compressionLevel,
+    perJob: settings.artifactPerJob,
+    manifest: m,
+    log,
+    urlContext,
+  });
+  delivery.artifacts = up.artifacts;
+  delivery.artifactError = up.error;
+}
+
+/** Where "all files" links: the zip when it is the one artifact (or named so), else the run's page. */
+function allFilesUrl(
+  delivery: Delivery,
+  settings: Settings,
+  baseName: string,
+  runUrl: string | undefined,
+): string | undefined {
+  if (!settings.artifactName) return undefined;
+  const zip = delivery.artifacts.find((a) => a.name === baseName) ?? delivery.artifacts[0];
+  return delivery.artifacts.length === 1 || zip?.name === baseName ? zip?.url : runUrl;
+}
+
+/** Viewable in the browser: each image and video unzipped, and the gallery page linking them. Returns the thumbnails. */
+async function uploadBrowsable(
+  delivery: Delivery,
+  m: Manifest,
+  outputDir: string,
+  settings: Settings,
+  baseName: string,
+  artifactUrl: string | undefined,
+  urlContext: RunUrlContext | undefined,
+  log: Log,
+): Promise<Map<string, Thumbnail | string> | undefined> {
+  const browse = await publishBrowsable({
+    outputDir,
+    manifest: m,
+    baseName,
+    videoMaxBytes: settings.inlineVideoMaxMb * 1024 * 1024,
+    alreadyUploaded: delivery.artifacts,
+    allFilesUrl: artifactUrl,
+    retentionDays: settings.retentionDays,
+    log,
+    urlContext,
+  });
+  delivery.galleryUrl = browse.page?.url;
+  delivery.fileUrls = new Map([...browse.files].flatMap(([p, a]) => (a.url ? [[p, a.url] as [string, string]] : [])));
+  if (browse.error) delivery.artifactError = browse.error;
+  delivery.notUploaded = browse.notUploaded;
+  return browse.thumbs;
+}
+
+/** One notice line: what was spent, on how many jobs, and the gallery. */
+function noticeSpend(m: Manifest, galleryUrl: string | undefined): void {
+  core.notice(
+    `${formatUsd(m.total_cost)} spent on ${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'} (${m.successful} succeeded)` +
+      (galleryUrl ? ` · gallery: ${galleryUrl}` : ''),
+    { title: 'Atlas media' },
+  );
+}
+
+/** The job summary, what changed first; a write failure is a warning. */
+async function writeJobSummary(m: Manifest, settings: Settings, links: Links, delivery: Delivery, log: Log) {
   try {
     const title = settings.shard ? `Atlas media, shard ${settings.shard.index}/${settings.shard.total}` : undefined;
     const where = settings.artifactName
       ? 'the full report is report.md in the artifact'
       : 'the full report is report.md in the output directory';
+    const { artifactUrl } = links;
     const fileUrls = delivery.fileUrls;
     const leading = changesSection(m, {
       level: 3,
@@ -270,49 +322,64 @@ export async function deliver(
   } catch (e) {
     log.warning(`could not write the job summary: ${(e as Error).message}`);
   }
+}
 
+/** The sticky PR comment (after the preview pictures, when asked for), when the event and settings allow. */
+async function commentOnPullRequest(
+  m: Manifest,
+  outputDir: string,
+  settings: Settings,
+  ctx: RunContext,
+  links: Links,
+  thumbs: Map<string, Thumbnail | string> | undefined,
+  delivery: Delivery,
+  log: Log,
+): Promise<void> {
   const pr = pullRequestNumber({ eventName: ctx.eventName, payload: ctx.payload });
   // A matrix shard never comments: the report step (mode: report) posts the one comment for all shards.
-  if (!settings.shard && shouldComment(settings.comment, ctx.eventName, pr)) {
-    if (!pr) log.warning('comment: always, but this run is not for a pull request: no comment posted.');
-    else if (!settings.githubToken)
-      log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
-    else {
-      const [owner, repo] = ctx.repository.split('/') as [string, string];
-      const octokit = getOctokit(settings.githubToken);
-      const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
-      if (refusal?.level === 'notice') core.notice(refusal.message, { title: 'Atlas media' });
-      else if (refusal) log.warning(refusal.message);
-      else if (settings.previewBranch) {
-        const preview = await pushPreviews({
-          octokit,
-          serverUrl: ctx.serverUrl,
-          repository: ctx.repository,
-          branch: settings.previewBranch,
-          runId: ctx.runId || 'local',
-          runAttempt: ctx.runAttempt,
-          keep: settings.previewKeep,
-          manifest: m,
-          outputDir,
-          thumbs,
-          log,
-        });
-        delivery.previewUrls = preview.urls;
-      }
-      const body = renderComment(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
-      const res = await upsertStickyComment({
-        octokit,
-        owner,
-        repo,
-        issueNumber: pr,
-        tag: settings.commentTag,
-        body,
-        log,
-      });
-      delivery.commentId = res?.id;
-    }
+  if (settings.shard || !shouldComment(settings.comment, ctx.eventName, pr)) return;
+  if (!pr) return log.warning('comment: always, but this run is not for a pull request: no comment posted.');
+  if (!settings.githubToken)
+    return log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
+  const [owner, repo] = ctx.repository.split('/') as [string, string];
+  const octokit = getOctokit(settings.githubToken);
+  const previewUrls = await previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log);
+  if (previewUrls) delivery.previewUrls = previewUrls;
+  const body = renderComment(m, { tag: settings.commentTag, ...links, imageUrls: delivery.previewUrls });
+  const res = await upsertStickyComment({ octokit, owner, repo, issueNumber: pr, tag: settings.commentTag, body, log });
+  delivery.commentId = res?.id;
+}
+
+/** The comment's inline pictures pushed to preview-branch, unless it is unset or refused here (said why). */
+async function previewPictures(
+  octokit: Octokit,
+  m: Manifest,
+  outputDir: string,
+  settings: Settings,
+  ctx: RunContext,
+  thumbs: Map<string, Thumbnail | string> | undefined,
+  log: Log,
+): Promise<Map<string, string> | undefined> {
+  const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+  if (refusal?.level === 'notice') core.notice(refusal.message, { title: 'Atlas media' });
+  else if (refusal) log.warning(refusal.message);
+  else if (settings.previewBranch) {
+    const preview = await pushPreviews({
+      octokit,
+      serverUrl: ctx.serverUrl,
+      repository: ctx.repository,
+      branch: settings.previewBranch,
+      runId: ctx.runId || 'local',
+      runAttempt: ctx.runAttempt,
+      keep: settings.previewKeep,
+      manifest: m,
+      outputDir,
+      thumbs,
+      log,
+    });
+    return preview.urls;
   }
-  return delivery;
+  return undefined;
 }
 
 /**

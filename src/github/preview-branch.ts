@@ -161,15 +161,28 @@ function fileName(rel: string, ext: string, used: Set<string>): string {
   return name;
 }
 
+type PreviewFile = { rel: string; name: string; base64: string };
+type Repo = { owner: string; repo: string };
+
 /** Push the run's thumbnails and return their URLs; an empty map (after a warning or notice) when it cannot. */
 export async function pushPreviews(o: PreviewOptions): Promise<Preview> {
   const none: Preview = { urls: new Map() };
-  const { log } = o;
-  const [owner, repo] = o.repository.split('/') as [string, string];
   const images = imagesOf(o.manifest, o.outputDir);
   if (!images.length) return none;
+  const files = await thumbnailFiles(o, images);
+  if (!files.length) return none;
+  try {
+    const runTreeSha = await pushRunTree(o, files);
+    return await commitWithRetries(o, files, runTreeSha);
+  } catch (err) {
+    warnPushFailed(o, err);
+    return none;
+  }
+}
 
-  const files: Array<{ rel: string; name: string; base64: string }> = [];
+/** Each image's thumbnail (the gallery's, else made here) as a flat, unique file name and its base64 bytes. */
+async function thumbnailFiles(o: PreviewOptions, images: Array<{ rel: string; abs: string }>): Promise<PreviewFile[]> {
+  const files: PreviewFile[] = [];
   const used = new Set<string>();
   for (const img of images) {
     let t = o.thumbs?.get(img.rel);
@@ -179,66 +192,73 @@ export async function pushPreviews(o: PreviewOptions): Promise<Preview> {
     }
     const data = typeof t === 'string' ? undefined : fromDataUri(t.src);
     if (!data) {
-      log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
+      o.log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
       continue;
     }
     files.push({ rel: img.rel, name: fileName(img.rel, data.ext, used), base64: data.base64 });
   }
-  if (!files.length) return none;
+  return files;
+}
 
-  const folder = runFolder(o.runId, o.runAttempt);
-  const base = { owner, repo };
-  try {
-    // Blobs first: they do not depend on the branch's head, so a retry below reuses them.
-    const blobs: string[] = [];
-    for (const f of files) {
-      const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
-        ...base,
-        content: f.base64,
-        encoding: 'base64',
-      });
-      blobs.push(data.sha);
-    }
-    const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+/** The blobs and the run folder's tree. They do not depend on the branch's head, so a retry reuses them. */
+async function pushRunTree(o: PreviewOptions, files: PreviewFile[]): Promise<string> {
+  const base = repoOf(o);
+  const blobs: string[] = [];
+  for (const f of files) {
+    const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
       ...base,
-      tree: files.map((f, i) => ({ path: f.name, mode: '100644' as const, type: 'blob' as const, sha: blobs[i]! })),
+      content: f.base64,
+      encoding: 'base64',
     });
-
-    for (let attempt = 1; ; attempt++) {
-      const commitSha = await commitOnce(o, folder, runTree.sha, files.length);
-      if (commitSha) {
-        log.info(
-          `preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`,
-        );
-        const urls = new Map(
-          files.map((f) => [
-            f.rel,
-            previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`),
-          ]),
-        );
-        return { urls, commitSha };
-      }
-      if (attempt >= PUSH_ATTEMPTS) {
-        log.warning(
-          `preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`,
-        );
-        return none;
-      }
-      log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
-    }
-  } catch (err) {
-    const status = statusOf(err);
-    if (status === 403)
-      log.warning(
-        `preview-branch needs contents: write (403: ${messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
-          `or leave preview-branch empty; the PR comment goes out without inline pictures.`,
-      );
-    else
-      log.warning(
-        `preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${messageOf(err)}. The PR comment goes out without inline pictures.`,
-      );
-    return none;
+    blobs.push(data.sha);
   }
+  const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
+    ...base,
+    tree: files.map((f, i) => ({ path: f.name, mode: '100644' as const, type: 'blob' as const, sha: blobs[i]! })),
+  });
+  return runTree.sha;
+}
+
+/** Commit on the branch's head, again on the new head when another run moved it first (PUSH_ATTEMPTS in all). */
+async function commitWithRetries(o: PreviewOptions, files: PreviewFile[], runTreeSha: string): Promise<Preview> {
+  const folder = runFolder(o.runId, o.runAttempt);
+  for (let attempt = 1; ; attempt++) {
+    const commitSha = await commitOnce(o, folder, runTreeSha, files.length);
+    if (commitSha) {
+      o.log.info(
+        `preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`,
+      );
+      const urls = new Map(
+        files.map((f) => [f.rel, previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`)]),
+      );
+      return { urls, commitSha };
+    }
+    if (attempt >= PUSH_ATTEMPTS) {
+      o.log.warning(
+        `preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`,
+      );
+      return { urls: new Map() };
+    }
+    o.log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
+  }
+}
+
+function warnPushFailed(o: PreviewOptions, err: unknown): void {
+  const status = statusOf(err);
+  if (status === 403)
+    o.log.warning(
+      `preview-branch needs contents: write (403: ${messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
+        `or leave preview-branch empty; the PR comment goes out without inline pictures.`,
+    );
+  else
+    o.log.warning(
+      `preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${messageOf(err)}. The PR comment goes out without inline pictures.`,
+    );
+}
+
+function repoOf(o: PreviewOptions): Repo {
+  const [owner, repo] = o.repository.split('/') as [string, string];
+  return { owner, repo };
 }
 
 /**
@@ -252,38 +272,9 @@ async function commitOnce(
   runTreeSha: string,
   count: number,
 ): Promise<string | undefined> {
-  const [owner, repo] = o.repository.split('/') as [string, string];
-  const base = { owner, repo };
+  const base = repoOf(o);
   const ref = `heads/${o.branch}`;
-  let head: string | undefined;
-  try {
-    const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
-    head = data.object.sha;
-  } catch (err) {
-    if (statusOf(err) !== 404) throw err;
-  }
-
-  let rootTree: string | undefined;
-  let runs: TreeEntry[] = [];
-  if (head) {
-    const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-      ...base,
-      commit_sha: head,
-    });
-    rootTree = commit.tree.sha;
-    const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-      ...base,
-      tree_sha: rootTree,
-    });
-    const runsEntry = (root.tree as TreeEntry[]).find((e) => e.path === RUNS_DIR && e.type === 'tree');
-    if (runsEntry?.sha) {
-      const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-        ...base,
-        tree_sha: runsEntry.sha,
-      });
-      runs = data.tree as TreeEntry[];
-    }
-  }
+  const { head, rootTree, runs } = await readHead(o, base, ref);
   const prune = new Set(
     foldersToPrune(
       runs.filter((e) => e.type === 'tree').map((e) => e.path),
@@ -292,6 +283,61 @@ async function commitOnce(
     ),
   );
   const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
+  const newRoot = await writeRootTree(o, base, kept, folder, runTreeSha, rootTree);
+  const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
+  const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
+    ...base,
+    message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
+    tree: newRoot,
+    parents: head ? [head] : [],
+  });
+  if (!(await moveRef(o, base, ref, head, commit.sha))) return undefined;
+  if (prune.size)
+    o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
+  return commit.sha;
+}
+
+/** The branch's head commit, its root tree and the entries of its runs/ folder; all absent for a new branch. */
+async function readHead(
+  o: PreviewOptions,
+  base: Repo,
+  ref: string,
+): Promise<{ head?: string; rootTree?: string; runs: TreeEntry[] }> {
+  let head: string | undefined;
+  try {
+    const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
+    head = data.object.sha;
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+  if (!head) return { runs: [] };
+  const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+    ...base,
+    commit_sha: head,
+  });
+  const rootTree = commit.tree.sha;
+  const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+    ...base,
+    tree_sha: rootTree,
+  });
+  const runsEntry = (root.tree as TreeEntry[]).find((e) => e.path === RUNS_DIR && e.type === 'tree');
+  if (!runsEntry?.sha) return { head, rootTree, runs: [] };
+  const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+    ...base,
+    tree_sha: runsEntry.sha,
+  });
+  return { head, rootTree, runs: data.tree as TreeEntry[] };
+}
+
+/** The new root tree's sha: runs/ holding the kept folders and this run's; a new branch gets a README too. */
+async function writeRootTree(
+  o: PreviewOptions,
+  base: Repo,
+  kept: TreeEntry[],
+  folder: string,
+  runTreeSha: string,
+  rootTree: string | undefined,
+): Promise<string> {
   const { data: runsTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
     ...base,
     tree: [
@@ -319,31 +365,21 @@ async function commitOnce(
           ]),
     ],
   });
-  const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
-  const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
-    ...base,
-    message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
-    tree: newRoot.sha,
-    parents: head ? [head] : [],
-  });
+  return newRoot.sha;
+}
+
+/** Move (or create) the branch to `sha`; false when another run moved it first or created it meanwhile. */
+async function moveRef(o: PreviewOptions, base: Repo, ref: string, head: string | undefined, sha: string) {
   try {
     if (head)
-      await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', {
-        ...base,
-        ref,
-        sha: commit.sha,
-        force: false,
-      });
-    else
-      await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha: commit.sha });
+      await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...base, ref, sha, force: false });
+    else await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha });
+    return true;
   } catch (err) {
     // 422: not a fast-forward (another run pushed first) or the branch now exists.
-    if (statusOf(err) === 422) return undefined;
+    if (statusOf(err) === 422) return false;
     throw err;
   }
-  if (prune.size)
-    o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
-  return commit.sha;
 }
 
 /**

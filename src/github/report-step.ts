@@ -80,6 +80,7 @@ export async function collectShards(
   return { total, parts, dirs };
 }
 
+/** The report step: collect the shards, merge them, write the merged files, deliver, fail when fail-on says so. */
 export async function runReportStep(
   settings: Settings,
   env: NodeJS.ProcessEnv,
@@ -93,42 +94,15 @@ export async function runReportStep(
     const artifacts = client ?? new DefaultArtifactClient();
     const work = await mkdtemp(join(env['RUNNER_TEMP'] || tmpdir(), 'atlas-report-'));
     const collected = await collectShards(settings.artifactName, work, artifacts, log);
-    if (collected.total === undefined) {
-      const msg = `mode: report found no shard artifacts named ${settings.artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
-      await core.summary
-        .addHeading('❌ Atlas media: no shard reported', 2)
-        .addRaw(msg, true)
-        .write()
-        .catch(() => undefined);
-      return failStep(msg);
-    }
+    if (collected.total === undefined) return await failNoShards(settings.artifactName);
     const merged = mergeManifests(collected.parts);
     const outputDir = await confinedOutputDir(
       settings,
       { path: settings.config },
       { dir: env['GITHUB_WORKSPACE'] || process.cwd(), label: 'GITHUB_WORKSPACE' },
     );
-    await mkdir(outputDir, { recursive: true });
-    // One artifact of everything: the shards' media (file names are unique across the whole job file).
-    if (!settings.artifactPerJob) {
-      for (const dir of collected.dirs.values()) {
-        for (const name of await readdir(dir)) {
-          if (!PER_RUN_FILES.has(name))
-            await cp(join(dir, name), join(outputDir, name), { recursive: true, force: true });
-        }
-      }
-    }
-    const manifestPath = await writeManifest(outputDir, merged);
-    await replaceFile(outputDir, REPORT_FILE_NAME, renderReportFile(merged));
-    await writeGallery(outputDir, merged);
-    const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
-    for (const s of missing)
-      log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
-        title: 'Missing shard',
-      });
-    log.info(
-      `Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`,
-    );
+    const manifestPath = await writeMerged(merged, collected, outputDir, settings);
+    const missing = logMerge(merged, collected, manifestPath, log);
 
     // Loaded lazily, like main.ts does, so the bundle keeps one copy of the delivery code.
     const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await import('./deliver.js');
@@ -143,17 +117,70 @@ export async function runReportStep(
     );
 
     setRunOutputs(merged, manifestPath, outputDir, d);
-    if (shouldFail(merged, settings.failOn)) {
-      const what = missing.length
-        ? `${missing.length} of ${collected.total} shards missing (${missing.map((s) => s.shard).join(', ')})`
-        : '';
-      const bad = merged.failed + merged.unknown;
-      const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
-      failStep(
-        `${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${settings.failOn}).`,
-      );
-    }
+    if (shouldFail(merged, settings.failOn)) failMerged(merged, missing, collected.total, settings.failOn);
   } catch (e) {
     failStep(e instanceof SettingsError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
+}
+
+/** No shard artifact at all: say so in the summary and fail. */
+async function failNoShards(artifactName: string): Promise<void> {
+  const msg = `mode: report found no shard artifacts named ${artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
+  await core.summary
+    .addHeading('❌ Atlas media: no shard reported', 2)
+    .addRaw(msg, true)
+    .write()
+    .catch(() => undefined);
+  return failStep(msg);
+}
+
+/** The merged output directory: the shards' media (for one artifact of everything), manifest, report, gallery. */
+async function writeMerged(
+  merged: Manifest,
+  collected: CollectedShards,
+  outputDir: string,
+  settings: Settings,
+): Promise<string> {
+  await mkdir(outputDir, { recursive: true });
+  // One artifact of everything: the shards' media (file names are unique across the whole job file).
+  if (!settings.artifactPerJob) {
+    for (const dir of collected.dirs.values()) {
+      for (const name of await readdir(dir)) {
+        if (!PER_RUN_FILES.has(name))
+          await cp(join(dir, name), join(outputDir, name), { recursive: true, force: true });
+      }
+    }
+  }
+  const manifestPath = await writeManifest(outputDir, merged);
+  await replaceFile(outputDir, REPORT_FILE_NAME, renderReportFile(merged));
+  await writeGallery(outputDir, merged);
+  return manifestPath;
+}
+
+/** An error per missing shard and one line on the merge; returns the missing shards. */
+function logMerge(merged: Manifest, collected: CollectedShards, manifestPath: string, log: Log) {
+  const missing = merged.shards?.filter((s) => s.status === 'missing') ?? [];
+  for (const s of missing)
+    log.error(`shard ${s.shard} is missing: ${s.reason ?? 'no manifest'}; its jobs are not in this report`, {
+      title: 'Missing shard',
+    });
+  log.info(
+    `Merged ${collected.parts.length - missing.length} of ${collected.total} shards: ${merged.total_jobs} jobs, ${merged.successful} succeeded, ${merged.failed} failed, ${merged.unknown} unknown, ${merged.skipped} skipped; ${formatUsd(merged.total_cost)} spent. Manifest: ${manifestPath}`,
+  );
+  return missing;
+}
+
+/** Fail the step naming the missing shards and the jobs that did not succeed. */
+function failMerged(
+  merged: Manifest,
+  missing: ReadonlyArray<{ shard: string }>,
+  total: number,
+  failOn: Settings['failOn'],
+): void {
+  const what = missing.length
+    ? `${missing.length} of ${total} shards missing (${missing.map((s) => s.shard).join(', ')})`
+    : '';
+  const bad = merged.failed + merged.unknown;
+  const jobs = bad ? `${bad} of ${merged.total_jobs} jobs did not succeed` : '';
+  failStep(`${[what, jobs].filter(Boolean).join('; ') || `stopped: ${merged.run.stopped}`} (fail-on: ${failOn}).`);
 }

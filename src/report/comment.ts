@@ -58,13 +58,21 @@ export interface CommentOptions {
 
 const JOB_HEADER = '| Job | Model | Status | Cost | Time | Files |\n| --- | --- | --- | ---: | ---: | ---: |';
 
+/** The comment: fixed headline parts, then list sections cut to fit the budget, each saying where the rest is. */
 export function renderComment(m: Manifest, opts: CommentOptions): string {
   const marker = commentMarker(opts.tag);
   const max = Math.min(opts.maxChars ?? COMMENT_MAX_CHARS, COMMENT_MAX_CHARS);
   const budget = max - marker.length - 1;
   const run = publicUrl(opts.runUrl);
   const where = `see the job summary${run ? ` of the ${link(run, 'workflow run')}` : ''}, or ${REPORT_FILE_NAME} ${whereFiles(opts)}`;
-  // On a pull request compared with an earlier run, what changed comes first, the cost table after it.
+  const { fixed, leading } = headSections(m, opts, where);
+  const lists: ListSection[] = [...leading, ...jobSections(m, opts, where)];
+  const doc = fitSections(fixed, lists, budget, utf16Length);
+  return `${marker}\n${hardCut(doc, budget, utf16Length, `\n\n… cut to fit: ${where}`)}`;
+}
+
+/** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
+function headSections(m: Manifest, opts: CommentOptions, where: string): { fixed: string[]; leading: ListSection[] } {
   const fileLink: FileLink | undefined =
     opts.fileLink ?? (opts.fileUrls ? (_r, o) => (o.path ? opts.fileUrls?.get(o.path) : undefined) : undefined);
   const images = opts.imageUrls;
@@ -83,14 +91,18 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
   if (changes && 'list' in changes) leading.push(changes.list);
   if (changes) leading.push({ head: '', items: [costTable(m, true)], more: () => `Cost by model: ${where}` });
   else fixed.push(costTable(m, true));
+  return { fixed, leading };
+}
+
+/** Failed jobs, unknown outcomes, every job's row, the thumbnails: each cut with a line saying where the rest is. */
+function jobSections(m: Manifest, opts: CommentOptions, where: string): ListSection[] {
   const { failed, unknown } = failureItems(m, 300);
   const rows = m.results.map((r) => {
     const files = r.outputs?.length ?? 0;
     return `| ${escapeText(r.name, 120)} | ${codeText(r.model, 80)} | ${statusCell(r.status)} | ${r.status === 'skipped' ? '—' : formatUsd(r.cost)} | ${formatDuration(r.generation_time)} | ${files} |`;
   });
   const thumbs = thumbnails(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
-  const lists: ListSection[] = [
-    ...leading,
+  return [
     {
       head: `**Failed jobs (${failed.length})**\n\n`,
       items: failed,
@@ -119,6 +131,4 @@ export function renderComment(m: Manifest, opts: CommentOptions): string {
       more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${whereFiles(opts)}`,
     },
   ];
-  const doc = fitSections(fixed, lists, budget, utf16Length);
-  return `${marker}\n${hardCut(doc, budget, utf16Length, `\n\n… cut to fit: ${where}`)}`;
 }

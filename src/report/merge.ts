@@ -31,72 +31,14 @@ function shardKey(label: string): [number, number] {
  * run.stopped, which the summary and the comment show and which makes `fail-on: any` fail.
  */
 export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Manifest {
-  const ordered = parts
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => {
-      const [ai, at] = shardKey(a.p.shard);
-      const [bi, bt] = shardKey(b.p.shard);
-      return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
-    })
-    .map((x) => x.p);
+  const ordered = inShardOrder(parts);
   const present = ordered.flatMap((p) => ('manifest' in p ? [p] : []));
-
-  // Every job once: by name (job names are unique in a job file).
-  const byName = new Map<string, { r: JobResult; seq: number }>();
-  let seq = 0;
-  for (const { manifest } of present) {
-    for (const r of manifest.results) {
-      const cur = byName.get(r.name);
-      if (!cur) byName.set(r.name, { r, seq: seq++ });
-      else if (RANK[r.status] > RANK[cur.r.status]) byName.set(r.name, { r, seq: cur.seq });
-    }
-  }
-  const results = [...byName.values()]
-    .sort((a, b) => {
-      const fa = a.r.file_index;
-      const fb = b.r.file_index;
-      if (fa !== undefined && fb !== undefined && fa !== fb) return fa - fb;
-      if (fa !== undefined && fb === undefined) return -1;
-      if (fa === undefined && fb !== undefined) return 1;
-      return a.seq - b.seq;
-    })
-    .map((x) => x.r);
-
-  const costByModel: Manifest['cost_by_model'] = {};
-  for (const { manifest } of present) {
-    for (const [model, c] of Object.entries(manifest.cost_by_model)) {
-      const m = Object.hasOwn(costByModel, model)
-        ? costByModel[model]!
-        : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
-      m.jobs += c.jobs;
-      m.cost = roundUsd(m.cost + c.cost);
-      m.estimated_cost = roundUsd(m.estimated_cost + c.estimated_cost);
-    }
-  }
-
+  const results = mergeResults(present);
   const t = resultTotals(results);
-  const times = (f: (m: Manifest) => string) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
-  const starts = times((m) => m.run.started_at);
-  const ends = times((m) => m.run.finished_at);
-  const generated = times((m) => m.generated_at);
-  const startedAt = starts.length ? Math.min(...starts) : 0;
-  const finishedAt = ends.length ? Math.max(...ends) : startedAt;
-  const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
-
-  const stops: string[] = [];
-  const missing = ordered.filter((p) => !('manifest' in p));
-  if (missing.length) {
-    const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
-    stops.push(
-      `${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`,
-    );
-  }
-  for (const { shard, manifest } of present)
-    if (manifest.run.stopped) stops.push(`shard ${shard}: ${manifest.run.stopped}`);
-
+  const span = runSpan(present, opts);
   const first = present[0]?.manifest;
   return {
-    generated_at: generatedAt.toISOString(),
+    generated_at: span.generatedAt.toISOString(),
     total_cost: t.total_cost,
     total_jobs: t.total_jobs,
     successful: t.successful,
@@ -109,24 +51,108 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
     unknown: t.unknown,
     skipped: t.skipped,
     cached: t.cached,
-    cost_by_model: costByModel,
+    cost_by_model: mergeCostByModel(present),
     run: {
-      started_at: new Date(startedAt).toISOString(),
-      finished_at: new Date(finishedAt).toISOString(),
-      wall_seconds: Math.round((finishedAt - startedAt) / 10) / 100,
+      started_at: new Date(span.startedAt).toISOString(),
+      finished_at: new Date(span.finishedAt).toISOString(),
+      wall_seconds: Math.round((span.finishedAt - span.startedAt) / 10) / 100,
       concurrency: present.reduce((s, p) => s + p.manifest.run.concurrency, 0),
-      stopped: stops.length ? stops.join('; ') : null,
+      stopped: stoppedReason(ordered, present),
     },
-    shards: ordered.map((p) =>
-      'manifest' in p
-        ? {
-            shard: p.shard,
-            status: 'merged' as const,
-            jobs: p.manifest.results.length,
-            cost: p.manifest.total_cost,
-            reason: null,
-          }
-        : { shard: p.shard, status: 'missing' as const, jobs: 0, cost: 0, reason: p.reason ?? null },
-    ),
+    shards: ordered.map(shardEntry),
   };
+}
+
+type PresentPart = { shard: string; manifest: Manifest };
+
+/** The parts by shard number (`1/3` before `2/3`), labels that are not numbers after, by text. */
+function inShardOrder(parts: ShardPart[]): ShardPart[] {
+  return parts
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => {
+      const [ai, at] = shardKey(a.p.shard);
+      const [bi, bt] = shardKey(b.p.shard);
+      return ai - bi || at - bt || (a.p.shard < b.p.shard ? -1 : a.p.shard > b.p.shard ? 1 : a.i - b.i);
+    })
+    .map((x) => x.p);
+}
+
+/** Every job once, by name (job names are unique in a job file), in the job file's order. */
+function mergeResults(present: PresentPart[]): JobResult[] {
+  const byName = new Map<string, { r: JobResult; seq: number }>();
+  let seq = 0;
+  for (const { manifest } of present) {
+    for (const r of manifest.results) {
+      const cur = byName.get(r.name);
+      if (!cur) byName.set(r.name, { r, seq: seq++ });
+      else if (RANK[r.status] > RANK[cur.r.status]) byName.set(r.name, { r, seq: cur.seq });
+    }
+  }
+  return [...byName.values()]
+    .sort((a, b) => {
+      const fa = a.r.file_index;
+      const fb = b.r.file_index;
+      if (fa !== undefined && fb !== undefined && fa !== fb) return fa - fb;
+      if (fa !== undefined && fb === undefined) return -1;
+      if (fa === undefined && fb !== undefined) return 1;
+      return a.seq - b.seq;
+    })
+    .map((x) => x.r);
+}
+
+function mergeCostByModel(present: PresentPart[]): Manifest['cost_by_model'] {
+  const costByModel: Manifest['cost_by_model'] = {};
+  for (const { manifest } of present) {
+    for (const [model, c] of Object.entries(manifest.cost_by_model)) {
+      const m = Object.hasOwn(costByModel, model)
+        ? costByModel[model]!
+        : (costByModel[model] = { ...c, jobs: 0, cost: 0, estimated_cost: 0 });
+      m.jobs += c.jobs;
+      m.cost = roundUsd(m.cost + c.cost);
+      m.estimated_cost = roundUsd(m.estimated_cost + c.estimated_cost);
+    }
+  }
+  return costByModel;
+}
+
+/** The earliest start, the latest finish, and generated_at (the latest shard's unless given), in ms. */
+function runSpan(
+  present: PresentPart[],
+  opts: MergeOptions,
+): { startedAt: number; finishedAt: number; generatedAt: Date } {
+  const times = (f: (m: Manifest) => string) => present.map((p) => Date.parse(f(p.manifest))).filter(Number.isFinite);
+  const starts = times((m) => m.run.started_at);
+  const ends = times((m) => m.run.finished_at);
+  const generated = times((m) => m.generated_at);
+  const startedAt = starts.length ? Math.min(...starts) : 0;
+  const finishedAt = ends.length ? Math.max(...ends) : startedAt;
+  const generatedAt = opts.generatedAt ?? new Date(generated.length ? Math.max(...generated) : finishedAt);
+  return { startedAt, finishedAt, generatedAt };
+}
+
+/** run.stopped: the missing shards first, then each shard's own stop. */
+function stoppedReason(ordered: ShardPart[], present: PresentPart[]): string | null {
+  const stops: string[] = [];
+  const missing = ordered.filter((p) => !('manifest' in p));
+  if (missing.length) {
+    const names = missing.map((p) => `${p.shard}${'reason' in p && p.reason ? ` (${p.reason})` : ''}`);
+    stops.push(
+      `${missing.length === 1 ? 'shard' : 'shards'} ${names.join(', ')} missing: ${missing.length === 1 ? 'its jobs are' : 'their jobs are'} not in this report`,
+    );
+  }
+  for (const { shard, manifest } of present)
+    if (manifest.run.stopped) stops.push(`shard ${shard}: ${manifest.run.stopped}`);
+  return stops.length ? stops.join('; ') : null;
+}
+
+function shardEntry(p: ShardPart): NonNullable<Manifest['shards']>[number] {
+  return 'manifest' in p
+    ? {
+        shard: p.shard,
+        status: 'merged' as const,
+        jobs: p.manifest.results.length,
+        cost: p.manifest.total_cost,
+        reason: null,
+      }
+    : { shard: p.shard, status: 'missing' as const, jobs: 0, cost: 0, reason: p.reason ?? null };
 }
