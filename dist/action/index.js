@@ -71768,27 +71768,12 @@ async function makePlan(settings, deps = {}) {
         ? await (0,src_settings/* confinedOutputDir */.Tc)(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
         : (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
     const live = (0,plan_jobs/* wantsLivePrices */.e0)(loaded.jobFile);
-    // One GET /models for live prices and the model id check (jobfile/model-check.ts).
-    const models = live || settings.checkModels
-        ? await model_list_readModelList({
-            baseUrl: settings.baseUrl,
-            userAgent: USER_AGENT,
-            ...(deps.log ? { log: deps.log } : {}),
-            ...(deps.signal ? { signal: deps.signal } : {}),
-        })
-        : undefined;
+    const models = live || settings.checkModels ? await readModels(settings, deps) : undefined;
     const prices = live && models ? livePricesFrom(models, deps.log) : {};
     const allJobs = (0,plan_jobs/* planJobs */.KR)(loaded.jobFile, { jobLines: loaded.jobLines, prices });
     if (models && settings.checkModels)
         checkModelIds(allJobs, models, loaded.path, deps.log);
-    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-    if (chained.added.length) {
-        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
-    }
-    const picked = chained.jobs;
-    const jobs = picked.map((j, index) => ({ ...j, index }));
+    const jobs = pickJobs(allJobs, settings.jobs, deps.log).map((j, index) => ({ ...j, index }));
     // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
     const twins = (0,plan_twins/* twinsOf */.H)(jobs);
     const estimatedCost = (0,cost_prices/* roundUsd */.tE)(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
@@ -71806,6 +71791,24 @@ async function makePlan(settings, deps = {}) {
         throw new types/* PlanError */.W(`the plan's estimated cost ${(0,cost_prices/* formatUsd */.UK)(estimatedCost)} exceeds max-cost ${(0,cost_prices/* formatUsd */.UK)(settings.maxCost)}; nothing was submitted.\n${(0,render/* renderPlan */.E)(plan)}`);
     }
     return plan;
+}
+/** One GET /models for live prices and the model id check (jobfile/model-check.ts). */
+function readModels(settings, deps) {
+    return model_list_readModelList({
+        baseUrl: settings.baseUrl,
+        userAgent: USER_AGENT,
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+}
+/** The jobs the `jobs` filter picks, with the jobs whose outputs they take, even when the filter left them out. */
+function pickJobs(allJobs, filter, log) {
+    const chained = withDependencies(allJobs, filter.length ? filterJobs(allJobs, filter) : allJobs);
+    if (chained.added.length) {
+        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+        log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    }
+    return chained.jobs;
 }
 
 // EXTERNAL MODULE: ./src/download/download.ts + 2 modules
@@ -72367,13 +72370,37 @@ class LocalInputError extends Error {
  * problem at its job's line; nothing is uploaded or submitted here.
  */
 async function resolveLocalInputs(jobs, opts) {
-    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
-    const root = (0,external_node_path_.resolve)(opts.workspace);
+    const files = await openFileIndex(opts);
     const problems = [];
-    /** By the value as written (values resolve against the same root, so the same text is the same file). */
-    const byValue = new Map();
-    const byRealPath = new Map();
-    const bySha = new Map();
+    /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
+    const keyedBodies = new Map();
+    for (const job of jobs) {
+        const refs = findRefs(job.body);
+        if (refs.length === 0)
+            continue;
+        let ok = true;
+        for (const ref of refs) {
+            const what = await checkRef(ref, files);
+            if (what === null)
+                continue;
+            problems.push(refProblem(opts.configPath, job, ref, what));
+            ok = false;
+        }
+        if (!ok)
+            continue;
+        keyedBodies.set(job, mapRefs(job.body, (value) => {
+            const f = files.byValue.get(value);
+            return f ? `sha256:${f.sha256}` : value;
+        }));
+    }
+    if (problems.length)
+        throw new load/* JobFileError */.Ax(problems);
+    // Identified again, dependencies first: a job chained to one whose input file changed changes too.
+    const out = keyedBodies.size ? (0,plan_jobs/* identifyJobs */.DZ)(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    return { jobs: out, files: [...files.bySha.values()], uploader: bodyUploader(files.byValue) };
+}
+async function openFileIndex(opts) {
+    const root = (0,external_node_path_.resolve)(opts.workspace);
     let realRoot;
     let rootProblem;
     try {
@@ -72382,120 +72409,96 @@ async function resolveLocalInputs(jobs, opts) {
     catch (e) {
         rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
     }
-    /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
-    const keyedBodies = new Map();
-    for (const job of jobs) {
-        const refs = findRefs(job.body);
-        if (refs.length === 0)
-            continue;
-        const line = job.line ?? 1;
-        const problem = (ref, what) => problems.push({
-            file: opts.configPath,
-            line,
-            col: 1,
-            field: `${job.name}.${ref.field}`,
-            message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
-        });
-        let ok = true;
-        for (const ref of refs) {
-            const kind = classifyValue(ref.value);
-            if (kind === 'absolute') {
-                if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
-                    problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
-                    ok = false;
-                }
-                continue;
-            }
-            if (byValue.has(ref.value))
-                continue;
-            if (rootProblem || realRoot === undefined) {
-                problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
-                ok = false;
-                continue;
-            }
-            const abs = (0,external_node_path_.resolve)(root, ref.value);
-            if (!inside(root, abs)) {
-                problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let real;
-            try {
-                real = await (0,promises_.realpath)(abs);
-            }
-            catch (e) {
-                const code = codeOf(e);
-                problem(ref, code === 'ENOENT' || code === 'ENOTDIR'
-                    ? `is not a file in the workspace (looked for ${abs})`
-                    : `cannot be read (${code})`);
-                ok = false;
-                continue;
-            }
-            if (!inside(realRoot, real)) {
-                problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let file;
-            try {
-                let p = byRealPath.get(real);
-                if (!p) {
-                    p = describeFile(real, maxBytes);
-                    byRealPath.set(real, p);
-                }
-                file = await p;
-            }
-            catch (e) {
-                problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
-                ok = false;
-                continue;
-            }
-            // Same content under another path: one file, one upload.
-            const known = bySha.get(file.sha256);
-            if (known)
-                file = known;
-            else
-                bySha.set(file.sha256, file);
-            byValue.set(ref.value, file);
-        }
-        if (!ok)
-            continue;
-        keyedBodies.set(job, mapRefs(job.body, (value) => {
-            const f = byValue.get(value);
-            return f ? `sha256:${f.sha256}` : value;
-        }));
-    }
-    if (problems.length)
-        throw new load/* JobFileError */.Ax(problems);
-    // Identified again, dependencies first: a job chained to one whose input file changed changes too.
-    const out = keyedBodies.size ? (0,plan_jobs/* identifyJobs */.DZ)(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+    return { root, realRoot, rootProblem, maxBytes, byValue: new Map(), byRealPath: new Map(), bySha: new Map() };
+}
+function refProblem(configPath, job, ref, what) {
+    const line = job.line ?? 1;
     return {
-        jobs: out,
-        files: [...bySha.values()],
-        uploader(client, log, shared) {
-            const upload = shared ?? mediaUploader(client, log);
-            return async (job, signal) => {
-                const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
-                if (refs.length === 0)
-                    return job.body;
-                const urls = new Map();
-                for (const ref of refs) {
-                    if (urls.has(ref.value))
-                        continue;
-                    try {
-                        urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
-                    }
-                    catch (e) {
-                        if (isAbort(e))
-                            throw e;
-                        if (e instanceof LocalInputError)
-                            throw e;
-                        throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
-                    }
+        file: configPath,
+        line,
+        col: 1,
+        field: `${job.name}.${ref.field}`,
+        message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+    };
+}
+/**
+ * Check one value the rule reads as a path and, when it names a good file, record it in the index.
+ * Returns what is wrong with it (completing "<value> …"), or null when nothing is.
+ */
+async function checkRef(ref, index) {
+    const kind = classifyValue(ref.value);
+    if (kind === 'absolute') {
+        return hasMediaExtension(ref.value) || (await isFile(ref.value))
+            ? 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it'
+            : null;
+    }
+    if (index.byValue.has(ref.value))
+        return null;
+    const { root, realRoot, rootProblem } = index;
+    if (rootProblem || realRoot === undefined)
+        return `cannot be checked: ${rootProblem ?? 'no workspace'}`;
+    const abs = (0,external_node_path_.resolve)(root, ref.value);
+    if (!inside(root, abs))
+        return `is outside the workspace (${root}); local inputs must be files inside it`;
+    let real;
+    try {
+        real = await (0,promises_.realpath)(abs);
+    }
+    catch (e) {
+        const code = codeOf(e);
+        return code === 'ENOENT' || code === 'ENOTDIR'
+            ? `is not a file in the workspace (looked for ${abs})`
+            : `cannot be read (${code})`;
+    }
+    if (!inside(realRoot, real))
+        return `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`;
+    let file;
+    try {
+        let p = index.byRealPath.get(real);
+        if (!p) {
+            p = describeFile(real, index.maxBytes);
+            index.byRealPath.set(real, p);
+        }
+        file = await p;
+    }
+    catch (e) {
+        return e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`;
+    }
+    // Same content under another path: one file, one upload.
+    const known = index.bySha.get(file.sha256);
+    if (known)
+        file = known;
+    else
+        index.bySha.set(file.sha256, file);
+    index.byValue.set(ref.value, file);
+    return null;
+}
+/** LocalInputs.uploader over the files found: each job's local paths replaced by their uploaded URLs. */
+function bodyUploader(byValue) {
+    return (client, log, shared) => {
+        const upload = shared ?? mediaUploader(client, log);
+        return async (job, signal) => {
+            const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+            if (refs.length === 0)
+                return job.body;
+            const urls = new Map();
+            for (const ref of refs) {
+                if (urls.has(ref.value))
+                    continue;
+                try {
+                    urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
                 }
-                return mapRefs(job.body, (value) => urls.get(value) ?? value);
-            };
-        },
+                catch (e) {
+                    if (isAbort(e))
+                        throw e;
+                    if (e instanceof LocalInputError)
+                        throw e;
+                    throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+                }
+            }
+            return mapRefs(job.body, (value) => urls.get(value) ?? value);
+        };
     };
 }
 /** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
@@ -73589,13 +73592,20 @@ function score(k, shard) {
 function partition(jobs, total) {
     if (!Number.isInteger(total) || total < 1)
         throw new RangeError(`shard count ${total} is not a whole number ≥ 1`);
-    const shards = Array.from({ length: total }, () => []);
-    if (total === 1) {
-        shards[0] = jobs.map((_, i) => i);
-        return shards;
-    }
-    // Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
-    // where the journal makes the second one free.
+    if (total === 1)
+        return [jobs.map((_, i) => i)];
+    const keyed = chainGroups(jobs, identityGroups(jobs));
+    // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
+    // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
+    const cls = (w) => Math.floor(Math.log2(w));
+    keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return place(keyed, total);
+}
+/**
+ * Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
+ * where the journal makes the second one free.
+ */
+function identityGroups(jobs) {
     const groups = new Map();
     jobs.forEach((job, i) => {
         const g = groups.get(job.identity);
@@ -73615,11 +73625,11 @@ function partition(jobs, total) {
             name: job.name,
         });
     });
-    const keyed = chainGroups(jobs, groups);
-    // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
-    // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
-    const cls = (w) => Math.floor(Math.log2(w));
-    keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return groups;
+}
+/** Place the groups, in order, each on its first choice with room under the cap (see partition). */
+function place(keyed, total) {
+    const shards = Array.from({ length: total }, () => []);
     const W = keyed.reduce((s, k) => s + k.weight, 0);
     const cap = ((1 + EPSILON) * W) / total;
     const load = new Array(total).fill(0);
@@ -74249,10 +74259,7 @@ function wantsLivePrices(jobFile) {
 }
 function planJobs(jobFile, opts = {}) {
     const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    // The job file's own prices win over any given file table. No prototype: a model id
-    // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
-    const tables = { ...opts.prices, file: filePrices };
+    const tables = priceTablesFor(jobFile, opts.prices);
     const planned = [];
     jobFile.jobs.forEach((spec, entry) => {
         const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
@@ -74260,37 +74267,9 @@ function planJobs(jobFile, opts = {}) {
         // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
         const seen = new Map();
         for (const x of (0,_jobfile_expand_js__WEBPACK_IMPORTED_MODULE_3__/* .expandJob */ .Yb)((0,_jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .mergeJob */ .aF)(jobFile.defaults, spec))) {
-            const job = x.job;
-            const { model, prompt } = job;
-            if (model === undefined || prompt === undefined) {
-                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
-            }
-            const type = job.type ?? inferType(model);
-            const body = {};
-            for (const field of _jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .BODY_FIELDS */ .zu) {
-                const v = job[field];
-                if (v !== undefined)
-                    body[field] = v;
-            }
-            for (const [k, v] of Object.entries(job.params ?? {})) {
-                if (Object.hasOwn(body, k))
-                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-                (0,_jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .setOwn */ .P5)(body, k, v);
-            }
-            const p = {
-                index: planned.length,
-                name: job.name,
-                fileStem: (0,_jobfile_names_js__WEBPACK_IMPORTED_MODULE_2__/* .safeFileStem */ .Pe)(job.name),
-                type,
-                model,
-                prompt,
-                body,
-                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-                identity: '',
-                estimate: (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_1__/* .estimateCost */ .a3)(model, type, body, tables),
-            };
+            const p = plannedJob(x.job, planned.length, timeouts, tables);
             // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-            const same = canonicalJson({ type, model, body });
+            const same = canonicalJson({ type: p.type, model: p.model, body: p.body });
             const occurrence = (seen.get(same) ?? 0) + 1;
             seen.set(same, occurrence);
             if (occurrence > 1)
@@ -74298,18 +74277,64 @@ function planJobs(jobFile, opts = {}) {
             const line = opts.jobLines?.[entry];
             if (line !== undefined)
                 p.line = line;
-            if (expandable) {
-                p.expandedFrom = {
-                    entry,
-                    name: spec.name,
-                    combination: Object.fromEntries(x.combination),
-                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-                };
-            }
+            if (expandable)
+                p.expandedFrom = expandedFrom(entry, spec.name, x);
             planned.push(p);
         }
     });
     return identifyJobs(linkInputs(planned));
+}
+/**
+ * The job file's own prices win over any given file table. No prototype: a model id such as
+ * "constructor" must not find Object's.
+ */
+function priceTablesFor(jobFile, prices) {
+    const filePrices = Object.assign(Object.create(null), prices?.file, filePriceTable(jobFile.pricing));
+    return { ...prices, file: filePrices };
+}
+/** One expanded job as the engine runs it, its identity still unset (identifyJobs sets it). */
+function plannedJob(job, index, timeouts, tables) {
+    const { model, prompt } = job;
+    if (model === undefined || prompt === undefined) {
+        throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+    }
+    const type = job.type ?? inferType(model);
+    const body = requestBody(job);
+    return {
+        index,
+        name: job.name,
+        fileStem: (0,_jobfile_names_js__WEBPACK_IMPORTED_MODULE_2__/* .safeFileStem */ .Pe)(job.name),
+        type,
+        model,
+        prompt,
+        body,
+        timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+        identity: '',
+        estimate: (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_1__/* .estimateCost */ .a3)(model, type, body, tables),
+    };
+}
+/** The request body: the job's body fields, then its `params`. */
+function requestBody(job) {
+    const body = {};
+    for (const field of _jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .BODY_FIELDS */ .zu) {
+        const v = job[field];
+        if (v !== undefined)
+            body[field] = v;
+    }
+    for (const [k, v] of Object.entries(job.params ?? {})) {
+        if (Object.hasOwn(body, k))
+            throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+        (0,_jobfile_merge_js__WEBPACK_IMPORTED_MODULE_4__/* .setOwn */ .P5)(body, k, v);
+    }
+    return body;
+}
+function expandedFrom(entry, name, x) {
+    return {
+        entry,
+        name,
+        combination: Object.fromEntries(x.combination),
+        ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+    };
 }
 /** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
 function linkInputs(jobs) {
