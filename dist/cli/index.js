@@ -49496,8 +49496,6 @@ function checkNames(names, { add, offsetOf, lineOf }) {
 /**
  * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
  * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
- * A little over a screen: most of it is the wording of each way a reference can be wrong, kept
- * next to the single pass that finds them.
  */
 function checkChains(names, byName, add, offsetOf) {
     const all = [...byName.keys()];
@@ -49515,32 +49513,17 @@ function checkChains(names, byName, add, offsetOf) {
         if (byName.get(e.name) !== e)
             continue; // a duplicate name: reported already
         for (const ref of e.refs ?? []) {
-            const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
-            if (typeof ref.from !== 'string' || ref.from === '') {
-                problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+            const read = readChainRef(e, ref, known, all);
+            if ('problem' in read) {
+                problem(e, ref, read.problem);
                 continue;
             }
-            const parsed = parseChainRef(ref.from, known);
-            if (parsed.kind === 'unknown') {
-                const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
-                problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+            const out = edges.get(e.name) ?? [];
+            if (!out.includes(read.job)) {
+                out.push(read.job);
+                edgeRef.set(`${e.name}\u0000${read.job}`, ref);
             }
-            else if (parsed.kind === 'bad-output') {
-                problem(e, ref, parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
-                    ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
-                    : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`);
-            }
-            else if (parsed.job === e.name) {
-                problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
-            }
-            else {
-                const out = edges.get(e.name) ?? [];
-                if (!out.includes(parsed.job)) {
-                    out.push(parsed.job);
-                    edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
-                }
-                edges.set(e.name, out);
-            }
+            edges.set(e.name, out);
         }
     }
     for (const [index, n] of perEntry) {
@@ -49554,6 +49537,32 @@ function checkChains(names, byName, add, offsetOf) {
             .get(`${cycle[0]}\u0000${cycle[1]}`)
             ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
     }
+}
+/** One `from:` of job `e`: the other job it takes an output of, or what is wrong with it. */
+function readChainRef(e, ref, known, all) {
+    const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+    if (typeof ref.from !== 'string' || ref.from === '')
+        return { problem: `expected a job name, got ${describeValue(ref.from)}; ${hint}` };
+    const parsed = parseChainRef(ref.from, known);
+    if (parsed.kind === 'unknown') {
+        const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
+        return {
+            problem: `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`,
+        };
+    }
+    if (parsed.kind === 'bad-output') {
+        return {
+            problem: parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+                ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+                : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
+        };
+    }
+    if (parsed.job === e.name) {
+        return {
+            problem: `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`,
+        };
+    }
+    return { job: parsed.job };
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/expand.ts
@@ -50719,10 +50728,7 @@ async function removeQuietly(file) {
 /** Stream body into stem.<random>.part, hashing, counting and sniffing, then rename it into place. */
 async function writeBody(body, t) {
     const tmp = `${t.stem}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const head = Buffer.alloc(SNIFF_BYTES);
-    let headLen = 0;
-    let bytes = 0;
+    const seen = { hash: (0,external_node_crypto_.createHash)('sha256'), head: Buffer.alloc(SNIFF_BYTES), headLen: 0, bytes: 0 };
     let fh;
     let out;
     let phase = 'request';
@@ -50730,47 +50736,61 @@ async function writeBody(body, t) {
         fh = await (0,promises_.open)(tmp, 'wx');
         out = fh.createWriteStream();
         phase = 'body';
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, async function* (source) {
-            for await (const chunk of source) {
-                bytes += chunk.length;
-                if (bytes > t.maxBytes)
-                    throw tooLarge(t.where, t.maxBytes);
-                hash.update(chunk);
-                if (headLen < SNIFF_BYTES)
-                    headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
-                yield chunk;
-            }
-        }, out, 
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, measure(seen, t), out, 
         // An HTTP body already dies with the request's signal (undici destroys it); adding a second
         // listener per download would only crowd a signal shared by many downloads.
         t.signal && !t.signalHandled ? { signal: t.signal } : {});
-        if (t.expected !== undefined && bytes !== t.expected) {
-            throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
-        }
-        const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
-        const unfit = notMedia(head.subarray(0, headLen), kind);
-        if (unfit)
-            throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
-        const final = `${t.stem}.${kind.ext}`;
-        await (0,promises_.rename)(tmp, final);
-        return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+        return await download_settle(tmp, seen, t);
     }
     catch (err) {
-        if (!body.destroyed)
-            body.destroy();
-        if (out) {
-            if (!out.destroyed)
-                out.destroy();
-            if (!out.closed)
-                await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
-        }
-        else if (fh) {
-            await fh.close().catch(() => undefined);
-        }
-        await removeQuietly(tmp);
+        await discard(body, out, fh, tmp);
         // A body that failed because the signal fired is an abort, whatever undici called it.
         throw toDownloadError(err, t.where, t.signal, phase);
     }
+}
+/** A pipeline step that counts (refusing past maxBytes), hashes and keeps the head of what passes. */
+function measure(seen, t) {
+    return async function* (source) {
+        for await (const chunk of source) {
+            seen.bytes += chunk.length;
+            if (seen.bytes > t.maxBytes)
+                throw tooLarge(t.where, t.maxBytes);
+            seen.hash.update(chunk);
+            if (seen.headLen < SNIFF_BYTES)
+                seen.headLen += chunk.copy(seen.head, seen.headLen, 0, SNIFF_BYTES - seen.headLen);
+            yield chunk;
+        }
+    };
+}
+/** Check the whole body arrived and is media, then give the .part file its name. */
+async function download_settle(tmp, seen, t) {
+    const { bytes } = seen;
+    if (t.expected !== undefined && bytes !== t.expected) {
+        throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
+    }
+    const head = seen.head.subarray(0, seen.headLen);
+    const kind = classify(head, t.contentType, t.url);
+    const unfit = notMedia(head, kind);
+    if (unfit)
+        throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
+    const final = `${t.stem}.${kind.ext}`;
+    await (0,promises_.rename)(tmp, final);
+    return { path: final, bytes, sha256: seen.hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+}
+/** After a failure: stop the body, close the file and remove the .part. */
+async function discard(body, out, fh, tmp) {
+    if (!body.destroyed)
+        body.destroy();
+    if (out) {
+        if (!out.destroyed)
+            out.destroy();
+        if (!out.closed)
+            await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
+    }
+    else if (fh) {
+        await fh.close().catch(() => undefined);
+    }
+    await removeQuietly(tmp);
 }
 /** Percent-decode to bytes (the URL standard's percent-decode over the UTF-8 encoding). */
 function percentDecode(s) {
@@ -50862,22 +50882,8 @@ async function downloadWithin(source, stem, where, opts) {
     catch (err) {
         throw toDownloadError(err, where, signal);
     }
-    if (/^data:/i.test(source)) {
-        // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
-        if (source.length > maxBytes * 4)
-            throw tooLarge(where, maxBytes, source.length);
-        const { data, mediaType } = decodeDataUri(source);
-        if (data.length > maxBytes)
-            throw tooLarge(where, maxBytes, data.length);
-        return writeBody(external_node_stream_.Readable.from([data]), {
-            stem,
-            where,
-            signal,
-            expected: data.length,
-            contentType: mediaType,
-            maxBytes,
-        });
-    }
+    if (/^data:/i.test(source))
+        return writeDataUri(source, stem, where, signal, maxBytes);
     let url;
     try {
         url = new URL(source);
@@ -50886,6 +50892,27 @@ async function downloadWithin(source, stem, where, opts) {
         throw new DownloadError('http', `not a URL: ${where}`);
     }
     checkProtocol(url, where);
+    return fetchWithRetries(url, stem, where, { ...opts, maxBytes });
+}
+function writeDataUri(source, stem, where, signal, maxBytes) {
+    // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
+    if (source.length > maxBytes * 4)
+        throw tooLarge(where, maxBytes, source.length);
+    const { data, mediaType } = decodeDataUri(source);
+    if (data.length > maxBytes)
+        throw tooLarge(where, maxBytes, data.length);
+    return writeBody(external_node_stream_.Readable.from([data]), {
+        stem,
+        where,
+        signal,
+        expected: data.length,
+        contentType: mediaType,
+        maxBytes,
+    });
+}
+/** fetchOnce until it succeeds or a failure is not worth another try (see downloadOutput). */
+async function fetchWithRetries(url, stem, where, opts) {
+    const { signal } = opts;
     const policy = {
         maxAttempts: opts.maxAttempts ?? 5,
         baseMs: opts.baseMs ?? 500,
@@ -50897,7 +50924,7 @@ async function downloadWithin(source, stem, where, opts) {
     let notFound = 0;
     const outcome = await withRetries(async () => {
         try {
-            return { value: await fetchOnce(url, stem, where, { ...opts, maxBytes }) };
+            return { value: await fetchOnce(url, stem, where, opts) };
         }
         catch (err) {
             const failure = toDownloadError(err, where, signal);
@@ -54741,50 +54768,59 @@ function interpret(label, x, parse, onRateLimited) {
 }
 /** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
 function submitOutcome(x, n, rules) {
-    const unknownFate = (reason, status, retryAfterMs) => ({
+    if (!x.ok) {
+        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+        if (x.preSend)
+            return { error: x.error, retry: x.retryable };
+        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
+        return unknownFate(rules, x.error.message.replace(/^submit: /, ''));
+    }
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300)
+        return acceptedSubmitOutcome(r, n, rules);
+    return refusedSubmitOutcome(r, rules);
+}
+function unknownFate(rules, reason, status, retryAfterMs) {
+    return {
         error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
             op: 'submit',
             ...(status !== undefined ? { status } : {}),
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         }),
         retry: rules.retryUnknown,
-    });
-    if (!x.ok) {
-        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-        if (x.preSend)
-            return { error: x.error, retry: x.retryable };
-        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
-        return unknownFate(x.error.message.replace(/^submit: /, ''));
+    };
+}
+/** A 2xx submit reply: the prediction's id, or why it cannot be tracked or was refused by body code. */
+function acceptedSubmitOutcome(r, n, rules) {
+    let json;
+    try {
+        json = JSON.parse(r.text);
     }
-    const r = x.reply;
-    if (r.status >= 200 && r.status < 300) {
-        let json;
-        try {
-            json = JSON.parse(r.text);
-        }
-        catch {
-            return unknownFate(notJson(r), r.status);
-        }
-        try {
-            return { value: { ...parseSubmitReply(json), attempts: n } };
-        }
-        catch (e) {
-            if (!(e instanceof AtlasError))
-                throw e;
-            // HTTP 200 without a readable id: the server accepted something we cannot track.
-            if (e.kind === 'protocol')
-                return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-            // A body code other than 200 is the API answering deliberately: it refused and created
-            // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-            // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-            // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-            if (e.kind === 'rate-limited') {
-                rules.onRateLimited(undefined);
-                return { error: e, retry: rules.retryRateLimited };
-            }
-            return { error: e, retry: false };
-        }
+    catch {
+        return unknownFate(rules, notJson(r), r.status);
     }
+    try {
+        return { value: { ...parseSubmitReply(json), attempts: n } };
+    }
+    catch (e) {
+        if (!(e instanceof AtlasError))
+            throw e;
+        // HTTP 200 without a readable id: the server accepted something we cannot track.
+        if (e.kind === 'protocol')
+            return unknownFate(rules, e.message.replace(/^submit: /, ''), r.status);
+        // A body code other than 200 is the API answering deliberately: it refused and created
+        // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+        // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+        // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+        if (e.kind === 'rate-limited') {
+            rules.onRateLimited(undefined);
+            return { error: e, retry: rules.retryRateLimited };
+        }
+        return { error: e, retry: false };
+    }
+}
+/** A non-2xx submit reply: a refusal (nothing created) or, for most 5xx, an unknown fate. */
+function refusedSubmitOutcome(r, rules) {
     const err = httpError('submit', r);
     // 429 and 503 are refusals: the server did not take the job.
     if (r.status === 429) {
@@ -54795,7 +54831,7 @@ function submitOutcome(x, n, rules) {
         return { error: err, retry: true };
     // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
     if (r.status >= 500 && err.kind === 'server')
-        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+        return unknownFate(rules, err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
     // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
     return { error: err, retry: false };
 }
@@ -55398,77 +55434,77 @@ function pickJobs(allJobs, filter, log) {
 
 ;// CONCATENATED MODULE: ./src/engine/slots.ts
 function createSlots(initialLimit, now = Date.now) {
-    let limit = Math.max(1, Math.floor(initialLimit));
-    let inUse = 0;
-    let heldUntil = 0;
-    let timer;
-    const waiters = [];
-    function pump() {
-        const wait = heldUntil - now();
-        if (wait > 0) {
-            if (!timer)
-                timer = setTimeout(() => {
-                    timer = undefined;
-                    pump();
-                }, wait);
-            return;
-        }
-        while (inUse < limit && waiters.length > 0) {
-            const w = waiters.shift();
-            inUse++;
-            w.grant();
-        }
-    }
+    const s = { limit: Math.max(1, Math.floor(initialLimit)), inUse: 0, heldUntil: 0, waiters: [] };
+    const pump = () => grantFreeSlots(s, now);
     return {
         get inUse() {
-            return inUse;
+            return s.inUse;
         },
         get limit() {
-            return limit;
+            return s.limit;
         },
-        acquire(signal, opts) {
-            if (signal?.aborted)
-                return Promise.reject(signal.reason);
-            return new Promise((resolve, reject) => {
-                const waiter = {
-                    grant: () => {
-                        signal?.removeEventListener('abort', onAbort);
-                        resolve();
-                    },
-                };
-                const onAbort = () => {
-                    const i = waiters.indexOf(waiter);
-                    if (i >= 0)
-                        waiters.splice(i, 1);
-                    reject(signal.reason);
-                };
-                signal?.addEventListener('abort', onAbort, { once: true });
-                if (opts?.front)
-                    waiters.unshift(waiter);
-                else
-                    waiters.push(waiter);
-                pump();
-            });
-        },
+        acquire: (signal, opts) => enqueue(s.waiters, pump, signal, opts?.front),
         release() {
-            inUse = Math.max(0, inUse - 1);
+            s.inUse = Math.max(0, s.inUse - 1);
             pump();
         },
         setLimit(n) {
-            limit = Math.max(1, Math.floor(n));
+            s.limit = Math.max(1, Math.floor(n));
             pump();
         },
         holdUntil(t) {
-            if (t <= heldUntil)
+            if (t <= s.heldUntil)
                 return;
-            heldUntil = t;
-            if (timer) {
-                clearTimeout(timer);
-                timer = undefined;
+            s.heldUntil = t;
+            if (s.timer) {
+                clearTimeout(s.timer);
+                s.timer = undefined;
             }
             pump();
         },
     };
+}
+/** Grant slots to the waiters, in order, while there is room and no hold; else wait out the hold. */
+function grantFreeSlots(s, now) {
+    const wait = s.heldUntil - now();
+    if (wait > 0) {
+        if (!s.timer)
+            s.timer = setTimeout(() => {
+                s.timer = undefined;
+                grantFreeSlots(s, now);
+            }, wait);
+        return;
+    }
+    while (s.inUse < s.limit && s.waiters.length > 0) {
+        const w = s.waiters.shift();
+        s.inUse++;
+        w.grant();
+    }
+}
+/** Queue a waiter (at the front when asked) that resolves when granted and leaves the queue when `signal` aborts. */
+function enqueue(waiters, pump, signal, front) {
+    if (signal?.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const waiter = {
+            grant: () => {
+                signal?.removeEventListener('abort', onAbort);
+                resolve();
+            },
+        };
+        const onAbort = () => {
+            const i = waiters.indexOf(waiter);
+            if (i >= 0)
+                waiters.splice(i, 1);
+            reject(signal.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (front)
+            waiters.unshift(waiter);
+        else
+            waiters.push(waiter);
+        pump();
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/concurrency.ts
