@@ -39024,7 +39024,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7679);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(988);
 // Entry point of the bundled CLI (dist/cli/index.js). A usage error is exit 2 with one line (cli.ts);
 // anything unexpected is exit 1 with one line, and the stack only with --verbose.
 
@@ -39044,7 +39044,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7679:
+/***/ 988:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -49496,8 +49496,6 @@ function checkNames(names, { add, offsetOf, lineOf }) {
 /**
  * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
  * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
- * A little over a screen: most of it is the wording of each way a reference can be wrong, kept
- * next to the single pass that finds them.
  */
 function checkChains(names, byName, add, offsetOf) {
     const all = [...byName.keys()];
@@ -49515,32 +49513,17 @@ function checkChains(names, byName, add, offsetOf) {
         if (byName.get(e.name) !== e)
             continue; // a duplicate name: reported already
         for (const ref of e.refs ?? []) {
-            const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
-            if (typeof ref.from !== 'string' || ref.from === '') {
-                problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+            const read = readChainRef(e, ref, known, all);
+            if ('problem' in read) {
+                problem(e, ref, read.problem);
                 continue;
             }
-            const parsed = parseChainRef(ref.from, known);
-            if (parsed.kind === 'unknown') {
-                const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
-                problem(e, ref, `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`);
+            const out = edges.get(e.name) ?? [];
+            if (!out.includes(read.job)) {
+                out.push(read.job);
+                edgeRef.set(`${e.name}\u0000${read.job}`, ref);
             }
-            else if (parsed.kind === 'bad-output') {
-                problem(e, ref, parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
-                    ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
-                    : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`);
-            }
-            else if (parsed.job === e.name) {
-                problem(e, ref, `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`);
-            }
-            else {
-                const out = edges.get(e.name) ?? [];
-                if (!out.includes(parsed.job)) {
-                    out.push(parsed.job);
-                    edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
-                }
-                edges.set(e.name, out);
-            }
+            edges.set(e.name, out);
         }
     }
     for (const [index, n] of perEntry) {
@@ -49554,6 +49537,32 @@ function checkChains(names, byName, add, offsetOf) {
             .get(`${cycle[0]}\u0000${cycle[1]}`)
             ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
     }
+}
+/** One `from:` of job `e`: the other job it takes an output of, or what is wrong with it. */
+function readChainRef(e, ref, known, all) {
+    const hint = 'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+    if (typeof ref.from !== 'string' || ref.from === '')
+        return { problem: `expected a job name, got ${describeValue(ref.from)}; ${hint}` };
+    const parsed = parseChainRef(ref.from, known);
+    if (parsed.kind === 'unknown') {
+        const close = closestNames(parsed.job, all.filter((n) => n !== e.name), 1)[0];
+        return {
+            problem: `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`,
+        };
+    }
+    if (parsed.kind === 'bad-output') {
+        return {
+            problem: parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+                ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+                : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
+        };
+    }
+    if (parsed.job === e.name) {
+        return {
+            problem: `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`,
+        };
+    }
+    return { job: parsed.job };
 }
 
 ;// CONCATENATED MODULE: ./src/jobfile/expand.ts
@@ -54294,6 +54303,34 @@ async function withRetries(attempt, policy, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/shared/deadline.ts
+// A deadline for one request or download, as a signal that also follows the caller's.
+// AbortSignal.timeout keeps its timer (and the signals composed with it) alive until it fires,
+// minutes after the request is done: at 10,000 jobs that is tens of thousands of live timers.
+// This one is cleared the moment the work ends.
+function startDeadline(ms, parent) {
+    const ctl = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+        timedOut = true;
+        ctl.abort(new DOMException(`deadline of ${ms} ms passed`, 'TimeoutError'));
+    }, ms);
+    timer.unref?.();
+    const follow = () => ctl.abort(parent?.reason);
+    if (parent?.aborted)
+        follow();
+    else
+        parent?.addEventListener('abort', follow, { once: true });
+    return {
+        signal: ctl.signal,
+        expired: () => timedOut,
+        clear: () => {
+            clearTimeout(timer);
+            parent?.removeEventListener('abort', follow);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/download/download.ts
 // Download one prediction output (a signed object-store URL or a data: URI) to disk.
 //
@@ -54305,6 +54342,7 @@ async function withRetries(attempt, policy, signal) {
 // one) and nothing else that identifies us: no Referer (hotlink protection), no Authorization (the
 // API key must never reach an object store). Error messages never carry the URL's query string,
 // which holds the signature.
+
 
 
 
@@ -54507,10 +54545,7 @@ async function removeQuietly(file) {
 /** Stream body into stem.<random>.part, hashing, counting and sniffing, then rename it into place. */
 async function writeBody(body, t) {
     const tmp = `${t.stem}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.part`;
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    const head = Buffer.alloc(SNIFF_BYTES);
-    let headLen = 0;
-    let bytes = 0;
+    const seen = { hash: (0,external_node_crypto_.createHash)('sha256'), head: Buffer.alloc(SNIFF_BYTES), headLen: 0, bytes: 0 };
     let fh;
     let out;
     let phase = 'request';
@@ -54518,47 +54553,61 @@ async function writeBody(body, t) {
         fh = await (0,promises_.open)(tmp, 'wx');
         out = fh.createWriteStream();
         phase = 'body';
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, async function* (source) {
-            for await (const chunk of source) {
-                bytes += chunk.length;
-                if (bytes > t.maxBytes)
-                    throw tooLarge(t.where, t.maxBytes);
-                hash.update(chunk);
-                if (headLen < SNIFF_BYTES)
-                    headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
-                yield chunk;
-            }
-        }, out, 
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, measure(seen, t), out, 
         // An HTTP body already dies with the request's signal (undici destroys it); adding a second
         // listener per download would only crowd a signal shared by many downloads.
         t.signal && !t.signalHandled ? { signal: t.signal } : {});
-        if (t.expected !== undefined && bytes !== t.expected) {
-            throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
-        }
-        const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
-        const unfit = notMedia(head.subarray(0, headLen), kind);
-        if (unfit)
-            throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
-        const final = `${t.stem}.${kind.ext}`;
-        await (0,promises_.rename)(tmp, final);
-        return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+        return await download_settle(tmp, seen, t);
     }
     catch (err) {
-        if (!body.destroyed)
-            body.destroy();
-        if (out) {
-            if (!out.destroyed)
-                out.destroy();
-            if (!out.closed)
-                await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
-        }
-        else if (fh) {
-            await fh.close().catch(() => undefined);
-        }
-        await removeQuietly(tmp);
+        await discard(body, out, fh, tmp);
         // A body that failed because the signal fired is an abort, whatever undici called it.
         throw toDownloadError(err, t.where, t.signal, phase);
     }
+}
+/** A pipeline step that counts (refusing past maxBytes), hashes and keeps the head of what passes. */
+function measure(seen, t) {
+    return async function* (source) {
+        for await (const chunk of source) {
+            seen.bytes += chunk.length;
+            if (seen.bytes > t.maxBytes)
+                throw tooLarge(t.where, t.maxBytes);
+            seen.hash.update(chunk);
+            if (seen.headLen < SNIFF_BYTES)
+                seen.headLen += chunk.copy(seen.head, seen.headLen, 0, SNIFF_BYTES - seen.headLen);
+            yield chunk;
+        }
+    };
+}
+/** Check the whole body arrived and is media, then give the .part file its name. */
+async function download_settle(tmp, seen, t) {
+    const { bytes } = seen;
+    if (t.expected !== undefined && bytes !== t.expected) {
+        throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
+    }
+    const head = seen.head.subarray(0, seen.headLen);
+    const kind = classify(head, t.contentType, t.url);
+    const unfit = notMedia(head, kind);
+    if (unfit)
+        throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
+    const final = `${t.stem}.${kind.ext}`;
+    await (0,promises_.rename)(tmp, final);
+    return { path: final, bytes, sha256: seen.hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+}
+/** After a failure: stop the body, close the file and remove the .part. */
+async function discard(body, out, fh, tmp) {
+    if (!body.destroyed)
+        body.destroy();
+    if (out) {
+        if (!out.destroyed)
+            out.destroy();
+        if (!out.closed)
+            await (0,external_node_events_.once)(out, 'close').catch(() => undefined);
+    }
+    else if (fh) {
+        await fh.close().catch(() => undefined);
+    }
+    await removeQuietly(tmp);
 }
 /** Percent-decode to bytes (the URL standard's percent-decode over the UTF-8 encoding). */
 function percentDecode(s) {
@@ -54624,19 +54673,21 @@ function decodeDataUri(uri) {
 async function downloadOutput(source, destStem, opts) {
     const where = redactUrl(source);
     const deadlineMs = opts.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS;
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+    const deadline = startDeadline(deadlineMs, opts.signal);
     try {
-        return await downloadWithin(source, external_node_path_default().resolve(destStem), where, { ...opts, signal });
+        return await downloadWithin(source, external_node_path_default().resolve(destStem), where, { ...opts, signal: deadline.signal });
     }
     catch (err) {
         // The download's own deadline, not the job's: say which limit ended it.
-        if (!deadline.aborted || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
+        if (!deadline.expired() || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
             throw err;
         const e = new DownloadError('deadline', `download of ${where} did not finish within ${deadlineMs / 1000} s`);
         if (err.attempts !== undefined)
             e.attempts = err.attempts;
         throw e;
+    }
+    finally {
+        deadline.clear();
     }
 }
 async function downloadWithin(source, stem, where, opts) {
@@ -54650,22 +54701,8 @@ async function downloadWithin(source, stem, where, opts) {
     catch (err) {
         throw toDownloadError(err, where, signal);
     }
-    if (/^data:/i.test(source)) {
-        // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
-        if (source.length > maxBytes * 4)
-            throw tooLarge(where, maxBytes, source.length);
-        const { data, mediaType } = decodeDataUri(source);
-        if (data.length > maxBytes)
-            throw tooLarge(where, maxBytes, data.length);
-        return writeBody(external_node_stream_.Readable.from([data]), {
-            stem,
-            where,
-            signal,
-            expected: data.length,
-            contentType: mediaType,
-            maxBytes,
-        });
-    }
+    if (/^data:/i.test(source))
+        return writeDataUri(source, stem, where, signal, maxBytes);
     let url;
     try {
         url = new URL(source);
@@ -54674,6 +54711,27 @@ async function downloadWithin(source, stem, where, opts) {
         throw new DownloadError('http', `not a URL: ${where}`);
     }
     checkProtocol(url, where);
+    return fetchWithRetries(url, stem, where, { ...opts, maxBytes });
+}
+function writeDataUri(source, stem, where, signal, maxBytes) {
+    // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
+    if (source.length > maxBytes * 4)
+        throw tooLarge(where, maxBytes, source.length);
+    const { data, mediaType } = decodeDataUri(source);
+    if (data.length > maxBytes)
+        throw tooLarge(where, maxBytes, data.length);
+    return writeBody(external_node_stream_.Readable.from([data]), {
+        stem,
+        where,
+        signal,
+        expected: data.length,
+        contentType: mediaType,
+        maxBytes,
+    });
+}
+/** fetchOnce until it succeeds or a failure is not worth another try (see downloadOutput). */
+async function fetchWithRetries(url, stem, where, opts) {
+    const { signal } = opts;
     const policy = {
         maxAttempts: opts.maxAttempts ?? 5,
         baseMs: opts.baseMs ?? 500,
@@ -54685,7 +54743,7 @@ async function downloadWithin(source, stem, where, opts) {
     let notFound = 0;
     const outcome = await withRetries(async () => {
         try {
-            return { value: await fetchOnce(url, stem, where, { ...opts, maxBytes }) };
+            return { value: await fetchOnce(url, stem, where, opts) };
         }
         catch (err) {
             const failure = toDownloadError(err, where, signal);
@@ -58256,6 +58314,7 @@ function redactDeep(value, secrets) {
 
 
 
+
 /** The largest API reply read: every documented reply is a few KB; anything past this is hostile or broken. */
 const MAX_REPLY_BYTES = 8 * 1024 * 1024;
 /** Connection failures that happen before a byte of the request reaches the server. */
@@ -58311,7 +58370,15 @@ async function exchange(opts, spec, signal) {
     if (signal?.aborted)
         throw transport_aborted(spec.label, signal);
     const limitMs = spec.deadlineMs ?? opts.deadlineMs;
-    const deadline = AbortSignal.timeout(limitMs);
+    const deadline = startDeadline(limitMs, signal);
+    try {
+        return await exchangeWithin(opts, spec, signal, deadline, limitMs);
+    }
+    finally {
+        deadline.clear();
+    }
+}
+async function exchangeWithin(opts, spec, signal, deadline, limitMs) {
     opts.events?.onRequest?.(spec.op);
     const fail = (e, phase) => {
         if (signal?.aborted) {
@@ -58319,7 +58386,7 @@ async function exchange(opts, spec, signal) {
             const note = spec.op === 'submit' ? ' (the request may already have reached the server and created a prediction)' : '';
             throw transport_aborted(spec.label, signal, `${phase === 'body' ? ' while reading the reply' : ''}${note}`);
         }
-        if (deadline.aborted)
+        if (deadline.expired())
             return overDeadline(spec.label, limitMs, phase);
         return transportFailure(spec.label, e, phase);
     };
@@ -58330,7 +58397,7 @@ async function exchange(opts, spec, signal) {
             headers: headersFor(spec, opts),
             body: spec.json !== undefined ? JSON.stringify(spec.json) : spec.form ? spec.form() : null,
             dispatcher: opts.dispatcher,
-            signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+            signal: deadline.signal,
             headersTimeout: opts.idleTimeoutMs,
             bodyTimeout: opts.idleTimeoutMs,
         });
@@ -58581,50 +58648,59 @@ function interpret(label, x, parse, onRateLimited) {
 }
 /** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
 function submitOutcome(x, n, rules) {
-    const unknownFate = (reason, status, retryAfterMs) => ({
+    if (!x.ok) {
+        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+        if (x.preSend)
+            return { error: x.error, retry: x.retryable };
+        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
+        return unknownFate(rules, x.error.message.replace(/^submit: /, ''));
+    }
+    const r = x.reply;
+    if (r.status >= 200 && r.status < 300)
+        return acceptedSubmitOutcome(r, n, rules);
+    return refusedSubmitOutcome(r, rules);
+}
+function unknownFate(rules, reason, status, retryAfterMs) {
+    return {
         error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
             op: 'submit',
             ...(status !== undefined ? { status } : {}),
             ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         }),
         retry: rules.retryUnknown,
-    });
-    if (!x.ok) {
-        // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-        if (x.preSend)
-            return { error: x.error, retry: x.retryable };
-        // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
-        return unknownFate(x.error.message.replace(/^submit: /, ''));
+    };
+}
+/** A 2xx submit reply: the prediction's id, or why it cannot be tracked or was refused by body code. */
+function acceptedSubmitOutcome(r, n, rules) {
+    let json;
+    try {
+        json = JSON.parse(r.text);
     }
-    const r = x.reply;
-    if (r.status >= 200 && r.status < 300) {
-        let json;
-        try {
-            json = JSON.parse(r.text);
-        }
-        catch {
-            return unknownFate(notJson(r), r.status);
-        }
-        try {
-            return { value: { ...parseSubmitReply(json), attempts: n } };
-        }
-        catch (e) {
-            if (!(e instanceof AtlasError))
-                throw e;
-            // HTTP 200 without a readable id: the server accepted something we cannot track.
-            if (e.kind === 'protocol')
-                return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-            // A body code other than 200 is the API answering deliberately: it refused and created
-            // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-            // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-            // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-            if (e.kind === 'rate-limited') {
-                rules.onRateLimited(undefined);
-                return { error: e, retry: rules.retryRateLimited };
-            }
-            return { error: e, retry: false };
-        }
+    catch {
+        return unknownFate(rules, notJson(r), r.status);
     }
+    try {
+        return { value: { ...parseSubmitReply(json), attempts: n } };
+    }
+    catch (e) {
+        if (!(e instanceof AtlasError))
+            throw e;
+        // HTTP 200 without a readable id: the server accepted something we cannot track.
+        if (e.kind === 'protocol')
+            return unknownFate(rules, e.message.replace(/^submit: /, ''), r.status);
+        // A body code other than 200 is the API answering deliberately: it refused and created
+        // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+        // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+        // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+        if (e.kind === 'rate-limited') {
+            rules.onRateLimited(undefined);
+            return { error: e, retry: rules.retryRateLimited };
+        }
+        return { error: e, retry: false };
+    }
+}
+/** A non-2xx submit reply: a refusal (nothing created) or, for most 5xx, an unknown fate. */
+function refusedSubmitOutcome(r, rules) {
     const err = httpError('submit', r);
     // 429 and 503 are refusals: the server did not take the job.
     if (r.status === 429) {
@@ -58635,7 +58711,7 @@ function submitOutcome(x, n, rules) {
         return { error: err, retry: true };
     // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
     if (r.status >= 500 && err.kind === 'server')
-        return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+        return unknownFate(rules, err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
     // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
     return { error: err, retry: false };
 }
@@ -59000,10 +59076,7 @@ function wantsLivePrices(jobFile) {
 }
 function planJobs(jobFile, opts = {}) {
     const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    // The job file's own prices win over any given file table. No prototype: a model id
-    // such as "constructor" must not find Object's.
-    const filePrices = Object.assign(Object.create(null), opts.prices?.file, filePriceTable(jobFile.pricing));
-    const tables = { ...opts.prices, file: filePrices };
+    const tables = priceTablesFor(jobFile, opts.prices);
     const planned = [];
     jobFile.jobs.forEach((spec, entry) => {
         const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
@@ -59011,37 +59084,9 @@ function planJobs(jobFile, opts = {}) {
         // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
         const seen = new Map();
         for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
-            const job = x.job;
-            const { model, prompt } = job;
-            if (model === undefined || prompt === undefined) {
-                throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
-            }
-            const type = job.type ?? inferType(model);
-            const body = {};
-            for (const field of BODY_FIELDS) {
-                const v = job[field];
-                if (v !== undefined)
-                    body[field] = v;
-            }
-            for (const [k, v] of Object.entries(job.params ?? {})) {
-                if (Object.hasOwn(body, k))
-                    throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
-                setOwn(body, k, v);
-            }
-            const p = {
-                index: planned.length,
-                name: job.name,
-                fileStem: safeFileStem(job.name),
-                type,
-                model,
-                prompt,
-                body,
-                timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-                identity: '',
-                estimate: estimateCost(model, type, body, tables),
-            };
+            const p = plannedJob(x.job, planned.length, timeouts, tables);
             // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-            const same = canonicalJson({ type, model, body });
+            const same = canonicalJson({ type: p.type, model: p.model, body: p.body });
             const occurrence = (seen.get(same) ?? 0) + 1;
             seen.set(same, occurrence);
             if (occurrence > 1)
@@ -59049,18 +59094,64 @@ function planJobs(jobFile, opts = {}) {
             const line = opts.jobLines?.[entry];
             if (line !== undefined)
                 p.line = line;
-            if (expandable) {
-                p.expandedFrom = {
-                    entry,
-                    name: spec.name,
-                    combination: Object.fromEntries(x.combination),
-                    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-                };
-            }
+            if (expandable)
+                p.expandedFrom = expandedFrom(entry, spec.name, x);
             planned.push(p);
         }
     });
     return identifyJobs(linkInputs(planned));
+}
+/**
+ * The job file's own prices win over any given file table. No prototype: a model id such as
+ * "constructor" must not find Object's.
+ */
+function priceTablesFor(jobFile, prices) {
+    const filePrices = Object.assign(Object.create(null), prices?.file, filePriceTable(jobFile.pricing));
+    return { ...prices, file: filePrices };
+}
+/** One expanded job as the engine runs it, its identity still unset (identifyJobs sets it). */
+function plannedJob(job, index, timeouts, tables) {
+    const { model, prompt } = job;
+    if (model === undefined || prompt === undefined) {
+        throw new Error(`job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`);
+    }
+    const type = job.type ?? inferType(model);
+    const body = requestBody(job);
+    return {
+        index,
+        name: job.name,
+        fileStem: safeFileStem(job.name),
+        type,
+        model,
+        prompt,
+        body,
+        timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+        identity: '',
+        estimate: estimateCost(model, type, body, tables),
+    };
+}
+/** The request body: the job's body fields, then its `params`. */
+function requestBody(job) {
+    const body = {};
+    for (const field of BODY_FIELDS) {
+        const v = job[field];
+        if (v !== undefined)
+            body[field] = v;
+    }
+    for (const [k, v] of Object.entries(job.params ?? {})) {
+        if (Object.hasOwn(body, k))
+            throw new Error(`job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`);
+        setOwn(body, k, v);
+    }
+    return body;
+}
+function expandedFrom(entry, name, x) {
+    return {
+        entry,
+        name,
+        combination: Object.fromEntries(x.combination),
+        ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+    };
 }
 /** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */
 function linkInputs(jobs) {
@@ -59178,27 +59269,12 @@ async function makePlan(settings, deps = {}) {
         ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
         : (0,external_node_path_.resolve)(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
     const live = wantsLivePrices(loaded.jobFile);
-    // One GET /models for live prices and the model id check (jobfile/model-check.ts).
-    const models = live || settings.checkModels
-        ? await model_list_readModelList({
-            baseUrl: settings.baseUrl,
-            userAgent: USER_AGENT,
-            ...(deps.log ? { log: deps.log } : {}),
-            ...(deps.signal ? { signal: deps.signal } : {}),
-        })
-        : undefined;
+    const models = live || settings.checkModels ? await readModels(settings, deps) : undefined;
     const prices = live && models ? livePricesFrom(models, deps.log) : {};
     const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
     if (models && settings.checkModels)
         checkModelIds(allJobs, models, loaded.path, deps.log);
-    // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-    const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-    if (chained.added.length) {
-        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-        deps.log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
-    }
-    const picked = chained.jobs;
-    const jobs = picked.map((j, index) => ({ ...j, index }));
+    const jobs = pickJobs(allJobs, settings.jobs, deps.log).map((j, index) => ({ ...j, index }));
     // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
     const twins = twinsOf(jobs);
     const estimatedCost = roundUsd(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
@@ -59217,80 +59293,98 @@ async function makePlan(settings, deps = {}) {
     }
     return plan;
 }
+/** One GET /models for live prices and the model id check (jobfile/model-check.ts). */
+function readModels(settings, deps) {
+    return model_list_readModelList({
+        baseUrl: settings.baseUrl,
+        userAgent: USER_AGENT,
+        ...(deps.log ? { log: deps.log } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+}
+/** The jobs the `jobs` filter picks, with the jobs whose outputs they take, even when the filter left them out. */
+function pickJobs(allJobs, filter, log) {
+    const chained = withDependencies(allJobs, filter.length ? filterJobs(allJobs, filter) : allJobs);
+    if (chained.added.length) {
+        const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+        log?.info(`The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`);
+    }
+    return chained.jobs;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/slots.ts
 function createSlots(initialLimit, now = Date.now) {
-    let limit = Math.max(1, Math.floor(initialLimit));
-    let inUse = 0;
-    let heldUntil = 0;
-    let timer;
-    const waiters = [];
-    function pump() {
-        const wait = heldUntil - now();
-        if (wait > 0) {
-            if (!timer)
-                timer = setTimeout(() => {
-                    timer = undefined;
-                    pump();
-                }, wait);
-            return;
-        }
-        while (inUse < limit && waiters.length > 0) {
-            const w = waiters.shift();
-            inUse++;
-            w.grant();
-        }
-    }
+    const s = { limit: Math.max(1, Math.floor(initialLimit)), inUse: 0, heldUntil: 0, waiters: [] };
+    const pump = () => grantFreeSlots(s, now);
     return {
         get inUse() {
-            return inUse;
+            return s.inUse;
         },
         get limit() {
-            return limit;
+            return s.limit;
         },
-        acquire(signal, opts) {
-            if (signal?.aborted)
-                return Promise.reject(signal.reason);
-            return new Promise((resolve, reject) => {
-                const waiter = {
-                    grant: () => {
-                        signal?.removeEventListener('abort', onAbort);
-                        resolve();
-                    },
-                };
-                const onAbort = () => {
-                    const i = waiters.indexOf(waiter);
-                    if (i >= 0)
-                        waiters.splice(i, 1);
-                    reject(signal.reason);
-                };
-                signal?.addEventListener('abort', onAbort, { once: true });
-                if (opts?.front)
-                    waiters.unshift(waiter);
-                else
-                    waiters.push(waiter);
-                pump();
-            });
-        },
+        acquire: (signal, opts) => enqueue(s.waiters, pump, signal, opts?.front),
         release() {
-            inUse = Math.max(0, inUse - 1);
+            s.inUse = Math.max(0, s.inUse - 1);
             pump();
         },
         setLimit(n) {
-            limit = Math.max(1, Math.floor(n));
+            s.limit = Math.max(1, Math.floor(n));
             pump();
         },
         holdUntil(t) {
-            if (t <= heldUntil)
+            if (t <= s.heldUntil)
                 return;
-            heldUntil = t;
-            if (timer) {
-                clearTimeout(timer);
-                timer = undefined;
+            s.heldUntil = t;
+            if (s.timer) {
+                clearTimeout(s.timer);
+                s.timer = undefined;
             }
             pump();
         },
     };
+}
+/** Grant slots to the waiters, in order, while there is room and no hold; else wait out the hold. */
+function grantFreeSlots(s, now) {
+    const wait = s.heldUntil - now();
+    if (wait > 0) {
+        if (!s.timer)
+            s.timer = setTimeout(() => {
+                s.timer = undefined;
+                grantFreeSlots(s, now);
+            }, wait);
+        return;
+    }
+    while (s.inUse < s.limit && s.waiters.length > 0) {
+        const w = s.waiters.shift();
+        s.inUse++;
+        w.grant();
+    }
+}
+/** Queue a waiter (at the front when asked) that resolves when granted and leaves the queue when `signal` aborts. */
+function enqueue(waiters, pump, signal, front) {
+    if (signal?.aborted)
+        return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+        const waiter = {
+            grant: () => {
+                signal?.removeEventListener('abort', onAbort);
+                resolve();
+            },
+        };
+        const onAbort = () => {
+            const i = waiters.indexOf(waiter);
+            if (i >= 0)
+                waiters.splice(i, 1);
+            reject(signal.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (front)
+            waiters.unshift(waiter);
+        else
+            waiters.push(waiter);
+        pump();
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/concurrency.ts
@@ -59767,13 +59861,37 @@ class LocalInputError extends Error {
  * problem at its job's line; nothing is uploaded or submitted here.
  */
 async function resolveLocalInputs(jobs, opts) {
-    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
-    const root = (0,external_node_path_.resolve)(opts.workspace);
+    const files = await openFileIndex(opts);
     const problems = [];
-    /** By the value as written (values resolve against the same root, so the same text is the same file). */
-    const byValue = new Map();
-    const byRealPath = new Map();
-    const bySha = new Map();
+    /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
+    const keyedBodies = new Map();
+    for (const job of jobs) {
+        const refs = findRefs(job.body);
+        if (refs.length === 0)
+            continue;
+        let ok = true;
+        for (const ref of refs) {
+            const what = await checkRef(ref, files);
+            if (what === null)
+                continue;
+            problems.push(refProblem(opts.configPath, job, ref, what));
+            ok = false;
+        }
+        if (!ok)
+            continue;
+        keyedBodies.set(job, mapRefs(job.body, (value) => {
+            const f = files.byValue.get(value);
+            return f ? `sha256:${f.sha256}` : value;
+        }));
+    }
+    if (problems.length)
+        throw new JobFileError(problems);
+    // Identified again, dependencies first: a job chained to one whose input file changed changes too.
+    const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    return { jobs: out, files: [...files.bySha.values()], uploader: bodyUploader(files.byValue) };
+}
+async function openFileIndex(opts) {
+    const root = (0,external_node_path_.resolve)(opts.workspace);
     let realRoot;
     let rootProblem;
     try {
@@ -59782,120 +59900,96 @@ async function resolveLocalInputs(jobs, opts) {
     catch (e) {
         rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
     }
-    /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
-    const keyedBodies = new Map();
-    for (const job of jobs) {
-        const refs = findRefs(job.body);
-        if (refs.length === 0)
-            continue;
-        const line = job.line ?? 1;
-        const problem = (ref, what) => problems.push({
-            file: opts.configPath,
-            line,
-            col: 1,
-            field: `${job.name}.${ref.field}`,
-            message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
-        });
-        let ok = true;
-        for (const ref of refs) {
-            const kind = classifyValue(ref.value);
-            if (kind === 'absolute') {
-                if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
-                    problem(ref, 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it');
-                    ok = false;
-                }
-                continue;
-            }
-            if (byValue.has(ref.value))
-                continue;
-            if (rootProblem || realRoot === undefined) {
-                problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
-                ok = false;
-                continue;
-            }
-            const abs = (0,external_node_path_.resolve)(root, ref.value);
-            if (!inside(root, abs)) {
-                problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let real;
-            try {
-                real = await (0,promises_.realpath)(abs);
-            }
-            catch (e) {
-                const code = codeOf(e);
-                problem(ref, code === 'ENOENT' || code === 'ENOTDIR'
-                    ? `is not a file in the workspace (looked for ${abs})`
-                    : `cannot be read (${code})`);
-                ok = false;
-                continue;
-            }
-            if (!inside(realRoot, real)) {
-                problem(ref, `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`);
-                ok = false;
-                continue;
-            }
-            let file;
-            try {
-                let p = byRealPath.get(real);
-                if (!p) {
-                    p = describeFile(real, maxBytes);
-                    byRealPath.set(real, p);
-                }
-                file = await p;
-            }
-            catch (e) {
-                problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
-                ok = false;
-                continue;
-            }
-            // Same content under another path: one file, one upload.
-            const known = bySha.get(file.sha256);
-            if (known)
-                file = known;
-            else
-                bySha.set(file.sha256, file);
-            byValue.set(ref.value, file);
-        }
-        if (!ok)
-            continue;
-        keyedBodies.set(job, mapRefs(job.body, (value) => {
-            const f = byValue.get(value);
-            return f ? `sha256:${f.sha256}` : value;
-        }));
-    }
-    if (problems.length)
-        throw new JobFileError(problems);
-    // Identified again, dependencies first: a job chained to one whose input file changed changes too.
-    const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+    const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+    return { root, realRoot, rootProblem, maxBytes, byValue: new Map(), byRealPath: new Map(), bySha: new Map() };
+}
+function refProblem(configPath, job, ref, what) {
+    const line = job.line ?? 1;
     return {
-        jobs: out,
-        files: [...bySha.values()],
-        uploader(client, log, shared) {
-            const upload = shared ?? mediaUploader(client, log);
-            return async (job, signal) => {
-                const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
-                if (refs.length === 0)
-                    return job.body;
-                const urls = new Map();
-                for (const ref of refs) {
-                    if (urls.has(ref.value))
-                        continue;
-                    try {
-                        urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
-                    }
-                    catch (e) {
-                        if (isAbort(e))
-                            throw e;
-                        if (e instanceof LocalInputError)
-                            throw e;
-                        throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
-                    }
+        file: configPath,
+        line,
+        col: 1,
+        field: `${job.name}.${ref.field}`,
+        message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+    };
+}
+/**
+ * Check one value the rule reads as a path and, when it names a good file, record it in the index.
+ * Returns what is wrong with it (completing "<value> …"), or null when nothing is.
+ */
+async function checkRef(ref, index) {
+    const kind = classifyValue(ref.value);
+    if (kind === 'absolute') {
+        return hasMediaExtension(ref.value) || (await isFile(ref.value))
+            ? 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it'
+            : null;
+    }
+    if (index.byValue.has(ref.value))
+        return null;
+    const { root, realRoot, rootProblem } = index;
+    if (rootProblem || realRoot === undefined)
+        return `cannot be checked: ${rootProblem ?? 'no workspace'}`;
+    const abs = (0,external_node_path_.resolve)(root, ref.value);
+    if (!inside(root, abs))
+        return `is outside the workspace (${root}); local inputs must be files inside it`;
+    let real;
+    try {
+        real = await (0,promises_.realpath)(abs);
+    }
+    catch (e) {
+        const code = codeOf(e);
+        return code === 'ENOENT' || code === 'ENOTDIR'
+            ? `is not a file in the workspace (looked for ${abs})`
+            : `cannot be read (${code})`;
+    }
+    if (!inside(realRoot, real))
+        return `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`;
+    let file;
+    try {
+        let p = index.byRealPath.get(real);
+        if (!p) {
+            p = describeFile(real, index.maxBytes);
+            index.byRealPath.set(real, p);
+        }
+        file = await p;
+    }
+    catch (e) {
+        return e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`;
+    }
+    // Same content under another path: one file, one upload.
+    const known = index.bySha.get(file.sha256);
+    if (known)
+        file = known;
+    else
+        index.bySha.set(file.sha256, file);
+    index.byValue.set(ref.value, file);
+    return null;
+}
+/** LocalInputs.uploader over the files found: each job's local paths replaced by their uploaded URLs. */
+function bodyUploader(byValue) {
+    return (client, log, shared) => {
+        const upload = shared ?? mediaUploader(client, log);
+        return async (job, signal) => {
+            const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+            if (refs.length === 0)
+                return job.body;
+            const urls = new Map();
+            for (const ref of refs) {
+                if (urls.has(ref.value))
+                    continue;
+                try {
+                    urls.set(ref.value, await upload(byValue.get(ref.value), ref.value, signal));
                 }
-                return mapRefs(job.body, (value) => urls.get(value) ?? value);
-            };
-        },
+                catch (e) {
+                    if (isAbort(e))
+                        throw e;
+                    if (e instanceof LocalInputError)
+                        throw e;
+                    throw new LocalInputError(`uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`);
+                }
+            }
+            return mapRefs(job.body, (value) => urls.get(value) ?? value);
+        };
     };
 }
 /** Every string value in the body that the rule reads as a path (relative or absolute), with where it is. */
@@ -62232,13 +62326,20 @@ function score(k, shard) {
 function partition(jobs, total) {
     if (!Number.isInteger(total) || total < 1)
         throw new RangeError(`shard count ${total} is not a whole number ≥ 1`);
-    const shards = Array.from({ length: total }, () => []);
-    if (total === 1) {
-        shards[0] = jobs.map((_, i) => i);
-        return shards;
-    }
-    // Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
-    // where the journal makes the second one free.
+    if (total === 1)
+        return [jobs.map((_, i) => i)];
+    const keyed = chainGroups(jobs, identityGroups(jobs));
+    // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
+    // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
+    const cls = (w) => Math.floor(Math.log2(w));
+    keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return place(keyed, total);
+}
+/**
+ * Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
+ * where the journal makes the second one free.
+ */
+function identityGroups(jobs) {
     const groups = new Map();
     jobs.forEach((job, i) => {
         const g = groups.get(job.identity);
@@ -62258,11 +62359,11 @@ function partition(jobs, total) {
             name: job.name,
         });
     });
-    const keyed = chainGroups(jobs, groups);
-    // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
-    // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
-    const cls = (w) => Math.floor(Math.log2(w));
-    keyed.sort((a, b) => cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return groups;
+}
+/** Place the groups, in order, each on its first choice with room under the cap (see partition). */
+function place(keyed, total) {
+    const shards = Array.from({ length: total }, () => []);
     const W = keyed.reduce((s, k) => s + k.weight, 0);
     const cap = ((1 + EPSILON) * W) / total;
     const load = new Array(total).fill(0);

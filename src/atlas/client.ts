@@ -222,45 +222,61 @@ interface SubmitRules {
 
 /** What one submit exchange means: billable, so resent only where the server cannot have created a prediction. */
 function submitOutcome(x: Exchange, n: number, rules: SubmitRules): Outcome<SubmitResult> {
-  const unknownFate = (reason: string, status?: number, retryAfterMs?: number): Outcome<SubmitResult> => ({
+  if (!x.ok) {
+    // Refused / DNS / connect timeout: nothing reached the server, resending is free.
+    if (x.preSend) return { error: x.error, retry: x.retryable };
+    // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
+    return unknownFate(rules, x.error.message.replace(/^submit: /, ''));
+  }
+  const r = x.reply;
+  if (r.status >= 200 && r.status < 300) return acceptedSubmitOutcome(r, n, rules);
+  return refusedSubmitOutcome(r, rules);
+}
+
+function unknownFate(
+  rules: SubmitRules,
+  reason: string,
+  status?: number,
+  retryAfterMs?: number,
+): Outcome<SubmitResult> {
+  return {
     error: new AtlasError('unknown-fate', `submit: the prediction may or may not have been created (${reason})`, {
       op: 'submit',
       ...(status !== undefined ? { status } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     }),
     retry: rules.retryUnknown,
-  });
-  if (!x.ok) {
-    // Refused / DNS / connect timeout: nothing reached the server, resending is free.
-    if (x.preSend) return { error: x.error, retry: x.retryable };
-    // Reset, socket error, timeout or an oversized reply after the body went out: the server may have it.
-    return unknownFate(x.error.message.replace(/^submit: /, ''));
+  };
+}
+
+/** A 2xx submit reply: the prediction's id, or why it cannot be tracked or was refused by body code. */
+function acceptedSubmitOutcome(r: Reply, n: number, rules: SubmitRules): Outcome<SubmitResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(r.text);
+  } catch {
+    return unknownFate(rules, notJson(r), r.status);
   }
-  const r = x.reply;
-  if (r.status >= 200 && r.status < 300) {
-    let json: unknown;
-    try {
-      json = JSON.parse(r.text);
-    } catch {
-      return unknownFate(notJson(r), r.status);
+  try {
+    return { value: { ...parseSubmitReply(json), attempts: n } };
+  } catch (e) {
+    if (!(e instanceof AtlasError)) throw e;
+    // HTTP 200 without a readable id: the server accepted something we cannot track.
+    if (e.kind === 'protocol') return unknownFate(rules, e.message.replace(/^submit: /, ''), r.status);
+    // A body code other than 200 is the API answering deliberately: it refused and created
+    // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
+    // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
+    // created the prediction, and a deliberate refusal gains nothing from an instant resend.
+    if (e.kind === 'rate-limited') {
+      rules.onRateLimited(undefined);
+      return { error: e, retry: rules.retryRateLimited };
     }
-    try {
-      return { value: { ...parseSubmitReply(json), attempts: n } };
-    } catch (e) {
-      if (!(e instanceof AtlasError)) throw e;
-      // HTTP 200 without a readable id: the server accepted something we cannot track.
-      if (e.kind === 'protocol') return unknownFate(e.message.replace(/^submit: /, ''), r.status);
-      // A body code other than 200 is the API answering deliberately: it refused and created
-      // nothing, so the error keeps its class. Only a body 429 is resent (as HTTP 429 is); a body
-      // 5xx is 'server' and not resent — a gateway wrapping an upstream failure could still have
-      // created the prediction, and a deliberate refusal gains nothing from an instant resend.
-      if (e.kind === 'rate-limited') {
-        rules.onRateLimited(undefined);
-        return { error: e, retry: rules.retryRateLimited };
-      }
-      return { error: e, retry: false };
-    }
+    return { error: e, retry: false };
   }
+}
+
+/** A non-2xx submit reply: a refusal (nothing created) or, for most 5xx, an unknown fate. */
+function refusedSubmitOutcome(r: Reply, rules: SubmitRules): Outcome<SubmitResult> {
   const err = httpError('submit', r);
   // 429 and 503 are refusals: the server did not take the job.
   if (r.status === 429) {
@@ -270,7 +286,7 @@ function submitOutcome(x: Exchange, n: number, rules: SubmitRules): Outcome<Subm
   if (r.status === 503) return { error: err, retry: true };
   // Any other 5xx (500/502/504, Cloudflare 52x): it may have created the prediction before failing.
   if (r.status >= 500 && err.kind === 'server')
-    return unknownFate(err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
+    return unknownFate(rules, err.message.replace(/^submit: /, ''), r.status, err.retryAfterMs);
   // 4xx (or an out-of-credit 5xx): refused by class, nothing created.
   return { error: err, retry: false };
 }

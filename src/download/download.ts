@@ -8,7 +8,7 @@
 // one) and nothing else that identifies us: no Referer (hotlink protection), no Authorization (the
 // API key must never reach an object store). Error messages never carry the URL's query string,
 // which holds the signature.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { request, type Dispatcher } from 'undici';
 import { classify, notMedia, SNIFF_BYTES } from './magic.js';
 import { refuseRedirect, refuseUrlHost, type EgressPolicy } from './egress.js';
 import { parseRetryAfter, withRetries, type RetryPolicy } from '../shared/retry.js';
+import { startDeadline } from '../shared/deadline.js';
 
 export interface DownloadOptions {
   userAgent: string;
@@ -303,10 +304,7 @@ async function removeQuietly(file: string): Promise<void> {
 /** Stream body into stem.<random>.part, hashing, counting and sniffing, then rename it into place. */
 async function writeBody(body: Readable, t: Target): Promise<Downloaded> {
   const tmp = `${t.stem}.${randomBytes(6).toString('hex')}.part`;
-  const hash = createHash('sha256');
-  const head = Buffer.alloc(SNIFF_BYTES);
-  let headLen = 0;
-  let bytes = 0;
+  const seen: BodySeen = { hash: createHash('sha256'), head: Buffer.alloc(SNIFF_BYTES), headLen: 0, bytes: 0 };
   let fh: FileHandle | undefined;
   let out: Writable | undefined;
   let phase: 'request' | 'body' = 'request';
@@ -316,41 +314,68 @@ async function writeBody(body: Readable, t: Target): Promise<Downloaded> {
     phase = 'body';
     await pipeline(
       body,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          bytes += chunk.length;
-          if (bytes > t.maxBytes) throw tooLarge(t.where, t.maxBytes);
-          hash.update(chunk);
-          if (headLen < SNIFF_BYTES) headLen += chunk.copy(head, headLen, 0, SNIFF_BYTES - headLen);
-          yield chunk;
-        }
-      },
+      measure(seen, t),
       out,
       // An HTTP body already dies with the request's signal (undici destroys it); adding a second
       // listener per download would only crowd a signal shared by many downloads.
       t.signal && !t.signalHandled ? { signal: t.signal } : {},
     );
-    if (t.expected !== undefined && bytes !== t.expected) {
-      throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
-    }
-    const kind = classify(head.subarray(0, headLen), t.contentType, t.url);
-    const unfit = notMedia(head.subarray(0, headLen), kind);
-    if (unfit) throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
-    const final = `${t.stem}.${kind.ext}`;
-    await rename(tmp, final);
-    return { path: final, bytes, sha256: hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+    return await settle(tmp, seen, t);
   } catch (err) {
-    if (!body.destroyed) body.destroy();
-    if (out) {
-      if (!out.destroyed) out.destroy();
-      if (!out.closed) await once(out, 'close').catch(() => undefined);
-    } else if (fh) {
-      await fh.close().catch(() => undefined);
-    }
-    await removeQuietly(tmp);
+    await discard(body, out, fh, tmp);
     // A body that failed because the signal fired is an abort, whatever undici called it.
     throw toDownloadError(err, t.where, t.signal, phase);
   }
+}
+
+/** What writeBody learnt of the bytes that went by. */
+interface BodySeen {
+  hash: Hash;
+  /** The first SNIFF_BYTES, for the magic bytes. */
+  head: Buffer;
+  headLen: number;
+  bytes: number;
+}
+
+/** A pipeline step that counts (refusing past maxBytes), hashes and keeps the head of what passes. */
+function measure(seen: BodySeen, t: Target) {
+  return async function* (source: AsyncIterable<Buffer>) {
+    for await (const chunk of source) {
+      seen.bytes += chunk.length;
+      if (seen.bytes > t.maxBytes) throw tooLarge(t.where, t.maxBytes);
+      seen.hash.update(chunk);
+      if (seen.headLen < SNIFF_BYTES)
+        seen.headLen += chunk.copy(seen.head, seen.headLen, 0, SNIFF_BYTES - seen.headLen);
+      yield chunk;
+    }
+  };
+}
+
+/** Check the whole body arrived and is media, then give the .part file its name. */
+async function settle(tmp: string, seen: BodySeen, t: Target): Promise<Downloaded> {
+  const { bytes } = seen;
+  if (t.expected !== undefined && bytes !== t.expected) {
+    throw new DownloadError('truncated', `download of ${t.where}: got ${bytes} bytes of ${t.expected}`);
+  }
+  const head = seen.head.subarray(0, seen.headLen);
+  const kind = classify(head, t.contentType, t.url);
+  const unfit = notMedia(head, kind);
+  if (unfit) throw new DownloadError('not-media', `download of ${t.where}: not media: ${unfit}`);
+  const final = `${t.stem}.${kind.ext}`;
+  await rename(tmp, final);
+  return { path: final, bytes, sha256: seen.hash.digest('hex'), contentType: kind.contentType, ext: kind.ext };
+}
+
+/** After a failure: stop the body, close the file and remove the .part. */
+async function discard(body: Readable, out: Writable | undefined, fh: FileHandle | undefined, tmp: string) {
+  if (!body.destroyed) body.destroy();
+  if (out) {
+    if (!out.destroyed) out.destroy();
+    if (!out.closed) await once(out, 'close').catch(() => undefined);
+  } else if (fh) {
+    await fh.close().catch(() => undefined);
+  }
+  await removeQuietly(tmp);
 }
 
 /** Percent-decode to bytes (the URL standard's percent-decode over the UTF-8 encoding). */
@@ -417,17 +442,18 @@ export function decodeDataUri(uri: string): { data: Buffer; mediaType?: string }
 export async function downloadOutput(source: string, destStem: string, opts: DownloadOptions): Promise<Downloaded> {
   const where = redactUrl(source);
   const deadlineMs = opts.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS;
-  const deadline = AbortSignal.timeout(deadlineMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline;
+  const deadline = startDeadline(deadlineMs, opts.signal);
   try {
-    return await downloadWithin(source, path.resolve(destStem), where, { ...opts, signal });
+    return await downloadWithin(source, path.resolve(destStem), where, { ...opts, signal: deadline.signal });
   } catch (err) {
     // The download's own deadline, not the job's: say which limit ended it.
-    if (!deadline.aborted || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
+    if (!deadline.expired() || opts.signal?.aborted || !(err instanceof DownloadError) || err.kind !== 'aborted')
       throw err;
     const e = new DownloadError('deadline', `download of ${where} did not finish within ${deadlineMs / 1000} s`);
     if (err.attempts !== undefined) e.attempts = err.attempts;
     throw e;
+  } finally {
+    deadline.clear();
   }
 }
 
@@ -440,22 +466,7 @@ async function downloadWithin(source: string, stem: string, where: string, opts:
   } catch (err) {
     throw toDownloadError(err, where, signal);
   }
-
-  if (/^data:/i.test(source)) {
-    // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
-    if (source.length > maxBytes * 4) throw tooLarge(where, maxBytes, source.length);
-    const { data, mediaType } = decodeDataUri(source);
-    if (data.length > maxBytes) throw tooLarge(where, maxBytes, data.length);
-    return writeBody(Readable.from([data]), {
-      stem,
-      where,
-      signal,
-      expected: data.length,
-      contentType: mediaType,
-      maxBytes,
-    });
-  }
-
+  if (/^data:/i.test(source)) return writeDataUri(source, stem, where, signal, maxBytes);
   let url: URL;
   try {
     url = new URL(source);
@@ -463,7 +474,38 @@ async function downloadWithin(source: string, stem: string, where: string, opts:
     throw new DownloadError('http', `not a URL: ${where}`);
   }
   checkProtocol(url, where);
+  return fetchWithRetries(url, stem, where, { ...opts, maxBytes });
+}
 
+function writeDataUri(
+  source: string,
+  stem: string,
+  where: string,
+  signal: AbortSignal | undefined,
+  maxBytes: number,
+): Promise<Downloaded> {
+  // Decoded, a data: URI is never longer than its text: refuse a huge one before decoding it.
+  if (source.length > maxBytes * 4) throw tooLarge(where, maxBytes, source.length);
+  const { data, mediaType } = decodeDataUri(source);
+  if (data.length > maxBytes) throw tooLarge(where, maxBytes, data.length);
+  return writeBody(Readable.from([data]), {
+    stem,
+    where,
+    signal,
+    expected: data.length,
+    contentType: mediaType,
+    maxBytes,
+  });
+}
+
+/** fetchOnce until it succeeds or a failure is not worth another try (see downloadOutput). */
+async function fetchWithRetries(
+  url: URL,
+  stem: string,
+  where: string,
+  opts: DownloadOptions & { maxBytes: number },
+): Promise<Downloaded> {
+  const { signal } = opts;
   const policy: RetryPolicy = {
     maxAttempts: opts.maxAttempts ?? 5,
     baseMs: opts.baseMs ?? 500,
@@ -476,7 +518,7 @@ async function downloadWithin(source: string, stem: string, where: string, opts:
   const outcome = await withRetries<Downloaded, DownloadError>(
     async () => {
       try {
-        return { value: await fetchOnce(url, stem, where, { ...opts, maxBytes }) };
+        return { value: await fetchOnce(url, stem, where, opts) };
       } catch (err) {
         const failure = toDownloadError(err, where, signal);
         if (failure.kind === 'not-found') notFound++;

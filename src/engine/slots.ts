@@ -12,72 +12,85 @@ export interface Slots {
 }
 
 export function createSlots(initialLimit: number, now: () => number = Date.now): Slots {
-  let limit = Math.max(1, Math.floor(initialLimit));
-  let inUse = 0;
-  let heldUntil = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const waiters: Array<{ grant: () => void }> = [];
-
-  function pump(): void {
-    const wait = heldUntil - now();
-    if (wait > 0) {
-      if (!timer)
-        timer = setTimeout(() => {
-          timer = undefined;
-          pump();
-        }, wait);
-      return;
-    }
-    while (inUse < limit && waiters.length > 0) {
-      const w = waiters.shift()!;
-      inUse++;
-      w.grant();
-    }
-  }
-
+  const s: SlotState = { limit: Math.max(1, Math.floor(initialLimit)), inUse: 0, heldUntil: 0, waiters: [] };
+  const pump = () => grantFreeSlots(s, now);
   return {
     get inUse() {
-      return inUse;
+      return s.inUse;
     },
     get limit() {
-      return limit;
+      return s.limit;
     },
-    acquire(signal, opts) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise<void>((resolve, reject) => {
-        const waiter = {
-          grant: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = () => {
-          const i = waiters.indexOf(waiter);
-          if (i >= 0) waiters.splice(i, 1);
-          reject(signal!.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (opts?.front) waiters.unshift(waiter);
-        else waiters.push(waiter);
-        pump();
-      });
-    },
+    acquire: (signal, opts) => enqueue(s.waiters, pump, signal, opts?.front),
     release() {
-      inUse = Math.max(0, inUse - 1);
+      s.inUse = Math.max(0, s.inUse - 1);
       pump();
     },
     setLimit(n) {
-      limit = Math.max(1, Math.floor(n));
+      s.limit = Math.max(1, Math.floor(n));
       pump();
     },
     holdUntil(t) {
-      if (t <= heldUntil) return;
-      heldUntil = t;
-      if (timer) {
-        clearTimeout(timer);
-        timer = undefined;
+      if (t <= s.heldUntil) return;
+      s.heldUntil = t;
+      if (s.timer) {
+        clearTimeout(s.timer);
+        s.timer = undefined;
       }
       pump();
     },
   };
+}
+
+interface Waiter {
+  grant: () => void;
+}
+
+interface SlotState {
+  limit: number;
+  inUse: number;
+  heldUntil: number;
+  /** Set while a hold is pending: wakes the waiters when it ends. */
+  timer?: NodeJS.Timeout | undefined;
+  waiters: Waiter[];
+}
+
+/** Grant slots to the waiters, in order, while there is room and no hold; else wait out the hold. */
+function grantFreeSlots(s: SlotState, now: () => number): void {
+  const wait = s.heldUntil - now();
+  if (wait > 0) {
+    if (!s.timer)
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        grantFreeSlots(s, now);
+      }, wait);
+    return;
+  }
+  while (s.inUse < s.limit && s.waiters.length > 0) {
+    const w = s.waiters.shift()!;
+    s.inUse++;
+    w.grant();
+  }
+}
+
+/** Queue a waiter (at the front when asked) that resolves when granted and leaves the queue when `signal` aborts. */
+function enqueue(waiters: Waiter[], pump: () => void, signal?: AbortSignal, front?: boolean): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const waiter: Waiter = {
+      grant: () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+    };
+    const onAbort = () => {
+      const i = waiters.indexOf(waiter);
+      if (i >= 0) waiters.splice(i, 1);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (front) waiters.unshift(waiter);
+    else waiters.push(waiter);
+    pump();
+  });
 }

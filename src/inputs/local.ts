@@ -157,106 +157,25 @@ export class LocalInputError extends Error {
  * problem at its job's line; nothing is uploaded or submitted here.
  */
 export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOptions): Promise<LocalInputs> {
-  const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
-  const root = resolve(opts.workspace);
+  const files = await openFileIndex(opts);
   const problems: JobFileProblem[] = [];
-  /** By the value as written (values resolve against the same root, so the same text is the same file). */
-  const byValue = new Map<string, LocalFile>();
-  const byRealPath = new Map<string, Promise<LocalFile>>();
-  const bySha = new Map<string, LocalFile>();
-  let realRoot: string | undefined;
-  let rootProblem: string | undefined;
-  try {
-    realRoot = await realpath(root);
-  } catch (e) {
-    rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
-  }
-
   /** The body each job with local inputs is identified by: its paths replaced by `sha256:<hex>`. */
   const keyedBodies = new Map<PlannedJob, Record<string, unknown>>();
   for (const job of jobs) {
     const refs = findRefs(job.body);
     if (refs.length === 0) continue;
-    const line = job.line ?? 1;
-    const problem = (ref: LocalRef, what: string) =>
-      problems.push({
-        file: opts.configPath,
-        line,
-        col: 1,
-        field: `${job.name}.${ref.field}`,
-        message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
-      });
     let ok = true;
     for (const ref of refs) {
-      const kind = classifyValue(ref.value)!;
-      if (kind === 'absolute') {
-        if (hasMediaExtension(ref.value) || (await isFile(ref.value))) {
-          problem(
-            ref,
-            'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it',
-          );
-          ok = false;
-        }
-        continue;
-      }
-      if (byValue.has(ref.value)) continue;
-      if (rootProblem || realRoot === undefined) {
-        problem(ref, `cannot be checked: ${rootProblem ?? 'no workspace'}`);
-        ok = false;
-        continue;
-      }
-      const abs = resolve(root, ref.value);
-      if (!inside(root, abs)) {
-        problem(ref, `is outside the workspace (${root}); local inputs must be files inside it`);
-        ok = false;
-        continue;
-      }
-      let real: string;
-      try {
-        real = await realpath(abs);
-      } catch (e) {
-        const code = codeOf(e);
-        problem(
-          ref,
-          code === 'ENOENT' || code === 'ENOTDIR'
-            ? `is not a file in the workspace (looked for ${abs})`
-            : `cannot be read (${code})`,
-        );
-        ok = false;
-        continue;
-      }
-      if (!inside(realRoot, real)) {
-        problem(
-          ref,
-          `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`,
-        );
-        ok = false;
-        continue;
-      }
-      let file: LocalFile;
-      try {
-        let p = byRealPath.get(real);
-        if (!p) {
-          p = describeFile(real, maxBytes);
-          byRealPath.set(real, p);
-        }
-        file = await p;
-      } catch (e) {
-        problem(ref, e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`);
-        ok = false;
-        continue;
-      }
-      // Same content under another path: one file, one upload.
-      const known = bySha.get(file.sha256);
-      if (known) file = known;
-      else bySha.set(file.sha256, file);
-      byValue.set(ref.value, file);
+      const what = await checkRef(ref, files);
+      if (what === null) continue;
+      problems.push(refProblem(opts.configPath, job, ref, what));
+      ok = false;
     }
     if (!ok) continue;
     keyedBodies.set(
       job,
       mapRefs(job.body, (value) => {
-        const f = byValue.get(value);
+        const f = files.byValue.get(value);
         return f ? `sha256:${f.sha256}` : value;
       }),
     );
@@ -264,31 +183,113 @@ export async function resolveLocalInputs(jobs: PlannedJob[], opts: LocalInputsOp
   if (problems.length) throw new JobFileError(problems);
   // Identified again, dependencies first: a job chained to one whose input file changed changes too.
   const out = keyedBodies.size ? identifyJobs(jobs, (job) => keyedBodies.get(job) ?? job.body) : jobs;
+  return { jobs: out, files: [...files.bySha.values()], uploader: bodyUploader(files.byValue) };
+}
 
+/** The local files found so far, and the workspace they must be inside. */
+interface FileIndex {
+  root: string;
+  realRoot: string | undefined;
+  rootProblem: string | undefined;
+  maxBytes: number;
+  /** By the value as written (values resolve against the same root, so the same text is the same file). */
+  byValue: Map<string, LocalFile>;
+  byRealPath: Map<string, Promise<LocalFile>>;
+  bySha: Map<string, LocalFile>;
+}
+
+async function openFileIndex(opts: LocalInputsOptions): Promise<FileIndex> {
+  const root = resolve(opts.workspace);
+  let realRoot: string | undefined;
+  let rootProblem: string | undefined;
+  try {
+    realRoot = await realpath(root);
+  } catch (e) {
+    rootProblem = `the workspace ${root} cannot be read (${codeOf(e)})`;
+  }
+  const maxBytes = opts.maxBytes ?? MAX_LOCAL_INPUT_BYTES;
+  return { root, realRoot, rootProblem, maxBytes, byValue: new Map(), byRealPath: new Map(), bySha: new Map() };
+}
+
+function refProblem(configPath: string, job: PlannedJob, ref: LocalRef, what: string): JobFileProblem {
+  const line = job.line ?? 1;
   return {
-    jobs: out,
-    files: [...bySha.values()],
-    uploader(client, log, shared) {
-      const upload = shared ?? mediaUploader(client, log);
-      return async (job, signal) => {
-        const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
-        if (refs.length === 0) return job.body;
-        const urls = new Map<string, string>();
-        for (const ref of refs) {
-          if (urls.has(ref.value)) continue;
-          try {
-            urls.set(ref.value, await upload(byValue.get(ref.value)!, ref.value, signal));
-          } catch (e) {
-            if (isAbort(e)) throw e;
-            if (e instanceof LocalInputError) throw e;
-            throw new LocalInputError(
-              `uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`,
-            );
-          }
+    file: configPath,
+    line,
+    col: 1,
+    field: `${job.name}.${ref.field}`,
+    message: `job "${job.name}" (line ${line}), parameter ${ref.field}: ${JSON.stringify(ref.value)} ${what}; nothing was submitted`,
+  };
+}
+
+/**
+ * Check one value the rule reads as a path and, when it names a good file, record it in the index.
+ * Returns what is wrong with it (completing "<value> …"), or null when nothing is.
+ */
+async function checkRef(ref: LocalRef, index: FileIndex): Promise<string | null> {
+  const kind = classifyValue(ref.value)!;
+  if (kind === 'absolute') {
+    return hasMediaExtension(ref.value) || (await isFile(ref.value))
+      ? 'is an absolute path: local inputs must be written relative to the workspace root (e.g. ./assets/logo.png), and must be inside it'
+      : null;
+  }
+  if (index.byValue.has(ref.value)) return null;
+  const { root, realRoot, rootProblem } = index;
+  if (rootProblem || realRoot === undefined) return `cannot be checked: ${rootProblem ?? 'no workspace'}`;
+  const abs = resolve(root, ref.value);
+  if (!inside(root, abs)) return `is outside the workspace (${root}); local inputs must be files inside it`;
+  let real: string;
+  try {
+    real = await realpath(abs);
+  } catch (e) {
+    const code = codeOf(e);
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? `is not a file in the workspace (looked for ${abs})`
+      : `cannot be read (${code})`;
+  }
+  if (!inside(realRoot, real))
+    return `resolves through a symbolic link to a file outside the workspace; local inputs must be files inside it`;
+  let file: LocalFile;
+  try {
+    let p = index.byRealPath.get(real);
+    if (!p) {
+      p = describeFile(real, index.maxBytes);
+      index.byRealPath.set(real, p);
+    }
+    file = await p;
+  } catch (e) {
+    return e instanceof LocalInputError ? e.message : `cannot be read (${codeOf(e)})`;
+  }
+  // Same content under another path: one file, one upload.
+  const known = index.bySha.get(file.sha256);
+  if (known) file = known;
+  else index.bySha.set(file.sha256, file);
+  index.byValue.set(ref.value, file);
+  return null;
+}
+
+/** LocalInputs.uploader over the files found: each job's local paths replaced by their uploaded URLs. */
+function bodyUploader(byValue: ReadonlyMap<string, LocalFile>): LocalInputs['uploader'] {
+  return (client, log, shared) => {
+    const upload = shared ?? mediaUploader(client, log);
+    return async (job, signal) => {
+      const refs = findRefs(job.body).filter((r) => byValue.has(r.value));
+      if (refs.length === 0) return job.body;
+      const urls = new Map<string, string>();
+      for (const ref of refs) {
+        if (urls.has(ref.value)) continue;
+        try {
+          urls.set(ref.value, await upload(byValue.get(ref.value)!, ref.value, signal));
+        } catch (e) {
+          if (isAbort(e)) throw e;
+          if (e instanceof LocalInputError) throw e;
+          throw new LocalInputError(
+            `uploading the local input ${ref.value} (parameter ${ref.field}) failed, so the job was not submitted: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
-        return mapRefs(job.body, (value) => urls.get(value) ?? value);
-      };
-    },
+      }
+      return mapRefs(job.body, (value) => urls.get(value) ?? value);
+    };
   };
 }
 

@@ -152,8 +152,6 @@ export function checkNames(names: NameEntry[], { add, offsetOf, lineOf }: Ctx): 
 /**
  * Chains: every `{from: …}` names another job of the file (by its expanded name), with an output
  * number ≥ 1 after `#` if any, and the jobs' inputs form no cycle. Each problem at its reference.
- * A little over a screen: most of it is the wording of each way a reference can be wrong, kept
- * next to the single pass that finds them.
  */
 export function checkChains(
   names: NameEntry[],
@@ -174,46 +172,17 @@ export function checkChains(
   for (const e of names) {
     if (byName.get(e.name) !== e) continue; // a duplicate name: reported already
     for (const ref of e.refs ?? []) {
-      const hint =
-        'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
-      if (typeof ref.from !== 'string' || ref.from === '') {
-        problem(e, ref, `expected a job name, got ${describeValue(ref.from)}; ${hint}`);
+      const read = readChainRef(e, ref, known, all);
+      if ('problem' in read) {
+        problem(e, ref, read.problem);
         continue;
       }
-      const parsed = parseChainRef(ref.from, known);
-      if (parsed.kind === 'unknown') {
-        const close = closestNames(
-          parsed.job,
-          all.filter((n) => n !== e.name),
-          1,
-        )[0];
-        problem(
-          e,
-          ref,
-          `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`,
-        );
-      } else if (parsed.kind === 'bad-output') {
-        problem(
-          e,
-          ref,
-          parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
-            ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
-            : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
-        );
-      } else if (parsed.job === e.name) {
-        problem(
-          e,
-          ref,
-          `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`,
-        );
-      } else {
-        const out = edges.get(e.name) ?? [];
-        if (!out.includes(parsed.job)) {
-          out.push(parsed.job);
-          edgeRef.set(`${e.name}\u0000${parsed.job}`, ref);
-        }
-        edges.set(e.name, out);
+      const out = edges.get(e.name) ?? [];
+      if (!out.includes(read.job)) {
+        out.push(read.job);
+        edgeRef.set(`${e.name}\u0000${read.job}`, ref);
       }
+      edges.set(e.name, out);
     }
   }
   for (const [index, n] of perEntry) {
@@ -231,4 +200,42 @@ export function checkChains(
       .get(`${cycle[0]}\u0000${cycle[1]}`)
       ?.report(`chain cycle: ${shown}; every job in it waits for the next one's output, so none of them can start`);
   }
+}
+
+/** One `from:` of job `e`: the other job it takes an output of, or what is wrong with it. */
+function readChainRef(
+  e: NameEntry,
+  ref: RefEntry,
+  known: (name: string) => boolean,
+  all: readonly string[],
+): { job: string } | { problem: string } {
+  const hint =
+    'from: takes the name of another job, e.g. {from: "Product Hero"}, or {from: "Product Hero#2"} for its second output';
+  if (typeof ref.from !== 'string' || ref.from === '')
+    return { problem: `expected a job name, got ${describeValue(ref.from)}; ${hint}` };
+  const parsed = parseChainRef(ref.from, known);
+  if (parsed.kind === 'unknown') {
+    const close = closestNames(
+      parsed.job,
+      all.filter((n) => n !== e.name),
+      1,
+    )[0];
+    return {
+      problem: `unknown job ${JSON.stringify(truncate(parsed.job, 60))} in from:${close ? ` (did you mean ${JSON.stringify(truncate(close, 60))}?)` : ''}; ${hint}`,
+    };
+  }
+  if (parsed.kind === 'bad-output') {
+    return {
+      problem:
+        parsed.suffix !== '' && /^0+$/.test(parsed.suffix)
+          ? `#${parsed.suffix} is not an output: outputs count from 1 (${JSON.stringify(`${truncate(parsed.job, 60)}#1`)} is the first, as is the name alone)`
+          : `${JSON.stringify(`#${truncate(parsed.suffix, 20)}`)} is not an output number; write ${JSON.stringify(`${truncate(parsed.job, 60)}#2`)} for the second output`,
+    };
+  }
+  if (parsed.job === e.name) {
+    return {
+      problem: `the job takes its own output (from: ${JSON.stringify(truncate(ref.from, 60))} is this job); name another job`,
+    };
+  }
+  return { job: parsed.job };
 }

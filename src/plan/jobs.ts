@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import type { JobFile, MediaType, ModelPrice } from '../jobfile/schema.js';
 import type { PlannedJob } from '../jobfile/job.js';
-import { expandJob } from '../jobfile/expand.js';
-import { BODY_FIELDS, mergeJob, setOwn, type BodyField } from '../jobfile/merge.js';
+import { expandJob, type Expanded } from '../jobfile/expand.js';
+import { BODY_FIELDS, mergeJob, setOwn, type BodyField, type MergedJob } from '../jobfile/merge.js';
 import { estimateCost, type PriceTables } from '../cost/prices.js';
 import { safeFileStem } from '../jobfile/names.js';
 import { findChainRefs, mapChainRefs, parseChainRef, topologicalOrder, type ChainInput } from '../jobfile/chain.js';
@@ -65,15 +65,7 @@ export interface PlanOptions {
 
 export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[] {
   const timeouts = opts.defaultTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  // The job file's own prices win over any given file table. No prototype: a model id
-  // such as "constructor" must not find Object's.
-  const filePrices: Record<string, ModelPrice> = Object.assign(
-    Object.create(null) as Record<string, ModelPrice>,
-    opts.prices?.file,
-    filePriceTable(jobFile.pricing),
-  );
-  const tables: PriceTables = { ...opts.prices, file: filePrices };
-
+  const tables = priceTablesFor(jobFile, opts.prices);
   const planned: PlannedJob[] = [];
   jobFile.jobs.forEach((spec, entry) => {
     const expandable = spec.matrix !== undefined || (spec.count ?? 1) > 1;
@@ -81,57 +73,87 @@ export function planJobs(jobFile: JobFile, opts: PlanOptions = {}): PlannedJob[]
     // in the name) are still distinct paid generations: the 2nd, 3rd, … get the occurrence in their identity.
     const seen = new Map<string, number>();
     for (const x of expandJob(mergeJob(jobFile.defaults, spec))) {
-      const job = x.job;
-      const { model, prompt } = job;
-      if (model === undefined || prompt === undefined) {
-        throw new Error(
-          `job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`,
-        );
-      }
-      const type = job.type ?? inferType(model);
-      const body: Record<string, unknown> = {};
-      for (const field of BODY_FIELDS) {
-        const v = job[field as BodyField];
-        if (v !== undefined) body[field] = v;
-      }
-      for (const [k, v] of Object.entries(job.params ?? {})) {
-        if (Object.hasOwn(body, k))
-          throw new Error(
-            `job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`,
-          );
-        setOwn(body, k, v);
-      }
-      const p: PlannedJob = {
-        index: planned.length,
-        name: job.name,
-        fileStem: safeFileStem(job.name),
-        type,
-        model,
-        prompt,
-        body,
-        timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
-        identity: '',
-        estimate: estimateCost(model, type, body, tables),
-      };
+      const p = plannedJob(x.job, planned.length, timeouts, tables);
       // Counted on the body as written (a reference as its name): equal bodies in one entry take equal inputs.
-      const same = canonicalJson({ type, model, body });
+      const same = canonicalJson({ type: p.type, model: p.model, body: p.body });
       const occurrence = (seen.get(same) ?? 0) + 1;
       seen.set(same, occurrence);
       if (occurrence > 1) p.occurrence = occurrence;
       const line = opts.jobLines?.[entry];
       if (line !== undefined) p.line = line;
-      if (expandable) {
-        p.expandedFrom = {
-          entry,
-          name: spec.name,
-          combination: Object.fromEntries(x.combination),
-          ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
-        };
-      }
+      if (expandable) p.expandedFrom = expandedFrom(entry, spec.name, x);
       planned.push(p);
     }
   });
   return identifyJobs(linkInputs(planned));
+}
+
+/**
+ * The job file's own prices win over any given file table. No prototype: a model id such as
+ * "constructor" must not find Object's.
+ */
+function priceTablesFor(jobFile: JobFile, prices: PriceTables | undefined): PriceTables {
+  const filePrices: Record<string, ModelPrice> = Object.assign(
+    Object.create(null) as Record<string, ModelPrice>,
+    prices?.file,
+    filePriceTable(jobFile.pricing),
+  );
+  return { ...prices, file: filePrices };
+}
+
+/** One expanded job as the engine runs it, its identity still unset (identifyJobs sets it). */
+function plannedJob(
+  job: MergedJob,
+  index: number,
+  timeouts: { image: number; video: number },
+  tables: PriceTables,
+): PlannedJob {
+  const { model, prompt } = job;
+  if (model === undefined || prompt === undefined) {
+    throw new Error(
+      `job ${JSON.stringify(job.name)} has no ${model === undefined ? 'model' : 'prompt'} (validate the file with parseJobFile first)`,
+    );
+  }
+  const type = job.type ?? inferType(model);
+  const body = requestBody(job);
+  return {
+    index,
+    name: job.name,
+    fileStem: safeFileStem(job.name),
+    type,
+    model,
+    prompt,
+    body,
+    timeoutMs: Math.round((job.timeout ?? timeouts[type]) * 1000),
+    identity: '',
+    estimate: estimateCost(model, type, body, tables),
+  };
+}
+
+/** The request body: the job's body fields, then its `params`. */
+function requestBody(job: MergedJob): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of BODY_FIELDS) {
+    const v = job[field as BodyField];
+    if (v !== undefined) body[field] = v;
+  }
+  for (const [k, v] of Object.entries(job.params ?? {})) {
+    if (Object.hasOwn(body, k))
+      throw new Error(
+        `job ${JSON.stringify(job.name)}: params.${k} repeats ${k}: (validate the file with parseJobFile first)`,
+      );
+    setOwn(body, k, v);
+  }
+  return body;
+}
+
+function expandedFrom(entry: number, name: string, x: Expanded): NonNullable<PlannedJob['expandedFrom']> {
+  return {
+    entry,
+    name,
+    combination: Object.fromEntries(x.combination),
+    ...(x.variation !== undefined ? { variation: x.variation, count: x.count } : {}),
+  };
 }
 
 /** Read each job's `{from: …}` references into `inputs` (the names are the expanded ones). Throws on what the validator reports. */

@@ -12,6 +12,7 @@ import { USER_AGENT } from '../version.js';
 import { planJobs, wantsLivePrices } from './jobs.js';
 import { renderPlan } from './render.js';
 import { PlanError, type Plan } from './types.js';
+import type { PlannedJob } from '../jobfile/job.js';
 
 /**
  * Load, validate and plan: everything that happens before any paid call. Throws JobFileError / PlanError.
@@ -27,29 +28,11 @@ export async function makePlan(
     ? await confinedOutputDir(settings, { path: loaded.path, outputDir: loaded.jobFile.output_dir }, deps.workspace)
     : resolve(settings.outputDir ?? loaded.jobFile.output_dir ?? 'output');
   const live = wantsLivePrices(loaded.jobFile);
-  // One GET /models for live prices and the model id check (jobfile/model-check.ts).
-  const models =
-    live || settings.checkModels
-      ? await readModelList({
-          baseUrl: settings.baseUrl,
-          userAgent: USER_AGENT,
-          ...(deps.log ? { log: deps.log } : {}),
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        })
-      : undefined;
+  const models = live || settings.checkModels ? await readModels(settings, deps) : undefined;
   const prices = live && models ? livePricesFrom(models, deps.log) : {};
   const allJobs = planJobs(loaded.jobFile, { jobLines: loaded.jobLines, prices });
   if (models && settings.checkModels) checkModelIds(allJobs, models, loaded.path, deps.log);
-  // A job the filter picks runs with the jobs whose outputs it takes, even when the filter left them out.
-  const chained = withDependencies(allJobs, settings.jobs.length ? filterJobs(allJobs, settings.jobs) : allJobs);
-  if (chained.added.length) {
-    const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
-    deps.log?.info(
-      `The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`,
-    );
-  }
-  const picked = chained.jobs;
-  const jobs = picked.map((j, index) => ({ ...j, index }));
+  const jobs = pickJobs(allJobs, settings.jobs, deps.log).map((j, index) => ({ ...j, index }));
   // A job repeating an earlier job's request is generated once (plan/twins.ts): counted once.
   const twins = twinsOf(jobs);
   const estimatedCost = roundUsd(jobs.reduce((s, j) => s + (twins.has(j.index) ? 0 : j.estimate.cost), 0));
@@ -69,4 +52,26 @@ export async function makePlan(
     );
   }
   return plan;
+}
+
+/** One GET /models for live prices and the model id check (jobfile/model-check.ts). */
+function readModels(settings: Settings, deps: { log?: Log; signal?: AbortSignal }) {
+  return readModelList({
+    baseUrl: settings.baseUrl,
+    userAgent: USER_AGENT,
+    ...(deps.log ? { log: deps.log } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+}
+
+/** The jobs the `jobs` filter picks, with the jobs whose outputs they take, even when the filter left them out. */
+function pickJobs(allJobs: PlannedJob[], filter: Settings['jobs'], log: Log | undefined): PlannedJob[] {
+  const chained = withDependencies(allJobs, filter.length ? filterJobs(allJobs, filter) : allJobs);
+  if (chained.added.length) {
+    const list = chained.added.map((a) => `"${a.name}" (input of "${a.neededBy}")`).join(', ');
+    log?.info(
+      `The jobs filter left out job${chained.added.length === 1 ? '' : 's'} whose outputs selected jobs take; running ${chained.added.length === 1 ? 'it' : 'them'} too: ${list}.`,
+    );
+  }
+  return chained.jobs;
 }

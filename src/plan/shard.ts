@@ -102,13 +102,23 @@ function score(k: Keyed, shard: number): number {
  */
 export function partition(jobs: readonly PlannedJob[], total: number): number[][] {
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`shard count ${total} is not a whole number ≥ 1`);
-  const shards: number[][] = Array.from({ length: total }, () => []);
-  if (total === 1) {
-    shards[0] = jobs.map((_, i) => i);
-    return shards;
-  }
-  // Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
-  // where the journal makes the second one free.
+  if (total === 1) return [jobs.map((_, i) => i)];
+  const keyed = chainGroups(jobs, identityGroups(jobs));
+  // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
+  // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
+  const cls = (w: number) => Math.floor(Math.log2(w));
+  keyed.sort(
+    (a, b) =>
+      cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  return place(keyed, total);
+}
+
+/**
+ * Jobs with the same identity (the same paid generation) are placed as one, so they share a shard,
+ * where the journal makes the second one free.
+ */
+function identityGroups(jobs: readonly PlannedJob[]): Map<string, Keyed> {
   const groups = new Map<string, Keyed>();
   jobs.forEach((job, i) => {
     const g = groups.get(job.identity);
@@ -127,14 +137,12 @@ export function partition(jobs: readonly PlannedJob[], total: number): number[][
       name: job.name,
     });
   });
-  const keyed = chainGroups(jobs, groups);
-  // Placement order: heavier weight classes (powers of two) first, so a heavy job finds room under
-  // the cap; within a class by the identity's hash; the name breaks ties between identical jobs.
-  const cls = (w: number) => Math.floor(Math.log2(w));
-  keyed.sort(
-    (a, b) =>
-      cls(b.weight) - cls(a.weight) || a.h1 - b.h1 || a.h2 - b.h2 || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-  );
+  return groups;
+}
+
+/** Place the groups, in order, each on its first choice with room under the cap (see partition). */
+function place(keyed: readonly Keyed[], total: number): number[][] {
+  const shards: number[][] = Array.from({ length: total }, () => []);
   const W = keyed.reduce((s, k) => s + k.weight, 0);
   const cap = ((1 + EPSILON) * W) / total;
   const load = new Array<number>(total).fill(0);
