@@ -1,7 +1,7 @@
 // A node:http fake of GitHub's Actions "results" service (the five Twirp methods @actions/artifact 6
 // calls), signing SAS URLs for an Azurite blob store so the real client uploads and downloads real bytes.
 // Behaves like GitHub where tests care: a second finalized artifact of the same name in a run is a 409,
-// expires_at is recorded, errors are non-2xx with {code, msg}. See /work/shared/github-offline.md.
+// expires_at is recorded, errors are non-2xx with {code, msg}. The client finds it through test/support/github-env.ts.
 import { randomUUID } from 'node:crypto';
 import { startTwirpServer, TwirpError, type TwirpMethods } from './twirp.js';
 import {
