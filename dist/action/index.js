@@ -75783,6 +75783,10 @@ function fixedConcurrency(slots, limit) {
         },
     };
 }
+/**
+ * `auto`: longer than a screen on purpose: one small state machine (slow start, the last good window,
+ * probes, strikes) whose two events read best side by side over the same few variables.
+ */
 function adaptiveConcurrency(slots, opts) {
     const now = opts.now ?? Date.now;
     let window = Math.max(1, Math.min(opts.start, opts.max));
@@ -75883,74 +75887,84 @@ function sizeFactor(job) {
     }
     return 1;
 }
+function coldLog(k, type) {
+    return Math.log(COLD_MEDIAN[type] * k.unitMs);
+}
+/** A model's remembered points (fading as its own observations come in) and its own observations, as one mixture. */
+function knownMixture(k, own, remembered) {
+    const points = [];
+    const weights = [];
+    let width = 0;
+    let total = 0;
+    // The memory fades as the run's own observations come in, and is gone after OWN_DATA_DECIDES.
+    const priorWeight = k.prior ? k.prior.weight * Math.max(0, 1 - (own?.xs.length ?? 0) / OWN_DATA_DECIDES) : 0;
+    if (remembered && remembered.points.length > 0 && priorWeight > 0) {
+        const w = priorWeight / remembered.points.length;
+        for (const p of remembered.points) {
+            points.push(p);
+            weights.push(w);
+        }
+        width += priorWeight * remembered.width;
+        total += priorWeight;
+    }
+    if (own && own.xs.length > 0) {
+        for (const x of own.xs) {
+            points.push(x);
+            weights.push(1);
+        }
+        width += own.xs.length * bandwidth(own.xs);
+        total += own.xs.length;
+    }
+    return { points, weights, width: Math.max(MIN_WIDTH, width / total) };
+}
+/** The latency distribution a job is planned on: known data, else the run's speed, else the cold prior. */
+function mixtureFor(k, job) {
+    const own = k.observed.get(job.model);
+    const remembered = k.prior && Object.hasOwn(k.prior.models, job.model) ? k.prior.models[job.model] : undefined;
+    if (own || remembered)
+        return { mix: knownMixture(k, own, remembered), known: true, data: true };
+    if (k.speedN > 0) {
+        const point = coldLog(k, job.type) + k.speedSum / k.speedN;
+        return { mix: { points: [point], weights: [1], width: UNSEEN_MODEL_WIDTH }, known: true, data: false };
+    }
+    return { mix: { points: [coldLog(k, job.type)], weights: [1], width: COLD_WIDTH }, known: false, data: false };
+}
+/** A job's poll schedule, from the cache while what it depends on has not moved enough to matter. */
+function cachedSchedule(k, cache, plan, job) {
+    const scale = sizeFactor(job);
+    const key = `${job.model}\u0000${scale}`;
+    // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
+    const version = k.observed.get(job.model)?.count ?? k.speedN;
+    const hit = cache.get(key);
+    const fresh = (v) => v === version || (version > 32 && version - v < Math.min(MAX_POINTS, Math.max(25, version / 8)));
+    if (hit && fresh(hit.version))
+        return hit.times;
+    const { mix, data } = mixtureFor(k, job);
+    const shifted = { ...mix, points: mix.points.map((p) => p + Math.log(scale)) };
+    const { bounds } = plan;
+    // A model with data of its own: one price per poll for all of them. A guess: the classic budget.
+    const times = optimalSchedule(shifted, bounds.floorMs, data
+        ? { price: plan.pollCost * bounds.floorMs }
+        : { budget: plan.budgetFactor * expectedBackoffPolls(shifted, bounds) });
+    cache.set(key, { times, version });
+    return times;
+}
+/** The model's four methods over one `Knowledge`; the work itself is in the functions above. */
 function createLatencyModel(bounds, options = {}) {
-    const observed = new Map();
-    const prior = options.prior;
+    const k = {
+        observed: new Map(),
+        prior: options.prior,
+        speedSum: 0,
+        speedN: 0,
+        unitMs: bounds.floorMs,
+    };
+    const { observed, prior } = k;
     const budgetFactor = options.budgetFactor ?? 1;
     const pollCost = options.pollCost ?? DEFAULT_POLL_COST;
-    // Run-wide log ratio of observed to cold-prior latency: the speed of this account and server.
-    let speedSum = 0;
-    let speedN = 0;
-    const unit = bounds.floorMs; // the cold prior is stated in poll-intervals
-    const coldLog = (type) => Math.log(COLD_MEDIAN[type] * unit);
-    function mixtureFor(job) {
-        const own = observed.get(job.model);
-        const remembered = prior && Object.hasOwn(prior.models, job.model) ? prior.models[job.model] : undefined;
-        if (own || remembered) {
-            const points = [];
-            const weights = [];
-            let width = 0;
-            let total = 0;
-            // The memory fades as the run's own observations come in, and is gone after OWN_DATA_DECIDES.
-            const priorWeight = prior ? prior.weight * Math.max(0, 1 - (own?.xs.length ?? 0) / OWN_DATA_DECIDES) : 0;
-            if (remembered && remembered.points.length > 0 && priorWeight > 0) {
-                const w = priorWeight / remembered.points.length;
-                for (const p of remembered.points) {
-                    points.push(p);
-                    weights.push(w);
-                }
-                width += priorWeight * remembered.width;
-                total += priorWeight;
-            }
-            if (own && own.xs.length > 0) {
-                for (const x of own.xs) {
-                    points.push(x);
-                    weights.push(1);
-                }
-                width += own.xs.length * bandwidth(own.xs);
-                total += own.xs.length;
-            }
-            return { mix: { points, weights, width: Math.max(MIN_WIDTH, width / total) }, known: true, data: true };
-        }
-        if (speedN > 0) {
-            return {
-                mix: { points: [coldLog(job.type) + speedSum / speedN], weights: [1], width: UNSEEN_MODEL_WIDTH },
-                known: true,
-                data: false,
-            };
-        }
-        return { mix: { points: [coldLog(job.type)], weights: [1], width: COLD_WIDTH }, known: false, data: false };
-    }
     // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
-    const schedules = new Map();
-    function scheduleFor(job) {
-        const scale = sizeFactor(job);
-        const key = `${job.model}\u0000${scale}`;
-        // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
-        const version = observed.get(job.model)?.count ?? speedN;
-        const hit = schedules.get(key);
-        if (hit &&
-            (hit.version === version ||
-                (version > 32 && version - hit.version < Math.min(MAX_POINTS, Math.max(25, version / 8))))) {
-            return hit.times;
-        }
-        const { mix, data } = mixtureFor(job);
-        const shifted = { ...mix, points: mix.points.map((p) => p + Math.log(scale)) };
-        // A model with data of its own: one price per poll for all of them. A guess: the classic budget.
-        const times = optimalSchedule(shifted, bounds.floorMs, data ? { price: pollCost * bounds.floorMs } : { budget: budgetFactor * expectedBackoffPolls(shifted, bounds) });
-        schedules.set(key, { times, version });
-        return times;
-    }
+    const cache = new Map();
+    const plan = { bounds, pollCost, budgetFactor };
+    const scheduleFor = (job) => cachedSchedule(k, cache, plan, job);
     const clamp = (ms) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
     return {
         observe(job, latencyMs) {
@@ -75964,8 +75978,8 @@ function createLatencyModel(bounds, options = {}) {
             if (s.xs.length > MAX_POINTS)
                 s.xs.shift();
             s.count++;
-            speedSum += x - coldLog(job.type);
-            speedN++;
+            k.speedSum += x - coldLog(k, job.type);
+            k.speedN++;
         },
         nextDelay(job, elapsedMs, lastDelayMs) {
             const times = scheduleFor(job);
@@ -75976,13 +75990,13 @@ function createLatencyModel(bounds, options = {}) {
             return clamp(lastDelayMs > 0 ? lastDelayMs * BACKOFF_FACTOR : bounds.floorMs);
         },
         expectedMs(job) {
-            const { mix, known } = mixtureFor(job);
+            const { mix, known } = mixtureFor(k, job);
             return known ? Math.exp(weightedMedian(mix) + Math.log(sizeFactor(job))) : undefined;
         },
         snapshot() {
             const out = { ...prior?.models };
             for (const [model, s] of observed) {
-                const { mix } = mixtureFor({ model, type: s.type, body: {} });
+                const { mix } = mixtureFor(k, { model, type: s.type, body: {} });
                 out[model] = {
                     type: s.type,
                     points: quantiles(mix, 24),
@@ -76059,6 +76073,12 @@ function expectedBackoffPolls(m, bounds) {
  * tail is planned as well as a log-normal.
  */
 function optimalSchedule(m, floorMs, plan) {
+    const grid = candidateGrid(m, floorMs);
+    if ('price' in plan)
+        return solveAtPrice(grid, plan.price).times;
+    return cheapestWithin(grid, plan.budget);
+}
+function candidateGrid(m, floorMs) {
     const lo = Math.max(floorMs, Math.exp(mixtureQuantile(m, 1 - COVERAGE)));
     const hi = Math.max(lo, Math.exp(mixtureQuantile(m, COVERAGE)));
     const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / floorMs) + 1));
@@ -76074,45 +76094,47 @@ function optimalSchedule(m, floorMs, plan) {
         M[k + 1] = M[k] + mass;
         C[k + 1] = C[k] + mass * centre;
     }
+    return { n, hi, g, F, M, C };
+}
+/** The schedule minimising expected detection delay plus `price` per poll, and its expected polls. */
+function solveAtPrice(grid, price) {
+    const { n, g, F, M, C } = grid;
     // state i = last poll at g[i−1] (i = 0: submit, nothing polled yet).
     const survival = (i) => (i === 0 ? 1 : 1 - F[i - 1]);
-    const solve = (price) => {
-        const V = new Float64Array(n + 1);
-        const P = new Float64Array(n + 1);
-        const next = new Int32Array(n + 1);
-        for (let i = n - 1; i >= 0; i--) {
-            let best = Infinity;
-            for (let j = i + 1; j <= n; j++) {
-                const delay = g[j - 1] * (M[j] - M[i]) - (C[j] - C[i]);
-                const cost = price * survival(i) + delay + V[j];
-                if (cost < best) {
-                    best = cost;
-                    next[i] = j;
-                }
+    const V = new Float64Array(n + 1);
+    const P = new Float64Array(n + 1);
+    const next = new Int32Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) {
+        let best = Infinity;
+        for (let j = i + 1; j <= n; j++) {
+            const delay = g[j - 1] * (M[j] - M[i]) - (C[j] - C[i]);
+            const cost = price * survival(i) + delay + V[j];
+            if (cost < best) {
+                best = cost;
+                next[i] = j;
             }
-            V[i] = best;
-            P[i] = survival(i) + P[next[i]];
         }
-        const times = [];
-        for (let i = next[0];; i = next[i]) {
-            times.push(g[i - 1]);
-            if (i === n)
-                break;
-        }
-        return { times, polls: P[0] };
-    };
-    if ('price' in plan)
-        return solve(plan.price).times;
-    const budget = plan.budget;
-    // Cheapest price that stays within budget; polls fall as the price rises.
-    let a = Math.log(hi * 1e-6);
-    let b = Math.log(hi * 10);
-    let best = solve(Math.exp(b));
+        V[i] = best;
+        P[i] = survival(i) + P[next[i]];
+    }
+    const times = [];
+    for (let i = next[0];; i = next[i]) {
+        times.push(g[i - 1]);
+        if (i === n)
+            break;
+    }
+    return { times, polls: P[0] };
+}
+/** The cheapest price per poll whose schedule stays within `budget` polls; polls fall as the price rises. */
+function cheapestWithin(grid, budget) {
+    let a = Math.log(grid.hi * 1e-6);
+    let b = Math.log(grid.hi * 10);
+    let best = solveAtPrice(grid, Math.exp(b));
     if (best.polls > budget)
         return best.times;
     for (let i = 0; i < 28; i++) {
         const mid = (a + b) / 2;
-        const s = solve(Math.exp(mid));
+        const s = solveAtPrice(grid, Math.exp(mid));
         if (s.polls <= budget) {
             b = mid;
             best = s;

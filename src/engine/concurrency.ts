@@ -44,6 +44,10 @@ export function fixedConcurrency(slots: Slots, limit: number): ConcurrencyContro
   };
 }
 
+/**
+ * `auto`: longer than a screen on purpose: one small state machine (slow start, the last good window,
+ * probes, strikes) whose two events read best side by side over the same few variables.
+ */
 export function adaptiveConcurrency(
   slots: Slots,
   opts: { start: number; max: number; now?: () => number },
