@@ -16,6 +16,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   mergeJournalText: () => (/* binding */ mergeJournalText),
 /* harmony export */   planHash: () => (/* binding */ planHash),
 /* harmony export */   restoreOutputs: () => (/* binding */ restoreOutputs),
+/* harmony export */   runCacheKeys: () => (/* binding */ runCacheKeys),
 /* harmony export */   saveOutputs: () => (/* binding */ saveOutputs)
 /* harmony export */ });
 /* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49511);
@@ -265,13 +266,7 @@ async function carryOutputs(plan, settings, env, log) {
         log.debug('Actions cache: no cache service in this environment; outputs are not carried between runs.');
         return undefined;
     }
-    const keys = cacheKeys({
-        configPath: plan.configPath,
-        jobIdentities: plan.jobs.map((j) => j.identity),
-        runId: env['GITHUB_RUN_ID'] || 'local',
-        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || 1) || 1,
-        shard: settings.shard,
-    });
+    const keys = runCacheKeys(plan, settings, env);
     // With force, restore anyway: in-flight predictions of an earlier attempt are still resumed
     // (the engine only ignores finished `downloaded` entries under force).
     const restored = await restoreOutputs(plan.outputDir, keys, log);
@@ -282,6 +277,16 @@ async function carryOutputs(plan, settings, env, log) {
         // After a hit, an unchanged journal means nothing new to keep; after a miss, always save.
         save: () => (saving ??= saveOutputs(plan.outputDir, keys.primary, log, restored.hit ? { unlessJournal: restored.journalDigest } : {})),
     };
+}
+/** This run's cache keys: its plan, run and attempt (and shard), from the runner's environment. */
+function runCacheKeys(plan, settings, env) {
+    return cacheKeys({
+        configPath: plan.configPath,
+        jobIdentities: plan.jobs.map((j) => j.identity),
+        runId: env['GITHUB_RUN_ID'] || 'local',
+        runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || 1) || 1,
+        shard: settings.shard,
+    });
 }
 
 

@@ -10,15 +10,10 @@ import type { Log } from '../shared/log.js';
 import type { MediaUploader } from '../inputs/local.js';
 import type { Slots } from './slots.js';
 import type { ConcurrencyController } from './concurrency.js';
+import type { Downloaded } from '../download/download.js';
 import type { LatencyModel, PollBounds } from './latency.js';
 
-export interface Downloaded {
-  path: string;
-  bytes: number;
-  sha256: string;
-  contentType: string;
-  ext: string;
-}
+export type { Downloaded };
 export type DownloadFn = (source: string, destStem: string, signal: AbortSignal) => Promise<Downloaded>;
 
 export interface EngineOptions {

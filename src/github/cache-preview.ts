@@ -1,7 +1,7 @@
 // A dry run restores the Actions cache without ever saving it: the earlier run's manifest is what
 // the plan is compared with (for a pull request, the base branch's latest entry).
 import type { Log } from '../shared/log.js';
-import { cacheKeys, cacheServiceAvailable, restoreOutputs } from './cache.js';
+import { cacheServiceAvailable, restoreOutputs, runCacheKeys } from './cache.js';
 
 export async function restoreForComparison(
   plan: { configPath: string; outputDir: string; jobs: ReadonlyArray<{ identity: string }> },
@@ -10,12 +10,6 @@ export async function restoreForComparison(
   log: Log,
 ): Promise<void> {
   if (!settings.cache || !cacheServiceAvailable(env)) return;
-  const keys = cacheKeys({
-    configPath: plan.configPath,
-    jobIdentities: plan.jobs.map((j) => j.identity),
-    runId: env['GITHUB_RUN_ID'] || 'local',
-    runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || 1) || 1,
-    shard: settings.shard,
-  });
+  const keys = runCacheKeys(plan, settings, env);
   await restoreOutputs(plan.outputDir, keys, log);
 }

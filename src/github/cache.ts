@@ -289,13 +289,7 @@ export async function carryOutputs(
     log.debug('Actions cache: no cache service in this environment; outputs are not carried between runs.');
     return undefined;
   }
-  const keys = cacheKeys({
-    configPath: plan.configPath,
-    jobIdentities: plan.jobs.map((j) => j.identity),
-    runId: env['GITHUB_RUN_ID'] || 'local',
-    runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || 1) || 1,
-    shard: settings.shard,
-  });
+  const keys = runCacheKeys(plan, settings, env);
   // With force, restore anyway: in-flight predictions of an earlier attempt are still resumed
   // (the engine only ignores finished `downloaded` entries under force).
   const restored = await restoreOutputs(plan.outputDir, keys, log);
@@ -312,4 +306,19 @@ export async function carryOutputs(
         restored.hit ? { unlessJournal: restored.journalDigest } : {},
       )),
   };
+}
+
+/** This run's cache keys: its plan, run and attempt (and shard), from the runner's environment. */
+export function runCacheKeys(
+  plan: { configPath: string; jobs: ReadonlyArray<{ identity: string }> },
+  settings: { shard?: { index: number; total: number } },
+  env: NodeJS.ProcessEnv,
+): ReturnType<typeof cacheKeys> {
+  return cacheKeys({
+    configPath: plan.configPath,
+    jobIdentities: plan.jobs.map((j) => j.identity),
+    runId: env['GITHUB_RUN_ID'] || 'local',
+    runAttempt: Number(env['GITHUB_RUN_ATTEMPT'] || 1) || 1,
+    shard: settings.shard,
+  });
 }
