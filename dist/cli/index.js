@@ -58256,7 +58256,9 @@ function secretForms(secrets) {
 }
 /** A function that replaces every form of every secret in a text with `***`. */
 function secretRedactor(secrets) {
-    const forms = secretForms(secrets);
+    return redactorOf(secretForms(secrets));
+}
+function redactorOf(forms) {
     return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
 function redactSecrets(text, secrets) {
@@ -58271,9 +58273,10 @@ function containsSecret(text, secrets) {
  * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
  */
 function redactDeep(value, secrets) {
-    if (secretForms(secrets).length === 0)
+    const forms = secretForms(secrets);
+    if (forms.length === 0)
         return value;
-    const text = secretRedactor(secrets);
+    const text = redactorOf(forms);
     const walk = (v) => {
         if (typeof v === 'string')
             return text(v);
@@ -58288,7 +58291,9 @@ function redactDeep(value, secrets) {
         }
         if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
             let out;
-            for (const [k, x] of Object.entries(v)) {
+            // Keys, not entries: entries would allocate a pair per property of every object walked.
+            for (const k of Object.keys(v)) {
+                const x = v[k];
                 const k2 = text(k);
                 const y = walk(x);
                 if (k2 !== k || y !== x) {
@@ -61101,11 +61106,9 @@ async function openJournal(path, opts = {}) {
         path,
         latest: (identity) => latest.get(identity),
         record(entry) {
-            const full = { at: new Date().toISOString(), ...entry };
-            fold(latest, full);
             // The identity is a hash: never redacted, so a re-run still finds its entry.
-            const { at, identity, ...rest } = full;
-            pending.push(JSON.stringify({ at, identity, ...redactDeep(rest, secrets) }) + '\n');
+            const { identity, ...rest } = entry;
+            pending.push(JSON.stringify({ at: new Date().toISOString(), identity, ...redactDeep(rest, secrets) }) + '\n');
             const p = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
             flushing ??= flush();
             return p;
@@ -61230,9 +61233,11 @@ function buildManifest(jobs, results, meta) {
         ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
     };
 }
+/** Results stringified together: one string per batch instead of two per result (the text and its indented copy). */
+const RESULTS_PER_WRITE = 200;
 /**
- * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
- * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but a batch of
+ * results at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
  */
 async function writeManifest(outputDir, manifest) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
@@ -61246,8 +61251,9 @@ async function writeManifest(outputDir, manifest) {
             const value = manifest[key];
             if (key === 'results' && Array.isArray(value) && value.length > 0) {
                 await fh.write(`  "results": [\n`);
-                for (const [j, r] of value.entries()) {
-                    await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+                for (let j = 0; j < value.length; j += RESULTS_PER_WRITE) {
+                    const last = j + RESULTS_PER_WRITE >= value.length;
+                    await fh.write(`${resultLines(value.slice(j, j + RESULTS_PER_WRITE))}${last ? '\n' : ',\n'}`);
                 }
                 await fh.write(`  ]${sep}`);
             }
@@ -61257,6 +61263,13 @@ async function writeManifest(outputDir, manifest) {
         }
         await fh.write('}\n');
     });
+}
+const RESULTS_HEAD = '{\n  "results": [\n';
+const RESULTS_TAIL = '\n  ]\n}';
+/** Results as they stand inside the manifest's "results" array (already indented there), comma-separated. */
+function resultLines(results) {
+    // Stringified at the depth they have in the manifest, so JSON.stringify indents them itself.
+    return JSON.stringify({ results }, null, 2).slice(RESULTS_HEAD.length, -RESULTS_TAIL.length);
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -61305,11 +61318,18 @@ function escapeText(s, maxChars) {
         .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
         .replace(/\s+/g, ' ')
         .trim();
-    if (maxChars !== undefined && [...t].length > maxChars)
+    if (maxChars !== undefined && longerThan(t, maxChars))
         t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
     // ':' is escaped so GitHub's autolinker cannot turn a stray https://… into a link; '@' gets a
     // zero-width space so a job named "@org/team" pings nobody.
     return t.replace(/[&<>"'|\\`*_~[\]#!:]/g, (c) => ENTITY[c] ?? c).replace(/@/g, '@&#8203;');
+}
+/**
+ * More than `max` characters (code points)? A string never has more code points than UTF-16 units,
+ * so most texts are answered without spreading them into an array of characters.
+ */
+function longerThan(s, max) {
+    return s.length > max && [...s].length > max;
 }
 /** Inline code-ish text (model names, ids): escaped like any other text, in <code>. */
 function codeText(s, maxChars) {
@@ -61605,7 +61625,7 @@ function nameCell(r, opts) {
         return name;
     const inline = opts.promptInline ?? 100;
     const text = escapeText(prompt, opts.promptMaxChars);
-    if ([...prompt].length <= inline)
+    if (!longerThan(prompt, inline))
         return `${name}<br><sub>${text}</sub>`;
     return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }

@@ -71,10 +71,18 @@ export function escapeText(s: string, maxChars?: number): string {
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  if (maxChars !== undefined && [...t].length > maxChars) t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
+  if (maxChars !== undefined && longerThan(t, maxChars)) t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
   // ':' is escaped so GitHub's autolinker cannot turn a stray https://… into a link; '@' gets a
   // zero-width space so a job named "@org/team" pings nobody.
   return t.replace(/[&<>"'|\\`*_~[\]#!:]/g, (c) => ENTITY[c] ?? c).replace(/@/g, '@&#8203;');
+}
+
+/**
+ * More than `max` characters (code points)? A string never has more code points than UTF-16 units,
+ * so most texts are answered without spreading them into an array of characters.
+ */
+function longerThan(s: string, max: number): boolean {
+  return s.length > max && [...s].length > max;
 }
 
 /** Inline code-ish text (model names, ids): escaped like any other text, in <code>. */
@@ -408,7 +416,7 @@ function nameCell(r: JobResult, opts: JobRowOptions): string {
   if (!prompt) return name;
   const inline = opts.promptInline ?? 100;
   const text = escapeText(prompt, opts.promptMaxChars);
-  if ([...prompt].length <= inline) return `${name}<br><sub>${text}</sub>`;
+  if (!longerThan(prompt, inline)) return `${name}<br><sub>${text}</sub>`;
   return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }
 
