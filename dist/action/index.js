@@ -74237,7 +74237,7 @@ const RESULTS_PER_WRITE = 200;
 async function writeManifest(outputDir, manifest) {
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(outputDir, { recursive: true });
     // Never through a symlink planted at manifest.json (see shared/safe-write.ts).
-    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceFile */ .f)(outputDir, MANIFEST_FILE, async (fh) => {
+    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceFile */ .fR)(outputDir, MANIFEST_FILE, async (fh) => {
         const indent = (text, by) => text.replace(/\n/g, `\n${by}`);
         const keys = Object.keys(manifest);
         await fh.write('{\n');
@@ -77887,7 +77887,7 @@ async function planRun(settings, deps) {
 async function prepareOutputDir(outputDir) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await (0,safe_write/* plantedLinks */.q)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
+    const planted = await (0,safe_write/* plantedLinks */.qo)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
     if (planted.length)
         throw new types/* PlanError */.W(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
 }
@@ -77961,7 +77961,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? (0,plan_diff/* withChanges */.AW)(built, run.diff, run.previousPaths) : built;
     const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
-    await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
+    await (0,safe_write/* replaceFile */.fR)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (fh) => (0,safe_write/* writeChunks */.a7)(fh, (0,summary/* reportChunks */.vn)(manifest)));
     await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }
@@ -78654,16 +78654,18 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa, results = m.results) {
-    const out = [];
+/** One card per output (a job without outputs has one card of its own), in order. */
+function* cardList(results, sa) {
     for (const r of results) {
-        if (r.outputs.length === 0) {
-            out.push(jobCard(r));
-            continue;
-        }
-        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
+        if (r.outputs.length === 0)
+            yield jobCard(r);
+        else
+            for (const [i, o] of r.outputs.entries())
+                yield outputCard(r, o, i, r.outputs.length, sa);
     }
-    return out.join('\n');
+}
+function cards(results, sa) {
+    return [...cardList(results, sa)].join('\n');
 }
 // ---------------------------------------------------------------------------------------------
 // What changed (a pull request compared with the earlier run): groups by change kind, and the
@@ -78700,11 +78702,11 @@ function changeGroupsHtml(m, sa) {
             continue;
         // The standalone page has no files beside it: the earlier ones show only in index.html.
         const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
-        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(rs, sa)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
     }
     const other = m.results.filter((r) => !r.change);
     if (other.length)
-        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(other, sa)}\n</div></section>`);
     const removed = m.removed ?? [];
     if (removed.length)
         parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
@@ -78804,6 +78806,13 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 /** The gallery page for a manifest, as one HTML string. */
 function renderGallery(m, opts = {}) {
+    return [...galleryChunks(m, opts)].join('');
+}
+/**
+ * The page in pieces, card by card: a 10,000-job page is tens of megabytes, which index.html is written
+ * from without ever holding it whole.
+ */
+function* galleryChunks(m, opts) {
     const title = opts.title ?? DEFAULT_TITLE;
     const sub = [
         `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
@@ -78813,16 +78822,10 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const grouped = changeGroupsHtml(m, sa);
-    const body = grouped
-        ? grouped
-        : m.results.length
-            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
-            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
-    return `<!doctype html>
+    yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -78840,7 +78843,22 @@ ${stopped}${summaryHtml(m)}
 ${costTable(m)}
 </header>
 <main>
-${body}
+`;
+    const grouped = changeGroupsHtml(m, sa);
+    if (grouped)
+        yield grouped;
+    else if (!m.results.length)
+        yield '<p class="muted">No jobs ran.</p>';
+    else {
+        yield '<div class="grid">\n';
+        let first = true;
+        for (const card of cardList(m.results, sa)) {
+            yield first ? card : `\n${card}`;
+            first = false;
+        }
+        yield '\n</div>';
+    }
+    yield `
 </main>
 <footer>${footer}</footer>
 </body>
@@ -78850,7 +78868,7 @@ ${body}
 /** Writes index.html into the output directory; returns its path. */
 async function writeGallery(outputDir, m, opts = {}) {
     // Never through a symlink planted at index.html (see shared/safe-write.ts).
-    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .replaceFile */ .f)(outputDir, GALLERY_FILE, renderGallery(m, opts));
+    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .replaceFile */ .fR)(outputDir, GALLERY_FILE, (fh) => (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .writeChunks */ .a7)(fh, galleryChunks(m, opts)));
 }
 
 
@@ -78864,7 +78882,6 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   C4: () => (/* binding */ hardCut),
 /* harmony export */   Pl: () => (/* binding */ headline),
 /* harmony export */   Tg: () => (/* binding */ attrUrl),
-/* harmony export */   Tp: () => (/* binding */ renderReportFile),
 /* harmony export */   WK: () => (/* binding */ fitSections),
 /* harmony export */   X1: () => (/* binding */ escapeText),
 /* harmony export */   Zg: () => (/* binding */ scrubSecrets),
@@ -78881,10 +78898,11 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   kN: () => (/* binding */ costTable),
 /* harmony export */   nf: () => (/* binding */ link),
 /* harmony export */   ph: () => (/* binding */ codeText),
+/* harmony export */   vn: () => (/* binding */ reportChunks),
 /* harmony export */   x6: () => (/* binding */ publicUrl),
 /* harmony export */   xh: () => (/* binding */ failureItems)
 /* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting */
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting, renderReportFile */
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
 
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
@@ -79441,6 +79459,10 @@ function renderSummary(m, opts = {}) {
 }
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {
+    return [...reportChunks(m, opts)].join('');
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),
         ...subHeadline(m, opts),
@@ -79459,13 +79481,17 @@ function renderReportFile(m, opts = {}) {
         noUpload: opts.noUpload,
         promptInline: 100,
     };
-    parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
+    parts.push(`## Jobs (${m.results.length})`);
+    yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+    if (!m.results.length)
+        yield '\n';
+    for (const r of m.results)
+        yield '\n' + jobRow(r, rowOpts);
     // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
     const thumbs = relativeImages(m, 240);
     if (thumbs.length)
-        parts.push('## Images', thumbs.join(' '));
-    parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
-    return parts.join('\n\n') + '\n';
+        yield '\n\n## Images\n\n' + thumbs.join(' ');
+    yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }
 
 
@@ -80090,8 +80116,9 @@ async function withRetries(attempt, policy, signal) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ replaceFile),
-/* harmony export */   q: () => (/* binding */ plantedLinks)
+/* harmony export */   a7: () => (/* binding */ writeChunks),
+/* harmony export */   fR: () => (/* binding */ replaceFile),
+/* harmony export */   qo: () => (/* binding */ plantedLinks)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -80128,6 +80155,24 @@ async function replaceFile(dir, name, content) {
         throw e;
     }
     return final;
+}
+/** What writeChunks gathers before each write: few writes, and never the whole text at once. */
+const CHUNK_CHARS = 256 * 1024;
+/** Writes a text given in pieces (a page card by card) to an open file, a few hundred KB at a time. */
+async function writeChunks(fh, chunks) {
+    let pending = [];
+    let size = 0;
+    for (const chunk of chunks) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= CHUNK_CHARS) {
+            await fh.write(pending.join(''));
+            pending = [];
+            size = 0;
+        }
+    }
+    if (pending.length)
+        await fh.write(pending.join(''));
 }
 /**
  * Entries of `dir` among `names` that exist as symbolic links:

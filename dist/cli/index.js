@@ -61151,6 +61151,24 @@ async function replaceFile(dir, name, content) {
     }
     return final;
 }
+/** What writeChunks gathers before each write: few writes, and never the whole text at once. */
+const CHUNK_CHARS = 256 * 1024;
+/** Writes a text given in pieces (a page card by card) to an open file, a few hundred KB at a time. */
+async function writeChunks(fh, chunks) {
+    let pending = [];
+    let size = 0;
+    for (const chunk of chunks) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= CHUNK_CHARS) {
+            await fh.write(pending.join(''));
+            pending = [];
+            size = 0;
+        }
+    }
+    if (pending.length)
+        await fh.write(pending.join(''));
+}
 /**
  * Entries of `dir` among `names` that exist as symbolic links:
  * the run writes through these names (images/, videos/, the journal), so a link planted there by a
@@ -61828,6 +61846,10 @@ function renderSummary(m, opts = {}) {
 }
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {
+    return [...reportChunks(m, opts)].join('');
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),
         ...subHeadline(m, opts),
@@ -61846,13 +61868,17 @@ function renderReportFile(m, opts = {}) {
         noUpload: opts.noUpload,
         promptInline: 100,
     };
-    parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
+    parts.push(`## Jobs (${m.results.length})`);
+    yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+    if (!m.results.length)
+        yield '\n';
+    for (const r of m.results)
+        yield '\n' + jobRow(r, rowOpts);
     // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
     const thumbs = relativeImages(m, 240);
     if (thumbs.length)
-        parts.push('## Images', thumbs.join(' '));
-    parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
-    return parts.join('\n\n') + '\n';
+        yield '\n\n## Images\n\n' + thumbs.join(' ');
+    yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/gallery.ts
@@ -62081,16 +62107,18 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa, results = m.results) {
-    const out = [];
+/** One card per output (a job without outputs has one card of its own), in order. */
+function* cardList(results, sa) {
     for (const r of results) {
-        if (r.outputs.length === 0) {
-            out.push(jobCard(r));
-            continue;
-        }
-        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
+        if (r.outputs.length === 0)
+            yield jobCard(r);
+        else
+            for (const [i, o] of r.outputs.entries())
+                yield outputCard(r, o, i, r.outputs.length, sa);
     }
-    return out.join('\n');
+}
+function cards(results, sa) {
+    return [...cardList(results, sa)].join('\n');
 }
 // ---------------------------------------------------------------------------------------------
 // What changed (a pull request compared with the earlier run): groups by change kind, and the
@@ -62127,11 +62155,11 @@ function changeGroupsHtml(m, sa) {
             continue;
         // The standalone page has no files beside it: the earlier ones show only in index.html.
         const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
-        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(rs, sa)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
     }
     const other = m.results.filter((r) => !r.change);
     if (other.length)
-        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(other, sa)}\n</div></section>`);
     const removed = m.removed ?? [];
     if (removed.length)
         parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
@@ -62231,6 +62259,13 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 /** The gallery page for a manifest, as one HTML string. */
 function renderGallery(m, opts = {}) {
+    return [...galleryChunks(m, opts)].join('');
+}
+/**
+ * The page in pieces, card by card: a 10,000-job page is tens of megabytes, which index.html is written
+ * from without ever holding it whole.
+ */
+function* galleryChunks(m, opts) {
     const title = opts.title ?? DEFAULT_TITLE;
     const sub = [
         `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
@@ -62240,16 +62275,10 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const grouped = changeGroupsHtml(m, sa);
-    const body = grouped
-        ? grouped
-        : m.results.length
-            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
-            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
-    return `<!doctype html>
+    yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -62267,7 +62296,22 @@ ${stopped}${summaryHtml(m)}
 ${gallery_costTable(m)}
 </header>
 <main>
-${body}
+`;
+    const grouped = changeGroupsHtml(m, sa);
+    if (grouped)
+        yield grouped;
+    else if (!m.results.length)
+        yield '<p class="muted">No jobs ran.</p>';
+    else {
+        yield '<div class="grid">\n';
+        let first = true;
+        for (const card of cardList(m.results, sa)) {
+            yield first ? card : `\n${card}`;
+            first = false;
+        }
+        yield '\n</div>';
+    }
+    yield `
 </main>
 <footer>${footer}</footer>
 </body>
@@ -62277,7 +62321,7 @@ ${body}
 /** Writes index.html into the output directory; returns its path. */
 async function writeGallery(outputDir, m, opts = {}) {
     // Never through a symlink planted at index.html (see shared/safe-write.ts).
-    return replaceFile(outputDir, GALLERY_FILE, renderGallery(m, opts));
+    return replaceFile(outputDir, GALLERY_FILE, (fh) => writeChunks(fh, galleryChunks(m, opts)));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/shard.ts
@@ -63241,7 +63285,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
     const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(manifest)));
     await writeGallery(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }

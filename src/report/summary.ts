@@ -654,6 +654,11 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
 
 /** The full report (report.md in the output directory): every row, never shortened. */
 export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): string {
+  return [...reportChunks(m, opts)].join('');
+}
+
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+export function* reportChunks(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): Generator<string> {
   const parts: string[] = [
     headline(m, opts.title ?? 'Atlas media report', 1),
     ...subHeadline(m, opts),
@@ -675,15 +680,12 @@ export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxByt
     noUpload: opts.noUpload,
     promptInline: 100,
   };
-  parts.push(
-    `## Jobs (${m.results.length})`,
-    JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'),
-  );
+  parts.push(`## Jobs (${m.results.length})`);
+  yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+  if (!m.results.length) yield '\n';
+  for (const r of m.results) yield '\n' + jobRow(r, rowOpts);
   // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
   const thumbs = relativeImages(m, 240);
-  if (thumbs.length) parts.push('## Images', thumbs.join(' '));
-  parts.push(
-    `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`,
-  );
-  return parts.join('\n\n') + '\n';
+  if (thumbs.length) yield '\n\n## Images\n\n' + thumbs.join(' ');
+  yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }
