@@ -79428,7 +79428,7 @@ function renderSummary(m, opts = {}) {
         promptInline: 100,
         promptMaxChars: 2000,
     };
-    const rows = m.results.map((r) => jobRow(r, rowOpts));
+    const rows = rowsWithin(m.results, (r) => jobRow(r, rowOpts), budget);
     const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
         ...(lead && 'list' in lead
@@ -79456,6 +79456,25 @@ function renderSummary(m, opts = {}) {
     let doc = fitSections(fixed, lists, budget - footerSize, utf8Bytes);
     doc += '\n\n' + footer + '\n';
     return hardCut(doc, budget, utf8Bytes, `\n\n… cut to fit: ${where}\n`);
+}
+/**
+ * One row per result, rendered only while the rows so far fit in `budget`: a list is cut at its first
+ * row that does not fit (takeFitting), so the rows after that are never shown, and a 10,000-job
+ * summary needs a few thousand. The others are empty placeholders, so the list still counts them.
+ */
+function rowsWithin(results, row, budget) {
+    const rows = [];
+    let size = 0;
+    for (const r of results) {
+        if (size > budget)
+            rows.push('');
+        else {
+            const text = row(r);
+            rows.push(text);
+            size += utf8Bytes(text) + 1;
+        }
+    }
+    return rows;
 }
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {

@@ -622,7 +622,7 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
     promptInline: 100,
     promptMaxChars: 2000,
   };
-  const rows = m.results.map((r) => jobRow(r, rowOpts));
+  const rows = rowsWithin(m.results, (r) => jobRow(r, rowOpts), budget);
   const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
     ...(lead && 'list' in lead
@@ -650,6 +650,25 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   let doc = fitSections(fixed, lists, budget - footerSize, utf8Bytes);
   doc += '\n\n' + footer + '\n';
   return hardCut(doc, budget, utf8Bytes, `\n\n… cut to fit: ${where}\n`);
+}
+
+/**
+ * One row per result, rendered only while the rows so far fit in `budget`: a list is cut at its first
+ * row that does not fit (takeFitting), so the rows after that are never shown, and a 10,000-job
+ * summary needs a few thousand. The others are empty placeholders, so the list still counts them.
+ */
+function rowsWithin(results: readonly JobResult[], row: (r: JobResult) => string, budget: number): string[] {
+  const rows: string[] = [];
+  let size = 0;
+  for (const r of results) {
+    if (size > budget) rows.push('');
+    else {
+      const text = row(r);
+      rows.push(text);
+      size += utf8Bytes(text) + 1;
+    }
+  }
+  return rows;
 }
 
 /** The full report (report.md in the output directory): every row, never shortened. */
