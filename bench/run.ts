@@ -179,7 +179,14 @@ async function runWorkload(w: Workload): Promise<Row> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
-      NODE_OPTIONS: `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
+      // BENCH_NODE_OPTIONS: extra node flags for the benchmarked process (a V8 flag to try, a --import that
+      // samples memory or writes heap snapshots), after the usage probe.
+      NODE_OPTIONS: [
+        `--import ${JSON.stringify(join(ROOT, 'bench/usage.mjs'))}`,
+        process.env['BENCH_NODE_OPTIONS'] ?? '',
+      ]
+        .join(' ')
+        .trim(),
       BENCH_USAGE_FILE: usageFile,
       GITHUB_STEP_SUMMARY: summary,
       GITHUB_WORKSPACE: dir, // the output directory must be inside the workspace

@@ -802,7 +802,7 @@ async function writeMerged(merged, collected, outputDir, settings) {
         }
     }
     const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
-    await (0,safe_write/* replaceFile */.f)(outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(merged));
+    await (0,safe_write/* replaceFile */.fR)(outputDir, summary/* REPORT_FILE_NAME */._G, (fh) => (0,safe_write/* writeChunks */.a7)(fh, (0,summary/* reportChunks */.vn)(merged)));
     await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
     return manifestPath;
 }

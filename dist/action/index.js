@@ -73880,11 +73880,9 @@ async function openJournal(path, opts = {}) {
         path,
         latest: (identity) => latest.get(identity),
         record(entry) {
-            const full = { at: new Date().toISOString(), ...entry };
-            fold(latest, full);
             // The identity is a hash: never redacted, so a re-run still finds its entry.
-            const { at, identity, ...rest } = full;
-            pending.push(JSON.stringify({ at, identity, ...(0,_shared_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactDeep */ .KL)(rest, secrets) }) + '\n');
+            const { identity, ...rest } = entry;
+            pending.push(JSON.stringify({ at: new Date().toISOString(), identity, ...(0,_shared_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .redactDeep */ .KL)(rest, secrets) }) + '\n');
             const p = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
             flushing ??= flush();
             return p;
@@ -74230,14 +74228,16 @@ function buildManifest(jobs, results, meta) {
         ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
     };
 }
+/** Results stringified together: one string per batch instead of two per result (the text and its indented copy). */
+const RESULTS_PER_WRITE = 200;
 /**
- * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
- * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but a batch of
+ * results at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
  */
 async function writeManifest(outputDir, manifest) {
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(outputDir, { recursive: true });
     // Never through a symlink planted at manifest.json (see shared/safe-write.ts).
-    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceFile */ .f)(outputDir, MANIFEST_FILE, async (fh) => {
+    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceFile */ .fR)(outputDir, MANIFEST_FILE, async (fh) => {
         const indent = (text, by) => text.replace(/\n/g, `\n${by}`);
         const keys = Object.keys(manifest);
         await fh.write('{\n');
@@ -74246,8 +74246,9 @@ async function writeManifest(outputDir, manifest) {
             const value = manifest[key];
             if (key === 'results' && Array.isArray(value) && value.length > 0) {
                 await fh.write(`  "results": [\n`);
-                for (const [j, r] of value.entries()) {
-                    await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+                for (let j = 0; j < value.length; j += RESULTS_PER_WRITE) {
+                    const last = j + RESULTS_PER_WRITE >= value.length;
+                    await fh.write(`${resultLines(value.slice(j, j + RESULTS_PER_WRITE))}${last ? '\n' : ',\n'}`);
                 }
                 await fh.write(`  ]${sep}`);
             }
@@ -74257,6 +74258,13 @@ async function writeManifest(outputDir, manifest) {
         }
         await fh.write('}\n');
     });
+}
+const RESULTS_HEAD = '{\n  "results": [\n';
+const RESULTS_TAIL = '\n  ]\n}';
+/** Results as they stand inside the manifest's "results" array (already indented there), comma-separated. */
+function resultLines(results) {
+    // Stringified at the depth they have in the manifest, so JSON.stringify indents them itself.
+    return JSON.stringify({ results }, null, 2).slice(RESULTS_HEAD.length, -RESULTS_TAIL.length);
 }
 
 
@@ -77879,7 +77887,7 @@ async function planRun(settings, deps) {
 async function prepareOutputDir(outputDir) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
     // Written through these names: a link planted there (repository, cache) would send the writes elsewhere.
-    const planted = await (0,safe_write/* plantedLinks */.q)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
+    const planted = await (0,safe_write/* plantedLinks */.qo)(outputDir, ['images', 'videos', journal_journal/* JOURNAL_FILE */.RD]);
     if (planted.length)
         throw new types/* PlanError */.W(`the output directory ${outputDir} holds symbolic links the run would write through: ${planted.join(', ')}; remove them (nothing was submitted)`);
 }
@@ -77953,7 +77961,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? (0,plan_diff/* withChanges */.AW)(built, run.diff, run.previousPaths) : built;
     const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
-    await (0,safe_write/* replaceFile */.f)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (0,summary/* renderReportFile */.Tp)(manifest));
+    await (0,safe_write/* replaceFile */.fR)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (fh) => (0,safe_write/* writeChunks */.a7)(fh, (0,summary/* reportChunks */.vn)(manifest)));
     await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }
@@ -78646,16 +78654,18 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa, results = m.results) {
-    const out = [];
+/** One card per output (a job without outputs has one card of its own), in order. */
+function* cardList(results, sa) {
     for (const r of results) {
-        if (r.outputs.length === 0) {
-            out.push(jobCard(r));
-            continue;
-        }
-        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
+        if (r.outputs.length === 0)
+            yield jobCard(r);
+        else
+            for (const [i, o] of r.outputs.entries())
+                yield outputCard(r, o, i, r.outputs.length, sa);
     }
-    return out.join('\n');
+}
+function cards(results, sa) {
+    return [...cardList(results, sa)].join('\n');
 }
 // ---------------------------------------------------------------------------------------------
 // What changed (a pull request compared with the earlier run): groups by change kind, and the
@@ -78692,11 +78702,11 @@ function changeGroupsHtml(m, sa) {
             continue;
         // The standalone page has no files beside it: the earlier ones show only in index.html.
         const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
-        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(rs, sa)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
     }
     const other = m.results.filter((r) => !r.change);
     if (other.length)
-        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(other, sa)}\n</div></section>`);
     const removed = m.removed ?? [];
     if (removed.length)
         parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
@@ -78796,6 +78806,13 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 /** The gallery page for a manifest, as one HTML string. */
 function renderGallery(m, opts = {}) {
+    return [...galleryChunks(m, opts)].join('');
+}
+/**
+ * The page in pieces, card by card: a 10,000-job page is tens of megabytes, which index.html is written
+ * from without ever holding it whole.
+ */
+function* galleryChunks(m, opts) {
     const title = opts.title ?? DEFAULT_TITLE;
     const sub = [
         `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
@@ -78805,16 +78822,10 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const grouped = changeGroupsHtml(m, sa);
-    const body = grouped
-        ? grouped
-        : m.results.length
-            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
-            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
-    return `<!doctype html>
+    yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -78832,7 +78843,22 @@ ${stopped}${summaryHtml(m)}
 ${costTable(m)}
 </header>
 <main>
-${body}
+`;
+    const grouped = changeGroupsHtml(m, sa);
+    if (grouped)
+        yield grouped;
+    else if (!m.results.length)
+        yield '<p class="muted">No jobs ran.</p>';
+    else {
+        yield '<div class="grid">\n';
+        let first = true;
+        for (const card of cardList(m.results, sa)) {
+            yield first ? card : `\n${card}`;
+            first = false;
+        }
+        yield '\n</div>';
+    }
+    yield `
 </main>
 <footer>${footer}</footer>
 </body>
@@ -78842,7 +78868,7 @@ ${body}
 /** Writes index.html into the output directory; returns its path. */
 async function writeGallery(outputDir, m, opts = {}) {
     // Never through a symlink planted at index.html (see shared/safe-write.ts).
-    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .replaceFile */ .f)(outputDir, GALLERY_FILE, renderGallery(m, opts));
+    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .replaceFile */ .fR)(outputDir, GALLERY_FILE, (fh) => (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_0__/* .writeChunks */ .a7)(fh, galleryChunks(m, opts)));
 }
 
 
@@ -78856,7 +78882,6 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   C4: () => (/* binding */ hardCut),
 /* harmony export */   Pl: () => (/* binding */ headline),
 /* harmony export */   Tg: () => (/* binding */ attrUrl),
-/* harmony export */   Tp: () => (/* binding */ renderReportFile),
 /* harmony export */   WK: () => (/* binding */ fitSections),
 /* harmony export */   X1: () => (/* binding */ escapeText),
 /* harmony export */   Zg: () => (/* binding */ scrubSecrets),
@@ -78873,10 +78898,11 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   kN: () => (/* binding */ costTable),
 /* harmony export */   nf: () => (/* binding */ link),
 /* harmony export */   ph: () => (/* binding */ codeText),
+/* harmony export */   vn: () => (/* binding */ reportChunks),
 /* harmony export */   x6: () => (/* binding */ publicUrl),
 /* harmony export */   xh: () => (/* binding */ failureItems)
 /* harmony export */ });
-/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting */
+/* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting, renderReportFile */
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
 
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
@@ -78923,11 +78949,18 @@ function escapeText(s, maxChars) {
         .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
         .replace(/\s+/g, ' ')
         .trim();
-    if (maxChars !== undefined && [...t].length > maxChars)
+    if (maxChars !== undefined && longerThan(t, maxChars))
         t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
     // ':' is escaped so GitHub's autolinker cannot turn a stray https://… into a link; '@' gets a
     // zero-width space so a job named "@org/team" pings nobody.
     return t.replace(/[&<>"'|\\`*_~[\]#!:]/g, (c) => ENTITY[c] ?? c).replace(/@/g, '@&#8203;');
+}
+/**
+ * More than `max` characters (code points)? A string never has more code points than UTF-16 units,
+ * so most texts are answered without spreading them into an array of characters.
+ */
+function longerThan(s, max) {
+    return s.length > max && [...s].length > max;
 }
 /** Inline code-ish text (model names, ids): escaped like any other text, in <code>. */
 function codeText(s, maxChars) {
@@ -79223,7 +79256,7 @@ function nameCell(r, opts) {
         return name;
     const inline = opts.promptInline ?? 100;
     const text = escapeText(prompt, opts.promptMaxChars);
-    if ([...prompt].length <= inline)
+    if (!longerThan(prompt, inline))
         return `${name}<br><sub>${text}</sub>`;
     return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }
@@ -79395,7 +79428,7 @@ function renderSummary(m, opts = {}) {
         promptInline: 100,
         promptMaxChars: 2000,
     };
-    const rows = m.results.map((r) => jobRow(r, rowOpts));
+    const rows = rowsWithin(m.results, (r) => jobRow(r, rowOpts), budget);
     const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
         ...(lead && 'list' in lead
@@ -79424,8 +79457,31 @@ function renderSummary(m, opts = {}) {
     doc += '\n\n' + footer + '\n';
     return hardCut(doc, budget, utf8Bytes, `\n\n… cut to fit: ${where}\n`);
 }
+/**
+ * One row per result, rendered only while the rows so far fit in `budget`: a list is cut at its first
+ * row that does not fit (takeFitting), so the rows after that are never shown, and a 10,000-job
+ * summary needs a few thousand. The others are empty placeholders, so the list still counts them.
+ */
+function rowsWithin(results, row, budget) {
+    const rows = [];
+    let size = 0;
+    for (const r of results) {
+        if (size > budget)
+            rows.push('');
+        else {
+            const text = row(r);
+            rows.push(text);
+            size += utf8Bytes(text) + 1;
+        }
+    }
+    return rows;
+}
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {
+    return [...reportChunks(m, opts)].join('');
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),
         ...subHeadline(m, opts),
@@ -79444,13 +79500,17 @@ function renderReportFile(m, opts = {}) {
         noUpload: opts.noUpload,
         promptInline: 100,
     };
-    parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
+    parts.push(`## Jobs (${m.results.length})`);
+    yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+    if (!m.results.length)
+        yield '\n';
+    for (const r of m.results)
+        yield '\n' + jobRow(r, rowOpts);
     // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
     const thumbs = relativeImages(m, 240);
     if (thumbs.length)
-        parts.push('## Images', thumbs.join(' '));
-    parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
-    return parts.join('\n\n') + '\n';
+        yield '\n\n## Images\n\n' + thumbs.join(' ');
+    yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }
 
 
@@ -79928,7 +79988,9 @@ function secretForms(secrets) {
 }
 /** A function that replaces every form of every secret in a text with `***`. */
 function secretRedactor(secrets) {
-    const forms = secretForms(secrets);
+    return redactorOf(secretForms(secrets));
+}
+function redactorOf(forms) {
     return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
 function redactSecrets(text, secrets) {
@@ -79943,9 +80005,10 @@ function containsSecret(text, secrets) {
  * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
  */
 function redactDeep(value, secrets) {
-    if (secretForms(secrets).length === 0)
+    const forms = secretForms(secrets);
+    if (forms.length === 0)
         return value;
-    const text = secretRedactor(secrets);
+    const text = redactorOf(forms);
     const walk = (v) => {
         if (typeof v === 'string')
             return text(v);
@@ -79960,7 +80023,9 @@ function redactDeep(value, secrets) {
         }
         if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
             let out;
-            for (const [k, x] of Object.entries(v)) {
+            // Keys, not entries: entries would allocate a pair per property of every object walked.
+            for (const k of Object.keys(v)) {
+                const x = v[k];
                 const k2 = text(k);
                 const y = walk(x);
                 if (k2 !== k || y !== x) {
@@ -80070,8 +80135,9 @@ async function withRetries(attempt, policy, signal) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   f: () => (/* binding */ replaceFile),
-/* harmony export */   q: () => (/* binding */ plantedLinks)
+/* harmony export */   a7: () => (/* binding */ writeChunks),
+/* harmony export */   fR: () => (/* binding */ replaceFile),
+/* harmony export */   qo: () => (/* binding */ plantedLinks)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
@@ -80108,6 +80174,24 @@ async function replaceFile(dir, name, content) {
         throw e;
     }
     return final;
+}
+/** What writeChunks gathers before each write: few writes, and never the whole text at once. */
+const CHUNK_CHARS = 256 * 1024;
+/** Writes a text given in pieces (a page card by card) to an open file, a few hundred KB at a time. */
+async function writeChunks(fh, chunks) {
+    let pending = [];
+    let size = 0;
+    for (const chunk of chunks) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= CHUNK_CHARS) {
+            await fh.write(pending.join(''));
+            pending = [];
+            size = 0;
+        }
+    }
+    if (pending.length)
+        await fh.write(pending.join(''));
 }
 /**
  * Entries of `dir` among `names` that exist as symbolic links:

@@ -58256,7 +58256,9 @@ function secretForms(secrets) {
 }
 /** A function that replaces every form of every secret in a text with `***`. */
 function secretRedactor(secrets) {
-    const forms = secretForms(secrets);
+    return redactorOf(secretForms(secrets));
+}
+function redactorOf(forms) {
     return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
 function redactSecrets(text, secrets) {
@@ -58271,9 +58273,10 @@ function containsSecret(text, secrets) {
  * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
  */
 function redactDeep(value, secrets) {
-    if (secretForms(secrets).length === 0)
+    const forms = secretForms(secrets);
+    if (forms.length === 0)
         return value;
-    const text = secretRedactor(secrets);
+    const text = redactorOf(forms);
     const walk = (v) => {
         if (typeof v === 'string')
             return text(v);
@@ -58288,7 +58291,9 @@ function redactDeep(value, secrets) {
         }
         if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
             let out;
-            for (const [k, x] of Object.entries(v)) {
+            // Keys, not entries: entries would allocate a pair per property of every object walked.
+            for (const k of Object.keys(v)) {
+                const x = v[k];
                 const k2 = text(k);
                 const y = walk(x);
                 if (k2 !== k || y !== x) {
@@ -61101,11 +61106,9 @@ async function openJournal(path, opts = {}) {
         path,
         latest: (identity) => latest.get(identity),
         record(entry) {
-            const full = { at: new Date().toISOString(), ...entry };
-            fold(latest, full);
             // The identity is a hash: never redacted, so a re-run still finds its entry.
-            const { at, identity, ...rest } = full;
-            pending.push(JSON.stringify({ at, identity, ...redactDeep(rest, secrets) }) + '\n');
+            const { identity, ...rest } = entry;
+            pending.push(JSON.stringify({ at: new Date().toISOString(), identity, ...redactDeep(rest, secrets) }) + '\n');
             const p = new Promise((resolve, reject) => waiters.push({ resolve, reject }));
             flushing ??= flush();
             return p;
@@ -61147,6 +61150,24 @@ async function replaceFile(dir, name, content) {
         throw e;
     }
     return final;
+}
+/** What writeChunks gathers before each write: few writes, and never the whole text at once. */
+const CHUNK_CHARS = 256 * 1024;
+/** Writes a text given in pieces (a page card by card) to an open file, a few hundred KB at a time. */
+async function writeChunks(fh, chunks) {
+    let pending = [];
+    let size = 0;
+    for (const chunk of chunks) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= CHUNK_CHARS) {
+            await fh.write(pending.join(''));
+            pending = [];
+            size = 0;
+        }
+    }
+    if (pending.length)
+        await fh.write(pending.join(''));
 }
 /**
  * Entries of `dir` among `names` that exist as symbolic links:
@@ -61230,9 +61251,11 @@ function buildManifest(jobs, results, meta) {
         ...(shard ? { shard: { index: shard.index, total: shard.total } } : {}),
     };
 }
+/** Results stringified together: one string per batch instead of two per result (the text and its indented copy). */
+const RESULTS_PER_WRITE = 200;
 /**
- * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
- * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but a batch of
+ * results at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
  */
 async function writeManifest(outputDir, manifest) {
     await (0,promises_.mkdir)(outputDir, { recursive: true });
@@ -61246,8 +61269,9 @@ async function writeManifest(outputDir, manifest) {
             const value = manifest[key];
             if (key === 'results' && Array.isArray(value) && value.length > 0) {
                 await fh.write(`  "results": [\n`);
-                for (const [j, r] of value.entries()) {
-                    await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+                for (let j = 0; j < value.length; j += RESULTS_PER_WRITE) {
+                    const last = j + RESULTS_PER_WRITE >= value.length;
+                    await fh.write(`${resultLines(value.slice(j, j + RESULTS_PER_WRITE))}${last ? '\n' : ',\n'}`);
                 }
                 await fh.write(`  ]${sep}`);
             }
@@ -61257,6 +61281,13 @@ async function writeManifest(outputDir, manifest) {
         }
         await fh.write('}\n');
     });
+}
+const RESULTS_HEAD = '{\n  "results": [\n';
+const RESULTS_TAIL = '\n  ]\n}';
+/** Results as they stand inside the manifest's "results" array (already indented there), comma-separated. */
+function resultLines(results) {
+    // Stringified at the depth they have in the manifest, so JSON.stringify indents them itself.
+    return JSON.stringify({ results }, null, 2).slice(RESULTS_HEAD.length, -RESULTS_TAIL.length);
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -61305,11 +61336,18 @@ function escapeText(s, maxChars) {
         .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
         .replace(/\s+/g, ' ')
         .trim();
-    if (maxChars !== undefined && [...t].length > maxChars)
+    if (maxChars !== undefined && longerThan(t, maxChars))
         t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
     // ':' is escaped so GitHub's autolinker cannot turn a stray https://… into a link; '@' gets a
     // zero-width space so a job named "@org/team" pings nobody.
     return t.replace(/[&<>"'|\\`*_~[\]#!:]/g, (c) => ENTITY[c] ?? c).replace(/@/g, '@&#8203;');
+}
+/**
+ * More than `max` characters (code points)? A string never has more code points than UTF-16 units,
+ * so most texts are answered without spreading them into an array of characters.
+ */
+function longerThan(s, max) {
+    return s.length > max && [...s].length > max;
 }
 /** Inline code-ish text (model names, ids): escaped like any other text, in <code>. */
 function codeText(s, maxChars) {
@@ -61605,7 +61643,7 @@ function nameCell(r, opts) {
         return name;
     const inline = opts.promptInline ?? 100;
     const text = escapeText(prompt, opts.promptMaxChars);
-    if ([...prompt].length <= inline)
+    if (!longerThan(prompt, inline))
         return `${name}<br><sub>${text}</sub>`;
     return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }
@@ -61777,7 +61815,7 @@ function renderSummary(m, opts = {}) {
         promptInline: 100,
         promptMaxChars: 2000,
     };
-    const rows = m.results.map((r) => jobRow(r, rowOpts));
+    const rows = rowsWithin(m.results, (r) => jobRow(r, rowOpts), budget);
     const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
     const lists = [
         ...(lead && 'list' in lead
@@ -61806,8 +61844,31 @@ function renderSummary(m, opts = {}) {
     doc += '\n\n' + footer + '\n';
     return hardCut(doc, budget, utf8Bytes, `\n\n… cut to fit: ${where}\n`);
 }
+/**
+ * One row per result, rendered only while the rows so far fit in `budget`: a list is cut at its first
+ * row that does not fit (takeFitting), so the rows after that are never shown, and a 10,000-job
+ * summary needs a few thousand. The others are empty placeholders, so the list still counts them.
+ */
+function rowsWithin(results, row, budget) {
+    const rows = [];
+    let size = 0;
+    for (const r of results) {
+        if (size > budget)
+            rows.push('');
+        else {
+            const text = row(r);
+            rows.push(text);
+            size += utf8Bytes(text) + 1;
+        }
+    }
+    return rows;
+}
 /** The full report (report.md in the output directory): every row, never shortened. */
 function renderReportFile(m, opts = {}) {
+    return [...reportChunks(m, opts)].join('');
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),
         ...subHeadline(m, opts),
@@ -61826,13 +61887,17 @@ function renderReportFile(m, opts = {}) {
         noUpload: opts.noUpload,
         promptInline: 100,
     };
-    parts.push(`## Jobs (${m.results.length})`, JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'));
+    parts.push(`## Jobs (${m.results.length})`);
+    yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+    if (!m.results.length)
+        yield '\n';
+    for (const r of m.results)
+        yield '\n' + jobRow(r, rowOpts);
     // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
     const thumbs = relativeImages(m, 240);
     if (thumbs.length)
-        parts.push('## Images', thumbs.join(' '));
-    parts.push(`<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`);
-    return parts.join('\n\n') + '\n';
+        yield '\n\n## Images\n\n' + thumbs.join(' ');
+    yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/gallery.ts
@@ -62061,16 +62126,18 @@ function jobCard(r) {
         promptHtml(prompt) +
         `</div></article>`);
 }
-function cards(m, sa, results = m.results) {
-    const out = [];
+/** One card per output (a job without outputs has one card of its own), in order. */
+function* cardList(results, sa) {
     for (const r of results) {
-        if (r.outputs.length === 0) {
-            out.push(jobCard(r));
-            continue;
-        }
-        r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
+        if (r.outputs.length === 0)
+            yield jobCard(r);
+        else
+            for (const [i, o] of r.outputs.entries())
+                yield outputCard(r, o, i, r.outputs.length, sa);
     }
-    return out.join('\n');
+}
+function cards(results, sa) {
+    return [...cardList(results, sa)].join('\n');
 }
 // ---------------------------------------------------------------------------------------------
 // What changed (a pull request compared with the earlier run): groups by change kind, and the
@@ -62107,11 +62174,11 @@ function changeGroupsHtml(m, sa) {
             continue;
         // The standalone page has no files beside it: the earlier ones show only in index.html.
         const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
-        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
+        parts.push(`<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(rs, sa)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`);
     }
     const other = m.results.filter((r) => !r.change);
     if (other.length)
-        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`);
+        parts.push(`<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(other, sa)}\n</div></section>`);
     const removed = m.removed ?? [];
     if (removed.length)
         parts.push(`<section class="group g-removed"><h2 class="grouphead">Removed (${removed.length})</h2><ul>${removed.map((r) => `<li>${escapeHtml(r.name)} <span class="muted">${escapeHtml(r.model)}</span></li>`).join('')}</ul></section>`);
@@ -62211,6 +62278,13 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 `;
 /** The gallery page for a manifest, as one HTML string. */
 function renderGallery(m, opts = {}) {
+    return [...galleryChunks(m, opts)].join('');
+}
+/**
+ * The page in pieces, card by card: a 10,000-job page is tens of megabytes, which index.html is written
+ * from without ever holding it whole.
+ */
+function* galleryChunks(m, opts) {
     const title = opts.title ?? DEFAULT_TITLE;
     const sub = [
         `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
@@ -62220,16 +62294,10 @@ function renderGallery(m, opts = {}) {
     ].join(' · ');
     const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
     const sa = opts.standalone;
-    const grouped = changeGroupsHtml(m, sa);
-    const body = grouped
-        ? grouped
-        : m.results.length
-            ? `<div class="grid">\n${cards(m, sa)}\n</div>`
-            : '<p class="muted">No jobs ran.</p>';
     const footer = sa
         ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
         : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
-    return `<!doctype html>
+    yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -62247,7 +62315,22 @@ ${stopped}${summaryHtml(m)}
 ${gallery_costTable(m)}
 </header>
 <main>
-${body}
+`;
+    const grouped = changeGroupsHtml(m, sa);
+    if (grouped)
+        yield grouped;
+    else if (!m.results.length)
+        yield '<p class="muted">No jobs ran.</p>';
+    else {
+        yield '<div class="grid">\n';
+        let first = true;
+        for (const card of cardList(m.results, sa)) {
+            yield first ? card : `\n${card}`;
+            first = false;
+        }
+        yield '\n</div>';
+    }
+    yield `
 </main>
 <footer>${footer}</footer>
 </body>
@@ -62257,7 +62340,7 @@ ${body}
 /** Writes index.html into the output directory; returns its path. */
 async function writeGallery(outputDir, m, opts = {}) {
     // Never through a symlink planted at index.html (see shared/safe-write.ts).
-    return replaceFile(outputDir, GALLERY_FILE, renderGallery(m, opts));
+    return replaceFile(outputDir, GALLERY_FILE, (fh) => writeChunks(fh, galleryChunks(m, opts)));
 }
 
 ;// CONCATENATED MODULE: ./src/plan/shard.ts
@@ -63221,7 +63304,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
     const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await replaceFile(plan.outputDir, REPORT_FILE_NAME, renderReportFile(manifest));
+    await replaceFile(plan.outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(manifest)));
     await writeGallery(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }

@@ -38,7 +38,11 @@ export interface JournalEntry {
 }
 
 export interface Journal {
-  /** The latest entry for a job identity from earlier runs (and this one). */
+  /**
+   * The latest entry for a job identity from earlier runs. This run's entries are written, not kept:
+   * a job reads its entry once, before it records anything, so keeping them would only hold every
+   * job's entry in memory until the run ends.
+   */
   latest(identity: string): JournalEntry | undefined;
   /** Append and flush: resolves once the line is on disk. */
   record(entry: Omit<JournalEntry, 'at'>): Promise<void>;
@@ -146,11 +150,9 @@ export async function openJournal(path: string, opts: JournalOptions = {}): Prom
     path,
     latest: (identity) => latest.get(identity),
     record(entry) {
-      const full: JournalEntry = { at: new Date().toISOString(), ...entry };
-      fold(latest, full);
       // The identity is a hash: never redacted, so a re-run still finds its entry.
-      const { at, identity, ...rest } = full;
-      pending.push(JSON.stringify({ at, identity, ...redactDeep(rest, secrets) }) + '\n');
+      const { identity, ...rest } = entry;
+      pending.push(JSON.stringify({ at: new Date().toISOString(), identity, ...redactDeep(rest, secrets) }) + '\n');
       const p = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       flushing ??= flush();
       return p;

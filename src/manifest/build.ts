@@ -81,9 +81,12 @@ export function buildManifest(jobs: PlannedJob[], results: JobResult[], meta: Ru
   };
 }
 
+/** Results stringified together: one string per batch instead of two per result (the text and its indented copy). */
+const RESULTS_PER_WRITE = 200;
+
 /**
- * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but one
- * result at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
+ * Writes manifest.json atomically, exactly as JSON.stringify(manifest, null, 2) would, but a batch of
+ * results at a time: for 10,000 jobs the whole text at once is tens of megabytes of memory.
  */
 export async function writeManifest(outputDir: string, manifest: Manifest): Promise<string> {
   await mkdir(outputDir, { recursive: true });
@@ -97,8 +100,9 @@ export async function writeManifest(outputDir: string, manifest: Manifest): Prom
       const value = manifest[key];
       if (key === 'results' && Array.isArray(value) && value.length > 0) {
         await fh.write(`  "results": [\n`);
-        for (const [j, r] of value.entries()) {
-          await fh.write(`    ${indent(JSON.stringify(r, null, 2), '    ')}${j === value.length - 1 ? '\n' : ',\n'}`);
+        for (let j = 0; j < value.length; j += RESULTS_PER_WRITE) {
+          const last = j + RESULTS_PER_WRITE >= value.length;
+          await fh.write(`${resultLines(value.slice(j, j + RESULTS_PER_WRITE))}${last ? '\n' : ',\n'}`);
         }
         await fh.write(`  ]${sep}`);
       } else if (value !== undefined) {
@@ -107,4 +111,13 @@ export async function writeManifest(outputDir: string, manifest: Manifest): Prom
     }
     await fh.write('}\n');
   });
+}
+
+const RESULTS_HEAD = '{\n  "results": [\n';
+const RESULTS_TAIL = '\n  ]\n}';
+
+/** Results as they stand inside the manifest's "results" array (already indented there), comma-separated. */
+function resultLines(results: readonly unknown[]): string {
+  // Stringified at the depth they have in the manifest, so JSON.stringify indents them itself.
+  return JSON.stringify({ results }, null, 2).slice(RESULTS_HEAD.length, -RESULTS_TAIL.length);
 }

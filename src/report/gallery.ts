@@ -2,7 +2,7 @@
 // the unzipped artifact. Everything is inline (CSS, no scripts); the only URLs in the page are
 // relative paths to the files next to it, so it works offline and never calls anything remote.
 // Every string from the job file or the API (names, prompts, model ids, errors) is escaped.
-import { replaceFile } from '../shared/safe-write.js';
+import { replaceFile, writeChunks } from '../shared/safe-write.js';
 import { formatUsd } from '../cost/prices.js';
 import type { JobResult, Manifest, OutputFile } from '../manifest/schema.js';
 import { findChainRefs } from '../jobfile/chain.js';
@@ -262,16 +262,16 @@ function jobCard(r: JobResult): string {
   );
 }
 
-function cards(m: Manifest, sa?: Standalone, results: readonly JobResult[] = m.results): string {
-  const out: string[] = [];
+/** One card per output (a job without outputs has one card of its own), in order. */
+function* cardList(results: readonly JobResult[], sa?: Standalone): Generator<string> {
   for (const r of results) {
-    if (r.outputs.length === 0) {
-      out.push(jobCard(r));
-      continue;
-    }
-    r.outputs.forEach((o, i) => out.push(outputCard(r, o, i, r.outputs.length, sa)));
+    if (r.outputs.length === 0) yield jobCard(r);
+    else for (const [i, o] of r.outputs.entries()) yield outputCard(r, o, i, r.outputs.length, sa);
   }
-  return out.join('\n');
+}
+
+function cards(results: readonly JobResult[], sa?: Standalone): string {
+  return [...cardList(results, sa)].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,13 +310,13 @@ export function changeGroupsHtml(m: Manifest, sa?: Standalone): string | undefin
     // The standalone page has no files beside it: the earlier ones show only in index.html.
     const before = kind === 'changed' && !sa ? rs.map(beforeHtml).join('') : '';
     parts.push(
-      `<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(m, sa, rs)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`,
+      `<section class="group g-${kind}"><h2 class="grouphead">${label} (${rs.length})</h2><div class="grid">\n${cards(rs, sa)}\n</div>${before ? `<div class="befores">${before}</div>` : ''}</section>`,
     );
   }
   const other = m.results.filter((r) => !r.change);
   if (other.length)
     parts.push(
-      `<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(m, sa, other)}\n</div></section>`,
+      `<section class="group"><h2 class="grouphead">Other (${other.length})</h2><div class="grid">\n${cards(other, sa)}\n</div></section>`,
     );
   const removed = m.removed ?? [];
   if (removed.length)
@@ -428,6 +428,14 @@ footer{color:var(--muted);font-size:12px;padding:0 24px 24px}
 
 /** The gallery page for a manifest, as one HTML string. */
 export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
+  return [...galleryChunks(m, opts)].join('');
+}
+
+/**
+ * The page in pieces, card by card: a 10,000-job page is tens of megabytes, which index.html is written
+ * from without ever holding it whole.
+ */
+function* galleryChunks(m: Manifest, opts: GalleryOptions): Generator<string> {
   const title = opts.title ?? DEFAULT_TITLE;
   const sub = [
     `${m.total_jobs} job${m.total_jobs === 1 ? '' : 's'}`,
@@ -437,16 +445,10 @@ export function renderGallery(m: Manifest, opts: GalleryOptions = {}): string {
   ].join(' · ');
   const stopped = m.run.stopped ? `<p class="stopped">Run stopped early: ${escapeHtml(m.run.stopped)}</p>` : '';
   const sa = opts.standalone;
-  const grouped = changeGroupsHtml(m, sa);
-  const body = grouped
-    ? grouped
-    : m.results.length
-      ? `<div class="grid">\n${cards(m, sa)}\n</div>`
-      : '<p class="muted">No jobs ran.</p>';
   const footer = sa
     ? `Each picture links to its file's own artifact${sa.allFilesUrl ? `; <a href="${escapeHtml(sa.allFilesUrl)}">every file, manifest.json and report.md</a> are in one zip` : ''}. ${escapeHtml(m.tool)}`
     : `Files are next to this page; full details, including the source URLs, are in <a href="manifest.json">manifest.json</a>. ${escapeHtml(m.tool)}`;
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -464,7 +466,20 @@ ${stopped}${summaryHtml(m)}
 ${costTable(m)}
 </header>
 <main>
-${body}
+`;
+  const grouped = changeGroupsHtml(m, sa);
+  if (grouped) yield grouped;
+  else if (!m.results.length) yield '<p class="muted">No jobs ran.</p>';
+  else {
+    yield '<div class="grid">\n';
+    let first = true;
+    for (const card of cardList(m.results, sa)) {
+      yield first ? card : `\n${card}`;
+      first = false;
+    }
+    yield '\n</div>';
+  }
+  yield `
 </main>
 <footer>${footer}</footer>
 </body>
@@ -475,5 +490,5 @@ ${body}
 /** Writes index.html into the output directory; returns its path. */
 export async function writeGallery(outputDir: string, m: Manifest, opts: GalleryOptions = {}): Promise<string> {
   // Never through a symlink planted at index.html (see shared/safe-write.ts).
-  return replaceFile(outputDir, GALLERY_FILE, renderGallery(m, opts));
+  return replaceFile(outputDir, GALLERY_FILE, (fh) => writeChunks(fh, galleryChunks(m, opts)));
 }

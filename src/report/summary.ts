@@ -71,10 +71,18 @@ export function escapeText(s: string, maxChars?: number): string {
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  if (maxChars !== undefined && [...t].length > maxChars) t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
+  if (maxChars !== undefined && longerThan(t, maxChars)) t = [...t].slice(0, Math.max(0, maxChars - 1)).join('') + '…';
   // ':' is escaped so GitHub's autolinker cannot turn a stray https://… into a link; '@' gets a
   // zero-width space so a job named "@org/team" pings nobody.
   return t.replace(/[&<>"'|\\`*_~[\]#!:]/g, (c) => ENTITY[c] ?? c).replace(/@/g, '@&#8203;');
+}
+
+/**
+ * More than `max` characters (code points)? A string never has more code points than UTF-16 units,
+ * so most texts are answered without spreading them into an array of characters.
+ */
+function longerThan(s: string, max: number): boolean {
+  return s.length > max && [...s].length > max;
 }
 
 /** Inline code-ish text (model names, ids): escaped like any other text, in <code>. */
@@ -408,7 +416,7 @@ function nameCell(r: JobResult, opts: JobRowOptions): string {
   if (!prompt) return name;
   const inline = opts.promptInline ?? 100;
   const text = escapeText(prompt, opts.promptMaxChars);
-  if ([...prompt].length <= inline) return `${name}<br><sub>${text}</sub>`;
+  if (!longerThan(prompt, inline)) return `${name}<br><sub>${text}</sub>`;
   return `${name}<details><summary>prompt (${[...prompt].length} characters)</summary>${text}</details>`;
 }
 
@@ -614,7 +622,7 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
     promptInline: 100,
     promptMaxChars: 2000,
   };
-  const rows = m.results.map((r) => jobRow(r, rowOpts));
+  const rows = rowsWithin(m.results, (r) => jobRow(r, rowOpts), budget);
   const thumbs = thumbnails(m, 160, opts.noUpload ? undefined : opts.fileUrls);
   const lists: ListSection[] = [
     ...(lead && 'list' in lead
@@ -644,8 +652,32 @@ export function renderSummary(m: Manifest, opts: SummaryOptions = {}): string {
   return hardCut(doc, budget, utf8Bytes, `\n\n… cut to fit: ${where}\n`);
 }
 
+/**
+ * One row per result, rendered only while the rows so far fit in `budget`: a list is cut at its first
+ * row that does not fit (takeFitting), so the rows after that are never shown, and a 10,000-job
+ * summary needs a few thousand. The others are empty placeholders, so the list still counts them.
+ */
+function rowsWithin(results: readonly JobResult[], row: (r: JobResult) => string, budget: number): string[] {
+  const rows: string[] = [];
+  let size = 0;
+  for (const r of results) {
+    if (size > budget) rows.push('');
+    else {
+      const text = row(r);
+      rows.push(text);
+      size += utf8Bytes(text) + 1;
+    }
+  }
+  return rows;
+}
+
 /** The full report (report.md in the output directory): every row, never shortened. */
 export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): string {
+  return [...reportChunks(m, opts)].join('');
+}
+
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+export function* reportChunks(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): Generator<string> {
   const parts: string[] = [
     headline(m, opts.title ?? 'Atlas media report', 1),
     ...subHeadline(m, opts),
@@ -667,15 +699,12 @@ export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxByt
     noUpload: opts.noUpload,
     promptInline: 100,
   };
-  parts.push(
-    `## Jobs (${m.results.length})`,
-    JOB_TABLE_HEADER + '\n' + m.results.map((r) => jobRow(r, rowOpts)).join('\n'),
-  );
+  parts.push(`## Jobs (${m.results.length})`);
+  yield parts.join('\n\n') + '\n\n' + JOB_TABLE_HEADER;
+  if (!m.results.length) yield '\n';
+  for (const r of m.results) yield '\n' + jobRow(r, rowOpts);
   // report.md sits beside the files: its images are relative paths, shown by any Markdown viewer offline.
   const thumbs = relativeImages(m, 240);
-  if (thumbs.length) parts.push('## Images', thumbs.join(' '));
-  parts.push(
-    `<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>`,
-  );
-  return parts.join('\n\n') + '\n';
+  if (thumbs.length) yield '\n\n## Images\n\n' + thumbs.join(' ');
+  yield `\n\n<sub>${escapeText(m.tool)} · manifest generated ${escapeText(m.generated_at)} · run ${escapeText(m.run.started_at)} → ${escapeText(m.run.finished_at)}</sub>\n`;
 }

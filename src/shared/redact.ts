@@ -21,7 +21,10 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
 
 /** A function that replaces every form of every secret in a text with `***`. */
 export function secretRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const forms = secretForms(secrets);
+  return redactorOf(secretForms(secrets));
+}
+
+function redactorOf(forms: readonly string[]): (text: string) => string {
   return (text) => forms.reduce((acc, k) => (acc.includes(k) ? acc.split(k).join('***') : acc), text);
 }
 
@@ -39,8 +42,9 @@ export function containsSecret(text: string, secrets: readonly (string | undefin
  * to redact are returned as they are, so a 10,000-job manifest is not duplicated to find nothing.
  */
 export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[]): T {
-  if (secretForms(secrets).length === 0) return value;
-  const text = secretRedactor(secrets);
+  const forms = secretForms(secrets);
+  if (forms.length === 0) return value;
+  const text = redactorOf(forms);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return text(v);
     if (Array.isArray(v)) {
@@ -53,7 +57,9 @@ export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[]
     }
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       let out: Record<string, unknown> | undefined;
-      for (const [k, x] of Object.entries(v)) {
+      // Keys, not entries: entries would allocate a pair per property of every object walked.
+      for (const k of Object.keys(v)) {
+        const x = (v as Record<string, unknown>)[k];
         const k2 = text(k);
         const y = walk(x);
         if (k2 !== k || y !== x) {

@@ -30,6 +30,25 @@ export async function replaceFile(
   return final;
 }
 
+/** What writeChunks gathers before each write: few writes, and never the whole text at once. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** Writes a text given in pieces (a page card by card) to an open file, a few hundred KB at a time. */
+export async function writeChunks(fh: FileHandle, chunks: Iterable<string>): Promise<void> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    pending.push(chunk);
+    size += chunk.length;
+    if (size >= CHUNK_CHARS) {
+      await fh.write(pending.join(''));
+      pending = [];
+      size = 0;
+    }
+  }
+  if (pending.length) await fh.write(pending.join(''));
+}
+
 /**
  * Entries of `dir` among `names` that exist as symbolic links:
  * the run writes through these names (images/, videos/, the journal), so a link planted there by a
