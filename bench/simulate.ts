@@ -240,7 +240,8 @@ export function informedBound(world: World, jobs: SimJob[], concurrency: number,
       best = { ratio, polls: r.pollsPerPrediction, how };
     }
   };
-  for (let k = 1; k <= 12; k++) consider(simulate(jobs, concurrency, evenPlan(world, k)), `even ${k}`);
+  const evens = Array.from({ length: 12 }, (_, i) => simulate(jobs, concurrency, evenPlan(world, i + 1)));
+  evens.forEach((r, i) => consider(r, `even ${i + 1}`));
   // One price per poll for every model (the efficient split of polls between them), the cheapest in budget.
   let lo = Math.log(0.01);
   let hi = Math.log(100);
@@ -251,7 +252,29 @@ export function informedBound(world: World, jobs: SimJob[], concurrency: number,
     if (r.pollsPerPrediction <= maxPolls) hi = mid;
     else lo = mid;
   }
+  // Polls jump in steps as the price moves (every job of a model changes schedule at once): a share of
+  // the jobs on the schedule just over budget and the rest on the one within it reaches the budget exactly.
+  const within = optimalPlan(world, Math.exp(hi));
+  const over = optimalPlan(world, Math.exp(lo));
+  const k = evens.findIndex((r) => r.pollsPerPrediction > maxPolls);
+  for (let share = 0.1; share < 0.95; share += 0.1) {
+    consider(simulate(jobs, concurrency, mixPlan(jobs, share, over, within)), 'optimal, mixed');
+    if (k > 0)
+      consider(
+        simulate(jobs, concurrency, mixPlan(jobs, share, evenPlan(world, k + 1), evenPlan(world, k))),
+        `even ${k}/${k + 1}`,
+      );
+  }
   return best;
+}
+
+/** `share` of the jobs (spread evenly through the file) on plan a, the rest on plan b. */
+function mixPlan(jobs: SimJob[], share: number, a: PollPlan, b: PollPlan): PollPlan {
+  const index = new Map(jobs.map((j, i) => [j, i]));
+  return (job) => {
+    const i = index.get(job) ?? 0;
+    return Math.floor((i + 1) * share) > Math.floor(i * share) ? a(job) : b(job);
+  };
 }
 
 // ---- Worlds and shapes ----------------------------------------------------------------------
