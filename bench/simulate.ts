@@ -120,7 +120,15 @@ export function simulateOurs(
     const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: t * 1000, waiting: jobs.length - queued }) / 1000;
     live.push({ index, job, start: t, next: t + last, last });
   };
-  while (queued < jobs.length && live.length < concurrency) start(0);
+  // The engine takes up every job a free slot allows before the first submit returns.
+  const first = Math.min(jobs.length, concurrency);
+  const t0 = (i: number) => {
+    const job = jobs[i]!;
+    const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: 0, waiting: jobs.length - first }) / 1000;
+    live.push({ index: i, job, start: 0, next: last, last });
+  };
+  queued = first;
+  for (let i = 0; i < first; i++) t0(i);
   while (live.length > 0) {
     let k = 0;
     for (let i = 1; i < live.length; i++) if (live[i]!.next < live[k]!.next) k = i;

@@ -76029,15 +76029,27 @@ function expectedEnd(k, job, live, elapsedMs) {
     live.end = { ms, version: k.speedN };
     return ms;
 }
-function latestOf(k, liveJobs, nowMs) {
+/**
+ * The job expected to end last: a live one, or (undefined) one of the run's jobs about to start
+ * (taken up by the scheduler but not yet polled), which would then end after all the live ones.
+ */
+function latestOf(k, plan, liveJobs, nowMs) {
     let latest;
     let latestEnd = -Infinity;
+    const livePerKey = new Map();
     for (const [j, l] of liveJobs) {
+        livePerKey.set(scheduleKey(j), (livePerKey.get(scheduleKey(j)) ?? 0) + 1);
         const end = expectedEnd(k, j, l, nowMs - l.startMs);
         if (end > latestEnd) {
             latestEnd = end;
             latest = j;
         }
+    }
+    for (const g of plan.groups) {
+        const key = scheduleKey(g.job);
+        const starting = g.count - (plan.finished.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
+        if (starting > 0 && nowMs + Math.exp(weightedMedian(sizedMixture(k, g.job).mix)) > latestEnd)
+            return undefined;
     }
     return latest;
 }
@@ -76052,10 +76064,12 @@ function pollsLeft(grid, price, elapsedMs) {
 }
 /** The wave for these live jobs, re-planned when its size, its latest job or the knowledge changes. */
 function planWave(k, plan, liveJobs, nowMs, last) {
-    const latest = latestOf(k, liveJobs, nowMs);
+    const latest = latestOf(k, plan, liveJobs, nowMs);
     const { value: price, budget, version } = plan.price;
     if (last && last.latest === latest && last.size === liveJobs.size && last.version === version)
         return last;
+    if (!latest)
+        return { latest, size: liveJobs.size, version, latestPrice: price };
     const gridOf = (job) => candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
     let others = 0;
     for (const [j, l] of liveJobs) {
@@ -76188,8 +76202,7 @@ function createLatencyModel(bounds, options = {}) {
                 let live = liveJobs.get(job);
                 if (!live)
                     liveJobs.set(job, (live = { startMs: run.nowMs - elapsedMs }));
-                // A job's first poll follows the run's plan: the wave is re-planned once every job in it has started.
-                if (run.waiting === 0 && elapsedMs > 0) {
+                if (run.waiting === 0) {
                     wave = planWave(k, plan, liveJobs, run.nowMs, wave);
                     if (live.own?.wave === wave)
                         policy = live.own.policy;

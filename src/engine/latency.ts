@@ -310,9 +310,9 @@ interface LiveJob {
   own?: { policy: Policy; wave: Wave };
 }
 
-/** The last wave as planned: the job expected to end last, and the price it may poll at. */
+/** The last wave as planned: the job expected to end last (undefined: one not started yet), and the price it may poll at. */
 interface Wave {
-  latest: PlannedJob;
+  latest: PlannedJob | undefined;
   size: number;
   version: number;
   latestPrice: number;
@@ -328,17 +328,33 @@ function expectedEnd(k: Knowledge, job: PlannedJob, live: LiveJob, elapsedMs: nu
   return ms;
 }
 
-function latestOf(k: Knowledge, liveJobs: Map<PlannedJob, LiveJob>, nowMs: number): PlannedJob {
+/**
+ * The job expected to end last: a live one, or (undefined) one of the run's jobs about to start
+ * (taken up by the scheduler but not yet polled), which would then end after all the live ones.
+ */
+function latestOf(
+  k: Knowledge,
+  plan: SchedulePlan,
+  liveJobs: Map<PlannedJob, LiveJob>,
+  nowMs: number,
+): PlannedJob | undefined {
   let latest: PlannedJob | undefined;
   let latestEnd = -Infinity;
+  const livePerKey = new Map<string, number>();
   for (const [j, l] of liveJobs) {
+    livePerKey.set(scheduleKey(j), (livePerKey.get(scheduleKey(j)) ?? 0) + 1);
     const end = expectedEnd(k, j, l, nowMs - l.startMs);
     if (end > latestEnd) {
       latestEnd = end;
       latest = j;
     }
   }
-  return latest!;
+  for (const g of plan.groups) {
+    const key = scheduleKey(g.job);
+    const starting = g.count - (plan.finished.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
+    if (starting > 0 && nowMs + Math.exp(weightedMedian(sizedMixture(k, g.job).mix)) > latestEnd) return undefined;
+  }
+  return latest;
 }
 
 /** Expected polls still to come for a job that has run elapsedMs, on a grid at a price. */
@@ -358,9 +374,10 @@ function planWave(
   nowMs: number,
   last: Wave | undefined,
 ): Wave {
-  const latest = latestOf(k, liveJobs, nowMs);
+  const latest = latestOf(k, plan, liveJobs, nowMs);
   const { value: price, budget, version } = plan.price!;
   if (last && last.latest === latest && last.size === liveJobs.size && last.version === version) return last;
+  if (!latest) return { latest, size: liveJobs.size, version, latestPrice: price };
   const gridOf = (job: PlannedJob) => candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
   let others = 0;
   for (const [j, l] of liveJobs) {
@@ -488,8 +505,7 @@ export function createLatencyModel(bounds: PollBounds, options: LatencyModelOpti
       if (run && plan.groups.length > 0 && plan.price) {
         let live = liveJobs.get(job);
         if (!live) liveJobs.set(job, (live = { startMs: run.nowMs - elapsedMs }));
-        // A job's first poll follows the run's plan: the wave is re-planned once every job in it has started.
-        if (run.waiting === 0 && elapsedMs > 0) {
+        if (run.waiting === 0) {
           wave = planWave(k, plan, liveJobs, run.nowMs, wave);
           if (live.own?.wave === wave) policy = live.own.policy;
           else {
