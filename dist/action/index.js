@@ -75872,6 +75872,12 @@ const SMALL_SAMPLE_SIGMA = 0.35;
 const MAX_POINTS = 200;
 /** Observations of its own after which a model's remembered prior no longer counts. */
 const OWN_DATA_DECIDES = 16;
+/**
+ * A schedule for a model with no data (a guess) is planned at this many times the run's price: its
+ * polls are spread over a wide belief, and the run's price, found with it, lets the jobs whose model
+ * is known spend what the guesses save (bench/simulate.ts: the 3-job preview, nothing known).
+ */
+const COLD = 2;
 /** Candidate poll times per schedule, and at most this many per poll-interval. */
 const GRID = 150;
 const GRID_PER_FLOOR = 8;
@@ -75983,8 +75989,9 @@ function sizedMixture(k, job) {
  */
 function runWidePrice(k, plan) {
     const parts = plan.groups.map((g) => {
-        const { mix } = sizedMixture(k, g.job);
+        const { mix, data } = sizedMixture(k, g.job);
         return {
+            dear: data ? 1 : COLD,
             grid: candidateGrid(mix, plan.bounds.floorMs),
             backoff: expectedBackoffPolls(mix, plan.bounds),
             n: g.count,
@@ -75992,7 +75999,7 @@ function runWidePrice(k, plan) {
         };
     });
     const budget = plan.budgetFactor * parts.reduce((a, p) => a + p.n * p.backoff, 0);
-    const polls = (price) => parts.reduce((a, p) => a + p.n * solveAtPrice(p.grid, price).polls, 0);
+    const polls = (price) => parts.reduce((a, p) => a + p.n * solveAtPrice(p.grid, price * p.dear).polls, 0);
     const top = Math.max(...parts.map((p) => p.grid.hi));
     // The run's whole budget as known now: exact for the jobs finished, expected for the rest.
     const whole = plan.budgetFactor * (plan.finished.classic + parts.reduce((a, p) => a + p.left * p.backoff, 0));
@@ -76095,8 +76102,9 @@ function cachedSchedule(k, cache, plan, job) {
         const hit = cache.get(key);
         if (hit)
             return hit.policy;
-        const grid = candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
-        const { policy } = solveAtPrice(grid, plan.price.value);
+        const sized = sizedMixture(k, job);
+        const grid = candidateGrid(sized.mix, plan.bounds.floorMs);
+        const { policy } = solveAtPrice(grid, plan.price.value * (sized.data ? 1 : COLD));
         cache.set(key, { policy, version: plan.price.version });
         return policy;
     }
