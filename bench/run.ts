@@ -76,6 +76,15 @@ function shapes(world: World): Record<string, () => Workload> {
       concurrency: 8,
       floorConcurrency: 8,
     }),
+    [`pack-warm/${w}`]: () => ({
+      ...common,
+      name: `pack, the week after (${w})`,
+      jobs: SHAPES.pack.jobs(),
+      concurrency: 3,
+      floorConcurrency: 3,
+      // Last week's pack: the same models, other prompts, so other latencies.
+      warmup: SHAPES.lastWeek.jobs(),
+    }),
     [`preview-cold/${w}`]: () => ({
       ...common,
       name: `PR preview, nothing known (${w})`,

@@ -41,6 +41,8 @@ export interface SimResult {
   makespan: number;
   pollsPerPrediction: number;
   delays: number[];
+  /** Polls each job took, in file order (ours only). */
+  polls?: number[];
 }
 
 /** Greedy list scheduling: each job takes the first free slot; its slot frees when the poller notices completion. */
@@ -81,7 +83,13 @@ export const tutorialPlan: PollPlan = function* () {
   }
 };
 
-const asPlanned = (j: SimJob): PlannedJob => ({ model: j.model, type: j.type, body: j.body }) as unknown as PlannedJob;
+// One PlannedJob per SimJob, as the engine passes the same job object on every call.
+const planned = new WeakMap<SimJob, PlannedJob>();
+const asPlanned = (j: SimJob): PlannedJob => {
+  let p = planned.get(j);
+  if (!p) planned.set(j, (p = { model: j.model, type: j.type, body: j.body } as unknown as PlannedJob));
+  return p;
+};
 
 /**
  * Ours: the action's latency model on a simulated clock. Completions are observed when seen (with
@@ -94,28 +102,40 @@ export function simulateOurs(
   bounds: PollBounds = { floorMs: 1000, ceilingMs: 30_000 },
 ): SimResult {
   interface Live {
+    index: number;
     job: SimJob;
     start: number;
     next: number;
     last: number;
   }
   const live: Live[] = [];
+  const perJob = jobs.map(() => 0);
   let queued = 0;
   let polls = 0;
   let makespan = 0;
   const delays: number[] = [];
   const start = (t: number) => {
-    const job = jobs[queued++]!;
-    const last = model.nextDelay(asPlanned(job), 0, 0) / 1000;
-    live.push({ job, start: t, next: t + last, last });
+    const index = queued++;
+    const job = jobs[index]!;
+    const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: t * 1000, waiting: jobs.length - queued }) / 1000;
+    live.push({ index, job, start: t, next: t + last, last });
   };
-  while (queued < jobs.length && live.length < concurrency) start(0);
+  // The engine takes up every job a free slot allows before the first submit returns.
+  const first = Math.min(jobs.length, concurrency);
+  const t0 = (i: number) => {
+    const job = jobs[i]!;
+    const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: 0, waiting: jobs.length - first }) / 1000;
+    live.push({ index: i, job, start: 0, next: last, last });
+  };
+  queued = first;
+  for (let i = 0; i < first; i++) t0(i);
   while (live.length > 0) {
     let k = 0;
     for (let i = 1; i < live.length; i++) if (live[i]!.next < live[k]!.next) k = i;
     const l = live[k]!;
     const t = l.next;
     polls++;
+    perJob[l.index]!++;
     const elapsed = t - l.start;
     if (elapsed >= l.job.latency - 1e-9) {
       live.splice(k, 1);
@@ -125,11 +145,15 @@ export function simulateOurs(
       if (queued < jobs.length) start(t);
       continue;
     }
-    l.last = model.nextDelay(asPlanned(l.job), elapsed * 1000, l.last * 1000) / 1000;
+    l.last =
+      model.nextDelay(asPlanned(l.job), elapsed * 1000, l.last * 1000, {
+        nowMs: t * 1000,
+        waiting: jobs.length - queued,
+      }) / 1000;
     l.next = t + l.last;
   }
   void bounds;
-  return { makespan, pollsPerPrediction: polls / jobs.length, delays };
+  return { makespan, pollsPerPrediction: polls / jobs.length, delays, polls: perJob };
 }
 
 // ---- The informed bound -------------------------------------------------------------------
@@ -224,7 +248,8 @@ export function informedBound(world: World, jobs: SimJob[], concurrency: number,
       best = { ratio, polls: r.pollsPerPrediction, how };
     }
   };
-  for (let k = 1; k <= 12; k++) consider(simulate(jobs, concurrency, evenPlan(world, k)), `even ${k}`);
+  const evens = Array.from({ length: 12 }, (_, i) => simulate(jobs, concurrency, evenPlan(world, i + 1)));
+  evens.forEach((r, i) => consider(r, `even ${i + 1}`));
   // One price per poll for every model (the efficient split of polls between them), the cheapest in budget.
   let lo = Math.log(0.01);
   let hi = Math.log(100);
@@ -235,7 +260,29 @@ export function informedBound(world: World, jobs: SimJob[], concurrency: number,
     if (r.pollsPerPrediction <= maxPolls) hi = mid;
     else lo = mid;
   }
+  // Polls jump in steps as the price moves (every job of a model changes schedule at once): a share of
+  // the jobs on the schedule just over budget and the rest on the one within it reaches the budget exactly.
+  const within = optimalPlan(world, Math.exp(hi));
+  const over = optimalPlan(world, Math.exp(lo));
+  const k = evens.findIndex((r) => r.pollsPerPrediction > maxPolls);
+  for (let share = 0.1; share < 0.95; share += 0.1) {
+    consider(simulate(jobs, concurrency, mixPlan(jobs, share, over, within)), 'optimal, mixed');
+    if (k > 0)
+      consider(
+        simulate(jobs, concurrency, mixPlan(jobs, share, evenPlan(world, k + 1), evenPlan(world, k))),
+        `even ${k}/${k + 1}`,
+      );
+  }
   return best;
+}
+
+/** `share` of the jobs (spread evenly through the file) on plan a, the rest on plan b. */
+function mixPlan(jobs: SimJob[], share: number, a: PollPlan, b: PollPlan): PollPlan {
+  const index = new Map(jobs.map((j, i) => [j, i]));
+  return (job) => {
+    const i = index.get(job) ?? 0;
+    return Math.floor((i + 1) * share) > Math.floor(i * share) ? a(job) : b(job);
+  };
 }
 
 // ---- Worlds and shapes ----------------------------------------------------------------------
@@ -283,6 +330,8 @@ export const SHAPES = {
   pack: { jobs: () => [...images(10), ...videos(5)], concurrency: 3 },
   catalog: { jobs: () => images(500, 'sku'), concurrency: 8 },
   preview: { jobs: () => [...images(2, 'preview'), ...videos(1, 5, 'preview video')], concurrency: 3 },
+  /** The weekly pack a week earlier: the same models, other prompts (so other latencies). */
+  lastWeek: { jobs: () => [...images(10, 'last week'), ...videos(5, 5, 'last week video')], concurrency: 3 },
 } as const;
 
 /** A job file's jobs with their latencies in a world (what the emulator would use at `seed`). */
@@ -334,15 +383,28 @@ export function simulateWorld(world: World, opts: LatencyModelOptions = {}, seed
       tutorial: { ratio: tut.makespan / floor, polls: tut.pollsPerPrediction },
     };
   };
+  // The action gives the model the run's jobs (its poll budget is run-wide).
+  const modelFor = (jobs: SimJob[], extra: LatencyModelOptions = {}) =>
+    createLatencyModel(bounds, {
+      ...opts,
+      ...extra,
+      ...(process.env['SIM_PER_JOB'] ? {} : { jobs: jobs.map(asPlanned) }),
+    });
   const pack = simJobs(world, SHAPES.pack.jobs(), seed);
-  const packModel = createLatencyModel(bounds, opts);
+  const packModel = modelFor(pack);
   const rows = [row('pack', pack, 3, packModel)];
-  rows.push(row('catalog', simJobs(world, SHAPES.catalog.jobs(), seed), 8, createLatencyModel(bounds, opts)));
+  // The week after: last week's pack's memory as the prior.
+  const lastWeek = simJobs(world, SHAPES.lastWeek.jobs(), seed);
+  const lastWeekModel = modelFor(lastWeek);
+  simulateOurs(lastWeek, 3, lastWeekModel);
+  rows.push(row('pack warm', pack, 3, modelFor(pack, { prior: { models: lastWeekModel.snapshot(), weight: 8 } })));
+  const catalog = simJobs(world, SHAPES.catalog.jobs(), seed);
+  rows.push(row('catalog', catalog, 8, modelFor(catalog)));
   const preview = simJobs(world, SHAPES.preview.jobs(), seed);
-  rows.push(row('preview cold', preview, 3, createLatencyModel(bounds, opts)));
+  rows.push(row('preview cold', preview, 3, modelFor(preview)));
   // Warm: the pack's memory, as the next run in the same workspace loads it (fresh, full weight).
   const prior: LatencyPrior = { models: packModel.snapshot(), weight: 8 };
-  rows.push(row('preview warm', preview, 3, createLatencyModel(bounds, { ...opts, prior })));
+  rows.push(row('preview warm', preview, 3, modelFor(preview, { prior })));
   return rows;
 }
 

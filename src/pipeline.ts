@@ -69,7 +69,8 @@ export async function runPipeline(settings: Settings, deps: PipelineDeps): Promi
   const conn = await openConnections(settings, plan);
   // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
   const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+  // The poll budget is planned over the run's jobs (see engine/latency.ts).
+  const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log), jobs: plan.jobs });
   // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
   const secrets = [settings.apiKey];
   const journal = await openJournal(join(plan.outputDir, JOURNAL_FILE), { secrets });

@@ -59498,8 +59498,15 @@ const SMALL_SAMPLE_SIGMA = 0.35;
 const MAX_POINTS = 200;
 /** Observations of its own after which a model's remembered prior no longer counts. */
 const OWN_DATA_DECIDES = 16;
-/** Candidate poll times per schedule. */
+/**
+ * A schedule for a model with no data (a guess) is planned at this many times the run's price: its
+ * polls are spread over a wide belief, and the run's price, found with it, lets the jobs whose model
+ * is known spend what the guesses save (bench/simulate.ts: the 3-job preview, nothing known).
+ */
+const COLD = 2;
+/** Candidate poll times per schedule, and at most this many per poll-interval. */
 const GRID = 150;
+const GRID_PER_FLOOR = 8;
 /** The schedule covers this share of the distribution; past it, geometric backoff. */
 const COVERAGE = 0.9995;
 /** The classic poller the budget is measured against: first poll at 5 floors, then × 1.5. */
@@ -59555,25 +59562,216 @@ function mixtureFor(k, job) {
     }
     return { mix: { points: [coldLog(k, job.type)], weights: [1], width: COLD_WIDTH }, known: false, data: false };
 }
+function scheduleKey(job) {
+    return `${job.model}\u0000${sizeFactor(job)}`;
+}
+/** The run's jobs as distinct (model, size) pairs with how many jobs share each. */
+function groupJobs(jobs) {
+    const groups = new Map();
+    for (const job of jobs) {
+        const key = scheduleKey(job);
+        const g = groups.get(key);
+        if (g)
+            g.count++;
+        else
+            groups.set(key, { job, count: 1 });
+    }
+    return [...groups.values()];
+}
+/** Recompute after every observation at first, then in steps: a schedule barely moves with one more point. */
+function stillFresh(then, now) {
+    return then === now || (now > 32 && now - then < Math.min(MAX_POINTS, Math.max(25, now / 8)));
+}
+/**
+ * Queues: now and then a job waits well past its model's usual time, and a few observations rarely
+ * show it. A plan built only on them polls a queued job every interval once it outlives them, so the
+ * plan keeps this share of its belief for a wait 1–4× the usual and polls such a job sparsely.
+ */
+const QUEUE_SHARE = 0.05;
+const QUEUE_SHIFT = Math.log(2);
+const QUEUE_WIDTH = 0.35;
+function withQueueTail(mix, seen) {
+    const total = mix.weights.reduce((a, b) => a + b, 0);
+    // The run's own observations show the real tail once there are enough of them.
+    const share = (QUEUE_SHARE * OWN_DATA_DECIDES) / (OWN_DATA_DECIDES + seen);
+    return {
+        points: [...mix.points, weightedMedian(mix) + QUEUE_SHIFT],
+        weights: [...mix.weights, (total * share) / (1 - share)],
+        width: mix.width,
+        widths: [...mix.points.map(() => mix.width), QUEUE_WIDTH],
+    };
+}
+/** The distribution a job is planned on, at its size (with the queue tail once the model has data). */
+function sizedMixture(k, job) {
+    const { mix, data } = mixtureFor(k, job);
+    const scale = Math.log(sizeFactor(job));
+    const sized = { ...mix, points: mix.points.map((p) => p + scale) };
+    return { mix: data ? withQueueTail(sized, k.observed.get(job.model)?.xs.length ?? 0) : sized, data };
+}
+/**
+ * The run-wide price per poll: the cheapest at which the run's jobs, each on its own distribution,
+ * expect no more polls in all than the classic poller would spend on them (a Lagrange multiplier
+ * shared by every job, so a poll goes where it saves the most delay).
+ */
+function runWidePrice(k, plan) {
+    const parts = plan.groups.map((g) => {
+        const { mix, data } = sizedMixture(k, g.job);
+        return {
+            dear: data ? 1 : COLD,
+            grid: candidateGrid(mix, plan.bounds.floorMs),
+            backoff: expectedBackoffPolls(mix, plan.bounds),
+            n: g.count,
+            left: Math.max(0, g.count - (plan.finished.done.get(scheduleKey(g.job)) ?? 0)),
+        };
+    });
+    const budget = plan.budgetFactor * parts.reduce((a, p) => a + p.n * p.backoff, 0);
+    const polls = (price) => parts.reduce((a, p) => a + p.n * solveAtPrice(p.grid, price * p.dear).polls, 0);
+    const top = Math.max(...parts.map((p) => p.grid.hi));
+    // The run's whole budget as known now: exact for the jobs finished, expected for the rest.
+    const whole = plan.budgetFactor * (plan.finished.classic + parts.reduce((a, p) => a + p.left * p.backoff, 0));
+    return { value: cheapestPrice(polls, budget, top), budget: whole };
+}
+/** Polls the classic poller makes on a job of this latency. */
+function classicPolls(latencyMs, bounds) {
+    let t = 0;
+    let wait = BACKOFF_FIRST * bounds.floorMs;
+    let polls = 0;
+    while (t < latencyMs && polls < 1000) {
+        t += wait;
+        polls++;
+        wait = Math.min(bounds.ceilingMs, wait * BACKOFF_FACTOR);
+    }
+    return polls;
+}
+/**
+ * The last wave: once no job waits to be submitted, the run ends when its slowest job is seen, so
+ * that job's detection delay is the makespan's and the others' cost little. The others are planned
+ * as if a poll cost LAST_WAVE_OTHERS times more; the job expected to end last may spend what is left
+ * of the run's budget (the whole budget, less what was spent and what the others still expect), up to
+ * LAST_WAVE_CAP times what it would have spent.
+ */
+const LAST_WAVE_OTHERS = 4;
+const LAST_WAVE_CAP = 4;
+function expectedEnd(k, job, live, elapsedMs) {
+    if (live.end && live.end.version === k.speedN && live.startMs + elapsedMs < live.end.ms)
+        return live.end.ms;
+    // The conditional median given it has run this long.
+    const { mix } = sizedMixture(k, job);
+    const f = mixtureCdf(mix, elapsedMs);
+    const ms = live.startMs + Math.max(elapsedMs, Math.exp(mixtureQuantile(mix, f + (1 - f) / 2)));
+    live.end = { ms, version: k.speedN };
+    return ms;
+}
+/**
+ * The job expected to end last: a live one, or (undefined) one of the run's jobs about to start
+ * (taken up by the scheduler but not yet polled), which would then end after all the live ones.
+ */
+function latestOf(k, plan, liveJobs, nowMs) {
+    let latest;
+    let latestEnd = -Infinity;
+    const livePerKey = new Map();
+    for (const [j, l] of liveJobs) {
+        livePerKey.set(scheduleKey(j), (livePerKey.get(scheduleKey(j)) ?? 0) + 1);
+        const end = expectedEnd(k, j, l, nowMs - l.startMs);
+        if (end > latestEnd) {
+            latestEnd = end;
+            latest = j;
+        }
+    }
+    for (const g of plan.groups) {
+        const key = scheduleKey(g.job);
+        const starting = g.count - (plan.finished.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
+        if (starting > 0 && nowMs + Math.exp(weightedMedian(sizedMixture(k, g.job).mix)) > latestEnd)
+            return undefined;
+    }
+    return latest;
+}
+/** Expected polls still to come for a job that has run elapsedMs, on a grid at a price. */
+function pollsLeft(grid, price, elapsedMs) {
+    const { P, policy } = solveAtPrice(grid, price);
+    const i = stateAt(policy, elapsedMs);
+    if (i >= grid.n)
+        return 1;
+    const survival = i === 0 ? 1 : 1 - grid.F[i - 1];
+    return survival > 1e-9 ? P[i] / survival : 1;
+}
+/** The wave for these live jobs, re-planned when its size, its latest job or the knowledge changes. */
+function planWave(k, plan, liveJobs, nowMs, last) {
+    const latest = latestOf(k, plan, liveJobs, nowMs);
+    const { value: price, budget, version } = plan.price;
+    if (last && last.latest === latest && last.size === liveJobs.size && last.version === version)
+        return last;
+    if (!latest)
+        return { latest, size: liveJobs.size, version, latestPrice: price };
+    const gridOf = (job) => candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
+    let others = 0;
+    for (const [j, l] of liveJobs) {
+        if (j !== latest)
+            others += pollsLeft(gridOf(j), price * LAST_WAVE_OTHERS, nowMs - l.startMs);
+    }
+    const elapsed = nowMs - liveJobs.get(latest).startMs;
+    const grid = gridOf(latest);
+    const own = pollsLeft(grid, price, elapsed);
+    const allowance = Math.min(LAST_WAVE_CAP * own, budget - plan.spent - others);
+    const latestPrice = allowance <= own ? price : cheapestPrice((p) => pollsLeft(grid, p, elapsed), allowance, price);
+    return { latest, size: liveJobs.size, version, latestPrice };
+}
 /** A job's poll schedule, from the cache while what it depends on has not moved enough to matter. */
 function cachedSchedule(k, cache, plan, job) {
-    const scale = sizeFactor(job);
-    const key = `${job.model}\u0000${scale}`;
+    const key = scheduleKey(job);
+    if (plan.groups.length > 0) {
+        // One price for the run, found again as the run learns; every schedule follows it.
+        if (!plan.price || !stillFresh(plan.price.version, k.speedN)) {
+            plan.price = { ...runWidePrice(k, plan), version: k.speedN };
+            cache.clear();
+        }
+        const hit = cache.get(key);
+        if (hit)
+            return hit.policy;
+        const sized = sizedMixture(k, job);
+        const grid = candidateGrid(sized.mix, plan.bounds.floorMs);
+        const { policy } = solveAtPrice(grid, plan.price.value * (sized.data ? 1 : COLD));
+        cache.set(key, { policy, version: plan.price.version });
+        return policy;
+    }
     // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
     const version = k.observed.get(job.model)?.count ?? k.speedN;
     const hit = cache.get(key);
-    const fresh = (v) => v === version || (version > 32 && version - v < Math.min(MAX_POINTS, Math.max(25, version / 8)));
-    if (hit && fresh(hit.version))
-        return hit.times;
-    const { mix, data } = mixtureFor(k, job);
-    const shifted = { ...mix, points: mix.points.map((p) => p + Math.log(scale)) };
+    if (hit && stillFresh(hit.version, version))
+        return hit.policy;
+    const { mix, data } = sizedMixture(k, job);
     const { bounds } = plan;
-    // A model with data of its own: one price per poll for all of them. A guess: the classic budget.
-    const times = optimalSchedule(shifted, bounds.floorMs, data
-        ? { price: plan.pollCost * bounds.floorMs }
-        : { budget: plan.budgetFactor * expectedBackoffPolls(shifted, bounds) });
-    cache.set(key, { times, version });
-    return times;
+    const grid = candidateGrid(mix, bounds.floorMs);
+    // Without the run's jobs: one price per poll for a model with data; for a guess, the classic budget.
+    const price = data
+        ? plan.pollCost * bounds.floorMs
+        : cheapestPrice((p) => solveAtPrice(grid, p).polls, plan.budgetFactor * expectedBackoffPolls(mix, bounds), grid.hi);
+    const { policy } = solveAtPrice(grid, price);
+    cache.set(key, { policy, version });
+    return policy;
+}
+/** How many candidates lie at or before now: the state "last poll at g[i − 1]". */
+function stateAt(policy, elapsedMs) {
+    const { g } = policy;
+    let lo = 0;
+    let hi = g.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (g[mid] <= elapsedMs + 1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** The policy's next poll time after `elapsedMs`, or undefined past the end of its grid. */
+function nextPollTime(policy, elapsedMs) {
+    const { g, next } = policy;
+    const lo = stateAt(policy, elapsedMs);
+    if (lo >= g.length)
+        return undefined;
+    const j = next[lo];
+    return j > g.length ? g[lo - 1] + policy.floorMs : g[j - 1];
 }
 /** The model's four methods over one `Knowledge`; the work itself is in the functions above. */
 function createLatencyModel(bounds, options = {}) {
@@ -59585,11 +59783,22 @@ function createLatencyModel(bounds, options = {}) {
         unitMs: bounds.floorMs,
     };
     const { observed, prior } = k;
+    const liveJobs = new Map();
+    let wave;
+    /** Jobs observed or forgotten: each leaves the budget's expectations once. */
+    const seen = new WeakSet();
     const budgetFactor = options.budgetFactor ?? 1;
     const pollCost = options.pollCost ?? DEFAULT_POLL_COST;
     // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
     const cache = new Map();
-    const plan = { bounds, pollCost, budgetFactor };
+    const plan = {
+        bounds,
+        pollCost,
+        budgetFactor,
+        groups: groupJobs(options.jobs ?? []),
+        spent: 0,
+        finished: { classic: 0, done: new Map() },
+    };
     const scheduleFor = (job) => cachedSchedule(k, cache, plan, job);
     const clamp = (ms) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
     return {
@@ -59606,14 +59815,43 @@ function createLatencyModel(bounds, options = {}) {
             s.count++;
             k.speedSum += x - coldLog(k, job.type);
             k.speedN++;
+            liveJobs.delete(job);
+            seen.add(job);
+            plan.finished.classic += classicPolls(latencyMs, bounds);
+            plan.finished.done.set(scheduleKey(job), (plan.finished.done.get(scheduleKey(job)) ?? 0) + 1);
         },
-        nextDelay(job, elapsedMs, lastDelayMs) {
-            const times = scheduleFor(job);
-            const next = times.find((t) => t > elapsedMs + 1);
+        forget(job) {
+            liveJobs.delete(job);
+            if (seen.has(job))
+                return;
+            seen.add(job);
+            const g = plan.groups.find((x) => scheduleKey(x.job) === scheduleKey(job));
+            if (g && g.count > (plan.finished.done.get(scheduleKey(job)) ?? 0))
+                g.count--;
+        },
+        nextDelay(job, elapsedMs, lastDelayMs, run) {
+            plan.spent++;
+            let policy = scheduleFor(job);
+            if (run && plan.groups.length > 0 && plan.price) {
+                let live = liveJobs.get(job);
+                if (!live)
+                    liveJobs.set(job, (live = { startMs: run.nowMs - elapsedMs }));
+                if (run.waiting === 0) {
+                    wave = planWave(k, plan, liveJobs, run.nowMs, wave);
+                    if (live.own?.wave === wave)
+                        policy = live.own.policy;
+                    else {
+                        const price = wave.latest === job ? wave.latestPrice : plan.price.value * LAST_WAVE_OTHERS;
+                        policy = solveAtPrice(candidateGrid(sizedMixture(k, job).mix, bounds.floorMs), price).policy;
+                        live.own = { policy, wave };
+                    }
+                }
+            }
+            const next = nextPollTime(policy, elapsedMs);
             if (next !== undefined)
                 return clamp(next - elapsedMs);
-            // Later than the distribution allows for: back off geometrically, like a classic poller.
-            return clamp(lastDelayMs > 0 ? lastDelayMs * BACKOFF_FACTOR : bounds.floorMs);
+            // Later than the distribution allows for: back off geometrically, in step with how long it has run.
+            return clamp(Math.max(lastDelayMs * BACKOFF_FACTOR, elapsedMs / 4));
         },
         expectedMs(job) {
             const { mix, known } = mixtureFor(k, job);
@@ -59652,15 +59890,16 @@ function mixtureCdf(m, t) {
     let s = 0;
     let w = 0;
     for (let i = 0; i < m.points.length; i++) {
-        s += m.weights[i] * normalCdf((lt - m.points[i]) / m.width);
+        s += m.weights[i] * normalCdf((lt - m.points[i]) / (m.widths ? m.widths[i] : m.width));
         w += m.weights[i];
     }
     return s / w;
 }
 /** The log-ms value below which share q of the mixture lies. */
 function mixtureQuantile(m, q) {
-    let lo = Math.min(...m.points) - 8 * m.width;
-    let hi = Math.max(...m.points) + 8 * m.width;
+    const w = m.widths ? Math.max(...m.widths) : m.width;
+    let lo = Math.min(...m.points) - 8 * w;
+    let hi = Math.max(...m.points) + 8 * w;
     for (let i = 0; i < 60; i++) {
         const mid = (lo + hi) / 2;
         if (mixtureCdf(m, Math.exp(mid)) < q)
@@ -59707,10 +59946,19 @@ function optimalSchedule(m, floorMs, plan) {
 function candidateGrid(m, floorMs) {
     const lo = Math.max(floorMs, Math.exp(mixtureQuantile(m, 1 - COVERAGE)));
     const hi = Math.max(lo, Math.exp(mixtureQuantile(m, COVERAGE)));
-    const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / floorMs) + 1));
+    // Candidates finer than the floor, so a poll can land on a band's edge; the floor binds in the solver.
+    const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / (floorMs / GRID_PER_FLOOR)) + 1));
     const step = n > 1 ? (hi - lo) / (n - 1) : 0;
     const g = Array.from({ length: n }, (_, i) => lo + i * step);
     const F = g.map((t) => mixtureCdf(m, t));
+    // first[i] = the earliest state reachable from state i: a poll at least floorMs after g[i − 1].
+    const first = new Int32Array(n + 1);
+    first[0] = 1;
+    for (let i = 1, j = 1; i <= n; i++) {
+        while (j <= n && g[j - 1] < g[i - 1] + floorMs - 1e-6)
+            j++;
+        first[i] = Math.max(j, i + 1); // n + 1: no candidate left; the last poll is one floor later
+    }
     // Mass and first moment caught at each candidate (cell k = (g[k−1], g[k]]); cell 0 is (0, g[0]].
     const M = new Float64Array(n + 1);
     const C = new Float64Array(n + 1);
@@ -59720,19 +59968,27 @@ function candidateGrid(m, floorMs) {
         M[k + 1] = M[k] + mass;
         C[k + 1] = C[k] + mass * centre;
     }
-    return { n, hi, g, F, M, C };
+    return { n, hi, floorMs, g, F, M, C, first };
 }
 /** The schedule minimising expected detection delay plus `price` per poll, and its expected polls. */
 function solveAtPrice(grid, price) {
-    const { n, g, F, M, C } = grid;
+    const { n, g, F, M, C, first, floorMs } = grid;
     // state i = last poll at g[i−1] (i = 0: submit, nothing polled yet).
     const survival = (i) => (i === 0 ? 1 : 1 - F[i - 1]);
     const V = new Float64Array(n + 1);
     const P = new Float64Array(n + 1);
     const next = new Int32Array(n + 1);
     for (let i = n - 1; i >= 0; i--) {
+        if (first[i] > n) {
+            // Too close to the end for another candidate: one last poll a floor later catches the rest.
+            const at = g[i - 1] + floorMs;
+            V[i] = price * survival(i) + at * (M[n] - M[i]) - (C[n] - C[i]);
+            P[i] = survival(i);
+            next[i] = n + 1;
+            continue;
+        }
         let best = Infinity;
-        for (let j = i + 1; j <= n; j++) {
+        for (let j = first[i]; j <= n; j++) {
             const delay = g[j - 1] * (M[j] - M[i]) - (C[j] - C[i]);
             const cost = price * survival(i) + delay + V[j];
             if (cost < best) {
@@ -59744,31 +60000,34 @@ function solveAtPrice(grid, price) {
         P[i] = survival(i) + P[next[i]];
     }
     const times = [];
-    for (let i = next[0];; i = next[i]) {
-        times.push(g[i - 1]);
-        if (i === n)
+    for (let i = 0;;) {
+        const j = next[i];
+        times.push(j > n ? g[i - 1] + floorMs : g[j - 1]);
+        if (j >= n)
             break;
+        i = j;
     }
-    return { times, polls: P[0] };
+    return { times, polls: P[0], policy: { g, next, floorMs }, P };
 }
 /** The cheapest price per poll whose schedule stays within `budget` polls; polls fall as the price rises. */
 function cheapestWithin(grid, budget) {
-    let a = Math.log(grid.hi * 1e-6);
-    let b = Math.log(grid.hi * 10);
-    let best = solveAtPrice(grid, Math.exp(b));
-    if (best.polls > budget)
-        return best.times;
+    const price = cheapestPrice((p) => solveAtPrice(grid, p).polls, budget, grid.hi);
+    return solveAtPrice(grid, price).times;
+}
+/** Bisection in log price for the cheapest price whose expected polls stay within budget (or the dearest tried). */
+function cheapestPrice(polls, budget, scaleMs) {
+    let a = Math.log(scaleMs * 1e-6);
+    let b = Math.log(scaleMs * 10);
+    if (polls(Math.exp(b)) > budget)
+        return Math.exp(b);
     for (let i = 0; i < 28; i++) {
         const mid = (a + b) / 2;
-        const s = solveAtPrice(grid, Math.exp(mid));
-        if (s.polls <= budget) {
+        if (polls(Math.exp(mid)) <= budget)
             b = mid;
-            best = s;
-        }
         else
             a = mid;
     }
-    return best.times;
+    return Math.exp(b);
 }
 function normalPdf(z) {
     return Math.exp((-z * z) / 2) / Math.sqrt(2 * Math.PI);
@@ -60115,6 +60374,7 @@ function createRunState(jobCount) {
         done: 0,
         failed: 0,
         running: 0,
+        waiting: jobCount,
         rateLimited: 0,
         stop: undefined,
     };
@@ -60403,7 +60663,7 @@ async function pollUntilDone(ctx, job, r, t) {
         lastDelay =
             t.resumed && r.attempts.polls === 0
                 ? 0
-                : Math.min(ctx.latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
+                : Math.min(ctx.latency.nextDelay(job, elapsed, lastDelay, { nowMs: Date.now(), waiting: ctx.state.waiting }), Math.max(1, deadline - Date.now()));
         try {
             await sleep(lastDelay, t.signal);
         }
@@ -60825,6 +61085,8 @@ async function runOne(ctx, job, queuedAt, slotHeld, onSettle) {
     }
     finally {
         release();
+        // Settled without a latency to learn (reused, a twin, failed, cancelled): out of the poll budget.
+        ctx.latency.forget(job);
     }
 }
 /**
@@ -60865,6 +61127,7 @@ async function dispatch(ctx, jobs, alive) {
         const permit = await acquireSlots(ctx, alive, slotHeld);
         // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
         const job = pending.splice(Math.max(0, firstReady()), 1)[0];
+        state.waiting = pending.length;
         const t = runOne(ctx, job, queuedAt, slotHeld, onSettle);
         tasks.add(t);
         void t.finally(() => {
@@ -63166,7 +63429,8 @@ async function runPipeline(settings, deps) {
     const conn = await openConnections(settings, plan);
     // Latencies remembered by earlier runs in this output directory (restored with the cache) are the prior.
     const poll = { floorMs: settings.pollIntervalMs, ceilingMs: settings.maxPollIntervalMs };
-    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log) });
+    // The poll budget is planned over the run's jobs (see engine/latency.ts).
+    const latency = createLatencyModel(poll, { prior: await loadLatencyMemory(plan.outputDir, log), jobs: plan.jobs });
     // The key never reaches what the run writes, even when a prompt, an error or an output URL carries it.
     const secrets = [settings.apiKey];
     const journal = await openJournal((0,external_node_path_.join)(plan.outputDir, JOURNAL_FILE), { secrets });

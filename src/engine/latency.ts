@@ -1,12 +1,14 @@
 // When to poll a prediction. Atlas has no push and no ETA, so the poller predicts: it learns each
 // model's latency distribution (the jobs seen so far, scaled by video length, smoothed in log space;
 // before that a prior remembered from earlier runs, or a wide built-in one per media type) and polls
-// on the schedule that minimises the expected detection delay for a poll budget per prediction.
+// on the schedule that minimises the expected detection delay for a price per poll.
 //
-// The budget is what a classic backoff poller would spend on that distribution: first poll after
-// 5 × poll-interval, then × 1.5 up to max-poll-interval (with the defaults, 1 s and 30 s, exactly the
-// tutorial's 5 s → 30 s script). So by default a run spends no more polls than the tutorial in
-// expectation and turns them into the shortest delay that budget can buy. `poll-interval` stays the
+// The price is run-wide: the cheapest at which the run's jobs together expect no more polls than a
+// classic backoff poller would spend on them (first poll after 5 × poll-interval, then × 1.5 up to
+// max-poll-interval: with the defaults, 1 s and 30 s, exactly the tutorial's 5 s → 30 s script). One
+// price for every job puts each poll where it saves the most delay, so a fast model's spare polls go
+// to a slow model's wide band. In the last wave (nothing left to submit) the run ends when its slowest
+// job is seen, so that job is polled more densely and the others less. `poll-interval` stays the
 // shortest wait between two polls. See the README's Performance section.
 import type { PlannedJob } from '../jobfile/job.js';
 
@@ -42,6 +44,12 @@ export interface LatencyModelOptions {
   budgetFactor?: number;
   /** Instead of a budget: one poll is worth this many poll-intervals of detection delay. */
   pollCost?: number;
+  /**
+   * The run's jobs. With them the budget is run-wide: one price per poll for every job, the cheapest
+   * at which the whole run expects no more polls than the classic poller would spend on it, so a
+   * fast model's spare polls go where they buy the most (a slow model's wide band, a model not yet seen).
+   */
+  jobs?: readonly PlannedJob[];
 }
 
 /** Typical times (Atlas documents image 2–10 s, video 30 s – 3 min), in poll-intervals (1 s by default). */
@@ -58,19 +66,35 @@ const SMALL_SAMPLE_SIGMA = 0.35;
 const MAX_POINTS = 200;
 /** Observations of its own after which a model's remembered prior no longer counts. */
 const OWN_DATA_DECIDES = 16;
-/** Candidate poll times per schedule. */
+/**
+ * A schedule for a model with no data (a guess) is planned at this many times the run's price: its
+ * polls are spread over a wide belief, and the run's price, found with it, lets the jobs whose model
+ * is known spend what the guesses save (bench/simulate.ts: the 3-job preview, nothing known).
+ */
+const COLD = 2;
+/** Candidate poll times per schedule, and at most this many per poll-interval. */
 const GRID = 150;
+const GRID_PER_FLOOR = 8;
 /** The schedule covers this share of the distribution; past it, geometric backoff. */
 const COVERAGE = 0.9995;
 /** The classic poller the budget is measured against: first poll at 5 floors, then × 1.5. */
 const BACKOFF_FIRST = 5;
 const BACKOFF_FACTOR = 1.5;
 
+/** Where the run stands when a job asks for its next poll. */
+export interface RunMoment {
+  nowMs: number;
+  /** Jobs not yet submitted. */
+  waiting: number;
+}
+
 export interface LatencyModel {
   /** Record a finished job's latency (ms from submit to completion). */
   observe(job: PlannedJob, latencyMs: number): void;
+  /** A job settled: if it was not observed (reused, a twin, failed, cancelled), it leaves the run's budget. */
+  forget(job: PlannedJob): void;
   /** Delay until the next poll, given how long the job has run and the previous delay. */
-  nextDelay(job: PlannedJob, elapsedMs: number, lastDelayMs: number): number;
+  nextDelay(job: PlannedJob, elapsedMs: number, lastDelayMs: number, run?: RunMoment): number;
   /** What the model expects, for ETAs: median ms, or undefined before any data. */
   expectedMs(job: PlannedJob): number | undefined;
   /** What it knows per model (observed in this run or carried over from the prior), for the memory file. */
@@ -91,6 +115,8 @@ export interface Mixture {
   points: number[];
   weights: number[];
   width: number;
+  /** Per-point widths, when the points are not all alike (the queue tail). */
+  widths?: number[];
 }
 
 interface Observed {
@@ -155,36 +181,276 @@ function mixtureFor(k: Knowledge, job: PlannedJob): { mix: Mixture; known: boole
   return { mix: { points: [coldLog(k, job.type)], weights: [1], width: COLD_WIDTH }, known: false, data: false };
 }
 
-type ScheduleCache = Map<string, { times: number[]; version: number }>;
+/**
+ * A solved schedule as a policy: from the state "last poll at g[i−1]" (i = 0: none yet) the next poll
+ * is at g[next[i] − 1]. A job whose schedule is re-solved mid-flight continues from where it is.
+ */
+interface Policy {
+  g: number[];
+  next: Int32Array;
+  floorMs: number;
+}
+
+type ScheduleCache = Map<string, { policy: Policy; version: number }>;
+
+interface SchedulePlan {
+  bounds: PollBounds;
+  pollCost: number;
+  budgetFactor: number;
+  /** Distinct (model, size) pairs of the run with their job counts, for the run-wide budget. */
+  groups: Group[];
+  /** The run-wide price per poll, the run's whole budget in polls, and the knowledge version they were found at. */
+  price?: { value: number; budget: number; version: number };
+  /** Polls scheduled so far in the run. */
+  spent: number;
+  /** What the classic poller would have spent on the jobs finished so far (known exactly), and how many per pair. */
+  finished: { classic: number; done: Map<string, number> };
+}
+
+interface Group {
+  job: PlannedJob;
+  count: number;
+}
+
+function scheduleKey(job: PlannedJob): string {
+  return `${job.model}\u0000${sizeFactor(job)}`;
+}
+
+/** The run's jobs as distinct (model, size) pairs with how many jobs share each. */
+function groupJobs(jobs: readonly PlannedJob[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const job of jobs) {
+    const key = scheduleKey(job);
+    const g = groups.get(key);
+    if (g) g.count++;
+    else groups.set(key, { job, count: 1 });
+  }
+  return [...groups.values()];
+}
+
+/** Recompute after every observation at first, then in steps: a schedule barely moves with one more point. */
+function stillFresh(then: number, now: number): boolean {
+  return then === now || (now > 32 && now - then < Math.min(MAX_POINTS, Math.max(25, now / 8)));
+}
+
+/**
+ * Queues: now and then a job waits well past its model's usual time, and a few observations rarely
+ * show it. A plan built only on them polls a queued job every interval once it outlives them, so the
+ * plan keeps this share of its belief for a wait 1–4× the usual and polls such a job sparsely.
+ */
+const QUEUE_SHARE = 0.05;
+const QUEUE_SHIFT = Math.log(2);
+const QUEUE_WIDTH = 0.35;
+
+function withQueueTail(mix: Mixture, seen: number): Mixture {
+  const total = mix.weights.reduce((a, b) => a + b, 0);
+  // The run's own observations show the real tail once there are enough of them.
+  const share = (QUEUE_SHARE * OWN_DATA_DECIDES) / (OWN_DATA_DECIDES + seen);
+  return {
+    points: [...mix.points, weightedMedian(mix) + QUEUE_SHIFT],
+    weights: [...mix.weights, (total * share) / (1 - share)],
+    width: mix.width,
+    widths: [...mix.points.map(() => mix.width), QUEUE_WIDTH],
+  };
+}
+
+/** The distribution a job is planned on, at its size (with the queue tail once the model has data). */
+function sizedMixture(k: Knowledge, job: PlannedJob): { mix: Mixture; data: boolean } {
+  const { mix, data } = mixtureFor(k, job);
+  const scale = Math.log(sizeFactor(job));
+  const sized = { ...mix, points: mix.points.map((p) => p + scale) };
+  return { mix: data ? withQueueTail(sized, k.observed.get(job.model)?.xs.length ?? 0) : sized, data };
+}
+
+/**
+ * The run-wide price per poll: the cheapest at which the run's jobs, each on its own distribution,
+ * expect no more polls in all than the classic poller would spend on them (a Lagrange multiplier
+ * shared by every job, so a poll goes where it saves the most delay).
+ */
+function runWidePrice(k: Knowledge, plan: SchedulePlan): { value: number; budget: number } {
+  const parts = plan.groups.map((g) => {
+    const { mix, data } = sizedMixture(k, g.job);
+    return {
+      dear: data ? 1 : COLD,
+      grid: candidateGrid(mix, plan.bounds.floorMs),
+      backoff: expectedBackoffPolls(mix, plan.bounds),
+      n: g.count,
+      left: Math.max(0, g.count - (plan.finished.done.get(scheduleKey(g.job)) ?? 0)),
+    };
+  });
+  const budget = plan.budgetFactor * parts.reduce((a, p) => a + p.n * p.backoff, 0);
+  const polls = (price: number) => parts.reduce((a, p) => a + p.n * solveAtPrice(p.grid, price * p.dear).polls, 0);
+  const top = Math.max(...parts.map((p) => p.grid.hi));
+  // The run's whole budget as known now: exact for the jobs finished, expected for the rest.
+  const whole = plan.budgetFactor * (plan.finished.classic + parts.reduce((a, p) => a + p.left * p.backoff, 0));
+  return { value: cheapestPrice(polls, budget, top), budget: whole };
+}
+
+/** Polls the classic poller makes on a job of this latency. */
+function classicPolls(latencyMs: number, bounds: PollBounds): number {
+  let t = 0;
+  let wait = BACKOFF_FIRST * bounds.floorMs;
+  let polls = 0;
+  while (t < latencyMs && polls < 1000) {
+    t += wait;
+    polls++;
+    wait = Math.min(bounds.ceilingMs, wait * BACKOFF_FACTOR);
+  }
+  return polls;
+}
+
+/**
+ * The last wave: once no job waits to be submitted, the run ends when its slowest job is seen, so
+ * that job's detection delay is the makespan's and the others' cost little. The others are planned
+ * as if a poll cost LAST_WAVE_OTHERS times more; the job expected to end last may spend what is left
+ * of the run's budget (the whole budget, less what was spent and what the others still expect), up to
+ * LAST_WAVE_CAP times what it would have spent.
+ */
+const LAST_WAVE_OTHERS = 4;
+const LAST_WAVE_CAP = 4;
+
+interface LiveJob {
+  startMs: number;
+  /** Expected end (ms, the run's clock) at the knowledge version it was found at. */
+  end?: { ms: number; version: number };
+  /** Its own schedule in the last wave, for the wave it was made for. */
+  own?: { policy: Policy; wave: Wave };
+}
+
+/** The last wave as planned: the job expected to end last (undefined: one not started yet), and the price it may poll at. */
+interface Wave {
+  latest: PlannedJob | undefined;
+  size: number;
+  version: number;
+  latestPrice: number;
+}
+
+function expectedEnd(k: Knowledge, job: PlannedJob, live: LiveJob, elapsedMs: number): number {
+  if (live.end && live.end.version === k.speedN && live.startMs + elapsedMs < live.end.ms) return live.end.ms;
+  // The conditional median given it has run this long.
+  const { mix } = sizedMixture(k, job);
+  const f = mixtureCdf(mix, elapsedMs);
+  const ms = live.startMs + Math.max(elapsedMs, Math.exp(mixtureQuantile(mix, f + (1 - f) / 2)));
+  live.end = { ms, version: k.speedN };
+  return ms;
+}
+
+/**
+ * The job expected to end last: a live one, or (undefined) one of the run's jobs about to start
+ * (taken up by the scheduler but not yet polled), which would then end after all the live ones.
+ */
+function latestOf(
+  k: Knowledge,
+  plan: SchedulePlan,
+  liveJobs: Map<PlannedJob, LiveJob>,
+  nowMs: number,
+): PlannedJob | undefined {
+  let latest: PlannedJob | undefined;
+  let latestEnd = -Infinity;
+  const livePerKey = new Map<string, number>();
+  for (const [j, l] of liveJobs) {
+    livePerKey.set(scheduleKey(j), (livePerKey.get(scheduleKey(j)) ?? 0) + 1);
+    const end = expectedEnd(k, j, l, nowMs - l.startMs);
+    if (end > latestEnd) {
+      latestEnd = end;
+      latest = j;
+    }
+  }
+  for (const g of plan.groups) {
+    const key = scheduleKey(g.job);
+    const starting = g.count - (plan.finished.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
+    if (starting > 0 && nowMs + Math.exp(weightedMedian(sizedMixture(k, g.job).mix)) > latestEnd) return undefined;
+  }
+  return latest;
+}
+
+/** Expected polls still to come for a job that has run elapsedMs, on a grid at a price. */
+function pollsLeft(grid: Grid, price: number, elapsedMs: number): number {
+  const { P, policy } = solveAtPrice(grid, price);
+  const i = stateAt(policy, elapsedMs);
+  if (i >= grid.n) return 1;
+  const survival = i === 0 ? 1 : 1 - grid.F[i - 1]!;
+  return survival > 1e-9 ? P[i]! / survival : 1;
+}
+
+/** The wave for these live jobs, re-planned when its size, its latest job or the knowledge changes. */
+function planWave(
+  k: Knowledge,
+  plan: SchedulePlan,
+  liveJobs: Map<PlannedJob, LiveJob>,
+  nowMs: number,
+  last: Wave | undefined,
+): Wave {
+  const latest = latestOf(k, plan, liveJobs, nowMs);
+  const { value: price, budget, version } = plan.price!;
+  if (last && last.latest === latest && last.size === liveJobs.size && last.version === version) return last;
+  if (!latest) return { latest, size: liveJobs.size, version, latestPrice: price };
+  const gridOf = (job: PlannedJob) => candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
+  let others = 0;
+  for (const [j, l] of liveJobs) {
+    if (j !== latest) others += pollsLeft(gridOf(j), price * LAST_WAVE_OTHERS, nowMs - l.startMs);
+  }
+  const elapsed = nowMs - liveJobs.get(latest)!.startMs;
+  const grid = gridOf(latest);
+  const own = pollsLeft(grid, price, elapsed);
+  const allowance = Math.min(LAST_WAVE_CAP * own, budget - plan.spent - others);
+  const latestPrice = allowance <= own ? price : cheapestPrice((p) => pollsLeft(grid, p, elapsed), allowance, price);
+  return { latest, size: liveJobs.size, version, latestPrice };
+}
 
 /** A job's poll schedule, from the cache while what it depends on has not moved enough to matter. */
-function cachedSchedule(
-  k: Knowledge,
-  cache: ScheduleCache,
-  plan: { bounds: PollBounds; pollCost: number; budgetFactor: number },
-  job: PlannedJob,
-): number[] {
-  const scale = sizeFactor(job);
-  const key = `${job.model}\u0000${scale}`;
+function cachedSchedule(k: Knowledge, cache: ScheduleCache, plan: SchedulePlan, job: PlannedJob): Policy {
+  const key = scheduleKey(job);
+  if (plan.groups.length > 0) {
+    // One price for the run, found again as the run learns; every schedule follows it.
+    if (!plan.price || !stillFresh(plan.price.version, k.speedN)) {
+      plan.price = { ...runWidePrice(k, plan), version: k.speedN };
+      cache.clear();
+    }
+    const hit = cache.get(key);
+    if (hit) return hit.policy;
+    const sized = sizedMixture(k, job);
+    const grid = candidateGrid(sized.mix, plan.bounds.floorMs);
+    const { policy } = solveAtPrice(grid, plan.price.value * (sized.data ? 1 : COLD));
+    cache.set(key, { policy, version: plan.price.version });
+    return policy;
+  }
   // What the schedule depends on: this model's observations, or for an unseen model the run-wide speed.
   const version = k.observed.get(job.model)?.count ?? k.speedN;
   const hit = cache.get(key);
-  const fresh = (v: number) =>
-    v === version || (version > 32 && version - v < Math.min(MAX_POINTS, Math.max(25, version / 8)));
-  if (hit && fresh(hit.version)) return hit.times;
-  const { mix, data } = mixtureFor(k, job);
-  const shifted = { ...mix, points: mix.points.map((p) => p + Math.log(scale)) };
+  if (hit && stillFresh(hit.version, version)) return hit.policy;
+  const { mix, data } = sizedMixture(k, job);
   const { bounds } = plan;
-  // A model with data of its own: one price per poll for all of them. A guess: the classic budget.
-  const times = optimalSchedule(
-    shifted,
-    bounds.floorMs,
-    data
-      ? { price: plan.pollCost * bounds.floorMs }
-      : { budget: plan.budgetFactor * expectedBackoffPolls(shifted, bounds) },
-  );
-  cache.set(key, { times, version });
-  return times;
+  const grid = candidateGrid(mix, bounds.floorMs);
+  // Without the run's jobs: one price per poll for a model with data; for a guess, the classic budget.
+  const price = data
+    ? plan.pollCost * bounds.floorMs
+    : cheapestPrice((p) => solveAtPrice(grid, p).polls, plan.budgetFactor * expectedBackoffPolls(mix, bounds), grid.hi);
+  const { policy } = solveAtPrice(grid, price);
+  cache.set(key, { policy, version });
+  return policy;
+}
+
+/** How many candidates lie at or before now: the state "last poll at g[i − 1]". */
+function stateAt(policy: Policy, elapsedMs: number): number {
+  const { g } = policy;
+  let lo = 0;
+  let hi = g.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (g[mid]! <= elapsedMs + 1) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The policy's next poll time after `elapsedMs`, or undefined past the end of its grid. */
+function nextPollTime(policy: Policy, elapsedMs: number): number | undefined {
+  const { g, next } = policy;
+  const lo = stateAt(policy, elapsedMs);
+  if (lo >= g.length) return undefined;
+  const j = next[lo]!;
+  return j > g.length ? g[lo - 1]! + policy.floorMs : g[j - 1];
 }
 
 /** The model's four methods over one `Knowledge`; the work itself is in the functions above. */
@@ -197,12 +463,23 @@ export function createLatencyModel(bounds: PollBounds, options: LatencyModelOpti
     unitMs: bounds.floorMs,
   };
   const { observed, prior } = k;
+  const liveJobs = new Map<PlannedJob, LiveJob>();
+  let wave: Wave | undefined;
+  /** Jobs observed or forgotten: each leaves the budget's expectations once. */
+  const seen = new WeakSet<PlannedJob>();
   const budgetFactor = options.budgetFactor ?? 1;
   const pollCost = options.pollCost ?? DEFAULT_POLL_COST;
 
   // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
   const cache: ScheduleCache = new Map();
-  const plan = { bounds, pollCost, budgetFactor };
+  const plan: SchedulePlan = {
+    bounds,
+    pollCost,
+    budgetFactor,
+    groups: groupJobs(options.jobs ?? []),
+    spent: 0,
+    finished: { classic: 0, done: new Map() },
+  };
   const scheduleFor = (job: PlannedJob) => cachedSchedule(k, cache, plan, job);
 
   const clamp = (ms: number) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
@@ -218,13 +495,38 @@ export function createLatencyModel(bounds: PollBounds, options: LatencyModelOpti
       s.count++;
       k.speedSum += x - coldLog(k, job.type);
       k.speedN++;
+      liveJobs.delete(job);
+      seen.add(job);
+      plan.finished.classic += classicPolls(latencyMs, bounds);
+      plan.finished.done.set(scheduleKey(job), (plan.finished.done.get(scheduleKey(job)) ?? 0) + 1);
     },
-    nextDelay(job, elapsedMs, lastDelayMs) {
-      const times = scheduleFor(job);
-      const next = times.find((t) => t > elapsedMs + 1);
+    forget(job) {
+      liveJobs.delete(job);
+      if (seen.has(job)) return;
+      seen.add(job);
+      const g = plan.groups.find((x) => scheduleKey(x.job) === scheduleKey(job));
+      if (g && g.count > (plan.finished.done.get(scheduleKey(job)) ?? 0)) g.count--;
+    },
+    nextDelay(job, elapsedMs, lastDelayMs, run) {
+      plan.spent++;
+      let policy = scheduleFor(job);
+      if (run && plan.groups.length > 0 && plan.price) {
+        let live = liveJobs.get(job);
+        if (!live) liveJobs.set(job, (live = { startMs: run.nowMs - elapsedMs }));
+        if (run.waiting === 0) {
+          wave = planWave(k, plan, liveJobs, run.nowMs, wave);
+          if (live.own?.wave === wave) policy = live.own.policy;
+          else {
+            const price = wave.latest === job ? wave.latestPrice : plan.price.value * LAST_WAVE_OTHERS;
+            policy = solveAtPrice(candidateGrid(sizedMixture(k, job).mix, bounds.floorMs), price).policy;
+            live.own = { policy, wave };
+          }
+        }
+      }
+      const next = nextPollTime(policy, elapsedMs);
       if (next !== undefined) return clamp(next - elapsedMs);
-      // Later than the distribution allows for: back off geometrically, like a classic poller.
-      return clamp(lastDelayMs > 0 ? lastDelayMs * BACKOFF_FACTOR : bounds.floorMs);
+      // Later than the distribution allows for: back off geometrically, in step with how long it has run.
+      return clamp(Math.max(lastDelayMs * BACKOFF_FACTOR, elapsedMs / 4));
     },
     expectedMs(job) {
       const { mix, known } = mixtureFor(k, job);
@@ -264,7 +566,7 @@ function mixtureCdf(m: Mixture, t: number): number {
   let s = 0;
   let w = 0;
   for (let i = 0; i < m.points.length; i++) {
-    s += m.weights[i]! * normalCdf((lt - m.points[i]!) / m.width);
+    s += m.weights[i]! * normalCdf((lt - m.points[i]!) / (m.widths ? m.widths[i]! : m.width));
     w += m.weights[i]!;
   }
   return s / w;
@@ -272,8 +574,9 @@ function mixtureCdf(m: Mixture, t: number): number {
 
 /** The log-ms value below which share q of the mixture lies. */
 function mixtureQuantile(m: Mixture, q: number): number {
-  let lo = Math.min(...m.points) - 8 * m.width;
-  let hi = Math.max(...m.points) + 8 * m.width;
+  const w = m.widths ? Math.max(...m.widths) : m.width;
+  let lo = Math.min(...m.points) - 8 * w;
+  let hi = Math.max(...m.points) + 8 * w;
   for (let i = 0; i < 60; i++) {
     const mid = (lo + hi) / 2;
     if (mixtureCdf(m, Math.exp(mid)) < q) lo = mid;
@@ -326,15 +629,25 @@ interface Grid {
   F: number[];
   M: Float64Array;
   C: Float64Array;
+  first: Int32Array;
+  floorMs: number;
 }
 
 function candidateGrid(m: Mixture, floorMs: number): Grid {
   const lo = Math.max(floorMs, Math.exp(mixtureQuantile(m, 1 - COVERAGE)));
   const hi = Math.max(lo, Math.exp(mixtureQuantile(m, COVERAGE)));
-  const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / floorMs) + 1));
+  // Candidates finer than the floor, so a poll can land on a band's edge; the floor binds in the solver.
+  const n = Math.max(1, Math.min(GRID, Math.floor((hi - lo) / (floorMs / GRID_PER_FLOOR)) + 1));
   const step = n > 1 ? (hi - lo) / (n - 1) : 0;
   const g = Array.from({ length: n }, (_, i) => lo + i * step);
   const F = g.map((t) => mixtureCdf(m, t));
+  // first[i] = the earliest state reachable from state i: a poll at least floorMs after g[i − 1].
+  const first = new Int32Array(n + 1);
+  first[0] = 1;
+  for (let i = 1, j = 1; i <= n; i++) {
+    while (j <= n && g[j - 1]! < g[i - 1]! + floorMs - 1e-6) j++;
+    first[i] = Math.max(j, i + 1); // n + 1: no candidate left; the last poll is one floor later
+  }
   // Mass and first moment caught at each candidate (cell k = (g[k−1], g[k]]); cell 0 is (0, g[0]].
   const M = new Float64Array(n + 1);
   const C = new Float64Array(n + 1);
@@ -344,20 +657,28 @@ function candidateGrid(m: Mixture, floorMs: number): Grid {
     M[k + 1] = M[k]! + mass;
     C[k + 1] = C[k]! + mass * centre;
   }
-  return { n, hi, g, F, M, C };
+  return { n, hi, floorMs, g, F, M, C, first };
 }
 
 /** The schedule minimising expected detection delay plus `price` per poll, and its expected polls. */
-function solveAtPrice(grid: Grid, price: number): { times: number[]; polls: number } {
-  const { n, g, F, M, C } = grid;
+function solveAtPrice(grid: Grid, price: number): { times: number[]; polls: number; policy: Policy; P: Float64Array } {
+  const { n, g, F, M, C, first, floorMs } = grid;
   // state i = last poll at g[i−1] (i = 0: submit, nothing polled yet).
   const survival = (i: number) => (i === 0 ? 1 : 1 - F[i - 1]!);
   const V = new Float64Array(n + 1);
   const P = new Float64Array(n + 1);
   const next = new Int32Array(n + 1);
   for (let i = n - 1; i >= 0; i--) {
+    if (first[i]! > n) {
+      // Too close to the end for another candidate: one last poll a floor later catches the rest.
+      const at = g[i - 1]! + floorMs;
+      V[i] = price * survival(i) + at * (M[n]! - M[i]!) - (C[n]! - C[i]!);
+      P[i] = survival(i);
+      next[i] = n + 1;
+      continue;
+    }
     let best = Infinity;
-    for (let j = i + 1; j <= n; j++) {
+    for (let j = first[i]!; j <= n; j++) {
       const delay = g[j - 1]! * (M[j]! - M[i]!) - (C[j]! - C[i]!);
       const cost = price * survival(i) + delay + V[j]!;
       if (cost < best) {
@@ -369,28 +690,32 @@ function solveAtPrice(grid: Grid, price: number): { times: number[]; polls: numb
     P[i] = survival(i) + P[next[i]!]!;
   }
   const times: number[] = [];
-  for (let i = next[0]!; ; i = next[i]!) {
-    times.push(g[i - 1]!);
-    if (i === n) break;
+  for (let i = 0; ;) {
+    const j = next[i]!;
+    times.push(j > n ? g[i - 1]! + floorMs : g[j - 1]!);
+    if (j >= n) break;
+    i = j;
   }
-  return { times, polls: P[0]! };
+  return { times, polls: P[0]!, policy: { g, next, floorMs }, P };
 }
 
 /** The cheapest price per poll whose schedule stays within `budget` polls; polls fall as the price rises. */
 function cheapestWithin(grid: Grid, budget: number): number[] {
-  let a = Math.log(grid.hi * 1e-6);
-  let b = Math.log(grid.hi * 10);
-  let best = solveAtPrice(grid, Math.exp(b));
-  if (best.polls > budget) return best.times;
+  const price = cheapestPrice((p) => solveAtPrice(grid, p).polls, budget, grid.hi);
+  return solveAtPrice(grid, price).times;
+}
+
+/** Bisection in log price for the cheapest price whose expected polls stay within budget (or the dearest tried). */
+function cheapestPrice(polls: (price: number) => number, budget: number, scaleMs: number): number {
+  let a = Math.log(scaleMs * 1e-6);
+  let b = Math.log(scaleMs * 10);
+  if (polls(Math.exp(b)) > budget) return Math.exp(b);
   for (let i = 0; i < 28; i++) {
     const mid = (a + b) / 2;
-    const s = solveAtPrice(grid, Math.exp(mid));
-    if (s.polls <= budget) {
-      b = mid;
-      best = s;
-    } else a = mid;
+    if (polls(Math.exp(mid)) <= budget) b = mid;
+    else a = mid;
   }
-  return best.times;
+  return Math.exp(b);
 }
 
 export function normalPdf(z: number): number {

@@ -180,6 +180,8 @@ async function runOne(
     finish(ctx, job, { ...base, status: 'failed', error: messageOf(e), error_kind: 'internal' }, onSettle);
   } finally {
     release();
+    // Settled without a latency to learn (reused, a twin, failed, cancelled): out of the poll budget.
+    ctx.latency.forget(job);
   }
 }
 
@@ -221,6 +223,7 @@ async function dispatch(ctx: RunContext, jobs: PlannedJob[], alive: Slots): Prom
     const permit = await acquireSlots(ctx, alive, slotHeld);
     // The first ready job now: while the slot was awaited, an earlier chained job may have become ready.
     const job = pending.splice(Math.max(0, firstReady()), 1)[0]!;
+    state.waiting = pending.length;
     const t = runOne(ctx, job, queuedAt, slotHeld, onSettle);
     tasks.add(t);
     void t.finally(() => {

@@ -90,6 +90,8 @@ export interface RunState {
   failed: number;
   /** Jobs holding an Atlas slot. */
   running: number;
+  /** Jobs not yet taken up by the scheduler (the poller plans the last wave differently). */
+  waiting: number;
   /** Submits Atlas answered with 429. */
   rateLimited: number;
   /** Set once, by the first reason submitting stopped. */
@@ -104,6 +106,7 @@ export function createRunState(jobCount: number): RunState {
     done: 0,
     failed: 0,
     running: 0,
+    waiting: jobCount,
     rateLimited: 0,
     stop: undefined,
   };

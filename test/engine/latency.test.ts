@@ -106,3 +106,122 @@ describe('createLatencyModel', () => {
     expect(m.expectedMs(job('new-image'))).toBeCloseTo((6 / 60) * 40_000, -2);
   });
 });
+
+describe('the run-wide poll budget', () => {
+  // A seeded generator: the same latencies every run.
+  const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  /** ±20 % around the typical time, 1 job in 20 queued 2× longer. */
+  const draw = (rand: () => number, typical: number) => typical * (0.8 + 0.4 * rand()) * (rand() < 0.05 ? 2 : 1);
+  /** The classic poller the budget is measured against: 5 floors, then × 1.5 up to the ceiling. */
+  const classicPolls = (latency: number, floorMs: number, ceilingMs: number) => {
+    let t = 0;
+    let wait = 5 * floorMs;
+    let polls = 0;
+    while (t < latency) {
+      t += wait;
+      polls++;
+      wait = Math.min(ceilingMs, wait * 1.5);
+    }
+    return polls;
+  };
+
+  it('spends no more polls than the classic poller on the run, and finds completions far sooner', () => {
+    const bounds = { floorMs: 1000, ceilingMs: 30_000 };
+    const fast = job('fast');
+    const slow = job('slow', 'video', 5);
+    const jobs = [...Array.from({ length: 40 }, () => fast), ...Array.from({ length: 10 }, () => slow)];
+    const m = createLatencyModel(bounds, { jobs });
+    const rand = lcg(7);
+    for (let i = 0; i < 20; i++) m.observe(fast, draw(rand, 3000));
+    for (let i = 0; i < 6; i++) m.observe(slow, draw(rand, 40_000));
+    let ours = { polls: 0, delay: 0 };
+    let classic = { polls: 0, delay: 0 };
+    for (const j of jobs) {
+      const latency = draw(rand, j === fast ? 3000 : 40_000);
+      const r = pollUntil(m, j, latency);
+      ours = { polls: ours.polls + r.polls, delay: ours.delay + r.delay };
+      const n = classicPolls(latency, bounds.floorMs, bounds.ceilingMs);
+      let t = 0;
+      for (let k = 0, wait = 5000; k < n; k++, wait = Math.min(30_000, wait * 1.5)) t += wait;
+      classic = { polls: classic.polls + n, delay: classic.delay + t - latency };
+    }
+    expect(ours.polls).toBeLessThanOrEqual(classic.polls * 1.1);
+    expect(ours.delay).toBeLessThan(classic.delay / 3);
+  });
+
+  it('never polls closer than the floor, also when the schedule is re-planned mid-flight', () => {
+    const bounds = { floorMs: 1000, ceilingMs: 30_000 };
+    const j = job('m');
+    const m = createLatencyModel(bounds, { jobs: [j, j, j] });
+    let t = 0;
+    let last = 0;
+    const rand = lcg(3);
+    for (let i = 0; i < 30; i++) {
+      last = m.nextDelay(j, t, last);
+      expect(last).toBeGreaterThanOrEqual(1000);
+      t += last;
+      // What the model knows changes between two polls of the same job.
+      m.observe(j, draw(rand, 8000));
+    }
+  });
+
+  it('in the last wave, spends fewer polls on the jobs that do not end the run, and ends no later', () => {
+    const bounds = { floorMs: 500, ceilingMs: 30_000 };
+    /** A small run on a simulated clock: 6 images then 2 videos, 3 slots; with or without the run's moment. */
+    const run = (seed: number, lastWave: boolean) => {
+      const rand = lcg(seed);
+      const jobs = [
+        ...Array.from({ length: 6 }, () => job('image')),
+        job('video', 'video', 5),
+        job('video', 'video', 5),
+      ];
+      const latency = jobs.map((j) => draw(rand, j.type === 'image' ? 4000 : 40_000));
+      // Both models known from an earlier run's memory.
+      const shape = (type: 'image' | 'video', ms: number) => ({
+        type,
+        points: [0.85, 0.95, 1.05, 1.15].map((f) => Math.log(ms * f)),
+        width: 0.05,
+        n: 8,
+      });
+      const prior = { models: { image: shape('image', 4000), video: shape('video', 40_000) }, weight: 8 };
+      const m = createLatencyModel(bounds, { jobs, prior });
+      const live: Array<{ i: number; start: number; at: number; last: number }> = [];
+      let started = 0;
+      let polls = 0;
+      let end = 0;
+      const ask = (l: (typeof live)[number], now: number) => {
+        const moment = lastWave ? { nowMs: now, waiting: jobs.length - started } : undefined;
+        l.last = m.nextDelay(jobs[l.i]!, now - l.start, l.last, moment);
+        l.at = now + l.last;
+      };
+      const start = (now: number) => {
+        const l = { i: started++, start: now, at: 0, last: 0 };
+        live.push(l);
+        ask(l, now);
+      };
+      while (started < 3) start(0);
+      while (live.length > 0) {
+        const l = live.reduce((a, b) => (b.at < a.at ? b : a));
+        const now = l.at;
+        polls++;
+        if (now - l.start >= latency[l.i]!) {
+          live.splice(live.indexOf(l), 1);
+          m.observe(jobs[l.i]!, latency[l.i]!);
+          end = Math.max(end, now);
+          if (started < jobs.length) start(now);
+        } else ask(l, now);
+      }
+      return { end, polls };
+    };
+    let plain = { end: 0, polls: 0 };
+    let last = { end: 0, polls: 0 };
+    for (let seed = 1; seed <= 20; seed++) {
+      const a = run(seed, false);
+      const b = run(seed, true);
+      plain = { end: plain.end + a.end, polls: plain.polls + a.polls };
+      last = { end: last.end + b.end, polls: last.polls + b.polls };
+    }
+    expect(last.polls).toBeLessThan(plain.polls * 0.95);
+    expect(last.end).toBeLessThanOrEqual(plain.end * 1.01);
+  });
+});

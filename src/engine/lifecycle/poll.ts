@@ -41,7 +41,10 @@ export async function pollUntilDone(
     lastDelay =
       t.resumed && r.attempts.polls === 0
         ? 0
-        : Math.min(ctx.latency.nextDelay(job, elapsed, lastDelay), Math.max(1, deadline - Date.now()));
+        : Math.min(
+            ctx.latency.nextDelay(job, elapsed, lastDelay, { nowMs: Date.now(), waiting: ctx.state.waiting }),
+            Math.max(1, deadline - Date.now()),
+          );
     try {
       await sleep(lastDelay, t.signal);
     } catch {
