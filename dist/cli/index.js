@@ -59621,37 +59621,20 @@ function runWidePrice(k, plan) {
             grid: candidateGrid(mix, plan.bounds.floorMs),
             backoff: expectedBackoffPolls(mix, plan.bounds),
             n: g.count,
-            left: Math.max(0, g.count - (plan.finished.done.get(scheduleKey(g.job)) ?? 0)),
         };
     });
     const budget = plan.budgetFactor * parts.reduce((a, p) => a + p.n * p.backoff, 0);
     const polls = (price) => parts.reduce((a, p) => a + p.n * solveAtPrice(p.grid, price * p.dear).polls, 0);
     const top = Math.max(...parts.map((p) => p.grid.hi));
-    // The run's whole budget as known now: exact for the jobs finished, expected for the rest.
-    const whole = plan.budgetFactor * (plan.finished.classic + parts.reduce((a, p) => a + p.left * p.backoff, 0));
-    return { value: cheapestPrice(polls, budget, top), budget: whole };
-}
-/** Polls the classic poller makes on a job of this latency. */
-function classicPolls(latencyMs, bounds) {
-    let t = 0;
-    let wait = BACKOFF_FIRST * bounds.floorMs;
-    let polls = 0;
-    while (t < latencyMs && polls < 1000) {
-        t += wait;
-        polls++;
-        wait = Math.min(bounds.ceilingMs, wait * BACKOFF_FACTOR);
-    }
-    return polls;
+    return cheapestPrice(polls, budget, top);
 }
 /**
  * The last wave: once no job waits to be submitted, the run ends when its slowest job is seen, so
- * that job's detection delay is the makespan's and the others' cost little. The others are planned
- * as if a poll cost LAST_WAVE_OTHERS times more; the job expected to end last may spend what is left
- * of the run's budget (the whole budget, less what was spent and what the others still expect), up to
- * LAST_WAVE_CAP times what it would have spent.
+ * the other jobs' detection delays cost little. They are planned as if a poll cost LAST_WAVE_OTHERS
+ * times more; the job expected to end last keeps the run's price. (Letting that job spend the polls
+ * the others save was tried in bench/simulate.ts and changed nothing: the budget is spent by then.)
  */
 const LAST_WAVE_OTHERS = 4;
-const LAST_WAVE_CAP = 4;
 function expectedEnd(k, job, live, elapsedMs) {
     if (live.end && live.end.version === k.speedN && live.startMs + elapsedMs < live.end.ms)
         return live.end.ms;
@@ -59680,41 +59663,20 @@ function latestOf(k, plan, liveJobs, nowMs) {
     }
     for (const g of plan.groups) {
         const key = scheduleKey(g.job);
-        const starting = g.count - (plan.finished.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
+        const starting = g.count - (plan.done.get(key) ?? 0) - (livePerKey.get(key) ?? 0);
         if (starting > 0 && nowMs + Math.exp(weightedMedian(sizedMixture(k, g.job).mix)) > latestEnd)
             return undefined;
     }
     return latest;
 }
-/** Expected polls still to come for a job that has run elapsedMs, on a grid at a price. */
-function pollsLeft(grid, price, elapsedMs) {
-    const { P, policy } = solveAtPrice(grid, price);
-    const i = stateAt(policy, elapsedMs);
-    if (i >= grid.n)
-        return 1;
-    const survival = i === 0 ? 1 : 1 - grid.F[i - 1];
-    return survival > 1e-9 ? P[i] / survival : 1;
-}
-/** The wave for these live jobs, re-planned when its size, its latest job or the knowledge changes. */
-function planWave(k, plan, liveJobs, nowMs, last) {
-    const latest = latestOf(k, plan, liveJobs, nowMs);
-    const { value: price, budget, version } = plan.price;
-    if (last && last.latest === latest && last.size === liveJobs.size && last.version === version)
-        return last;
-    if (!latest)
-        return { latest, size: liveJobs.size, version, latestPrice: price };
-    const gridOf = (job) => candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs);
-    let others = 0;
-    for (const [j, l] of liveJobs) {
-        if (j !== latest)
-            others += pollsLeft(gridOf(j), price * LAST_WAVE_OTHERS, nowMs - l.startMs);
-    }
-    const elapsed = nowMs - liveJobs.get(latest).startMs;
-    const grid = gridOf(latest);
-    const own = pollsLeft(grid, price, elapsed);
-    const allowance = Math.min(LAST_WAVE_CAP * own, budget - plan.spent - others);
-    const latestPrice = allowance <= own ? price : cheapestPrice((p) => pollsLeft(grid, p, elapsed), allowance, price);
-    return { latest, size: liveJobs.size, version, latestPrice };
+/** A live job's schedule in the last wave: the run's price if it is expected to end last, dearer if not. */
+function lastWaveSchedule(k, plan, job, live, wave) {
+    if (live.own?.wave === wave)
+        return live.own.policy;
+    const price = plan.price.value * (wave.latest === job ? 1 : LAST_WAVE_OTHERS);
+    const { policy } = solveAtPrice(candidateGrid(sizedMixture(k, job).mix, plan.bounds.floorMs), price);
+    live.own = { policy, wave };
+    return policy;
 }
 /** A job's poll schedule, from the cache while what it depends on has not moved enough to matter. */
 function cachedSchedule(k, cache, plan, job) {
@@ -59722,7 +59684,7 @@ function cachedSchedule(k, cache, plan, job) {
     if (plan.groups.length > 0) {
         // One price for the run, found again as the run learns; every schedule follows it.
         if (!plan.price || !stillFresh(plan.price.version, k.speedN)) {
-            plan.price = { ...runWidePrice(k, plan), version: k.speedN };
+            plan.price = { value: runWidePrice(k, plan), version: k.speedN };
             cache.clear();
         }
         const hit = cache.get(key);
@@ -59750,9 +59712,10 @@ function cachedSchedule(k, cache, plan, job) {
     cache.set(key, { policy, version });
     return policy;
 }
-/** How many candidates lie at or before now: the state "last poll at g[i − 1]". */
-function stateAt(policy, elapsedMs) {
-    const { g } = policy;
+/** The policy's next poll time after `elapsedMs`, or undefined past the end of its grid. */
+function nextPollTime(policy, elapsedMs) {
+    const { g, next } = policy;
+    // lo = how many candidates lie at or before now: the state "last poll at g[lo − 1]".
     let lo = 0;
     let hi = g.length;
     while (lo < hi) {
@@ -59762,12 +59725,6 @@ function stateAt(policy, elapsedMs) {
         else
             hi = mid;
     }
-    return lo;
-}
-/** The policy's next poll time after `elapsedMs`, or undefined past the end of its grid. */
-function nextPollTime(policy, elapsedMs) {
-    const { g, next } = policy;
-    const lo = stateAt(policy, elapsedMs);
     if (lo >= g.length)
         return undefined;
     const j = next[lo];
@@ -59782,72 +59739,30 @@ function createLatencyModel(bounds, options = {}) {
         speedN: 0,
         unitMs: bounds.floorMs,
     };
-    const { observed, prior } = k;
-    const liveJobs = new Map();
-    let wave;
-    /** Jobs observed or forgotten: each leaves the budget's expectations once. */
-    const seen = new WeakSet();
-    const budgetFactor = options.budgetFactor ?? 1;
-    const pollCost = options.pollCost ?? DEFAULT_POLL_COST;
-    // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
-    const cache = new Map();
     const plan = {
         bounds,
-        pollCost,
-        budgetFactor,
+        pollCost: options.pollCost ?? DEFAULT_POLL_COST,
+        budgetFactor: options.budgetFactor ?? 1,
         groups: groupJobs(options.jobs ?? []),
-        spent: 0,
-        finished: { classic: 0, done: new Map() },
+        done: new Map(),
+        live: new Map(),
+        seen: new WeakSet(),
     };
-    const scheduleFor = (job) => cachedSchedule(k, cache, plan, job);
+    // Schedules per model and size, recomputed as observations arrive (every one at first, then in steps).
+    const cache = new Map();
     const clamp = (ms) => Math.min(bounds.ceilingMs, Math.max(bounds.floorMs, ms));
     return {
         observe(job, latencyMs) {
             if (!(latencyMs > 0))
                 return;
-            const x = Math.log(latencyMs) - Math.log(sizeFactor(job));
-            let s = observed.get(job.model);
-            if (!s)
-                observed.set(job.model, (s = { type: job.type, xs: [], count: 0 }));
-            s.xs.push(x);
-            if (s.xs.length > MAX_POINTS)
-                s.xs.shift();
-            s.count++;
-            k.speedSum += x - coldLog(k, job.type);
-            k.speedN++;
-            liveJobs.delete(job);
-            seen.add(job);
-            plan.finished.classic += classicPolls(latencyMs, bounds);
-            plan.finished.done.set(scheduleKey(job), (plan.finished.done.get(scheduleKey(job)) ?? 0) + 1);
+            learn(k, job, latencyMs);
+            latency_settle(plan, job, true);
         },
         forget(job) {
-            liveJobs.delete(job);
-            if (seen.has(job))
-                return;
-            seen.add(job);
-            const g = plan.groups.find((x) => scheduleKey(x.job) === scheduleKey(job));
-            if (g && g.count > (plan.finished.done.get(scheduleKey(job)) ?? 0))
-                g.count--;
+            latency_settle(plan, job, false);
         },
         nextDelay(job, elapsedMs, lastDelayMs, run) {
-            plan.spent++;
-            let policy = scheduleFor(job);
-            if (run && plan.groups.length > 0 && plan.price) {
-                let live = liveJobs.get(job);
-                if (!live)
-                    liveJobs.set(job, (live = { startMs: run.nowMs - elapsedMs }));
-                if (run.waiting === 0) {
-                    wave = planWave(k, plan, liveJobs, run.nowMs, wave);
-                    if (live.own?.wave === wave)
-                        policy = live.own.policy;
-                    else {
-                        const price = wave.latest === job ? wave.latestPrice : plan.price.value * LAST_WAVE_OTHERS;
-                        policy = solveAtPrice(candidateGrid(sizedMixture(k, job).mix, bounds.floorMs), price).policy;
-                        live.own = { policy, wave };
-                    }
-                }
-            }
-            const next = nextPollTime(policy, elapsedMs);
+            const next = nextPollTime(scheduleNow(k, cache, plan, job, elapsedMs, run), elapsedMs);
             if (next !== undefined)
                 return clamp(next - elapsedMs);
             // Later than the distribution allows for: back off geometrically, in step with how long it has run.
@@ -59857,20 +59772,68 @@ function createLatencyModel(bounds, options = {}) {
             const { mix, known } = mixtureFor(k, job);
             return known ? Math.exp(weightedMedian(mix) + Math.log(sizeFactor(job))) : undefined;
         },
-        snapshot() {
-            const out = { ...prior?.models };
-            for (const [model, s] of observed) {
-                const { mix } = mixtureFor(k, { model, type: s.type, body: {} });
-                out[model] = {
-                    type: s.type,
-                    points: quantiles(mix, 24),
-                    width: mix.width,
-                    n: s.xs.length + (prior?.models[model]?.n ?? 0),
-                };
-            }
-            return out;
-        },
+        snapshot: () => snapshotOf(k),
     };
+}
+/** A finished job's latency, at size 1, into what the model knows. */
+function learn(k, job, latencyMs) {
+    const x = Math.log(latencyMs) - Math.log(sizeFactor(job));
+    let s = k.observed.get(job.model);
+    if (!s)
+        k.observed.set(job.model, (s = { type: job.type, xs: [], count: 0 }));
+    s.xs.push(x);
+    if (s.xs.length > MAX_POINTS)
+        s.xs.shift();
+    s.count++;
+    k.speedSum += x - coldLog(k, job.type);
+    k.speedN++;
+}
+/** A job settled: out of the live set; if it was not observed (reused, a twin, failed), out of the budget. */
+function latency_settle(plan, job, observed) {
+    plan.live.delete(job);
+    if (plan.seen.has(job))
+        return;
+    plan.seen.add(job);
+    const key = scheduleKey(job);
+    if (observed)
+        plan.done.set(key, (plan.done.get(key) ?? 0) + 1);
+    else {
+        const g = plan.groups.find((x) => scheduleKey(x.job) === key);
+        if (g && g.count > (plan.done.get(key) ?? 0))
+            g.count--;
+    }
+}
+/** The schedule a job follows now: its model's, or in the last wave its own. */
+function scheduleNow(k, cache, plan, job, elapsedMs, run) {
+    const policy = cachedSchedule(k, cache, plan, job);
+    if (!run || plan.groups.length === 0 || !plan.price)
+        return policy;
+    let live = plan.live.get(job);
+    if (!live)
+        plan.live.set(job, (live = { startMs: run.nowMs - elapsedMs }));
+    if (run.waiting > 0)
+        return policy;
+    const latest = latestOf(k, plan, plan.live, run.nowMs);
+    const { version } = plan.price;
+    const w = plan.wave;
+    if (!w || w.latest !== latest || w.size !== plan.live.size || w.version !== version) {
+        plan.wave = { latest, size: plan.live.size, version };
+    }
+    return lastWaveSchedule(k, plan, job, live, plan.wave);
+}
+/** What the model knows per model (observed in this run or carried over from the prior), for the memory file. */
+function snapshotOf(k) {
+    const out = { ...k.prior?.models };
+    for (const [model, s] of k.observed) {
+        const { mix } = mixtureFor(k, { model, type: s.type, body: {} });
+        out[model] = {
+            type: s.type,
+            points: quantiles(mix, 24),
+            width: mix.width,
+            n: s.xs.length + (k.prior?.models[model]?.n ?? 0),
+        };
+    }
+    return out;
 }
 /** Kernel width for observations in log space: narrow enough to keep a band's edges, wider when few. */
 function bandwidth(xs) {
@@ -60007,7 +59970,7 @@ function solveAtPrice(grid, price) {
             break;
         i = j;
     }
-    return { times, polls: P[0], policy: { g, next, floorMs }, P };
+    return { times, polls: P[0], policy: { g, next, floorMs } };
 }
 /** The cheapest price per poll whose schedule stays within `budget` polls; polls fall as the price rises. */
 function cheapestWithin(grid, budget) {
