@@ -56,10 +56,10 @@ function messageOf(err) {
     return typeof e?.message === 'string' ? e.message : String(err);
 }
 /**
- * The login our comments are written as. A personal access token may read GET /user and writes as
- * that user; GITHUB_TOKEN may not (403 "Resource not accessible by integration") and writes as
- * github-actions[bot]. (A GitHub App's token also gets 403 and writes as its own bot: its old comment
- * is then not found and a new one is made, which is safe.)
+ * The login our comments are written as, or undefined for an installation token. A personal access
+ * token may read GET /user and writes as that user; an installation token may not (403 "Resource not
+ * accessible by integration") and writes as a bot: github-actions[bot] for GITHUB_TOKEN, the App's own
+ * bot for a GitHub App's token (whose name the token cannot ask for).
  */
 async function ownLogin(o) {
     try {
@@ -72,12 +72,23 @@ async function ownLogin(o) {
         if (status !== 401 && status !== 403 && status !== 404)
             throw err;
     }
-    return ACTIONS_BOT_LOGIN;
+    return undefined;
 }
 /**
- * Finds our comment carrying `marker`, stopping at the page where it is. Only comments written by
- * the token's own login count: anyone can quote the marker, and their comment must never be edited.
- * The login is asked for only once a comment carries the marker.
+ * Ours among the comments carrying the marker. With an installation token: GITHUB_TOKEN's bot's,
+ * else a bot's comment that starts with the marker (as ours do; a GitHub App's bot). A person's
+ * comment is never taken, whatever it quotes: only bots are installed by the repository's admins.
+ */
+function ownComment(marked, login, marker) {
+    if (login !== undefined)
+        return marked.find((c) => c.user?.login === login);
+    return (marked.find((c) => c.user?.login === ACTIONS_BOT_LOGIN) ??
+        marked.find((c) => c.user?.type === 'Bot' && (c.body ?? '').startsWith(marker)));
+}
+/**
+ * Finds our comment carrying `marker`, stopping at the page where it is. Only comments the token
+ * itself (or, for an installation token, a bot) wrote count: anyone can quote the marker, and their
+ * comment must never be edited. The login is asked for only once a comment carries the marker.
  */
 async function findComment(o, marker) {
     let login;
@@ -91,8 +102,8 @@ async function findComment(o, marker) {
         const marked = response.data.filter((c) => typeof c.body === 'string' && c.body.includes(marker));
         if (marked.length === 0)
             continue;
-        login ??= await ownLogin(o);
-        const hit = marked.find((c) => c.user?.login === login);
+        login ??= { value: await ownLogin(o) };
+        const hit = ownComment(marked, login.value, marker);
         if (hit)
             return hit;
     }

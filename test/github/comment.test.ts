@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getOctokit } from '@actions/github';
-import { startRestFake, BOT, type RestFake } from '../support/rest-fake.js';
+import { startRestFake, BOT, HUMAN, type RestFake } from '../support/rest-fake.js';
 import type { Log } from '../../src/shared/log.js';
 import { pullRequestNumber, shouldComment, upsertStickyComment } from '../../src/github/comment.js';
 import { commentMarker, renderComment } from '../../src/report/comment.js';
@@ -72,6 +72,48 @@ describe('upsertStickyComment against a local GitHub', () => {
       `PATCH /repos/${OWNER}/${REPO}/issues/comments/${a!.id}`,
     ]);
     for (const r of fake.requests) expect(r.auth).toBe('token test-token');
+  });
+
+  it("updates a GitHub App token's own comment, which GET /user cannot name", async () => {
+    const app = { login: 'acme-media[bot]', id: 900001, type: 'Bot' as const };
+    fake.appToken('app-token', app);
+    const asApp = getOctokit('app-token', { baseUrl: fake.url });
+    const viaApp = (body: string) =>
+      upsertStickyComment({
+        octokit: asApp,
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: PR,
+        tag: 'media',
+        body,
+        log: recorder(),
+      });
+    const a = await viaApp(`${commentMarker('media')}\nfirst`);
+    expect(a?.action).toBe('created');
+    const b = await viaApp(`${commentMarker('media')}\nsecond`);
+    expect(b).toEqual({ id: a!.id, action: 'updated' });
+    const stored = fake.comments(OWNER, REPO, PR);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.user.login).toBe('acme-media[bot]');
+    expect(stored[0]!.body).toBe(`${commentMarker('media')}\nsecond`);
+  });
+
+  it("never edits a person's comment that starts with the marker, whatever the token", async () => {
+    const [theirs] = fake.seed(OWNER, REPO, PR, [{ body: `${commentMarker('media')}\nquoted`, user: HUMAN }]);
+    fake.appToken('app-token', { login: 'acme-media[bot]', id: 900001, type: 'Bot' });
+    const asApp = getOctokit('app-token', { baseUrl: fake.url });
+    const a = await upsertStickyComment({
+      octokit: asApp,
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: PR,
+      tag: 'media',
+      body: `${commentMarker('media')}\nours`,
+      log: recorder(),
+    });
+    expect(a?.action).toBe('created');
+    expect(fake.comments(OWNER, REPO, PR).find((c) => c.id === theirs!.id)!.body).toContain('quoted');
+    expect(fake.comments(OWNER, REPO, PR)).toHaveLength(2);
   });
 
   it('finds our comment beyond the first page when 150 other comments come first', async () => {

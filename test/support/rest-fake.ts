@@ -47,6 +47,8 @@ export interface RestFake {
    * and comments are written as github-actions[bot].
    */
   personalToken(token: string, user: FakeUser): void;
+  /** Make `token` a GitHub App's installation token: GET /user answers 403, comments are written as `bot`. */
+  appToken(token: string, bot: FakeUser): void;
   /** While on, git data writes (blobs, trees, commits, refs) answer 403 (a token without contents: write). */
   forbidGit(on: boolean): void;
   /** The commit a branch points at, or undefined. */
@@ -82,7 +84,11 @@ export async function startRestFake(): Promise<RestFake> {
   let nextId = 1000;
   let forbidden = false;
   const pats = new Map<string, FakeUser>();
-  const userOf = (auth: string | undefined) => pats.get((auth ?? '').replace(/^(token|bearer)\s+/i, ''));
+  const apps = new Map<string, FakeUser>();
+  const tokenOf = (auth: string | undefined) => (auth ?? '').replace(/^(token|bearer)\s+/i, '');
+  const userOf = (auth: string | undefined) => pats.get(tokenOf(auth));
+  /** Who a comment written with this token is by: the PAT's user, the App's bot, else GITHUB_TOKEN's bot. */
+  const authorOf = (auth: string | undefined) => userOf(auth) ?? apps.get(tokenOf(auth)) ?? BOT;
   let gitForbidden = false;
   // Git objects and refs, per repository.
   const repos = new Map<string, { objects: Map<string, GitObject>; refs: Map<string, string> }>();
@@ -253,7 +259,7 @@ export async function startRestFake(): Promise<RestFake> {
           );
         if (text.length > MAX_BODY) return tooLong(res);
         const t = now();
-        const c: FakeComment = { id: nextId++, body: text, user: userOf(auth) ?? BOT, created_at: t, updated_at: t };
+        const c: FakeComment = { id: nextId++, body: text, user: authorOf(auth), created_at: t, updated_at: t };
         list(owner, repo, Number(n)).push(c);
         return send(res, 201, toJson(c, owner, repo, Number(n)), {
           location: `${url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
@@ -459,6 +465,9 @@ export async function startRestFake(): Promise<RestFake> {
     },
     personalToken(token, user) {
       pats.set(token, user);
+    },
+    appToken(token, bot) {
+      apps.set(token, bot);
     },
     forbidGit(on) {
       gitForbidden = on;
