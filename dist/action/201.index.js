@@ -590,7 +590,23 @@ function mergeManifests(parts, opts = {}) {
             stopped: stoppedReason(ordered, present),
         },
         shards: ordered.map(shardEntry),
+        ...mergedComparison(present),
     };
+}
+/**
+ * What the shards were compared with. Every shard compares the whole job file with the same earlier
+ * run (a job is removed only when no job of its name is left, whatever the shard selects), so the
+ * first comparison stands for all and the removed jobs are the union, by name.
+ */
+function mergedComparison(present) {
+    const compared = present.find((p) => p.manifest.compared_with)?.manifest.compared_with;
+    if (!compared)
+        return {};
+    const names = new Set();
+    const removed = present
+        .flatMap((p) => p.manifest.removed ?? [])
+        .filter((r) => !names.has(r.name) && names.add(r.name));
+    return { compared_with: compared, removed };
 }
 /** The parts by shard number (`1/3` before `2/3`), labels that are not numbers after, by text. */
 function inShardOrder(parts) {

@@ -60,7 +60,23 @@ export function mergeManifests(parts: ShardPart[], opts: MergeOptions = {}): Man
       stopped: stoppedReason(ordered, present),
     },
     shards: ordered.map(shardEntry),
+    ...mergedComparison(present),
   };
+}
+
+/**
+ * What the shards were compared with. Every shard compares the whole job file with the same earlier
+ * run (a job is removed only when no job of its name is left, whatever the shard selects), so the
+ * first comparison stands for all and the removed jobs are the union, by name.
+ */
+function mergedComparison(present: PresentPart[]): Pick<Manifest, 'compared_with' | 'removed'> {
+  const compared = present.find((p) => p.manifest.compared_with)?.manifest.compared_with;
+  if (!compared) return {};
+  const names = new Set<string>();
+  const removed = present
+    .flatMap((p) => p.manifest.removed ?? [])
+    .filter((r) => !names.has(r.name) && names.add(r.name));
+  return { compared_with: compared, removed };
 }
 
 type PresentPart = { shard: string; manifest: Manifest };

@@ -115,6 +115,22 @@ describe('mergeManifests', () => {
     expect(shouldFail(m, 'never')).toBe(false);
   });
 
+  it('keeps what the shards were compared with and the jobs removed since, once each', () => {
+    const compared_with = { generated_at: '2025-12-31T10:00:00.000Z', review: 'pr-7' };
+    const gone = { name: 'old hero', model: IMG, type: 'image' as const, local_path: 'images/old_hero.png' };
+    const gone2 = { name: 'old clip', model: VID, type: 'video' as const, local_path: null };
+    const m = mergeManifests([
+      { shard: '1/2', manifest: { ...s1, compared_with, removed: [gone, gone2] } },
+      { shard: '2/2', manifest: { ...s2, compared_with, removed: [gone, gone2] } },
+    ]);
+    expect(Manifest.parse(m).compared_with).toEqual(compared_with);
+    expect(m.removed).toEqual([gone, gone2]);
+    expect(renderComment(m, { tag: 'media' })).toContain('old hero');
+    // Nothing compared: no comparison keys at all, as a single run writes.
+    const plain = mergeManifests([{ shard: '1/1', manifest: s1 }]);
+    expect('compared_with' in plain || 'removed' in plain).toBe(false);
+  });
+
   it("carries each shard's early stop, and survives every shard missing", () => {
     const stopped = { ...s3, run: { ...s3.run, stopped: 'budget' } };
     expect(
