@@ -12317,7 +12317,7 @@ function bufferFromArrayBuffer(arrayBuffer) {
     return buffer;
 }
 async function detectFileTypeFromBuffer(buffer) {
-    const { fileTypeFromBuffer } = await __webpack_require__.e(/* import() */ 388).then(__webpack_require__.bind(__webpack_require__, 73388));
+    const { fileTypeFromBuffer } = await Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(388)]).then(__webpack_require__.bind(__webpack_require__, 73388));
     return fileTypeFromBuffer(buffer instanceof ArrayBuffer
         ? buffer
         : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));

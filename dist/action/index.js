@@ -74002,7 +74002,7 @@ async function reviewOf(env) {
     const name = env['GITHUB_EVENT_NAME'] ?? '';
     if (name !== 'pull_request' && name !== 'pull_request_target')
         return undefined;
-    const { readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const { readEventPayload } = await __nccwpck_require__.e(/* import() */ 411).then(__nccwpck_require__.bind(__nccwpck_require__, 78411));
     const { pullRequestNumber } = await __nccwpck_require__.e(/* import() */ 318).then(__nccwpck_require__.bind(__nccwpck_require__, 47318));
     const pr = pullRequestNumber({ eventName: name, payload: await readEventPayload(env['GITHUB_EVENT_PATH']) });
     return pr ? `pr-${pr}` : undefined;
@@ -74015,7 +74015,7 @@ async function run(env = process.env) {
     // The final job of a matrix: merge the shards' manifests into one report; nothing is generated.
     // The GitHub clients (artifact, cache, REST) are loaded only when used: they weigh ~45 MB of memory.
     if (settings.mode === 'report')
-        return (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
+        return (await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(110), __nccwpck_require__.e(351), __nccwpck_require__.e(935), __nccwpck_require__.e(201)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95201))).runReportStep(settings, env, log);
     const cancel = cancelOnSignals();
     const progress = progressTicker(log);
     // The output directory (journal + files) carried between runs and attempts in the Actions cache.
@@ -74059,10 +74059,10 @@ function restoreCache(settings, env, log, cache) {
     return async (plan) => {
         const cacheService = env['ACTIONS_RESULTS_URL'] || env['ACTIONS_CACHE_URL'];
         if (settings.cache && !settings.dryRun && cacheService)
-            cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
+            cache.carried = await (await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(865)]).then(__nccwpck_require__.bind(__nccwpck_require__, 42865))).carryOutputs(plan, settings, env, log);
         // A dry run only restores, so the plan can be compared with the earlier run.
         if (settings.cache && settings.dryRun && cacheService)
-            await (await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
+            await (await Promise.all(/* import() */[__nccwpck_require__.e(830), __nccwpck_require__.e(110), __nccwpck_require__.e(511), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 65048))).restoreForComparison(plan, settings, env, log);
     };
 }
 /** The settings from the action's inputs, secrets masked; undefined (the step failed) when they are invalid. */
@@ -74108,7 +74108,7 @@ function progressTicker(log) {
 /** A dry run's outputs: the estimated cost, and the plan in the summary or the PR comment. */
 async function deliverDryRunResult(result, settings, env, log) {
     core/* setOutput */.uH('total-cost', String(result.plan.estimatedCost));
-    const { deliverDryRun, runContextFromEnv, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const { deliverDryRun, runContextFromEnv, readEventPayload } = await __nccwpck_require__.e(/* import() */ 411).then(__nccwpck_require__.bind(__nccwpck_require__, 78411));
     const ctx = runContextFromEnv(env, await readEventPayload(env['GITHUB_EVENT_PATH']));
     const { jobs, estimatedCost } = result.plan;
     const report = {
@@ -74123,7 +74123,7 @@ async function deliverDryRunResult(result, settings, env, log) {
 }
 /** A run's delivery in GitHub (artifacts, summary, comment) and the step's outputs. */
 async function deliverRun(m, result, settings, env, log) {
-    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(935), __nccwpck_require__.e(811), __nccwpck_require__.e(711), __nccwpck_require__.e(974)]).then(__nccwpck_require__.bind(__nccwpck_require__, 17711));
+    const { deliver, runContextFromEnv, setRunOutputs, readEventPayload } = await __nccwpck_require__.e(/* import() */ 411).then(__nccwpck_require__.bind(__nccwpck_require__, 78411));
     const payload = await readEventPayload(env['GITHUB_EVENT_PATH']);
     const d = await deliver(m, result.plan.outputDir, settings, runContextFromEnv(env, payload), log, result.plan.lineOf);
     setRunOutputs(m, result.manifestPath, result.plan.outputDir, d);
