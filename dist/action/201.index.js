@@ -64,7 +64,7 @@ function fit(base, suffix) {
 /**
  * A name that does not collide across shards of a matrix or re-runs of a workflow:
  * `<base>-<i>-of-<n>` for shards (shard.index is 0-based like `strategy.job-index`; the name shows
- * index + 1, so shards read 1-of-n … n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
+ * index + 1, so shards read 1-of-n \u2026 n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
  * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
  */
 function uniqueArtifactName(base, ctx) {
@@ -298,7 +298,7 @@ var prices = __webpack_require__(51295);
 // Which of two results for one job name to keep, should two shards report it (a matrix re-run under
 // another layout): the one that got furthest.
 const RANK = { success: 4, cached: 3, unknown: 2, failed: 1, skipped: 0 };
-/** `2/3` → [2, 3]; anything else sorts after, by text. */
+/** `2/3` \u2192 [2, 3]; anything else sorts after, by text. */
 function shardKey(label) {
     const m = /^(\d+)\s*\/\s*(\d+)$/.exec(label);
     return m ? [Number(m[1]), Number(m[2])] : [Number.MAX_SAFE_INTEGER, 0];
@@ -533,7 +533,7 @@ async function runReportStep(settings, env, log, client) {
 async function failNoShards(artifactName) {
     const msg = `mode: report found no shard artifacts named ${artifactName}-<i>-of-<n> in this run: did the shard jobs run with shard: i/n and the same artifact-name, and does this job need: them?`;
     await core/* summary */.z
-        .addHeading('❌ Atlas media: no shard reported', 2)
+        .addHeading('\u274c Atlas media: no shard reported', 2)
         .addRaw(msg, true)
         .write()
         .catch(() => undefined);

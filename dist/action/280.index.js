@@ -54,7 +54,7 @@ function foldersToPrune(existing, current, keep) {
 }
 /**
  * The URL the comment embeds. Not raw.githubusercontent.com: for a private repository that host wants a
- * short-lived token in the query. A `blob/…?raw=true` URL on the server is what GitHub's image proxy
+ * short-lived token in the query. A `blob/\u2026?raw=true` URL on the server is what GitHub's image proxy
  * (camo) fetches for a viewer who can read the repository, so it renders in private repositories too.
  * Pinned to the commit rather than the branch: the picture stays after its folder is pruned from the
  * branch's tree, so an older comment (another PR's) keeps its pictures.
@@ -119,7 +119,7 @@ function imagesOf(m, outputDir) {
     }
     return out;
 }
-/** `data:<mime>;base64,<data>` → its parts, when it is one of the image types we push. */
+/** `data:<mime>;base64,<data>` \u2192 its parts, when it is one of the image types we push. */
 function fromDataUri(src) {
     const m = /^data:([a-z/]+);base64,(.*)$/s.exec(src);
     const ext = m ? EXT[m[1]] : undefined;
@@ -361,7 +361,7 @@ function previewRefusal(branch, payload) {
 // Small inline thumbnails for the self-contained gallery page: a data: URI per image, made with jimp's
 // pure-JS PNG/JPEG codecs (no native dependency). The files come from outside (Atlas, storage hosts), so
 // the size is read from the header first and anything too big to decode safely, or in a format we cannot
-// decode (WebP, GIF, AVIF…), gets no thumbnail: the page links the file instead.
+// decode (WebP, GIF, AVIF\u2026), gets no thumbnail: the page links the file instead.
 
 
 

@@ -60,7 +60,7 @@ function stemOf(files, fallback) {
     if (!first)
         return fallback;
     let stem = node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(first, node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(first));
-    // product-hero-1.png, product-hero-2.png → product-hero
+    // product-hero-1.png, product-hero-2.png \u2192 product-hero
     if (files.length > 1)
         stem = stem.replace(/[-_.]\d+$/, '');
     return stem || fallback;
@@ -139,7 +139,7 @@ async function uploadOutputs(opts) {
     const artifacts = [];
     const root = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(opts.outputDir);
     const fail = (reason) => {
-        const error = `artifact upload failed: ${reason} — the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
+        const error = `artifact upload failed: ${reason} \u2014 the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
         log.error(error, { title: 'Artifact upload failed' });
         return { artifacts, error };
     };
@@ -196,11 +196,11 @@ async function filesToUpload(opts, root) {
 /** Why the plans cannot be uploaded at all (too many artifacts, a bad name), checked before any upload. */
 function planProblem(plans) {
     if (plans.length > _artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ARTIFACTS_PER_JOB */ .jb)
-        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ARTIFACTS_PER_JOB */ .jb} per job — nothing was uploaded (use a single artifact instead)`;
+        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ARTIFACTS_PER_JOB */ .jb} per job \u2014 nothing was uploaded (use a single artifact instead)`;
     for (const p of plans) {
         const bad = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactNameProblem */ .NH)(p.name);
         if (bad)
-            return `${bad} — nothing was uploaded`;
+            return `${bad} \u2014 nothing was uploaded`;
     }
     return undefined;
 }
@@ -355,7 +355,7 @@ async function publishBrowsable(opts) {
     else
         errors.push(page.error);
     if (errors.length) {
-        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
+        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) \u2014 everything is still in the zip artifact and in ${opts.outputDir}`;
         log.error(out.error, { title: 'Artifact upload failed' });
     }
     return out;
@@ -466,7 +466,7 @@ async function uploadGalleryPage(opts, out, pageName, common) {
 // Small inline thumbnails for the self-contained gallery page: a data: URI per image, made with jimp's
 // pure-JS PNG/JPEG codecs (no native dependency). The files come from outside (Atlas, storage hosts), so
 // the size is read from the header first and anything too big to decode safely, or in a format we cannot
-// decode (WebP, GIF, AVIF…), gets no thumbnail: the page links the file instead.
+// decode (WebP, GIF, AVIF\u2026), gets no thumbnail: the page links the file instead.
 
 
 
