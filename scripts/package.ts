@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -48,7 +49,12 @@ export function fixSourcePaths(dist = DIST): void {
     // A stack trace needs only the mappings and the file names: without the sources' text each map is a
     // fraction of the size, and Node, which parses the maps when the bundle loads, holds ~70 MB less.
     delete map.sourcesContent;
-    map.mappings = ownMappings(map.mappings, (i) => packageDirOf(map.sources[i] ?? '') !== undefined);
+    const js = path.slice(0, -'.map'.length);
+    const latin1 = latin1Source(readFileSync(js, 'utf8'));
+    writeFileSync(js, latin1.code);
+    map.mappings = ownMappings(shiftColumns(map.mappings, latin1.edits), (i) => {
+      return packageDirOf(map.sources[i] ?? '') !== undefined;
+    });
     writeFileSync(path, JSON.stringify(map));
   }
 }
@@ -138,6 +144,111 @@ export function ownMappings(mappings: string, isPackage: (sourceIndex: number) =
     }),
   );
   return encodeMappings(kept);
+}
+
+/** A character replaced by an escape: on line `line` (0-based) at column `column`, the text grew by `extra`. */
+export interface Edit {
+  line: number;
+  column: number;
+  extra: number;
+}
+
+const TEXT_TOKENS = new Set([
+  ts.SyntaxKind.Identifier,
+  ts.SyntaxKind.PrivateIdentifier,
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.RegularExpressionLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateHead,
+  ts.SyntaxKind.TemplateMiddle,
+  ts.SyntaxKind.TemplateTail,
+]);
+
+/**
+ * The bundle with every character above U+00FF written as an escape. V8 keeps a script's source for the
+ * whole run, one byte per character only when all of them fit in Latin-1: ~1,800 characters (dashes and
+ * arrows in comments, mostly) made the action's 3.7 MB main chunk take 7.4 MB. Each escape means what the
+ * character meant where it stands: `\uXXXX` in a string, an untagged template, a regular expression (a
+ * pair of escaped surrogates is one code point under the u flag) or an identifier (`\u{...}` there), and
+ * just text in a comment. A tagged template (its raw text is visible) and white space outside a token
+ * (U+2028 ends a comment line) keep the character as it is.
+ */
+export function latin1Source(code: string): { code: string; edits: Edit[] } {
+  if (!/[\u0100-\uffff]/.test(code)) return { code, edits: [] };
+  const file = ts.createSourceFile('bundle.js', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const tokens: Array<{ start: number; end: number; kind: ts.SyntaxKind; tagged: boolean }> = [];
+  const visit = (node: ts.Node): void => {
+    if (TEXT_TOKENS.has(node.kind))
+      tokens.push({ start: node.getStart(file), end: node.end, kind: node.kind, tagged: isTagged(node) });
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  tokens.sort((a, b) => a.start - b.start);
+  const hex = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+  const parts: string[] = [];
+  const edits: Edit[] = [];
+  let copied = 0;
+  let t = 0;
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < code.length; i++) {
+    const unit = code.charCodeAt(i);
+    if (unit === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+    if (unit <= 0xff) continue;
+    const point = code.codePointAt(i)!;
+    const width = point > 0xffff ? 2 : 1;
+    while (t < tokens.length && tokens[t]!.end <= i) t++;
+    const token = tokens[t] && tokens[t]!.start <= i ? tokens[t]! : undefined;
+    if (token?.tagged || (!token && /\s/u.test(String.fromCodePoint(point)))) {
+      i += width - 1;
+      continue;
+    }
+    const escape =
+      token?.kind === ts.SyntaxKind.Identifier || token?.kind === ts.SyntaxKind.PrivateIdentifier
+        ? point > 0xffff
+          ? `\\u{${point.toString(16)}}`
+          : hex(point)
+        : hex(unit) + (width === 2 ? hex(code.charCodeAt(i + 1)) : '');
+    // In a token, `\—` (an identity escape) becomes `\u2014`, not an escaped backslash before `u2014`.
+    let backslashes = 0;
+    while (token && code.charCodeAt(i - 1 - backslashes) === 92) backslashes++;
+    const from = backslashes % 2 ? i - 1 : i;
+    parts.push(code.slice(copied, from), escape);
+    edits.push({ line, column: from - lineStart, extra: escape.length - (i + width - from) });
+    copied = i + width;
+    i += width - 1;
+  }
+  parts.push(code.slice(copied));
+  return { code: parts.join(''), edits };
+}
+
+/** A template literal's text when a tag reads it (its raw form is visible to the tag). */
+function isTagged(node: ts.Node): boolean {
+  let p = node.parent;
+  if (p && ts.isTemplateSpan(p)) p = p.parent;
+  if (p && ts.isTemplateExpression(p)) p = p.parent;
+  return !!p && ts.isTaggedTemplateExpression(p) && node.kind !== ts.SyntaxKind.Identifier;
+}
+
+/** The mappings with each generated column moved by the edits before it on its line. */
+export function shiftColumns(mappings: string, edits: readonly Edit[]): string {
+  if (!edits.length) return mappings;
+  const lines = decodeMappings(mappings);
+  let e = 0;
+  for (let line = 0; line < lines.length; line++) {
+    while (e < edits.length && edits[e]!.line < line) e++;
+    const onLine: Edit[] = [];
+    for (let k = e; k < edits.length && edits[k]!.line === line; k++) onLine.push(edits[k]!);
+    if (!onLine.length) continue;
+    for (const seg of lines[line]!) {
+      const at = seg[0]!;
+      seg[0] = at + onLine.reduce((sum, edit) => (edit.column < at ? sum + edit.extra : sum), 0);
+    }
+  }
+  return encodeMappings(lines);
 }
 
 /** Every package some chunk of dist/ was built from, read from the chunks' source maps. */

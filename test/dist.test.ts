@@ -1,11 +1,11 @@
 // What ships in dist/: notices for every package bundled into any chunk, source maps that lead a stack
 // trace back to src/, and the CLI as a user runs it (bin/atlas-media.js in a child process).
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bundledPackages, packageDirOf } from '../scripts/package.js';
+import { bundledPackages, latin1Source, packageDirOf, shiftColumns } from '../scripts/package.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/atlas-media.js', import.meta.url));
@@ -39,6 +39,38 @@ describe('dist/', () => {
       '../node_modules/@actions/cache/node_modules/@azure/storage-blob',
     );
     expect(packageDirOf('.././src/cli.ts')).toBeUndefined();
+  });
+
+  it('every chunk is Latin-1 text, so V8 holds its source one byte per character', () => {
+    const dist = fileURLToPath(new URL('../dist', import.meta.url));
+    const chunks = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const f of chunks) expect(/[\u0100-\uffff]/.exec(readFileSync(`${dist}/${f}`, 'utf8')), f).toBeNull();
+  });
+
+  it('escapes what is above Latin-1 without changing what the code does', () => {
+    const code = [
+      '// a comment \u2014 with arrows \u2192 \ud83d\ude00',
+      'const \u0153 = \'x\u2014y\', s = "a\\\u2014b\ud83d\ude00";',
+      'const re = /[\u2014\ud83d\ude00]+/u, re2 = /\u2014\\\u2192/;',
+      'const t = `t \u2014 ${\u0153} \u2192`, raw = String.raw`raw \u2014`;',
+      "module.exports = { \u0153, s, r1: re.test('\ud83d\ude00'), r2: re2.test('\u2014\u2192'), t, raw, o: { \u00df: 1 } };",
+    ].join('\n'); // the escapes here are the characters themselves at run time
+    const run = (text: string) => {
+      const m = { exports: {} };
+      new Function('module', text)(m);
+      return m.exports;
+    };
+    const out = latin1Source(code);
+    expect(run(out.code)).toEqual(run(code));
+    // Only the tagged template, whose raw text its tag reads, keeps its dash.
+    expect([...out.code.matchAll(/[\u0100-\uffff]/g)].map((m) => m[0])).toEqual(['\u2014']);
+    expect(out.edits[0]).toEqual({ line: 0, column: 13, extra: 5 });
+  });
+
+  it('moves the columns a source map gives after an escape on the same line', () => {
+    // Line 0: segments at columns 0, 10 and 20; an escape at column 5 grew the line by 5.
+    expect(shiftColumns('AAAA,UAAA,UAAA;AACA', [{ line: 0, column: 5, extra: 5 }])).toBe('AAAA,eAAA,UAAA;AACA');
   });
 
   it("the CLI bundle's source map leads a bundle line back to its src/ line (bin/ turns maps on before loading it)", async () => {

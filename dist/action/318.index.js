@@ -113,7 +113,7 @@ function withMarker(body, marker, log) {
     let b = body.includes(marker) ? body : `${marker}\n${body}`;
     if (b.length > _report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq) {
         log.warning(`The PR comment was ${b.length} characters, over GitHub's ${_report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq}: it was cut.`);
-        const note = "\n\n… cut to fit GitHub's comment limit: see the job summary.";
+        const note = "\n\n\u2026 cut to fit GitHub's comment limit: see the job summary.";
         b = b.slice(0, _report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq - note.length - marker.length - 1);
         const last = b.charCodeAt(b.length - 1);
         if (last >= 0xd800 && last <= 0xdbff)
@@ -204,7 +204,7 @@ function warnNotWritten(log, where, err) {
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57994);
 
 
-const CHANGE_ICON = { new: '🆕', changed: '✏️', removed: '🗑️', unchanged: '♻️' };
+const CHANGE_ICON = { new: '\ud83c\udd95', changed: '\u270f\ufe0f', removed: '\ud83d\uddd1\ufe0f', unchanged: '\u267b\ufe0f' };
 function isImage(r, o) {
     return o.content_type ? o.content_type.toLowerCase().startsWith('image/') : r.type === 'image';
 }
@@ -229,7 +229,7 @@ function mediaOf(r, opts) {
 }
 function fieldsNote(fields) {
     return fields?.length
-        ? ` <sub>(${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(fields.slice(0, 6).join(', '))}${fields.length > 6 ? ', …' : ''})</sub>`
+        ? ` <sub>(${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(fields.slice(0, 6).join(', '))}${fields.length > 6 ? ', \u2026' : ''})</sub>`
         : '';
 }
 /** One item per new or changed job of a run. */
@@ -307,7 +307,7 @@ function changesSection(m, opts) {
             head: `${heading}\n\n`,
             items,
             tail: folded.length ? '\n' + folded.join('\n') : '',
-            more: (k) => `… and ${k} more new or changed job${k === 1 ? '' : 's'}: ${opts.where}`,
+            more: (k) => `\u2026 and ${k} more new or changed job${k === 1 ? '' : 's'}: ${opts.where}`,
             leave: 0.3,
         },
     };
@@ -352,7 +352,7 @@ function renderComment(m, opts) {
     const { fixed, leading } = headSections(m, opts, where);
     const lists = [...leading, ...jobSections(m, opts, where)];
     const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
-    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
+    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n\u2026 cut to fit: ${where}`)}`;
 }
 /** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
 function headSections(m, opts, where) {
@@ -384,20 +384,20 @@ function jobSections(m, opts, where) {
     const { failed, unknown } = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .failureItems */ .xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
-        return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
+        return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '\u2014' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
     const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
     return [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
             items: failed,
-            more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+            more: (k) => `\u2026 and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
             leave: 0.5,
         },
         {
             head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
             items: unknown,
-            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+            more: (k) => `\u2026 and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
             leave: 0.5,
         },
         {
@@ -405,7 +405,7 @@ function jobSections(m, opts, where) {
             emptyHead: `**Jobs (${m.results.length})**`,
             items: rows,
             tail: '\n\n</details>',
-            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+            more: (k) => `\u2026 and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
             leave: 0.02,
         },
         {
@@ -413,7 +413,7 @@ function jobSections(m, opts, where) {
             items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
             hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
             sep: ' ',
-            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
+            more: (k) => `\u2026 and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
         },
     ];
 }

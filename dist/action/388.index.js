@@ -636,12 +636,12 @@ class AbstractTokenizer {
     }
     /**
      * Ignore number of bytes, advances the pointer in under tokenizer-stream.
-     * @param length - Number of bytes to ignore.  Must be ≥ 0.
+     * @param length - Number of bytes to ignore.  Must be \u2265 0.
      * @return resolves the number of bytes ignored, equals length if this available, otherwise the number of bytes available
      */
     async ignore(length) {
         if (length < 0) {
-            throw new RangeError('ignore length must be ≥ 0 bytes');
+            throw new RangeError('ignore length must be \u2265 0 bytes');
         }
         this.validateLength(length, 'ignore length');
         this.validateLength(this.position + length, 'end position');
@@ -960,11 +960,11 @@ class ReadStreamTokenizer_ReadStreamTokenizer extends AbstractTokenizer {
         return bytesRead;
     }
     /**
-     * @param length Number of bytes to ignore. Must be ≥ 0.
+     * @param length Number of bytes to ignore. Must be \u2265 0.
      */
     async ignore(length) {
         if (length < 0) {
-            throw new RangeError('ignore length must be ≥ 0 bytes');
+            throw new RangeError('ignore length must be \u2265 0 bytes');
         }
         this.validateLength(length, 'ignore length');
         this.validateLength(this.position + length, 'end position');
@@ -1573,33 +1573,33 @@ const fromFile = FileTokenizer.fromFile;
 
 ;// CONCATENATED MODULE: ./node_modules/@borewit/text-codec/lib/index.js
 const WINDOWS_1252_EXTRA = {
-    0x80: '€',
-    0x82: '‚',
-    0x83: 'ƒ',
-    0x84: '„',
-    0x85: '…',
-    0x86: '†',
-    0x87: '‡',
-    0x88: 'ˆ',
-    0x89: '‰',
-    0x8a: 'Š',
-    0x8b: '‹',
-    0x8c: 'Œ',
-    0x8e: 'Ž',
-    0x91: '‘',
-    0x92: '’',
-    0x93: '“',
-    0x94: '”',
-    0x95: '•',
-    0x96: '–',
-    0x97: '—',
-    0x98: '˜',
-    0x99: '™',
-    0x9a: 'š',
-    0x9b: '›',
-    0x9c: 'œ',
-    0x9e: 'ž',
-    0x9f: 'Ÿ'
+    0x80: '\u20ac',
+    0x82: '\u201a',
+    0x83: '\u0192',
+    0x84: '\u201e',
+    0x85: '\u2026',
+    0x86: '\u2020',
+    0x87: '\u2021',
+    0x88: '\u02c6',
+    0x89: '\u2030',
+    0x8a: '\u0160',
+    0x8b: '\u2039',
+    0x8c: '\u0152',
+    0x8e: '\u017d',
+    0x91: '\u2018',
+    0x92: '\u2019',
+    0x93: '\u201c',
+    0x94: '\u201d',
+    0x95: '\u2022',
+    0x96: '\u2013',
+    0x97: '\u2014',
+    0x98: '\u02dc',
+    0x99: '\u2122',
+    0x9a: '\u0161',
+    0x9b: '\u203a',
+    0x9c: '\u0153',
+    0x9e: '\u017e',
+    0x9f: '\u0178'
 };
 const WINDOWS_1252_REVERSE = {};
 for (const [code, char] of Object.entries(WINDOWS_1252_EXTRA)) {

@@ -10,7 +10,8 @@ import type { Manifest, OutputFile, JobResult } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
 import { renderGallery } from '../report/gallery.js';
 import { makeThumbnail, type Thumbnail } from '../report/thumbnails.js';
-import { MAX_ARTIFACTS_PER_JOB, uploadSingleFile, singleFileArtifactName, type UploadedArtifact } from './artifact.js';
+import { MAX_ARTIFACTS_PER_JOB, singleFileArtifactName } from './artifact-name.js';
+import { uploadSingleFile, type UploadedArtifact } from './artifact.js';
 
 /** Files uploaded one artifact each at most (GitHub allows 500 artifacts per job; keep room for other steps). */
 export const MAX_FILE_ARTIFACTS = 400;

@@ -5,18 +5,17 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import { getOctokit } from '@actions/github';
 import type { Manifest } from '../manifest/schema.js';
 import type { Settings } from '../settings.js';
 import type { Log } from '../shared/log.js';
-import { uploadOutputs, type UploadedArtifact } from './artifact.js';
+// The artifact client, octokit and jimp (~6 MB of bundle) are imported where a channel uses them, so a
+// run without artifact, comment or preview pictures never loads them.
+import type { UploadedArtifact } from './artifact.js';
 import { renderSummary } from '../report/summary.js';
 import { renderComment } from '../report/comment.js';
 import { annotateFailures } from '../report/annotations.js';
 import { upsertStickyComment, pullRequestNumber, shouldComment, type Octokit } from './comment.js';
 import { shardArtifactName } from './shards.js';
-import { publishBrowsable } from './browse.js';
-import { pushPreviews, previewRefusal } from './preview-branch.js';
 import type { Thumbnail } from '../report/thumbnails.js';
 import { formatUsd } from '../cost/prices.js';
 import { MANIFEST_FILE } from '../manifest/build.js';
@@ -234,6 +233,7 @@ async function uploadRunArtifact(
   urlContext: RunUrlContext | undefined,
   log: Log,
 ): Promise<void> {
+  const { uploadOutputs } = await import('./artifact.js');
   const up = await uploadOutputs({
     outputDir,
     name: baseName,
@@ -271,6 +271,7 @@ async function uploadBrowsable(
   urlContext: RunUrlContext | undefined,
   log: Log,
 ): Promise<Map<string, Thumbnail | string> | undefined> {
+  const { publishBrowsable } = await import('./browse.js');
   const browse = await publishBrowsable({
     outputDir,
     manifest: m,
@@ -342,6 +343,7 @@ async function commentOnPullRequest(
   if (!settings.githubToken)
     return log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
   const [owner, repo] = ctx.repository.split('/') as [string, string];
+  const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(settings.githubToken);
   const previewUrls = await previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log);
   if (previewUrls) delivery.previewUrls = previewUrls;
@@ -360,10 +362,12 @@ async function previewPictures(
   thumbs: Map<string, Thumbnail | string> | undefined,
   log: Log,
 ): Promise<Map<string, string> | undefined> {
-  const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+  if (!settings.previewBranch) return undefined;
+  const { pushPreviews, previewRefusal } = await import('./preview-branch.js');
+  const refusal = previewRefusal(settings.previewBranch, ctx.payload);
   if (refusal?.level === 'notice') core.notice(refusal.message, { title: 'Atlas media' });
   else if (refusal) log.warning(refusal.message);
-  else if (settings.previewBranch) {
+  else {
     const preview = await pushPreviews({
       octokit,
       serverUrl: ctx.serverUrl,
@@ -405,6 +409,7 @@ export async function deliverDryRun(
   if (!settings.githubToken)
     return log.warning('No github-token: the PR comment is skipped (the job summary has the plan).');
   const [owner, repo] = ctx.repository.split('/') as [string, string];
+  const { getOctokit } = await import('@actions/github');
   await upsertStickyComment({
     octokit: getOctokit(settings.githubToken),
     owner,

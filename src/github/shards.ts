@@ -1,6 +1,6 @@
 // Artifact names of matrix shards: `<artifact-name>-<i>-of-<n>` (then `-attempt-<k>` on a re-run),
 // written by each shard and read back by the report step.
-import { uniqueArtifactName } from './artifact.js';
+import { uniqueArtifactName } from './artifact-name.js';
 
 /**
  * The artifact name of a run: plain (uniqueArtifactName) without a shard, `<base>-<i>-of-<n>` with one

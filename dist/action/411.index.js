@@ -1,6 +1,108 @@
-export const id = 711;
-export const ids = [711,318];
+export const id = 411;
+export const ids = [411,318,1];
 export const modules = {
+
+/***/ 73197:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NH: () => (/* binding */ artifactNameProblem),
+/* harmony export */   Uj: () => (/* binding */ fit),
+/* harmony export */   Wk: () => (/* binding */ artifactUrl),
+/* harmony export */   jb: () => (/* binding */ MAX_ARTIFACTS_PER_JOB),
+/* harmony export */   oy: () => (/* binding */ singleFileArtifactName),
+/* harmony export */   rh: () => (/* binding */ sanitizeName),
+/* harmony export */   tN: () => (/* binding */ uniqueArtifactName)
+/* harmony export */ });
+/* unused harmony export MAX_ARTIFACT_NAME_LENGTH */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+// Artifact names and pages: what GitHub accepts, unique across shards and re-runs. Kept apart from
+// artifact.ts so that naming (shards.ts, a run without uploads) does not load @actions/artifact.
+
+/** GitHub refuses more artifacts than this per job. */
+const MAX_ARTIFACTS_PER_JOB = 500;
+const MAX_ARTIFACT_NAME_LENGTH = 256;
+// The characters @actions/artifact (and GitHub) refuse in an artifact name (NTFS limits).
+const BAD_NAME_CHARS = [
+    ['"', 'double quote "'],
+    [':', 'colon :'],
+    ['<', 'less than <'],
+    ['>', 'greater than >'],
+    ['|', 'vertical bar |'],
+    ['*', 'asterisk *'],
+    ['?', 'question mark ?'],
+    ['\r', 'carriage return \\r'],
+    ['\n', 'line feed \\n'],
+    ['\\', 'backslash \\'],
+    ['/', 'forward slash /'],
+];
+const BAD_NAME_RE = /[":<>|*?\r\n\\/]/g;
+/** Why GitHub would refuse `name` as an artifact name, or undefined when it is fine. */
+function artifactNameProblem(name) {
+    if (!name || !name.trim())
+        return 'artifact name is empty';
+    for (const [ch, label] of BAD_NAME_CHARS) {
+        if (name.includes(ch)) {
+            return `artifact name ${JSON.stringify(name)} contains a ${label}, which GitHub does not allow in artifact names (not allowed: " : < > | * ? \\r \\n \\ /)`;
+        }
+    }
+    if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
+        return `artifact name is ${name.length} characters long; GitHub allows at most ${MAX_ARTIFACT_NAME_LENGTH}`;
+    }
+    return undefined;
+}
+/** Replace characters GitHub refuses with '-' (for names derived from file or job names). */
+function sanitizeName(s) {
+    return s.replace(BAD_NAME_RE, '-');
+}
+/** `base` cut so that `base + suffix` fits GitHub's name length. */
+function fit(base, suffix) {
+    const room = MAX_ARTIFACT_NAME_LENGTH - suffix.length;
+    return (base.length > room ? base.slice(0, Math.max(0, room)) : base) + suffix;
+}
+/**
+ * A name that does not collide across shards of a matrix or re-runs of a workflow:
+ * `<base>-<i>-of-<n>` for shards (shard.index is 0-based like `strategy.job-index`; the name shows
+ * index + 1, so shards read 1-of-n \u2026 n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
+ * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
+ */
+function uniqueArtifactName(base, ctx) {
+    let suffix = '';
+    if (ctx.shard && ctx.shard.total > 1) {
+        const { index, total } = ctx.shard;
+        if (!Number.isInteger(index) || !Number.isInteger(total) || index < 0 || index >= total) {
+            throw new RangeError(`shard index ${index} is not in 0..${total - 1}`);
+        }
+        suffix += `-${index + 1}-of-${total}`;
+    }
+    if (ctx.runAttempt !== undefined && ctx.runAttempt > 1)
+        suffix += `-attempt-${ctx.runAttempt}`;
+    return fit(base, suffix);
+}
+/** The artifact's page: {server}/{owner}/{repo}/actions/runs/{run}/artifacts/{id}. */
+function artifactUrl(ctx, id) {
+    return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
+}
+/**
+ * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
+ * an unzipped artifact with the type its name's extension says). `base` already carries the shard and
+ * attempt suffixes, so names stay unique across shards and re-runs; `used` makes them unique in the run.
+ */
+function singleFileArtifactName(base, relPath, used) {
+    const ext = sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_0___default().extname(relPath));
+    const stem = sanitizeName(relPath.slice(0, relPath.length - node_path__WEBPACK_IMPORTED_MODULE_0___default().extname(relPath).length).replace(/[\\/]+/g, '-'));
+    for (let i = 1;; i++) {
+        const candidate = fit(`${base}-${stem}`, `${i === 1 ? '' : `-${i}`}${ext}`);
+        if (!used.has(candidate)) {
+            used.add(candidate);
+            return candidate;
+        }
+    }
+}
+
+
+/***/ }),
 
 /***/ 47318:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -113,7 +215,7 @@ function withMarker(body, marker, log) {
     let b = body.includes(marker) ? body : `${marker}\n${body}`;
     if (b.length > _report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq) {
         log.warning(`The PR comment was ${b.length} characters, over GitHub's ${_report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq}: it was cut.`);
-        const note = "\n\n… cut to fit GitHub's comment limit: see the job summary.";
+        const note = "\n\n\u2026 cut to fit GitHub's comment limit: see the job summary.";
         b = b.slice(0, _report_comment_js__WEBPACK_IMPORTED_MODULE_0__/* .COMMENT_MAX_CHARS */ .dq - note.length - marker.length - 1);
         const last = b.charCodeAt(b.length - 1);
         if (last >= 0xd800 && last <= 0xdbff)
@@ -192,7 +294,7 @@ function warnNotWritten(log, where, err) {
 
 /***/ }),
 
-/***/ 17711:
+/***/ 78411:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -215,11 +317,6 @@ var external_node_fs_ = __webpack_require__(73024);
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js
-var github = __webpack_require__(61351);
-// EXTERNAL MODULE: ./src/github/artifact.ts
-var artifact = __webpack_require__(49721);
 // EXTERNAL MODULE: ./src/report/summary.ts
 var summary = __webpack_require__(57994);
 // EXTERNAL MODULE: ./src/report/comment.ts
@@ -229,7 +326,7 @@ var comment = __webpack_require__(54231);
 const MAX_MESSAGE = 1000;
 function oneLine(s, max = MAX_MESSAGE) {
     const t = (0,summary/* scrubSecrets */.Zg)(s).replace(/\s+/g, ' ').trim();
-    return t.length > max ? t.slice(0, max - 1) + '…' : t;
+    return t.length > max ? t.slice(0, max - 1) + '\u2026' : t;
 }
 function messageOf(r) {
     if (r.status === 'unknown') {
@@ -287,638 +384,12 @@ function safeLine(lineOf, name) {
 var github_comment = __webpack_require__(47318);
 // EXTERNAL MODULE: ./src/github/shards.ts
 var shards = __webpack_require__(3974);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-// EXTERNAL MODULE: ./src/report/gallery.ts
-var gallery = __webpack_require__(83668);
-// EXTERNAL MODULE: ./node_modules/@jimp/core/dist/esm/index.js + 15 modules
-var esm = __webpack_require__(86911);
-// EXTERNAL MODULE: ./node_modules/@jimp/js-png/dist/esm/index.js + 1 modules
-var dist_esm = __webpack_require__(55298);
-// EXTERNAL MODULE: ./node_modules/@jimp/js-jpeg/dist/esm/index.js
-var js_jpeg_dist_esm = __webpack_require__(79835);
-// EXTERNAL MODULE: ./node_modules/@jimp/plugin-resize/dist/esm/index.js + 10 modules
-var plugin_resize_dist_esm = __webpack_require__(22172);
-;// CONCATENATED MODULE: ./src/report/thumbnails.ts
-// Small inline thumbnails for the self-contained gallery page: a data: URI per image, made with jimp's
-// pure-JS PNG/JPEG codecs (no native dependency). The files come from outside (Atlas, storage hosts), so
-// the size is read from the header first and anything too big to decode safely, or in a format we cannot
-// decode (WebP, GIF, AVIF…), gets no thumbnail: the page links the file instead.
-
-
-
-
-
-/** Longest edge of a thumbnail, in pixels. */
-const THUMBNAIL_EDGE = 512;
-/** Files at most this big, in an image format every browser shows, are inlined as they are. */
-const INLINE_ORIGINAL_MAX_BYTES = 96 * 1024;
-/** Never decode more pixels than this (a 4 bytes/pixel bitmap: 160 MB at most). */
-const MAX_DECODE_PIXELS = 40_000_000;
-/** Never read a file bigger than this to thumbnail it. */
-const MAX_DECODE_BYTES = 64 * 1024 * 1024;
-const Jimp = (0,esm/* createJimp */.rJ)({ formats: [dist_esm/* default */.Ay, js_jpeg_dist_esm/* default */.A], plugins: [plugin_resize_dist_esm/* methods */.v] });
-/** Width and height from a PNG, JPEG, GIF or WebP header (the first 64 KiB), without decoding; undefined when unknown. */
-function readImageHeader(b) {
-    const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    if (buf.length >= 24 && buf.readUInt32BE(0) === 0x89504e47 && buf.toString('latin1', 12, 16) === 'IHDR') {
-        return { format: 'png', width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
-    }
-    if (buf.length >= 10 && buf.toString('latin1', 0, 4) === 'GIF8') {
-        return { format: 'gif', width: buf.readUInt16LE(6), height: buf.readUInt16LE(8) };
-    }
-    if (buf.length >= 30 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') {
-        const kind = buf.toString('latin1', 12, 16);
-        if (kind === 'VP8X')
-            return { format: 'webp', width: buf.readUIntLE(24, 3) + 1, height: buf.readUIntLE(27, 3) + 1 };
-        if (kind === 'VP8 ')
-            return { format: 'webp', width: buf.readUInt16LE(26) & 0x3fff, height: buf.readUInt16LE(28) & 0x3fff };
-        if (kind === 'VP8L') {
-            const bits = buf.readUInt32LE(21);
-            return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
-        }
-        return undefined;
-    }
-    if (buf.length >= 4 && buf[0] === 0xff && buf[1] === 0xd8) {
-        // Walk the segments to the first start-of-frame marker (SOF0..SOF15 but DHT, JPG and DAC).
-        let i = 2;
-        while (i + 9 < buf.length) {
-            if (buf[i] !== 0xff)
-                return undefined;
-            const marker = buf[i + 1];
-            if (marker === 0xff) {
-                i++;
-                continue;
-            }
-            if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-                i += 2;
-                continue;
-            }
-            const len = buf.readUInt16BE(i + 2);
-            if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-                return { format: 'jpeg', height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
-            }
-            if (len < 2)
-                return undefined;
-            i += 2 + len;
-        }
-    }
-    return undefined;
-}
-async function head(file, bytes) {
-    const fh = await (0,promises_.open)(file, 'r');
-    try {
-        const { size } = await fh.stat();
-        const buf = Buffer.alloc(Math.min(bytes, size));
-        const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-        return { buf: buf.subarray(0, bytesRead), size };
-    }
-    finally {
-        await fh.close();
-    }
-}
-const MIME = {
-    png: 'image/png',
-    jpeg: 'image/jpeg',
-    gif: 'image/gif',
-    webp: 'image/webp',
-};
-/**
- * A thumbnail of `file` at most `edge` px on its longest side: the original when it is small and
- * already small enough, else a JPEG re-encode. Never throws: `{ok: false, reason}` says why not.
- */
-async function makeThumbnail(file, opts = {}) {
-    const edge = opts.edge ?? THUMBNAIL_EDGE;
-    const maxPixels = opts.maxPixels ?? MAX_DECODE_PIXELS;
-    const smallBytes = opts.inlineOriginalMaxBytes ?? INLINE_ORIGINAL_MAX_BYTES;
-    try {
-        const { buf, size } = await head(file, 64 * 1024);
-        const h = readImageHeader(buf);
-        if (!h)
-            return { ok: false, reason: 'not a PNG, JPEG, GIF or WebP image' };
-        if (h.width < 1 || h.height < 1)
-            return { ok: false, reason: `the header says ${h.width}×${h.height}` };
-        const fits = h.width <= edge && h.height <= edge;
-        if (fits && size <= smallBytes) {
-            const all = await (0,promises_.readFile)(file);
-            return { ok: true, thumb: { src: dataUri(MIME[h.format], all), width: h.width, height: h.height } };
-        }
-        if (h.format !== 'png' && h.format !== 'jpeg')
-            return { ok: false, reason: `no ${h.format} decoder` };
-        if (h.width * h.height > maxPixels)
-            return { ok: false, reason: `${h.width}×${h.height} is over ${maxPixels} pixels: not decoded` };
-        if (size > MAX_DECODE_BYTES)
-            return { ok: false, reason: `${size} bytes is too big to decode` };
-        const img = await Jimp.read(await (0,promises_.readFile)(file));
-        // The header is what we checked; refuse a decoder that disagrees with it.
-        if (img.bitmap.width !== h.width || img.bitmap.height !== h.height)
-            return { ok: false, reason: 'the decoded size differs from the header' };
-        const scale = Math.min(1, edge / Math.max(h.width, h.height));
-        const w = Math.max(1, Math.round(h.width * scale));
-        const ht = Math.max(1, Math.round(h.height * scale));
-        if (scale < 1)
-            img.resize({ w, h: ht });
-        const out = await img.getBuffer('image/jpeg', { quality: 78 });
-        return { ok: true, thumb: { src: dataUri('image/jpeg', out), width: w, height: ht } };
-    }
-    catch (e) {
-        return { ok: false, reason: `cannot decode: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
-    }
-}
-function dataUri(mime, b) {
-    return `data:${mime};base64,${Buffer.from(b).toString('base64')}`;
-}
-
-;// CONCATENATED MODULE: ./src/github/browse.ts
-// The results, viewable in the browser: each image (and each video up to a size cap) uploaded as its own
-// unzipped artifact, which GitHub shows directly, then one self-contained gallery page (inline CSS,
-// inline thumbnails, links to those artifacts) uploaded unzipped too. Fails soft like uploadOutputs:
-// whatever is not uploaded stays in the zip artifact and on disk.
-
-
-
-
-
-
-/** Files uploaded one artifact each at most (GitHub allows 500 artifacts per job; keep room for other steps). */
-const MAX_FILE_ARTIFACTS = 400;
-/** Thumbnails inlined in the page at most (each is up to ~100 KB of base64). */
-const MAX_INLINE_THUMBNAILS = 300;
-/** Uploads in flight at once. */
-const UPLOAD_CONCURRENCY = 4;
-function isMedia(r, o) {
-    const ct = (o.content_type ?? '').toLowerCase();
-    if (ct.startsWith('image/'))
-        return 'image';
-    if (ct.startsWith('video/'))
-        return 'video';
-    if (ct)
-        return undefined;
-    return r.type;
-}
-async function inPool(items, n, fn) {
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length)
-            await fn(items[next++]);
-    };
-    await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-/** Upload every image and video (within the caps) unzipped, then the gallery page. Never throws. */
-async function publishBrowsable(opts) {
-    const { log, manifest: m } = opts;
-    const out = { files: new Map(), notUploaded: [] };
-    const errors = [];
-    const wanted = mediaFiles(m, external_node_path_default().resolve(opts.outputDir));
-    const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, artifact/* MAX_ARTIFACTS_PER_JOB */.jb - opts.alreadyUploaded.length - 1));
-    const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
-    const used = new Set(opts.alreadyUploaded.map((a) => a.name));
-    const names = new Map();
-    for (const w of toUpload)
-        names.set(w.rel, (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, w.rel, used));
-    const pageName = (0,artifact/* singleFileArtifactName */.oy)(opts.baseName, 'gallery.html', used);
-    const common = { retentionDays: opts.retentionDays, log, client: opts.client, urlContext: opts.urlContext };
-    await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
-        const res = await (0,artifact/* uploadSingleFile */._X)({ ...common, file: w.abs, name: names.get(w.rel) });
-        if (res.artifact)
-            out.files.set(w.rel, res.artifact);
-        else
-            errors.push(res.error);
-    });
-    out.thumbs = await pageThumbnails(wanted);
-    const page = await uploadGalleryPage(opts, out, pageName, common);
-    if (page.artifact)
-        out.page = page.artifact;
-    else
-        errors.push(page.error);
-    if (errors.length) {
-        out.error = `${errors.length} unzipped upload${errors.length === 1 ? '' : 's'} failed (first: ${errors[0]}) — everything is still in the zip artifact and in ${opts.outputDir}`;
-        log.error(out.error, { title: 'Artifact upload failed' });
-    }
-    return out;
-}
-/** Which files: every downloaded image and video inside the output directory, in manifest order. */
-function mediaFiles(m, root) {
-    const wanted = [];
-    const seen = new Set();
-    for (const r of m.results) {
-        for (const o of r.outputs) {
-            const kind = isMedia(r, o);
-            if (!o.path || !kind || seen.has(o.path))
-                continue;
-            const abs = external_node_path_default().resolve(root, o.path);
-            if (!abs.startsWith(root + (external_node_path_default()).sep))
-                continue;
-            seen.add(o.path);
-            wanted.push({ rel: o.path, abs, kind });
-        }
-    }
-    return wanted;
-}
-/**
- * The files to upload one by one: videos within videoMaxBytes, at most `room` (GitHub's 500 per job less
- * what this job already uploaded and the page, and our own cap). The rest go to `notUploaded`, with why.
- */
-async function withinCaps(wanted, room, videoMaxBytes, notUploaded, log) {
-    const toUpload = [];
-    for (const w of wanted) {
-        if (w.kind === 'video') {
-            const size = await (0,promises_.stat)(w.abs).then((s) => s.size, () => -1);
-            if (size < 0)
-                continue;
-            if (size > videoMaxBytes) {
-                notUploaded.push({
-                    path: w.rel,
-                    reason: `video of ${(size / 1048576).toFixed(1)} MB is over inline-video-max-mb (${(videoMaxBytes / 1048576).toFixed(0)} MB)`,
-                });
-                continue;
-            }
-        }
-        if (toUpload.length >= room) {
-            notUploaded.push({ path: w.rel, reason: `over the cap of ${room} files uploaded one by one` });
-            continue;
-        }
-        toUpload.push(w);
-    }
-    const capped = notUploaded.filter((x) => x.reason.startsWith('over the cap')).length;
-    if (capped)
-        log.warning(`artifact: ${capped} of ${wanted.length} files are not uploaded on their own (at most ${room} here: GitHub allows ${artifact/* MAX_ARTIFACTS_PER_JOB */.jb} artifacts per job); they are in the zip artifact`);
-    return toUpload;
-}
-/** The page's inline thumbnails of the images (or why none), by output path. */
-async function pageThumbnails(wanted) {
-    const thumbs = new Map();
-    let inlined = 0;
-    for (const w of wanted) {
-        if (w.kind !== 'image')
-            continue;
-        if (inlined >= MAX_INLINE_THUMBNAILS) {
-            thumbs.set(w.rel, `more than ${MAX_INLINE_THUMBNAILS} images`);
-            continue;
-        }
-        const t = await makeThumbnail(w.abs);
-        if (t.ok)
-            inlined++;
-        thumbs.set(w.rel, t.ok ? t.thumb : t.reason);
-    }
-    return thumbs;
-}
-/** The page, written to a temp directory and uploaded unzipped: inline thumbnails, links to each file's artifact. */
-async function uploadGalleryPage(opts, out, pageName, common) {
-    const links = new Map([...out.files].flatMap(([k, a]) => (a.url ? [[k, a.url]] : [])));
-    const html = (0,gallery/* renderGallery */.V)(opts.manifest, {
-        title: opts.title,
-        standalone: { thumbs: out.thumbs, links, allFilesUrl: opts.allFilesUrl },
-    });
-    const dir = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env['RUNNER_TEMP'] || external_node_os_default().tmpdir(), 'atlas-gallery-'));
-    try {
-        const file = external_node_path_default().join(dir, pageName);
-        await (0,promises_.writeFile)(file, html, 'utf8');
-        return await (0,artifact/* uploadSingleFile */._X)({ ...common, file, name: pageName });
-    }
-    catch (e) {
-        return { error: `gallery page: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/github/preview-branch.ts
-// Inline pictures for the PR comment (opt-in input `preview-branch`): the run's thumbnails pushed to a
-// branch of the repository with the git data API (blobs, one tree, one commit, one ref update per run),
-// under `runs/<run id>-<attempt>/`, then embedded by URL. Only the newest `keep` run folders stay in the
-// branch's tree. Never throws and never fails the run: a refusal (a token without `contents: write`, a
-// fork's read-only token) is a warning or a notice, and the comment goes out without inline pictures.
-
-
-/** Images pushed per run at most (in manifest order, the order the comment shows them). */
-const MAX_PREVIEW_IMAGES = 24;
-/** Run folders kept on the branch by default. */
-const DEFAULT_PREVIEW_KEEP = 20;
-/** The folder holding one folder per run. */
-const RUNS_DIR = 'runs';
-/** Attempts at moving the ref when another run moved it first. */
-const PUSH_ATTEMPTS = 3;
-const EXT = {
-    'image/jpeg': 'jpg',
-    'image/png': 'png',
-    'image/gif': 'gif',
-    'image/webp': 'webp',
-};
-/** A run's folder name, and how folders sort (run ids grow; attempts within a run). */
-function runFolder(runId, attempt) {
-    return `${runId}-${attempt}`;
-}
-function folderOrder(name) {
-    const m = /^(\d+)-(\d+)$/.exec(name);
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-/** The run folders (ours by their name) to drop so that `keep` remain once `current` is added. */
-function foldersToPrune(existing, current, keep) {
-    const ours = existing
-        .filter((n) => n !== current && folderOrder(n))
-        .sort((a, b) => {
-        const [x, y] = [folderOrder(a), folderOrder(b)];
-        return x[0] - y[0] || x[1] - y[1];
-    });
-    return ours.slice(0, Math.max(0, ours.length - Math.max(0, keep - 1)));
-}
-/**
- * The URL the comment embeds. Not raw.githubusercontent.com: for a private repository that host wants a
- * short-lived token in the query. A `blob/…?raw=true` URL on the server is what GitHub's image proxy
- * (camo) fetches for a viewer who can read the repository, so it renders in private repositories too.
- * Pinned to the commit rather than the branch: the picture stays after its folder is pruned from the
- * branch's tree, so an older comment (another PR's) keeps its pictures.
- */
-function previewUrl(serverUrl, repository, commitSha, file) {
-    const p = file.split('/').map(encodeURIComponent).join('/');
-    return `${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${commitSha}/${p}?raw=true`;
-}
-function statusOf(err) {
-    const s = err?.status;
-    return typeof s === 'number' ? s : undefined;
-}
-function preview_branch_messageOf(err) {
-    const e = err;
-    const m = e?.response?.data?.message;
-    if (typeof m === 'string' && m)
-        return m.split('\n')[0];
-    return typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err);
-}
-/** Is this event a pull request from a fork (whose token is read-only)? */
-function isForkPullRequest(payload) {
-    const pr = payload['pull_request'];
-    if (!pr)
-        return false;
-    const head = pr.head?.repo;
-    if (head === null)
-        return true; // the fork was deleted
-    if (!head)
-        return false;
-    if (head.fork === true)
-        return true;
-    const base = pr.base?.repo?.full_name;
-    return typeof head.full_name === 'string' && typeof base === 'string' && head.full_name !== base;
-}
-/** The branches a preview must never be written to: the default branch and the PR's own. */
-function protectedBranches(payload) {
-    const repo = payload['repository'];
-    const pr = payload['pull_request'];
-    return [repo?.default_branch, pr?.head?.ref, pr?.base?.ref].filter((b) => typeof b === 'string');
-}
-/** The images to push: the first MAX_PREVIEW_IMAGES images of succeeded jobs inside the output directory. */
-function imagesOf(m, outputDir) {
-    const root = external_node_path_default().resolve(outputDir);
-    const out = [];
-    const seen = new Set();
-    for (const r of m.results) {
-        if (r.status !== 'success' && r.status !== 'cached')
-            continue;
-        for (const o of r.outputs) {
-            const ct = (o.content_type ?? '').toLowerCase();
-            const image = ct ? ct.startsWith('image/') : r.type === 'image';
-            if (!o.path || !image || seen.has(o.path))
-                continue;
-            const abs = external_node_path_default().resolve(root, o.path);
-            if (!abs.startsWith(root + (external_node_path_default()).sep))
-                continue;
-            seen.add(o.path);
-            out.push({ rel: o.path, abs });
-            if (out.length >= MAX_PREVIEW_IMAGES)
-                return out;
-        }
-    }
-    return out;
-}
-/** `data:<mime>;base64,<data>` → its parts, when it is one of the image types we push. */
-function fromDataUri(src) {
-    const m = /^data:([a-z/]+);base64,(.*)$/s.exec(src);
-    const ext = m ? EXT[m[1]] : undefined;
-    return m && ext ? { ext, base64: m[2] } : undefined;
-}
-/** A file name in the run folder for an output path: flat, safe, unique. */
-function fileName(rel, ext, used) {
-    const stem = rel
-        .replace(/\.[^./]*$/, '')
-        .replace(/[^A-Za-z0-9._-]+/g, '_')
-        .replace(/^[._]+/, '')
-        .slice(0, 100) || 'image';
-    let name = `${stem}.${ext}`;
-    for (let i = 2; used.has(name); i++)
-        name = `${stem}-${i}.${ext}`;
-    used.add(name);
-    return name;
-}
-/** Push the run's thumbnails and return their URLs; an empty map (after a warning or notice) when it cannot. */
-async function pushPreviews(o) {
-    const none = { urls: new Map() };
-    const images = imagesOf(o.manifest, o.outputDir);
-    if (!images.length)
-        return none;
-    const files = await thumbnailFiles(o, images);
-    if (!files.length)
-        return none;
-    try {
-        const runTreeSha = await pushRunTree(o, files);
-        return await commitWithRetries(o, files, runTreeSha);
-    }
-    catch (err) {
-        warnPushFailed(o, err);
-        return none;
-    }
-}
-/** Each image's thumbnail (the gallery's, else made here) as a flat, unique file name and its base64 bytes. */
-async function thumbnailFiles(o, images) {
-    const files = [];
-    const used = new Set();
-    for (const img of images) {
-        let t = o.thumbs?.get(img.rel);
-        if (t === undefined) {
-            const made = await makeThumbnail(img.abs);
-            t = made.ok ? made.thumb : made.reason;
-        }
-        const data = typeof t === 'string' ? undefined : fromDataUri(t.src);
-        if (!data) {
-            o.log.debug(`preview-branch: no thumbnail for ${img.rel}${typeof t === 'string' ? ` (${t})` : ''}`);
-            continue;
-        }
-        files.push({ rel: img.rel, name: fileName(img.rel, data.ext, used), base64: data.base64 });
-    }
-    return files;
-}
-/** The blobs and the run folder's tree. They do not depend on the branch's head, so a retry reuses them. */
-async function pushRunTree(o, files) {
-    const base = repoOf(o);
-    const blobs = [];
-    for (const f of files) {
-        const { data } = await o.octokit.request('POST /repos/{owner}/{repo}/git/blobs', {
-            ...base,
-            content: f.base64,
-            encoding: 'base64',
-        });
-        blobs.push(data.sha);
-    }
-    const { data: runTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
-        ...base,
-        tree: files.map((f, i) => ({ path: f.name, mode: '100644', type: 'blob', sha: blobs[i] })),
-    });
-    return runTree.sha;
-}
-/** Commit on the branch's head, again on the new head when another run moved it first (PUSH_ATTEMPTS in all). */
-async function commitWithRetries(o, files, runTreeSha) {
-    const folder = runFolder(o.runId, o.runAttempt);
-    for (let attempt = 1;; attempt++) {
-        const commitSha = await commitOnce(o, folder, runTreeSha, files.length);
-        if (commitSha) {
-            o.log.info(`preview-branch: pushed ${files.length} thumbnail${files.length === 1 ? '' : 's'} to ${o.branch} (${RUNS_DIR}/${folder}, commit ${commitSha.slice(0, 7)})`);
-            const urls = new Map(files.map((f) => [f.rel, previewUrl(o.serverUrl, o.repository, commitSha, `${RUNS_DIR}/${folder}/${f.name}`)]));
-            return { urls, commitSha };
-        }
-        if (attempt >= PUSH_ATTEMPTS) {
-            o.log.warning(`preview-branch: ${o.branch} kept moving under this run (${PUSH_ATTEMPTS} tries); the PR comment has no inline pictures.`);
-            return { urls: new Map() };
-        }
-        o.log.debug(`preview-branch: ${o.branch} moved while pushing; trying again`);
-    }
-}
-function warnPushFailed(o, err) {
-    const status = statusOf(err);
-    if (status === 403)
-        o.log.warning(`preview-branch needs contents: write (403: ${preview_branch_messageOf(err)}). Add \`permissions: contents: write\` to the workflow, ` +
-            `or leave preview-branch empty; the PR comment goes out without inline pictures.`);
-    else
-        o.log.warning(`preview-branch: could not push the thumbnails to ${o.branch}${status ? ` (HTTP ${status})` : ''}: ${preview_branch_messageOf(err)}. The PR comment goes out without inline pictures.`);
-}
-function repoOf(o) {
-    const [owner, repo] = o.repository.split('/');
-    return { owner, repo };
-}
-/**
- * One commit on the branch's head (or a new orphan branch): the head's tree with this run's folder added
- * under runs/ and the oldest run folders left out. Returns the commit's sha, or undefined when the ref
- * moved (or appeared) meanwhile, for the caller to try again on the new head.
- */
-async function commitOnce(o, folder, runTreeSha, count) {
-    const base = repoOf(o);
-    const ref = `heads/${o.branch}`;
-    const { head, rootTree, runs } = await readHead(o, base, ref);
-    const prune = new Set(foldersToPrune(runs.filter((e) => e.type === 'tree').map((e) => e.path), folder, o.keep));
-    const kept = runs.filter((e) => !prune.has(e.path) && e.path !== folder);
-    const newRoot = await writeRootTree(o, base, kept, folder, runTreeSha, rootTree);
-    const pruned = prune.size ? `; pruned ${prune.size} older run folder${prune.size === 1 ? '' : 's'}` : '';
-    const { data: commit } = await o.octokit.request('POST /repos/{owner}/{repo}/git/commits', {
-        ...base,
-        message: `Previews of run ${folder} (${count} image${count === 1 ? '' : 's'})${pruned}`,
-        tree: newRoot,
-        parents: head ? [head] : [],
-    });
-    if (!(await moveRef(o, base, ref, head, commit.sha)))
-        return undefined;
-    if (prune.size)
-        o.log.info(`preview-branch: dropped ${[...prune].join(', ')} from ${o.branch} (keeping ${o.keep} runs)`);
-    return commit.sha;
-}
-/** The branch's head commit, its root tree and the entries of its runs/ folder; all absent for a new branch. */
-async function readHead(o, base, ref) {
-    let head;
-    try {
-        const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { ...base, ref });
-        head = data.object.sha;
-    }
-    catch (err) {
-        if (statusOf(err) !== 404)
-            throw err;
-    }
-    if (!head)
-        return { runs: [] };
-    const { data: commit } = await o.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-        ...base,
-        commit_sha: head,
-    });
-    const rootTree = commit.tree.sha;
-    const { data: root } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-        ...base,
-        tree_sha: rootTree,
-    });
-    const runsEntry = root.tree.find((e) => e.path === RUNS_DIR && e.type === 'tree');
-    if (!runsEntry?.sha)
-        return { head, rootTree, runs: [] };
-    const { data } = await o.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
-        ...base,
-        tree_sha: runsEntry.sha,
-    });
-    return { head, rootTree, runs: data.tree };
-}
-/** The new root tree's sha: runs/ holding the kept folders and this run's; a new branch gets a README too. */
-async function writeRootTree(o, base, kept, folder, runTreeSha, rootTree) {
-    const { data: runsTree } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
-        ...base,
-        tree: [
-            ...kept.map((e) => ({ path: e.path, mode: e.mode, type: e.type, sha: e.sha })),
-            { path: folder, mode: '040000', type: 'tree', sha: runTreeSha },
-        ],
-    });
-    // The root keeps whatever else the branch holds (base_tree); a new branch gets a README saying what it is.
-    const { data: newRoot } = await o.octokit.request('POST /repos/{owner}/{repo}/git/trees', {
-        ...base,
-        ...(rootTree ? { base_tree: rootTree } : {}),
-        tree: [
-            { path: RUNS_DIR, mode: '040000', type: 'tree', sha: runsTree.sha },
-            ...(rootTree
-                ? []
-                : [
-                    {
-                        path: 'README.md',
-                        mode: '100644',
-                        type: 'blob',
-                        content: '# Preview thumbnails\n\nPushed by atlas-media-action (input `preview-branch`) so pull-request comments can show the pictures a run made. ' +
-                            'One folder per run under `runs/`; only the newest are kept in this tree. Safe to delete: the next run creates it again.\n',
-                    },
-                ]),
-        ],
-    });
-    return newRoot.sha;
-}
-/** Move (or create) the branch to `sha`; false when another run moved it first or created it meanwhile. */
-async function moveRef(o, base, ref, head, sha) {
-    try {
-        if (head)
-            await o.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { ...base, ref, sha, force: false });
-        else
-            await o.octokit.request('POST /repos/{owner}/{repo}/git/refs', { ...base, ref: `refs/${ref}`, sha });
-        return true;
-    }
-    catch (err) {
-        // 422: not a fast-forward (another run pushed first) or the branch now exists.
-        if (statusOf(err) === 422)
-            return false;
-        throw err;
-    }
-}
-/**
- * Why this run must not push previews, if it must not: never on a fork's pull request (its token is
- * read-only: a notice, as nothing is wrong), never to the default branch or the pull request's own branches.
- */
-function previewRefusal(branch, payload) {
-    if (isForkPullRequest(payload))
-        return {
-            level: 'notice',
-            message: 'preview-branch: a pull request from a fork gets a read-only token, so no thumbnails are pushed; the PR comment has no inline pictures.',
-        };
-    if (protectedBranches(payload).includes(branch))
-        return {
-            level: 'warning',
-            message: `preview-branch: "${branch}" is the default branch or this pull request's own branch; thumbnails are only pushed to a branch of their own (e.g. atlas-media-previews).`,
-        };
-    return undefined;
-}
-
 // EXTERNAL MODULE: ./src/cost/prices.ts
 var prices = __webpack_require__(51295);
 // EXTERNAL MODULE: ./src/manifest/build.ts
 var build = __webpack_require__(12533);
+// EXTERNAL MODULE: ./src/report/gallery.ts
+var gallery = __webpack_require__(83668);
 // EXTERNAL MODULE: ./src/report/changes.ts
 var changes = __webpack_require__(59059);
 // EXTERNAL MODULE: ./src/plan/diff.ts
@@ -953,7 +424,7 @@ function planBlock(raw) {
 /** The job summary of a dry run, within GitHub's summary limit. */
 function renderDryRunSummary(r, maxBytes = summary/* SUMMARY_MAX_BYTES */.eR) {
     const doc = [...body(r), planBlock(r.planText)].join('\n\n') + '\n';
-    return (0,summary/* hardCut */.C4)(doc, maxBytes, summary/* utf8Bytes */.dy, '\n\n… cut to fit: the full plan is in the step log.\n');
+    return (0,summary/* hardCut */.C4)(doc, maxBytes, summary/* utf8Bytes */.dy, '\n\n\u2026 cut to fit: the full plan is in the step log.\n');
 }
 /** The sticky PR comment of a dry run, with the marker the next run finds. */
 function renderDryRunComment(r, tag, maxChars = comment/* COMMENT_MAX_CHARS */.dq) {
@@ -961,17 +432,13 @@ function renderDryRunComment(r, tag, maxChars = comment/* COMMENT_MAX_CHARS */.d
     const budget = Math.min(maxChars, comment/* COMMENT_MAX_CHARS */.dq) - marker.length - 1;
     const plan = `<details><summary>Plan (${r.jobs.length} jobs)</summary>\n\n${planBlock(r.planText)}\n\n</details>`;
     const doc = [...body(r), plan].join('\n\n');
-    return `${marker}\n${(0,summary/* hardCut */.C4)(doc, budget, summary/* utf16Length */.b3, '\n\n… cut to fit: the full plan is in the job summary.')}`;
+    return `${marker}\n${(0,summary/* hardCut */.C4)(doc, budget, summary/* utf16Length */.b3, '\n\n\u2026 cut to fit: the full plan is in the job summary.')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/deliver.ts
 // Delivering a finished run in GitHub: the artifact, the job summary, the sticky PR comment and
 // the annotations. Each channel fails soft (a warning or an error line), never losing the others:
 // the files stay on disk and manifest.json keeps every output URL whatever happens here.
-
-
-
-
 
 
 
@@ -1132,7 +599,8 @@ async function deliver(m, outputDir, settings, ctx, log, lineOf) {
 }
 /** The run's artifact (or one per job): its artifacts and any error go into `delivery`. */
 async function uploadRunArtifact(delivery, m, outputDir, settings, baseName, urlContext, log) {
-    const up = await (0,artifact/* uploadOutputs */.gQ)({
+    const { uploadOutputs } = await Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(110), __webpack_require__.e(351), __webpack_require__.e(935), __webpack_require__.e(721)]).then(__webpack_require__.bind(__webpack_require__, 49721));
+    const up = await uploadOutputs({
         outputDir,
         name: baseName,
         retentionDays: settings.retentionDays,
@@ -1154,6 +622,7 @@ function allFilesUrl(delivery, settings, baseName, runUrl) {
 }
 /** Viewable in the browser: each image and video unzipped, and the gallery page linking them. Returns the thumbnails. */
 async function uploadBrowsable(delivery, m, outputDir, settings, baseName, artifactUrl, urlContext, log) {
+    const { publishBrowsable } = await Promise.all(/* import() */[__webpack_require__.e(830), __webpack_require__.e(110), __webpack_require__.e(351), __webpack_require__.e(935), __webpack_require__.e(811), __webpack_require__.e(297)]).then(__webpack_require__.bind(__webpack_require__, 43297));
     const browse = await publishBrowsable({
         outputDir,
         manifest: m,
@@ -1211,7 +680,8 @@ async function commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, 
     if (!settings.githubToken)
         return log.warning('No github-token: the PR comment is skipped (the job summary has everything).');
     const [owner, repo] = ctx.repository.split('/');
-    const octokit = (0,github/* getOctokit */.Q)(settings.githubToken);
+    const { getOctokit } = await __webpack_require__.e(/* import() */ 351).then(__webpack_require__.bind(__webpack_require__, 61351));
+    const octokit = getOctokit(settings.githubToken);
     const previewUrls = await previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log);
     if (previewUrls)
         delivery.previewUrls = previewUrls;
@@ -1221,12 +691,15 @@ async function commentOnPullRequest(m, outputDir, settings, ctx, links, thumbs, 
 }
 /** The comment's inline pictures pushed to preview-branch, unless it is unset or refused here (said why). */
 async function previewPictures(octokit, m, outputDir, settings, ctx, thumbs, log) {
-    const refusal = settings.previewBranch ? previewRefusal(settings.previewBranch, ctx.payload) : undefined;
+    if (!settings.previewBranch)
+        return undefined;
+    const { pushPreviews, previewRefusal } = await Promise.all(/* import() */[__webpack_require__.e(811), __webpack_require__.e(280)]).then(__webpack_require__.bind(__webpack_require__, 94280));
+    const refusal = previewRefusal(settings.previewBranch, ctx.payload);
     if (refusal?.level === 'notice')
         core/* notice */.lm(refusal.message, { title: 'Atlas media' });
     else if (refusal)
         log.warning(refusal.message);
-    else if (settings.previewBranch) {
+    else {
         const preview = await pushPreviews({
             octokit,
             serverUrl: ctx.serverUrl,
@@ -1265,8 +738,9 @@ async function deliverDryRun(report, settings, ctx, log) {
     if (!settings.githubToken)
         return log.warning('No github-token: the PR comment is skipped (the job summary has the plan).');
     const [owner, repo] = ctx.repository.split('/');
+    const { getOctokit } = await __webpack_require__.e(/* import() */ 351).then(__webpack_require__.bind(__webpack_require__, 61351));
     await (0,github_comment/* upsertStickyComment */.qD)({
-        octokit: (0,github/* getOctokit */.Q)(settings.githubToken),
+        octokit: getOctokit(settings.githubToken),
         owner,
         repo,
         issueNumber: pr,
@@ -1274,6 +748,78 @@ async function deliverDryRun(report, settings, ctx, log) {
         body: renderDryRunComment(report, settings.commentTag),
         log,
     });
+}
+
+
+/***/ }),
+
+/***/ 3974:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u9: () => (/* binding */ shardArtifactName),
+/* harmony export */   xR: () => (/* binding */ pickShardArtifacts)
+/* harmony export */ });
+/* unused harmony export parseShardArtifactName */
+/* harmony import */ var _artifact_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73197);
+// Artifact names of matrix shards: `<artifact-name>-<i>-of-<n>` (then `-attempt-<k>` on a re-run),
+// written by each shard and read back by the report step.
+
+/**
+ * The artifact name of a run: plain (uniqueArtifactName) without a shard, `<base>-<i>-of-<n>` with one
+ * (`shard.index` 1-based, as in the input). A `1/1` shard is still named `-1-of-1`, so the report step
+ * finds it and its own `<base>` artifact never collides with a shard's.
+ */
+function shardArtifactName(base, shard, runAttempt) {
+    if (!shard)
+        return (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt });
+    if (shard.total > 1)
+        return (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt, shard: { index: shard.index - 1, total: shard.total } });
+    return (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(`${base}-1-of-1`, { runAttempt });
+}
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Reads `<base>-<i>-of-<n>[-attempt-<k>]`; undefined for any other name (per-job artifacts included). */
+function parseShardArtifactName(base, name) {
+    const m = new RegExp(`^${escapeRe(base)}-(\\d+)-of-(\\d+)(?:-attempt-(\\d+))?$`).exec(name);
+    if (!m)
+        return undefined;
+    const index = Number(m[1]);
+    const total = Number(m[2]);
+    const attempt = m[3] === undefined ? 1 : Number(m[3]);
+    if (!(total >= 1 && index >= 1 && index <= total))
+        return undefined;
+    return { index, total, attempt };
+}
+/**
+ * Pick the shard artifacts of a run from everything it uploaded. The shard count is the one of the
+ * newest shard artifact (highest attempt, then latest created, then highest id); for each shard the
+ * latest attempt wins, so a re-run of one failed shard replaces only that shard.
+ */
+function pickShardArtifacts(base, artifacts) {
+    const parsed = artifacts.flatMap((a) => {
+        const p = parseShardArtifactName(base, a.name);
+        return p ? [{ a, p }] : [];
+    });
+    const newer = (x, y) => x.p.attempt - y.p.attempt || (x.a.createdAt?.getTime() ?? 0) - (y.a.createdAt?.getTime() ?? 0) || x.a.id - y.a.id;
+    const newest = parsed.reduce((best, x) => (!best || newer(x, best) > 0 ? x : best), undefined);
+    const found = new Map();
+    if (!newest)
+        return { found, ignored: [] };
+    const total = newest.p.total;
+    const best = new Map();
+    const ignored = [];
+    for (const x of parsed) {
+        if (x.p.total !== total) {
+            ignored.push(x.a);
+            continue;
+        }
+        const cur = best.get(x.p.index);
+        if (!cur || newer(x, cur) > 0)
+            best.set(x.p.index, x);
+    }
+    for (const [i, x] of [...best].sort((a, b) => a[0] - b[0]))
+        found.set(i, x.a);
+    return { total, found, ignored };
 }
 
 
@@ -1291,7 +837,7 @@ async function deliverDryRun(report, settings, ctx, log) {
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(57994);
 
 
-const CHANGE_ICON = { new: '🆕', changed: '✏️', removed: '🗑️', unchanged: '♻️' };
+const CHANGE_ICON = { new: '\ud83c\udd95', changed: '\u270f\ufe0f', removed: '\ud83d\uddd1\ufe0f', unchanged: '\u267b\ufe0f' };
 function isImage(r, o) {
     return o.content_type ? o.content_type.toLowerCase().startsWith('image/') : r.type === 'image';
 }
@@ -1316,7 +862,7 @@ function mediaOf(r, opts) {
 }
 function fieldsNote(fields) {
     return fields?.length
-        ? ` <sub>(${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(fields.slice(0, 6).join(', '))}${fields.length > 6 ? ', …' : ''})</sub>`
+        ? ` <sub>(${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(fields.slice(0, 6).join(', '))}${fields.length > 6 ? ', \u2026' : ''})</sub>`
         : '';
 }
 /** One item per new or changed job of a run. */
@@ -1394,7 +940,7 @@ function changesSection(m, opts) {
             head: `${heading}\n\n`,
             items,
             tail: folded.length ? '\n' + folded.join('\n') : '',
-            more: (k) => `… and ${k} more new or changed job${k === 1 ? '' : 's'}: ${opts.where}`,
+            more: (k) => `\u2026 and ${k} more new or changed job${k === 1 ? '' : 's'}: ${opts.where}`,
             leave: 0.3,
         },
     };
@@ -1439,7 +985,7 @@ function renderComment(m, opts) {
     const { fixed, leading } = headSections(m, opts, where);
     const lists = [...leading, ...jobSections(m, opts, where)];
     const doc = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .fitSections */ .WK)(fixed, lists, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3);
-    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n… cut to fit: ${where}`)}`;
+    return `${marker}\n${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .hardCut */ .C4)(doc, budget, _summary_js__WEBPACK_IMPORTED_MODULE_1__/* .utf16Length */ .b3, `\n\n\u2026 cut to fit: ${where}`)}`;
 }
 /** The headline; on a pull request compared with an earlier run, what changed comes first, the cost table after it. */
 function headSections(m, opts, where) {
@@ -1471,20 +1017,20 @@ function jobSections(m, opts, where) {
     const { failed, unknown } = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .failureItems */ .xh)(m, 300);
     const rows = m.results.map((r) => {
         const files = r.outputs?.length ?? 0;
-        return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '—' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
+        return `| ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .escapeText */ .X1)(r.name, 120)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .codeText */ .ph)(r.model, 80)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .statusCell */ .fo)(r.status)} | ${r.status === 'skipped' ? '\u2014' : (0,_cost_prices_js__WEBPACK_IMPORTED_MODULE_0__/* .formatUsd */ .UK)(r.cost)} | ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a3)(r.generation_time)} | ${files} |`;
     });
     const thumbs = (0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .thumbnails */ ._4)(m, 120, opts.noUpload ? undefined : opts.fileUrls, opts.imageUrls);
     return [
         {
             head: `**Failed jobs (${failed.length})**\n\n`,
             items: failed,
-            more: (k) => `… and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
+            more: (k) => `\u2026 and ${k} more failed job${k === 1 ? '' : 's'}: ${where}`,
             leave: 0.5,
         },
         {
             head: `**Unknown outcome (${unknown.length})**: settle these before re-running them.\n\n`,
             items: unknown,
-            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
+            more: (k) => `\u2026 and ${k} more job${k === 1 ? '' : 's'} with an unknown outcome: ${where}`,
             leave: 0.5,
         },
         {
@@ -1492,7 +1038,7 @@ function jobSections(m, opts, where) {
             emptyHead: `**Jobs (${m.results.length})**`,
             items: rows,
             tail: '\n\n</details>',
-            more: (k) => `… and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
+            more: (k) => `\u2026 and ${k} more job${k === 1 ? '' : 's'}: ${where}`,
             leave: 0.02,
         },
         {
@@ -1500,7 +1046,7 @@ function jobSections(m, opts, where) {
             items: thumbs.slice(0, MAX_COMMENT_THUMBNAILS),
             hidden: Math.max(0, thumbs.length - MAX_COMMENT_THUMBNAILS),
             sep: ' ',
-            more: (k) => `… and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
+            more: (k) => `\u2026 and ${k} more image${k === 1 ? '' : 's'} ${(0,_summary_js__WEBPACK_IMPORTED_MODULE_1__/* .whereFiles */ .bE)(opts)}`,
         },
     ];
 }
@@ -1510,4 +1056,4 @@ function jobSections(m, opts, where) {
 
 };
 
-//# sourceMappingURL=711.index.js.map
+//# sourceMappingURL=411.index.js.map

@@ -1,5 +1,5 @@
-export const id = 974;
-export const ids = [974];
+export const id = 721;
+export const ids = [721];
 export const modules = {
 
 /***/ 49721:
@@ -7,12 +7,8 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   _X: () => (/* binding */ uploadSingleFile),
-/* harmony export */   gQ: () => (/* binding */ uploadOutputs),
-/* harmony export */   jb: () => (/* binding */ MAX_ARTIFACTS_PER_JOB),
-/* harmony export */   oy: () => (/* binding */ singleFileArtifactName),
-/* harmony export */   tN: () => (/* binding */ uniqueArtifactName)
+/* harmony export */   uploadOutputs: () => (/* binding */ uploadOutputs)
 /* harmony export */ });
-/* unused harmony exports MAX_ARTIFACT_NAME_LENGTH, artifactNameProblem, artifactUrl */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(48161);
@@ -20,6 +16,7 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(77935);
+/* harmony import */ var _artifact_name_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(73197);
 // Upload the output directory as GitHub Actions artifact(s) with @actions/artifact.
 // Pure of @actions/core: logs through a Log. An upload failure never throws: the files stay on disk
 // and manifest.json keeps every output URL, so the caller reports the error and goes on.
@@ -27,69 +24,9 @@ export const modules = {
 
 
 
-/** GitHub refuses more artifacts than this per job. */
-const MAX_ARTIFACTS_PER_JOB = 500;
-const MAX_ARTIFACT_NAME_LENGTH = 256;
-// The characters @actions/artifact (and GitHub) refuse in an artifact name (NTFS limits).
-const BAD_NAME_CHARS = [
-    ['"', 'double quote "'],
-    [':', 'colon :'],
-    ['<', 'less than <'],
-    ['>', 'greater than >'],
-    ['|', 'vertical bar |'],
-    ['*', 'asterisk *'],
-    ['?', 'question mark ?'],
-    ['\r', 'carriage return \\r'],
-    ['\n', 'line feed \\n'],
-    ['\\', 'backslash \\'],
-    ['/', 'forward slash /'],
-];
-const BAD_NAME_RE = /[":<>|*?\r\n\\/]/g;
-/** Why GitHub would refuse `name` as an artifact name, or undefined when it is fine. */
-function artifactNameProblem(name) {
-    if (!name || !name.trim())
-        return 'artifact name is empty';
-    for (const [ch, label] of BAD_NAME_CHARS) {
-        if (name.includes(ch)) {
-            return `artifact name ${JSON.stringify(name)} contains a ${label}, which GitHub does not allow in artifact names (not allowed: " : < > | * ? \\r \\n \\ /)`;
-        }
-    }
-    if (name.length > MAX_ARTIFACT_NAME_LENGTH) {
-        return `artifact name is ${name.length} characters long; GitHub allows at most ${MAX_ARTIFACT_NAME_LENGTH}`;
-    }
-    return undefined;
-}
-/** Replace characters GitHub refuses with '-' (for names derived from file or job names). */
-function sanitizeName(s) {
-    return s.replace(BAD_NAME_RE, '-');
-}
-function fit(base, suffix) {
-    const room = MAX_ARTIFACT_NAME_LENGTH - suffix.length;
-    return (base.length > room ? base.slice(0, Math.max(0, room)) : base) + suffix;
-}
-/**
- * A name that does not collide across shards of a matrix or re-runs of a workflow:
- * `<base>-<i>-of-<n>` for shards (shard.index is 0-based like `strategy.job-index`; the name shows
- * index + 1, so shards read 1-of-n … n-of-n), then `-attempt-<k>` when runAttempt > 1 (a re-run keeps
- * the first attempt's artifacts, and a second artifact of the same name in a run is a 409).
- */
-function uniqueArtifactName(base, ctx) {
-    let suffix = '';
-    if (ctx.shard && ctx.shard.total > 1) {
-        const { index, total } = ctx.shard;
-        if (!Number.isInteger(index) || !Number.isInteger(total) || index < 0 || index >= total) {
-            throw new RangeError(`shard index ${index} is not in 0..${total - 1}`);
-        }
-        suffix += `-${index + 1}-of-${total}`;
-    }
-    if (ctx.runAttempt !== undefined && ctx.runAttempt > 1)
-        suffix += `-attempt-${ctx.runAttempt}`;
-    return fit(base, suffix);
-}
-/** The artifact's page: {server}/{owner}/{repo}/actions/runs/{run}/artifacts/{id}. */
-function artifactUrl(ctx, id) {
-    return `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}/actions/runs/${ctx.runId}/artifacts/${id}`;
-}
+
+// The names are in a module of their own, without @actions/artifact: a run that uploads nothing never loads it.
+
 /**
  * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.
  * Symbolic links are never followed, to files or directories: the output directory may come from a
@@ -123,7 +60,7 @@ function stemOf(files, fallback) {
     if (!first)
         return fallback;
     let stem = node_path__WEBPACK_IMPORTED_MODULE_2___default().basename(first, node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(first));
-    // product-hero-1.png, product-hero-2.png → product-hero
+    // product-hero-1.png, product-hero-2.png \u2192 product-hero
     if (files.length > 1)
         stem = stem.replace(/[-_.]\d+$/, '');
     return stem || fallback;
@@ -133,7 +70,7 @@ function planPerJob(opts, root, all, log) {
     const used = new Set();
     const claim = (base, ext) => {
         for (let i = 1;; i++) {
-            const candidate = fit(base, `${i === 1 ? '' : `-${i}`}${ext}`);
+            const candidate = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .fit */ .Uj)(base, `${i === 1 ? '' : `-${i}`}${ext}`);
             if (!used.has(candidate)) {
                 used.add(candidate);
                 return candidate;
@@ -159,9 +96,9 @@ function planPerJob(opts, root, all, log) {
         }
         if (files.length === 0)
             return; // failed or skipped job: nothing on disk
-        const base = `${opts.name}-${sanitizeName(stemOf(files, `job-${n + 1}`))}`;
+        const base = `${opts.name}-${(0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .sanitizeName */ .rh)(stemOf(files, `job-${n + 1}`))}`;
         if (files.length === 1) {
-            plans.push({ name: claim(base, sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(files[0]))), files, raw: true });
+            plans.push({ name: claim(base, (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .sanitizeName */ .rh)(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(files[0]))), files, raw: true });
         }
         else {
             plans.push({ name: claim(base, ''), files, raw: false });
@@ -202,11 +139,11 @@ async function uploadOutputs(opts) {
     const artifacts = [];
     const root = node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(opts.outputDir);
     const fail = (reason) => {
-        const error = `artifact upload failed: ${reason} — the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
+        const error = `artifact upload failed: ${reason} \u2014 the files are still in ${opts.outputDir} and manifest.json keeps every output URL`;
         log.error(error, { title: 'Artifact upload failed' });
         return { artifacts, error };
     };
-    const problem = artifactNameProblem(opts.name);
+    const problem = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactNameProblem */ .NH)(opts.name);
     if (problem)
         return fail(problem);
     let all;
@@ -258,12 +195,12 @@ async function filesToUpload(opts, root) {
 }
 /** Why the plans cannot be uploaded at all (too many artifacts, a bad name), checked before any upload. */
 function planProblem(plans) {
-    if (plans.length > MAX_ARTIFACTS_PER_JOB)
-        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${MAX_ARTIFACTS_PER_JOB} per job — nothing was uploaded (use a single artifact instead)`;
+    if (plans.length > _artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ARTIFACTS_PER_JOB */ .jb)
+        return `per-job artifacts would create ${plans.length} artifacts; GitHub allows at most ${_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .MAX_ARTIFACTS_PER_JOB */ .jb} per job \u2014 nothing was uploaded (use a single artifact instead)`;
     for (const p of plans) {
-        const bad = artifactNameProblem(p.name);
+        const bad = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactNameProblem */ .NH)(p.name);
         if (bad)
-            return `${bad} — nothing was uploaded`;
+            return `${bad} \u2014 nothing was uploaded`;
     }
     return undefined;
 }
@@ -293,7 +230,7 @@ async function uploadPlan(p, client, base, root, opts) {
         if (res.size !== undefined)
             a.size = res.size;
         if (opts.urlContext)
-            a.url = artifactUrl(opts.urlContext, res.id);
+            a.url = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactUrl */ .Wk)(opts.urlContext, res.id);
         log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
         return a;
     }
@@ -301,25 +238,9 @@ async function uploadPlan(p, client, base, root, opts) {
         await staged?.cleanup().catch(() => undefined);
     }
 }
-/**
- * The name of one file's own unzipped artifact: `<base>-<path, / as ->`, extension last (GitHub serves
- * an unzipped artifact with the type its name's extension says). `base` already carries the shard and
- * attempt suffixes, so names stay unique across shards and re-runs; `used` makes them unique in the run.
- */
-function singleFileArtifactName(base, relPath, used) {
-    const ext = sanitizeName(node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath));
-    const stem = sanitizeName(relPath.slice(0, relPath.length - node_path__WEBPACK_IMPORTED_MODULE_2___default().extname(relPath).length).replace(/[\\/]+/g, '-'));
-    for (let i = 1;; i++) {
-        const candidate = fit(`${base}-${stem}`, `${i === 1 ? '' : `-${i}`}${ext}`);
-        if (!used.has(candidate)) {
-            used.add(candidate);
-            return candidate;
-        }
-    }
-}
 /** Upload one file unzipped (skipArchive) as the artifact `name`. Never throws: returns the artifact or why not. */
 async function uploadSingleFile(opts) {
-    const bad = artifactNameProblem(opts.name);
+    const bad = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactNameProblem */ .NH)(opts.name);
     if (bad)
         return { error: bad };
     let staged;
@@ -339,7 +260,7 @@ async function uploadSingleFile(opts) {
         if (res.size !== undefined)
             a.size = res.size;
         if (opts.urlContext)
-            a.url = artifactUrl(opts.urlContext, res.id);
+            a.url = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactUrl */ .Wk)(opts.urlContext, res.id);
         opts.log.debug(`artifact: uploaded ${opts.name} unzipped${a.url ? `: ${a.url}` : ''}`);
         return { artifact: a };
     }
@@ -352,80 +273,8 @@ async function uploadSingleFile(opts) {
 }
 
 
-/***/ }),
-
-/***/ 3974:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   u9: () => (/* binding */ shardArtifactName),
-/* harmony export */   xR: () => (/* binding */ pickShardArtifacts)
-/* harmony export */ });
-/* unused harmony export parseShardArtifactName */
-/* harmony import */ var _artifact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(49721);
-// Artifact names of matrix shards: `<artifact-name>-<i>-of-<n>` (then `-attempt-<k>` on a re-run),
-// written by each shard and read back by the report step.
-
-/**
- * The artifact name of a run: plain (uniqueArtifactName) without a shard, `<base>-<i>-of-<n>` with one
- * (`shard.index` 1-based, as in the input). A `1/1` shard is still named `-1-of-1`, so the report step
- * finds it and its own `<base>` artifact never collides with a shard's.
- */
-function shardArtifactName(base, shard, runAttempt) {
-    if (!shard)
-        return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt });
-    if (shard.total > 1)
-        return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(base, { runAttempt, shard: { index: shard.index - 1, total: shard.total } });
-    return (0,_artifact_js__WEBPACK_IMPORTED_MODULE_0__/* .uniqueArtifactName */ .tN)(`${base}-1-of-1`, { runAttempt });
-}
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Reads `<base>-<i>-of-<n>[-attempt-<k>]`; undefined for any other name (per-job artifacts included). */
-function parseShardArtifactName(base, name) {
-    const m = new RegExp(`^${escapeRe(base)}-(\\d+)-of-(\\d+)(?:-attempt-(\\d+))?$`).exec(name);
-    if (!m)
-        return undefined;
-    const index = Number(m[1]);
-    const total = Number(m[2]);
-    const attempt = m[3] === undefined ? 1 : Number(m[3]);
-    if (!(total >= 1 && index >= 1 && index <= total))
-        return undefined;
-    return { index, total, attempt };
-}
-/**
- * Pick the shard artifacts of a run from everything it uploaded. The shard count is the one of the
- * newest shard artifact (highest attempt, then latest created, then highest id); for each shard the
- * latest attempt wins, so a re-run of one failed shard replaces only that shard.
- */
-function pickShardArtifacts(base, artifacts) {
-    const parsed = artifacts.flatMap((a) => {
-        const p = parseShardArtifactName(base, a.name);
-        return p ? [{ a, p }] : [];
-    });
-    const newer = (x, y) => x.p.attempt - y.p.attempt || (x.a.createdAt?.getTime() ?? 0) - (y.a.createdAt?.getTime() ?? 0) || x.a.id - y.a.id;
-    const newest = parsed.reduce((best, x) => (!best || newer(x, best) > 0 ? x : best), undefined);
-    const found = new Map();
-    if (!newest)
-        return { found, ignored: [] };
-    const total = newest.p.total;
-    const best = new Map();
-    const ignored = [];
-    for (const x of parsed) {
-        if (x.p.total !== total) {
-            ignored.push(x.a);
-            continue;
-        }
-        const cur = best.get(x.p.index);
-        if (!cur || newer(x, cur) > 0)
-            best.set(x.p.index, x);
-    }
-    for (const [i, x] of [...best].sort((a, b) => a[0] - b[0]))
-        found.set(i, x.a);
-    return { total, found, ignored };
-}
-
-
 /***/ })
 
 };
 
-//# sourceMappingURL=974.index.js.map
+//# sourceMappingURL=721.index.js.map
