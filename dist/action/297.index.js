@@ -231,6 +231,8 @@ async function uploadPlan(p, client, base, root, opts) {
             a.size = res.size;
         if (opts.urlContext)
             a.url = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactUrl */ .Wk)(opts.urlContext, res.id);
+        if (p.raw)
+            a.file = node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0]).split((node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)).join('/');
         log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
         return a;
     }
@@ -334,7 +336,15 @@ async function publishBrowsable(opts) {
     const errors = [];
     const wanted = mediaFiles(m, node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(opts.outputDir));
     const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, _artifact_name_js__WEBPACK_IMPORTED_MODULE_5__/* .MAX_ARTIFACTS_PER_JOB */ .jb - opts.alreadyUploaded.length - 1));
-    const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
+    // A file the run's artifacts already hold unzipped (artifact-per-job) is linked, not uploaded twice.
+    const unzipped = new Map(opts.alreadyUploaded.flatMap((a) => (a.file ? [[a.file, a]] : [])));
+    for (const w of wanted) {
+        const a = unzipped.get(w.rel);
+        if (a)
+            out.files.set(w.rel, a);
+    }
+    const rest = wanted.filter((w) => !unzipped.has(w.rel));
+    const toUpload = await withinCaps(rest, room, opts.videoMaxBytes, out.notUploaded, log);
     const used = new Set(opts.alreadyUploaded.map((a) => a.name));
     const names = new Map();
     for (const w of toUpload)

@@ -231,6 +231,8 @@ async function uploadPlan(p, client, base, root, opts) {
             a.size = res.size;
         if (opts.urlContext)
             a.url = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_4__/* .artifactUrl */ .Wk)(opts.urlContext, res.id);
+        if (p.raw)
+            a.file = node_path__WEBPACK_IMPORTED_MODULE_2___default().relative(root, p.files[0]).split((node_path__WEBPACK_IMPORTED_MODULE_2___default().sep)).join('/');
         log.info(`Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`);
         return a;
     }

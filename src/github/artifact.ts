@@ -25,6 +25,8 @@ export interface UploadedArtifact {
   digest?: string;
   size?: number;
   url?: string;
+  /** The one file an unzipped artifact holds (artifact-per-job), relative to the output directory. */
+  file?: string;
 }
 
 export interface UploadOutputsOptions {
@@ -253,6 +255,7 @@ async function uploadPlan(
     if (res.digest !== undefined) a.digest = res.digest;
     if (res.size !== undefined) a.size = res.size;
     if (opts.urlContext) a.url = artifactUrl(opts.urlContext, res.id);
+    if (p.raw) a.file = path.relative(root, p.files[0]!).split(path.sep).join('/');
     log.info(
       `Uploaded artifact ${p.name} (${p.files.length} file${p.files.length === 1 ? '' : 's'}${a.size !== undefined ? `, ${a.size} bytes` : ''})${a.url ? `: ${a.url}` : ''}`,
     );

@@ -75,7 +75,14 @@ export async function publishBrowsable(opts: BrowseOptions): Promise<Browse> {
   const errors: string[] = [];
   const wanted = mediaFiles(m, path.resolve(opts.outputDir));
   const room = Math.max(0, Math.min(MAX_FILE_ARTIFACTS, MAX_ARTIFACTS_PER_JOB - opts.alreadyUploaded.length - 1));
-  const toUpload = await withinCaps(wanted, room, opts.videoMaxBytes, out.notUploaded, log);
+  // A file the run's artifacts already hold unzipped (artifact-per-job) is linked, not uploaded twice.
+  const unzipped = new Map(opts.alreadyUploaded.flatMap((a) => (a.file ? [[a.file, a] as const] : [])));
+  for (const w of wanted) {
+    const a = unzipped.get(w.rel);
+    if (a) out.files.set(w.rel, a);
+  }
+  const rest = wanted.filter((w) => !unzipped.has(w.rel));
+  const toUpload = await withinCaps(rest, room, opts.videoMaxBytes, out.notUploaded, log);
 
   const used = new Set(opts.alreadyUploaded.map((a) => a.name));
   const names = new Map<string, string>();

@@ -188,6 +188,9 @@ describe('uploadOutputs against the real client', () => {
 
     const source = await tree(outputDir);
     const [rest, hero, teaser] = res.artifacts;
+    // The unzipped one names its file, so the browsable upload links it instead of uploading it again.
+    expect(teaser!.file).toBe('videos/launch-teaser.mp4');
+    expect(hero!.file).toBeUndefined();
     expect(await download(rest!.id)).toEqual(
       new Map([
         ['index.html', source.get('index.html')],

@@ -100,6 +100,36 @@ describe('publishBrowsable', () => {
     expect(note).toContain('1 video is over inline-video-max-mb');
   }, 60_000);
 
+  it('links a file that artifact-per-job already uploaded unzipped instead of uploading it again', async () => {
+    const m = manifest([image(1), image(2)]);
+    const perJob: UploadedArtifact = {
+      name: 'per-job-shot-1.png',
+      id: 777,
+      url: 'https://github.com/acme/shop/actions/runs/4242/artifacts/777',
+      file: 'images/shot-1.png',
+    };
+    const before = service.artifacts().length;
+    const b = await publishBrowsable({
+      outputDir: tmp,
+      manifest: m,
+      baseName: 'per-job',
+      videoMaxBytes: 1024 * 1024,
+      alreadyUploaded: [perJob],
+      log: memoryLog(),
+      client,
+      urlContext,
+    });
+    expect(b.error).toBeUndefined();
+    expect(b.files.get('images/shot-1.png')).toBe(perJob);
+    expect(b.files.get('images/shot-2.png')?.name).toBe('per-job-images-shot-2.png');
+    // Only shot 2 and the page were uploaded now.
+    const added = service
+      .artifacts()
+      .slice(before)
+      .map((a) => a.name);
+    expect(added.sort()).toEqual(['per-job-gallery.html', 'per-job-images-shot-2.png']);
+  }, 60_000);
+
   it('names stay unique across shards and re-run attempts', () => {
     const names = new Set<string>();
     for (const shard of [undefined, { index: 1, total: 2 }, { index: 2, total: 2 }])
