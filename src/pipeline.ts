@@ -18,8 +18,8 @@ import { loadLatencyMemory, saveLatencyMemory } from './engine/latency-memory.js
 import { openJournal, JOURNAL_FILE } from './journal/journal.js';
 import { redactDeep } from './shared/redact.js';
 import { buildManifest, writeManifest } from './manifest/build.js';
-import { reportChunks, REPORT_FILE_NAME } from './report/summary.js';
-import { plantedLinks, replaceFile, writeChunks } from './shared/safe-write.js';
+import { writeReportFile } from './report/summary.js';
+import { plantedLinks } from './shared/safe-write.js';
 import { writeGallery } from './report/gallery.js';
 import { shardOf } from './plan/shard.js';
 import { USER_AGENT, VERSION } from './version.js';
@@ -245,7 +245,7 @@ async function writeRunFiles(
   );
   const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
   const manifestPath = await writeManifest(plan.outputDir, manifest);
-  await replaceFile(plan.outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(manifest)));
+  await writeReportFile(plan.outputDir, manifest);
   await writeGallery(plan.outputDir, manifest);
   return { manifest, manifestPath };
 }

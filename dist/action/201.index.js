@@ -130,8 +130,6 @@ var artifact = __webpack_require__(77935);
 var src_settings = __webpack_require__(58750);
 // EXTERNAL MODULE: ./src/github/actions-log.ts
 var actions_log = __webpack_require__(9604);
-// EXTERNAL MODULE: ./src/shared/safe-write.ts
-var safe_write = __webpack_require__(28350);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
 var schemas = __webpack_require__(92857);
 ;// CONCATENATED MODULE: ./src/manifest/schema.ts
@@ -477,7 +475,6 @@ var shards = __webpack_require__(3974);
 
 
 
-
 /** Files of a shard's output directory that describe the shard alone: rebuilt for the merge, not copied. */
 const PER_RUN_FILES = new Set([build/* MANIFEST_FILE */.h1, summary/* REPORT_FILE_NAME */._G, gallery/* GALLERY_FILE */.E7, journal/* JOURNAL_FILE */.RD]);
 /** List the run's shard artifacts and download each one's files (manifest.json among them) under `into`. */
@@ -568,7 +565,7 @@ async function writeMerged(merged, collected, outputDir, settings) {
         }
     }
     const manifestPath = await (0,build/* writeManifest */.HN)(outputDir, merged);
-    await (0,safe_write/* replaceFile */.fR)(outputDir, summary/* REPORT_FILE_NAME */._G, (fh) => (0,safe_write/* writeChunks */.a7)(fh, (0,summary/* reportChunks */.vn)(merged)));
+    await (0,summary/* writeReportFile */.aS)(outputDir, merged);
     await (0,gallery/* writeGallery */.Qc)(outputDir, merged);
     return manifestPath;
 }

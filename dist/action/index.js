@@ -78188,7 +78188,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? (0,plan_diff/* withChanges */.AW)(built, run.diff, run.previousPaths) : built;
     const manifestPath = await (0,build/* writeManifest */.HN)(plan.outputDir, manifest);
-    await (0,safe_write/* replaceFile */.fR)(plan.outputDir, summary/* REPORT_FILE_NAME */._G, (fh) => (0,safe_write/* writeChunks */.a7)(fh, (0,summary/* reportChunks */.vn)(manifest)));
+    await (0,summary/* writeReportFile */.aS)(plan.outputDir, manifest);
     await (0,gallery/* writeGallery */.Qc)(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }
@@ -79115,6 +79115,7 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   _4: () => (/* binding */ thumbnails),
 /* harmony export */   _G: () => (/* binding */ REPORT_FILE_NAME),
 /* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   aS: () => (/* binding */ writeReportFile),
 /* harmony export */   b3: () => (/* binding */ utf16Length),
 /* harmony export */   bE: () => (/* binding */ whereFiles),
 /* harmony export */   ct: () => (/* binding */ filesCell),
@@ -79125,12 +79126,13 @@ async function writeGallery(outputDir, m, opts = {}) {
 /* harmony export */   kN: () => (/* binding */ costTable),
 /* harmony export */   nf: () => (/* binding */ link),
 /* harmony export */   ph: () => (/* binding */ codeText),
-/* harmony export */   vn: () => (/* binding */ reportChunks),
 /* harmony export */   x6: () => (/* binding */ publicUrl),
 /* harmony export */   xh: () => (/* binding */ failureItems)
 /* harmony export */ });
 /* unused harmony exports SUMMARY_LIMIT_BYTES, MAX_THUMBNAILS, ATLAS_PREDICTION_URL, hasSignedQuery, statusCounts, promptOf, JOB_TABLE_HEADER, jobRow, relativeImages, takeFitting, renderReportFile */
 /* harmony import */ var _cost_prices_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(51295);
+/* harmony import */ var _shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(28350);
+
 
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -79707,7 +79709,11 @@ function rowsWithin(results, row, budget) {
 function renderReportFile(m, opts = {}) {
     return [...reportChunks(m, opts)].join('');
 }
-/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+/** Writes report.md into the output directory, row by row (never through a planted link); returns its path. */
+function writeReportFile(outputDir, m) {
+    return (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .replaceFile */ .fR)(outputDir, REPORT_FILE_NAME, (fh) => (0,_shared_safe_write_js__WEBPACK_IMPORTED_MODULE_1__/* .writeChunks */ .a7)(fh, reportChunks(m)));
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole. */
 function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),

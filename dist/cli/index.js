@@ -61518,6 +61518,7 @@ function resultLines(results) {
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
+
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 const SUMMARY_MAX_BYTES = SUMMARY_LIMIT_BYTES - 32 * 1024;
@@ -62093,7 +62094,11 @@ function rowsWithin(results, row, budget) {
 function renderReportFile(m, opts = {}) {
     return [...reportChunks(m, opts)].join('');
 }
-/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
+/** Writes report.md into the output directory, row by row (never through a planted link); returns its path. */
+function writeReportFile(outputDir, m) {
+    return replaceFile(outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(m)));
+}
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole. */
 function* reportChunks(m, opts = {}) {
     const parts = [
         headline(m, opts.title ?? 'Atlas media report', 1),
@@ -63531,7 +63536,7 @@ async function writeRunFiles(plan, settings, outcome, run) {
     }), run.secrets);
     const manifest = run.diff ? withChanges(built, run.diff, run.previousPaths) : built;
     const manifestPath = await writeManifest(plan.outputDir, manifest);
-    await replaceFile(plan.outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(manifest)));
+    await writeReportFile(plan.outputDir, manifest);
     await writeGallery(plan.outputDir, manifest);
     return { manifest, manifestPath };
 }

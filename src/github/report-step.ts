@@ -10,11 +10,10 @@ import { DefaultArtifactClient, type ArtifactClient } from '@actions/artifact';
 import { confinedOutputDir, SettingsError, type Settings } from '../settings.js';
 import type { Log } from '../shared/log.js';
 import { failStep } from './actions-log.js';
-import { replaceFile, writeChunks } from '../shared/safe-write.js';
 import { Manifest } from '../manifest/schema.js';
 import { MANIFEST_FILE, writeManifest } from '../manifest/build.js';
 import { mergeManifests, type ShardPart } from '../report/merge.js';
-import { reportChunks, REPORT_FILE_NAME } from '../report/summary.js';
+import { writeReportFile, REPORT_FILE_NAME } from '../report/summary.js';
 import { writeGallery, GALLERY_FILE } from '../report/gallery.js';
 import { JOURNAL_FILE } from '../journal/journal.js';
 import { formatUsd } from '../cost/prices.js';
@@ -152,7 +151,7 @@ async function writeMerged(
     }
   }
   const manifestPath = await writeManifest(outputDir, merged);
-  await replaceFile(outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(merged)));
+  await writeReportFile(outputDir, merged);
   await writeGallery(outputDir, merged);
   return manifestPath;
 }

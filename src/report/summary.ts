@@ -4,6 +4,7 @@
 // signature-looking query, and data: URIs never appear.
 import type { JobResult, Manifest, OutputFile } from '../manifest/schema.js';
 import { formatUsd } from '../cost/prices.js';
+import { replaceFile, writeChunks } from '../shared/safe-write.js';
 
 /** GitHub drops a step summary over 1 MiB; keep a margin for anything the caller adds around ours. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -676,8 +677,13 @@ export function renderReportFile(m: Manifest, opts: Omit<SummaryOptions, 'maxByt
   return [...reportChunks(m, opts)].join('');
 }
 
-/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole (writeChunks). */
-export function* reportChunks(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): Generator<string> {
+/** Writes report.md into the output directory, row by row (never through a planted link); returns its path. */
+export function writeReportFile(outputDir: string, m: Manifest): Promise<string> {
+  return replaceFile(outputDir, REPORT_FILE_NAME, (fh) => writeChunks(fh, reportChunks(m)));
+}
+
+/** report.md in pieces, row by row, so a 10,000-job report can be written without holding it whole. */
+function* reportChunks(m: Manifest, opts: Omit<SummaryOptions, 'maxBytes'> = {}): Generator<string> {
   const parts: string[] = [
     headline(m, opts.title ?? 'Atlas media report', 1),
     ...subHeadline(m, opts),
