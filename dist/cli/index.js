@@ -59649,11 +59649,11 @@ function expectedEnd(k, job, live, elapsedMs) {
  * The job expected to end last: a live one, or (undefined) one of the run's jobs about to start
  * (taken up by the scheduler but not yet polled), which would then end after all the live ones.
  */
-function latestOf(k, plan, liveJobs, nowMs) {
+function latestOf(k, plan, nowMs) {
     let latest;
     let latestEnd = -Infinity;
     const livePerKey = new Map();
-    for (const [j, l] of liveJobs) {
+    for (const [j, l] of plan.live) {
         livePerKey.set(scheduleKey(j), (livePerKey.get(scheduleKey(j)) ?? 0) + 1);
         const end = expectedEnd(k, j, l, nowMs - l.startMs);
         if (end > latestEnd) {
@@ -59813,7 +59813,7 @@ function scheduleNow(k, cache, plan, job, elapsedMs, run) {
         plan.live.set(job, (live = { startMs: run.nowMs - elapsedMs }));
     if (run.waiting > 0)
         return policy;
-    const latest = latestOf(k, plan, plan.live, run.nowMs);
+    const latest = latestOf(k, plan, run.nowMs);
     const { version } = plan.price;
     const w = plan.wave;
     if (!w || w.latest !== latest || w.size !== plan.live.size || w.version !== version) {
