@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+// The source-map VLQ codec (magic-string's and vitest's): decode gives absolute fields, encode takes them.
+import { decode, encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -59,70 +61,6 @@ export function fixSourcePaths(dist = DIST): void {
   }
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** One segment of a source map's mappings, its fields absolute: generated column, then source, line, column, name. */
-type Segment = number[];
-
-function decodeMappings(mappings: string): Segment[][] {
-  const abs = [0, 0, 0, 0]; // source, line, column, name: relative to the previous segment across lines
-  return mappings.split(';').map((line) => {
-    let column = 0;
-    return line
-      .split(',')
-      .filter(Boolean)
-      .map((text) => {
-        const fields: number[] = [];
-        let value = 0;
-        let shift = 0;
-        for (const ch of text) {
-          const digit = BASE64.indexOf(ch);
-          value += (digit & 31) << shift;
-          if (digit & 32) shift += 5;
-          else {
-            fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-            value = 0;
-            shift = 0;
-          }
-        }
-        column += fields[0]!;
-        const seg = [column];
-        for (let k = 1; k < fields.length; k++) seg.push((abs[k - 1]! += fields[k]!));
-        return seg;
-      });
-  });
-}
-
-function encodeMappings(lines: Segment[][]): string {
-  const prev = [0, 0, 0, 0];
-  const vlq = (n: number) => {
-    let v = n < 0 ? (-n << 1) | 1 : n << 1;
-    let out = '';
-    do {
-      const digit = v & 31;
-      v >>>= 5;
-      out += BASE64[v ? digit | 32 : digit];
-    } while (v);
-    return out;
-  };
-  return lines
-    .map((segs) => {
-      let column = 0;
-      return segs
-        .map((seg) => {
-          let text = vlq(seg[0]! - column);
-          column = seg[0]!;
-          for (let k = 1; k < seg.length; k++) {
-            text += vlq(seg[k]! - prev[k - 1]!);
-            prev[k - 1] = seg[k]!;
-          }
-          return text;
-        })
-        .join(',');
-    })
-    .join(';');
-}
-
 /**
  * The mappings of the bundle's own code only. Node parses a bundle's whole map into memory the first
  * time it formats a stack (undici's socket errors do, in any long run): ~10 MB for the action, 92 % of
@@ -131,8 +69,8 @@ function encodeMappings(lines: Segment[][]): string {
  */
 export function ownMappings(mappings: string, isPackage: (sourceIndex: number) => boolean): string {
   let inPackage = false;
-  const kept = decodeMappings(mappings).map((segs) =>
-    segs.flatMap((seg) => {
+  const kept = decode(mappings).map((segs) =>
+    segs.flatMap((seg): SourceMapSegment[] => {
       const ours = seg.length > 1 && !isPackage(seg[1]!);
       if (ours || seg.length === 1) {
         inPackage = false;
@@ -143,7 +81,7 @@ export function ownMappings(mappings: string, isPackage: (sourceIndex: number) =
       return [[seg[0]!]];
     }),
   );
-  return encodeMappings(kept);
+  return encode(kept);
 }
 
 /** A character replaced by an escape: on line `line` (0-based) at column `column`, the text grew by `extra`. */
@@ -236,7 +174,7 @@ function isTagged(node: ts.Node): boolean {
 /** The mappings with each generated column moved by the edits before it on its line. */
 export function shiftColumns(mappings: string, edits: readonly Edit[]): string {
   if (!edits.length) return mappings;
-  const lines = decodeMappings(mappings);
+  const lines = decode(mappings);
   let e = 0;
   for (let line = 0; line < lines.length; line++) {
     while (e < edits.length && edits[e]!.line < line) e++;
@@ -248,7 +186,7 @@ export function shiftColumns(mappings: string, edits: readonly Edit[]): string {
       seg[0] = at + onLine.reduce((sum, edit) => (edit.column < at ? sum + edit.extra : sum), 0);
     }
   }
-  return encodeMappings(lines);
+  return encode(lines);
 }
 
 /** Every package some chunk of dist/ was built from, read from the chunks' source maps. */
