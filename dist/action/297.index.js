@@ -6,7 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   _X: () => (/* binding */ uploadSingleFile),
+/* harmony export */   _: () => (/* binding */ uploadSingleFile),
 /* harmony export */   uploadOutputs: () => (/* binding */ uploadOutputs)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
@@ -24,8 +24,6 @@ export const modules = {
 
 
 
-
-// The names are in a module of their own, without @actions/artifact: a run that uploads nothing never loads it.
 
 /**
  * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.
@@ -352,7 +350,7 @@ async function publishBrowsable(opts) {
     const pageName = (0,_artifact_name_js__WEBPACK_IMPORTED_MODULE_5__/* .singleFileArtifactName */ .oy)(opts.baseName, 'gallery.html', used);
     const common = { retentionDays: opts.retentionDays, log, client: opts.client, urlContext: opts.urlContext };
     await inPool(toUpload, UPLOAD_CONCURRENCY, async (w) => {
-        const res = await (0,_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .uploadSingleFile */ ._X)({ ...common, file: w.abs, name: names.get(w.rel) });
+        const res = await (0,_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .uploadSingleFile */ ._)({ ...common, file: w.abs, name: names.get(w.rel) });
         if (res.artifact)
             out.files.set(w.rel, res.artifact);
         else
@@ -447,7 +445,7 @@ async function uploadGalleryPage(opts, out, pageName, common) {
     try {
         const file = node_path__WEBPACK_IMPORTED_MODULE_2___default().join(dir, pageName);
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(file, html, 'utf8');
-        return await (0,_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .uploadSingleFile */ ._X)({ ...common, file, name: pageName });
+        return await (0,_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .uploadSingleFile */ ._)({ ...common, file, name: pageName });
     }
     catch (e) {
         return { error: `gallery page: ${e instanceof Error ? e.message : String(e)}` };

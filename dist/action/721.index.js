@@ -6,7 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   _X: () => (/* binding */ uploadSingleFile),
+/* harmony export */   _: () => (/* binding */ uploadSingleFile),
 /* harmony export */   uploadOutputs: () => (/* binding */ uploadOutputs)
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
@@ -24,8 +24,6 @@ export const modules = {
 
 
 
-
-// The names are in a module of their own, without @actions/artifact: a run that uploads nothing never loads it.
 
 /**
  * Every regular file under dir, recursively, sorted; what else is there is returned in `skipped`.

@@ -9,16 +9,6 @@ import type { Manifest } from '../manifest/schema.js';
 import type { Log } from '../shared/log.js';
 import { artifactNameProblem, artifactUrl, fit, MAX_ARTIFACTS_PER_JOB, sanitizeName } from './artifact-name.js';
 
-// The names are in a module of their own, without @actions/artifact: a run that uploads nothing never loads it.
-export {
-  artifactNameProblem,
-  artifactUrl,
-  MAX_ARTIFACT_NAME_LENGTH,
-  MAX_ARTIFACTS_PER_JOB,
-  singleFileArtifactName,
-  uniqueArtifactName,
-} from './artifact-name.js';
-
 export interface UploadedArtifact {
   name: string;
   id: number;

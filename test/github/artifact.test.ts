@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ArtifactClient } from '@actions/artifact';
+import { uploadOutputs } from '../../src/github/artifact.js';
 import {
   MAX_ARTIFACTS_PER_JOB,
   artifactNameProblem,
   artifactUrl,
   uniqueArtifactName,
-  uploadOutputs,
-} from '../../src/github/artifact.js';
+} from '../../src/github/artifact-name.js';
 import { memoryLog } from '../../src/shared/log.js';
 import type { Manifest } from '../../src/manifest/schema.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
