@@ -114,21 +114,15 @@ export function simulateOurs(
   let polls = 0;
   let makespan = 0;
   const delays: number[] = [];
-  const start = (t: number) => {
-    const index = queued++;
+  /** Job `index` submitted at t (its first poll planned), with `queued` jobs taken up so far. */
+  const begin = (index: number, t: number) => {
     const job = jobs[index]!;
     const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: t * 1000, waiting: jobs.length - queued }) / 1000;
     live.push({ index, job, start: t, next: t + last, last });
   };
   // The engine takes up every job a free slot allows before the first submit returns.
-  const first = Math.min(jobs.length, concurrency);
-  const t0 = (i: number) => {
-    const job = jobs[i]!;
-    const last = model.nextDelay(asPlanned(job), 0, 0, { nowMs: 0, waiting: jobs.length - first }) / 1000;
-    live.push({ index: i, job, start: 0, next: last, last });
-  };
-  queued = first;
-  for (let i = 0; i < first; i++) t0(i);
+  queued = Math.min(jobs.length, concurrency);
+  for (let i = 0; i < queued; i++) begin(i, 0);
   while (live.length > 0) {
     let k = 0;
     for (let i = 1; i < live.length; i++) if (live[i]!.next < live[k]!.next) k = i;
@@ -142,7 +136,7 @@ export function simulateOurs(
       delays.push(elapsed - l.job.latency);
       makespan = Math.max(makespan, t);
       model.observe(asPlanned(l.job), l.job.latency * 1000);
-      if (queued < jobs.length) start(t);
+      if (queued < jobs.length) begin(queued++, t);
       continue;
     }
     l.last =
